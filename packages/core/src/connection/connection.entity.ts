@@ -1,0 +1,35 @@
+import { Entity, type EntityConfiguration, type EntityItem } from "electrodb";
+import { tableDefinition as t } from "../table/definition";
+
+/**
+ * Keyed by connection id so every frame finds its sender with a strongly consistent Get; gsi1 lists a
+ * room's connections for broadcast. `expiresAt` is the table's TTL attribute.
+ */
+export const createConnectionEntity = (config?: EntityConfiguration) =>
+  new Entity(
+    {
+      model: { entity: "connection", version: "1", service: "rooms" },
+      attributes: {
+        connectionId: { type: "string", required: true, readOnly: true },
+        roomId: { type: "string", required: true, readOnly: true },
+        memberId: { type: "string", required: true, readOnly: true },
+        name: { type: "string", required: true, readOnly: true },
+        connectedAt: { type: "string", required: true, readOnly: true },
+        expiresAt: { type: "number", required: true },
+      },
+      indexes: {
+        byConnectionId: {
+          pk: { field: t.partitionKey, composite: ["connectionId"], casing: "none" },
+          sk: { field: t.sortKey, composite: [], casing: "none" },
+        },
+        byRoom: {
+          index: "gsi1",
+          pk: { field: t.globalIndexes.gsi1.partitionKey, composite: ["roomId"], casing: "none" },
+          sk: { field: t.globalIndexes.gsi1.sortKey, composite: ["connectionId"], casing: "none" },
+        },
+      },
+    },
+    config,
+  );
+
+export type ConnectionItem = EntityItem<ReturnType<typeof createConnectionEntity>>;

@@ -1,0 +1,2 @@
+export * as Connection from "./connection";
+export type { ConnectionItem } from "./connection.entity";

@@ -1,0 +1,27 @@
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { Service } from "electrodb";
+import { createConnectionEntity } from "../connection/connection.entity";
+import { createClientIdClaimEntity, createMessageEntity } from "../message/message.entity";
+import { createRoomEntity } from "../room/room.entity";
+import { createTodoEntity } from "../todo/todo.entity";
+
+export interface DbOptions {
+  client: DynamoDBClient;
+  table: string;
+}
+
+/** Joins every entity of the single table into one ElectroDB Service bound to a client and table name. */
+export function createDb({ client, table }: DbOptions) {
+  return new Service(
+    {
+      room: createRoomEntity(),
+      todo: createTodoEntity(),
+      message: createMessageEntity(),
+      claim: createClientIdClaimEntity(),
+      connection: createConnectionEntity(),
+    },
+    { client, table },
+  );
+}
+
+export type Db = ReturnType<typeof createDb>;

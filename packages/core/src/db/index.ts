@@ -1,0 +1,1 @@
+export { createDb, type Db, type DbOptions } from "./create-db";

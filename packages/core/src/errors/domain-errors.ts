@@ -1,0 +1,70 @@
+/** Stable error codes shared by the HTTP API, WebSocket error frames and the web client. */
+export type ErrorCode =
+  | "bad_request"
+  | "not_found"
+  | "conflict"
+  | "too_large"
+  | "unsupported_media_type"
+  | "internal";
+
+export const statusByCode: Record<ErrorCode, number> = {
+  bad_request: 400,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unsupported_media_type: 415,
+  internal: 500,
+};
+
+export interface ValidationIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+/** Base of every error the domain throws on purpose; its message is safe to show to a client. */
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+  }
+  get status() {
+    return statusByCode[this.code];
+  }
+}
+
+export class ValidationError extends DomainError {
+  readonly issues: ValidationIssue[];
+  constructor(message: string, issues: ValidationIssue[] = []) {
+    super("bad_request", message);
+    this.issues = issues;
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(message: string) {
+    super("not_found", message);
+  }
+}
+
+/** A write lost an optimistic-concurrency race; `current` is what is stored now. */
+export class ConflictError<T = unknown> extends DomainError {
+  readonly current: T;
+  constructor(message: string, current: T) {
+    super("conflict", message);
+    this.current = current;
+  }
+}
+
+export class PayloadTooLargeError extends DomainError {
+  constructor(message: string) {
+    super("too_large", message);
+  }
+}
+
+export class UnsupportedMediaTypeError extends DomainError {
+  constructor(message: string) {
+    super("unsupported_media_type", message);
+  }
+}

@@ -1,0 +1,2 @@
+export * from "./domain-errors";
+export { parseInput } from "./parse-input";

@@ -1,0 +1,15 @@
+import type { z } from "zod";
+import { ValidationError } from "./domain-errors";
+
+/** Parses with a core schema; failure becomes a ValidationError listing every issue. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what = "input"): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => ({
+    path: issue.path.filter((p): p is string | number => typeof p !== "symbol"),
+    message: issue.message,
+  }));
+  const first = issues[0];
+  const where = first && first.path.length ? `${first.path.join(".")}: ` : "";
+  throw new ValidationError(`Invalid ${what}: ${where}${first?.message ?? "malformed"}`, issues);
+}

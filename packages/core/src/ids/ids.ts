@@ -1,0 +1,15 @@
+import { monotonicFactory } from "ulid";
+import { z } from "zod";
+
+/**
+ * Ids are ULIDs: 26 Crockford base32 characters whose lexical order is creation order. Room ids order the
+ * room list, message ids order history, so a cursor is simply the last id a page held.
+ */
+export const idSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, "must be an id issued by the server");
+
+const monotonic = monotonicFactory();
+
+/** A new id that sorts after every id this process issued before. */
+export function newId(now: number = Date.now()): string {
+  return monotonic(now);
+}

@@ -1,0 +1,1 @@
+export { idSchema, newId } from "./ids";

@@ -1,0 +1,2 @@
+export * as Message from "./message";
+export type { MessageItem } from "./message.entity";

@@ -1,0 +1,2 @@
+export * as Room from "./room";
+export type { RoomItem } from "./room.entity";

@@ -1,0 +1,1 @@
+export * as Snapshot from "./snapshot";

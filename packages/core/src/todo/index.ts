@@ -1,0 +1,2 @@
+export * as Todo from "./todo";
+export type { TodoItem } from "./todo.entity";

@@ -1,0 +1,4 @@
+export { startDynamoDbLocal, type DynamoDbLocal, type StartOptions } from "./start-dynamodb-local";
+export { freePort } from "./free-port";
+export { assertLocalEndpoint } from "./assert-local-endpoint";
+export { localDynamoClient } from "./local-client";
