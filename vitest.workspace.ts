@@ -2,10 +2,21 @@ import type { TestProjectInlineConfiguration } from "vitest/config";
 
 /**
  * The test projects. Vitest 4 ignores a workspace file on its own, so vitest.config.ts imports this list.
- * Unit tests make no network calls; integration tests talk to DynamoDB Local only (started once in
- * test/global-setup.ts); e2e tests go through the local API Gateway; browser tests drive Chromium.
+ * - *-unit: no network; may fake one seam.
+ * - *-integration: DynamoDB Local only (started once in test/global-setup.ts; endpoint via inject()).
+ * - local-e2e / reliability: through the local API Gateway with real WebSocket clients.
+ * - web-browser: Debian's Chromium driven by playwright-core against a local stack the test starts.
  */
+const project = (name: string, root: string, include: string[], extra: Record<string, unknown> = {}) =>
+  ({ test: { name, root, include, ...extra } }) as TestProjectInlineConfiguration;
+
 export const projects: TestProjectInlineConfiguration[] = [
-  { test: { name: "core-unit", root: "packages/core", include: ["test/unit/**/*.test.ts"] } },
-  { test: { name: "core-integration", root: "packages/core", include: ["test/integration/**/*.test.ts"] } },
+  project("core-unit", "packages/core", ["test/unit/**/*.test.ts"]),
+  project("core-integration", "packages/core", ["test/integration/**/*.test.ts"]),
+  project("functions", "packages/functions", ["test/**/*.test.ts"]),
+  project("local-e2e", "packages/local", ["test/**/*.test.ts"]),
+  project("infra", ".", ["infra/test/**/*.test.ts"]),
+  project("web-unit", "packages/web", ["test/unit/**/*.test.{ts,tsx}"]),
+  project("web-browser", "packages/web", ["test/browser/**/*.test.ts"], { testTimeout: 120_000 }),
+  project("reliability", ".", ["test/reliability/**/*.test.ts"], { testTimeout: 300_000 }),
 ];
