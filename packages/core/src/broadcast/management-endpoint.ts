@@ -1,0 +1,55 @@
+/** The part of an API Gateway WebSocket event that locates the API. */
+export interface WebSocketRequestContext {
+  domainName: string;
+  stage: string;
+  apiId?: string;
+}
+
+export interface ManagementEndpointInput {
+  /**
+   * The configured endpoint, e.g. SST's `managementEndpoint` (`https://abc.execute-api.eu-west-1.amazonaws.com/prod`),
+   * or a custom domain with its API-mapping path (`https://ws.example.com/chat`). Wins when given.
+   */
+  configured?: string;
+  /** The event's `requestContext`, used when nothing is configured. */
+  requestContext?: WebSocketRequestContext;
+  /**
+   * For a custom domain: the API mapping's path ("" for a mapping at the root). On a custom domain the stage
+   * is not part of the URL, so `https://${domainName}/${stage}` is only right when the mapping path equals it.
+   */
+  basePath?: string;
+}
+
+const loopbackHosts = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/**
+ * Resolves the @connections base URL (no trailing slash; the SDK appends `/@connections/<id>` to its path).
+ * Order: configured value; else `https://${domainName}/${stage}` for execute-api hosts, or
+ * `https://${domainName}/${basePath}` for a custom domain whose mapping path is given; loopback hosts (the
+ * local gateway) use http.
+ */
+export function managementEndpointFromEvent({ configured, requestContext, basePath }: ManagementEndpointInput): string {
+  if (configured?.trim()) return normalizeEndpoint(configured.trim());
+  if (!requestContext?.domainName || !requestContext.stage) {
+    throw new Error("No management endpoint configured and the event has no requestContext.domainName and stage");
+  }
+  const { domainName, stage } = requestContext;
+  const host = domainName.toLowerCase();
+  const scheme = loopbackHosts.has(host.replace(/:\d+$/, "")) ? "http" : "https";
+  const path = basePath !== undefined && !isExecuteApiHost(host) ? basePath : stage;
+  return normalizeEndpoint(`${scheme}://${domainName}/${path}`);
+}
+
+/** Keeps the stage (or mapping) path, drops a trailing slash and any query, and turns wss:// into https://. */
+export function normalizeEndpoint(endpoint: string): string {
+  const url = new URL(endpoint.replace(/^wss:/i, "https:").replace(/^ws:/i, "http:"));
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new Error(`A management endpoint must be http(s), got ${endpoint}`);
+  }
+  const path = url.pathname.replace(/\/+$/, "").replace(/\/@connections$/, "");
+  return `${url.protocol}//${url.host}${path}`;
+}
+
+function isExecuteApiHost(host: string) {
+  return /\.execute-api\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/.test(host);
+}
