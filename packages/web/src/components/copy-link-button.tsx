@@ -1,0 +1,24 @@
+import { createSignal, onCleanup, Show } from "solid-js";
+
+/** Copies this page's address, which is all someone needs to join the room. */
+export function CopyLinkButton() {
+  const [copied, setCopied] = createSignal(false);
+  let reset: number | undefined;
+  onCleanup(() => window.clearTimeout(reset));
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(window.location.href);
+      setCopied(true);
+      reset = window.setTimeout(() => setCopied(false), 2000);
+    } catch {
+      window.prompt("Copy this link to invite someone:", window.location.href);
+    }
+  };
+  return (
+    <Show when={typeof navigator !== "undefined"}>
+      <button type="button" class="small" onClick={() => void copy()}>
+        <span aria-live="polite">{copied() ? "Link copied" : "Copy link"}</span>
+      </button>
+    </Show>
+  );
+}

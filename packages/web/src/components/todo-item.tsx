@@ -1,0 +1,104 @@
+import { createSignal, Show } from "solid-js";
+import type { Todo } from "@rooms/core/protocol";
+import { limits, type SendResult } from "../network";
+
+export interface TodoActions {
+  toggle: (todo: Todo, done: boolean) => SendResult;
+  rename: (todo: Todo, title: string) => SendResult;
+  remove: (todo: Todo) => SendResult;
+}
+
+/**
+ * One todo: a checkbox to tick it, and an inline editor. An edit is sent at the version that was on screen
+ * when editing began, so an edit that crossed someone else's loses the race visibly instead of overwriting it.
+ */
+export function TodoItem(props: { todo: Todo; disabled: boolean; actions: TodoActions }) {
+  const [editing, setEditing] = createSignal<Todo | null>(null);
+  const [draft, setDraft] = createSignal("");
+  const [error, setError] = createSignal<string | null>(null);
+  let editButton: HTMLButtonElement | undefined;
+  const checkboxId = () => `todo-${props.todo.todoId}`;
+
+  const report = (result: SendResult) => setError(result.ok ? null : result.reason);
+  const startEditing = () => {
+    setEditing(props.todo);
+    setDraft(props.todo.title);
+    setError(null);
+  };
+  const stopEditing = () => {
+    setEditing(null);
+    queueMicrotask(() => editButton?.focus());
+  };
+  const save = (event: SubmitEvent) => {
+    event.preventDefault();
+    const base = editing();
+    if (!base) return;
+    const result = props.actions.rename(base, draft());
+    report(result);
+    if (result.ok) stopEditing();
+  };
+
+  return (
+    <li class="todo" classList={{ done: props.todo.done }} data-todo-id={props.todo.todoId}>
+      <Show
+        when={editing()}
+        fallback={
+          <div class="todo-row">
+            <input
+              type="checkbox"
+              id={checkboxId()}
+              checked={props.todo.done}
+              disabled={props.disabled}
+              onChange={(e) => {
+                const wanted = e.currentTarget.checked;
+                e.currentTarget.checked = props.todo.done; // the server's broadcast decides what is shown
+                report(props.actions.toggle(props.todo, wanted));
+              }}
+            />
+            <label for={checkboxId()} class="todo-title">
+              {props.todo.title}
+            </label>
+            <button type="button" class="small" ref={editButton} disabled={props.disabled} onClick={startEditing} aria-label={`Edit “${props.todo.title}”`}>
+              Edit
+            </button>
+            <button
+              type="button"
+              class="small danger"
+              disabled={props.disabled}
+              onClick={() => report(props.actions.remove(props.todo))}
+              aria-label={`Delete “${props.todo.title}”`}
+            >
+              Delete
+            </button>
+          </div>
+        }
+      >
+        <form class="todo-row" onSubmit={save}>
+          <label for={`${checkboxId()}-title`} class="visually-hidden">
+            Todo title
+          </label>
+          <input
+            id={`${checkboxId()}-title`}
+            class="grow"
+            value={draft()}
+            maxLength={limits.todoTitle}
+            onInput={(e) => setDraft(e.currentTarget.value)}
+            onKeyDown={(e) => e.key === "Escape" && stopEditing()}
+            ref={(input) => queueMicrotask(() => input.focus())}
+          />
+          <button type="submit" class="small primary" disabled={props.disabled}>
+            Save
+          </button>
+          <button type="button" class="small" onClick={stopEditing}>
+            Cancel
+          </button>
+        </form>
+      </Show>
+      <Show when={error()}>
+        <p class="error-text" role="alert">
+          {error()}
+        </p>
+      </Show>
+    </li>
+  );
+}

@@ -1,0 +1,14 @@
+/**
+ * The contract's limits, repeated here so the web bundle need not carry zod; a unit test checks them against
+ * the schemas in @rooms/core.
+ */
+export const limits = {
+  displayName: 40,
+  roomName: 80,
+  messageText: 4000,
+  todoTitle: 200,
+  clientId: 64,
+  /** API Gateway refuses client frames over 32 KB and closes the socket (1009). */
+  clientFrameBytes: 32 * 1024,
+  pageSize: 50,
+} as const;
