@@ -1,0 +1,151 @@
+/**
+ * `pnpm dev:backend`: DynamoDB Local (data on disk in <repo>/.data/dynamodb) and the local API Gateway.
+ * `pnpm dev` (--web): the same plus the SolidJS dev server pointed at it.
+ * Prints the URLs, then a line `ready` once everything listens. Ctrl-C or SIGTERM stops it all.
+ *
+ * Environment: HTTP_PORT (3000), WS_PORT (3001), CONNECTIONS_PORT (3002), DYNAMODB_PORT (8000), WEB_PORT (5173),
+ * GATEWAY_SKIP_DISCONNECT=1 (drop closed sockets without $disconnect), GATEWAY_LOG=0 (handler failures only).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { LocalStack } from "./local-stack";
+
+// Set before the AWS SDK loads (local-stack is imported dynamically below for that reason).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+const dataDir = join(repoRoot, ".data", "dynamodb");
+
+function portFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${name}=${raw} is not a port number`);
+  return port;
+}
+
+async function main() {
+  const withWeb = process.argv.includes("--web");
+  const ports = {
+    http: portFromEnv("HTTP_PORT", 3000),
+    ws: portFromEnv("WS_PORT", 3001),
+    connections: portFromEnv("CONNECTIONS_PORT", 3002),
+    dynamodb: portFromEnv("DYNAMODB_PORT", 8000),
+    web: portFromEnv("WEB_PORT", 5173),
+  };
+  const skipDisconnect = process.env.GATEWAY_SKIP_DISCONNECT === "1";
+
+  let stack: LocalStack | undefined;
+  let web: ChildProcess | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      if (web) await stopProcessGroup(web);
+      await stack?.stop();
+    })());
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      if (stopping) process.exit(1); // a second Ctrl-C: give up waiting
+      console.log(`\n${signal}: stopping`);
+      void stop().then(() => process.exit(0));
+    });
+  }
+
+  try {
+    const { startLocalStack } = await import("./local-stack");
+    stack = await startLocalStack({
+      httpPort: ports.http,
+      wsPort: ports.ws,
+      connectionsPort: ports.connections,
+      dynamodb: { path: dataDir, port: ports.dynamodb },
+      tableName: "rooms",
+      skipDisconnect,
+      log: process.env.GATEWAY_LOG === "0" ? undefined : true,
+    }).catch((error: Error) => {
+      if (!/already in use|DynamoDB Local exited/.test(error.message)) throw error;
+      throw new Error(
+        `${error.message}\n(is another \`pnpm dev\` or DynamoDB Local already using ports ${ports.http}/${ports.ws}/${ports.connections}/${ports.dynamodb}? ` +
+          "set HTTP_PORT, WS_PORT, CONNECTIONS_PORT, DYNAMODB_PORT)",
+        { cause: error },
+      );
+    });
+    let webUrl: string | undefined;
+    if (withWeb) {
+      webUrl = `http://127.0.0.1:${ports.web}`;
+      web = startWebDevServer(ports.web, { VITE_HTTP_URL: stack.httpUrl, VITE_WS_URL: stack.wsUrl });
+      await waitForWebDevServer(web, webUrl);
+    }
+
+    const rows = [
+      ["HTTP API", stack.httpUrl],
+      ["WebSocket API", stack.wsUrl],
+      ["@connections", stack.connectionsUrl],
+      ["DynamoDB Local", `${stack.dynamodbEndpoint} (table ${stack.tableName}, data in ${relative(repoRoot, dataDir)})`],
+      ...(webUrl ? [["Web", webUrl]] : []),
+    ];
+    for (const [label, value] of rows) console.log(`${label?.padEnd(15)} ${value}`);
+    if (skipDisconnect) console.log("GATEWAY_SKIP_DISCONNECT=1: closed sockets are dropped without $disconnect");
+    console.log("ready");
+  } catch (error) {
+    console.error(`error: ${(error as Error).message}`);
+    await stop();
+    process.exit(1);
+  }
+}
+
+/** The SolidJS dev server in its own process group, so stopping it also stops the vite under pnpm. */
+function startWebDevServer(port: number, env: Record<string, string>) {
+  const child = spawn(
+    "pnpm",
+    ["--filter", "@rooms/web", "exec", "vite", "--port", String(port), "--strictPort", "--host", "127.0.0.1"],
+    { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true },
+  );
+  const forward = (stream: NodeJS.ReadableStream | null, write: (line: string) => void) =>
+    stream?.on("data", (chunk: Buffer) => {
+      for (const line of chunk.toString().split("\n")) if (line.trim()) write(`[web] ${line}`);
+    });
+  forward(child.stdout, (line) => console.log(line));
+  forward(child.stderr, (line) => console.error(line));
+  return child;
+}
+
+async function waitForWebDevServer(child: ChildProcess, url: string, timeoutMs = 60_000) {
+  let exited: string | undefined;
+  child.once("error", (error) => (exited = `could not start pnpm: ${error.message}`));
+  child.once("exit", (code, signal) => (exited = `exited with ${signal ?? `code ${code}`}`));
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`the web dev server (vite in packages/web) ${exited} before it answered at ${url}; see [web] lines above`);
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(1000) });
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  throw new Error(`the web dev server did not answer at ${url} within ${timeoutMs / 1000} s`);
+}
+
+function stopProcessGroup(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return resolve();
+    const force = setTimeout(() => signalGroup(child.pid, "SIGKILL"), 5_000);
+    child.once("exit", () => {
+      clearTimeout(force);
+      resolve();
+    });
+    signalGroup(child.pid, "SIGTERM");
+  });
+}
+
+function signalGroup(pid: number | undefined, signal: NodeJS.Signals) {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+void main();

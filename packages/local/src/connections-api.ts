@@ -1,0 +1,109 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { apiGatewayId } from "./api-gateway-ids";
+import type { ConnectionRegistry } from "./connection-registry";
+import { errorsOnlyLogger, type GatewayLogger } from "./gateway-logger";
+import { closeServer, listen } from "./listen";
+import { readBody } from "./read-body";
+
+/** API Gateway refuses to post more than 128 KB to a connection. */
+export const MAX_POST_BYTES = 128 * 1024;
+
+export interface ConnectionsApiOptions {
+  connections: ConnectionRegistry;
+  /** Default 3002 is the CLI's business; here 0 (a free port) unless given. */
+  port?: number;
+  host?: string;
+  /** The stage path the management endpoint ends with: http://127.0.0.1:PORT/<stage>. */
+  stage?: string;
+  logger?: GatewayLogger;
+}
+
+export interface ConnectionsApi {
+  /** The management endpoint to give ApiGatewayManagementApiClient, stage path included. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * The WebSocket API's @connections management API (PostToConnection, GetConnection, DeleteConnection),
+ * answering the real SDK client: errors carry `x-amzn-errortype`, which the SDK turns into GoneException etc.
+ * Requests must be SigV4-signed (any credentials), as AWS refuses unsigned ones.
+ */
+export async function startConnectionsApi({
+  connections,
+  port = 0,
+  host = "127.0.0.1",
+  stage = "local",
+  logger = errorsOnlyLogger,
+}: ConnectionsApiOptions): Promise<ConnectionsApi> {
+  const pathPattern = new RegExp(`^/${stage}/(?:@|%40)connections/([^/?]+)$`);
+
+  async function handle(request: IncomingMessage, response: ServerResponse) {
+    const body = await readBody(request, MAX_POST_BYTES);
+    const rawPath = (request.url ?? "/").split("?")[0] ?? "/";
+    const match = pathPattern.exec(rawPath);
+    if (!match) return fail(response, 403, "ForbiddenException", "Forbidden");
+    if (!String(request.headers.authorization ?? "").startsWith("AWS4-HMAC-SHA256")) {
+      return fail(response, 403, "MissingAuthenticationTokenException", "Missing Authentication Token");
+    }
+    const connectionId = decodeURIComponent(match[1] ?? "");
+    const connection = connections.get(connectionId);
+
+    switch (request.method) {
+      case "POST": {
+        if (!body) return fail(response, 413, "PayloadTooLargeException", `Message too long; the limit is ${MAX_POST_BYTES} bytes`);
+        if (!connection) return gone(response);
+        const sent = await new Promise<boolean>((resolve) =>
+          connection.socket.send(body, { binary: false }, (error) => resolve(!error)),
+        );
+        if (!sent) return gone(response);
+        logger.info(`@connections POST ${connectionId} ${body.length}B`);
+        return reply(response, 200);
+      }
+      case "GET": {
+        if (!connection) return gone(response);
+        return reply(response, 200, {
+          connectedAt: new Date(connection.connectedAt).toISOString(),
+          identity: { sourceIp: connection.sourceIp, userAgent: connection.userAgent },
+          lastActiveAt: new Date(connection.lastActiveAt).toISOString(),
+        });
+      }
+      case "DELETE": {
+        if (!connection) return gone(response);
+        logger.info(`@connections DELETE ${connectionId}`);
+        connection.socket.close(1000, "");
+        return reply(response, 204);
+      }
+      default:
+        return fail(response, 403, "ForbiddenException", "Forbidden");
+    }
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error) => {
+      logger.error("@connections failed:", error);
+      if (!response.headersSent) fail(response, 500, "InternalServerErrorException", "Internal server error");
+    });
+  });
+  const boundPort = await listen(server, port, host);
+  return { url: `http://${host}:${boundPort}/${stage}`, port: boundPort, close: () => closeServer(server) };
+}
+
+function reply(response: ServerResponse, statusCode: number, json?: unknown, headers: Record<string, string> = {}) {
+  const body = json === undefined ? "" : JSON.stringify(json);
+  response.writeHead(statusCode, {
+    "x-amzn-requestid": apiGatewayId(),
+    ...(json !== undefined && { "content-type": "application/json" }),
+    "content-length": Buffer.byteLength(body),
+    ...headers,
+  });
+  response.end(body);
+}
+
+function fail(response: ServerResponse, statusCode: number, errorType: string, message: string | null) {
+  reply(response, statusCode, { message }, { "x-amzn-errortype": errorType });
+}
+
+/** Unknown, closing and closed connections all answer 410 GoneException with a null message, as AWS does. */
+const gone = (response: ServerResponse) => fail(response, 410, "GoneException", null);

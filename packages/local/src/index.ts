@@ -1,0 +1,6 @@
+export { type LocalStack, type LocalStackOptions, startLocalStack } from "./local-stack";
+export { type LocalGateway, type LocalGatewayOptions, startLocalGateway } from "./local-gateway";
+export type { LambdaHandler, RouteHandler } from "./route-handlers";
+export type { CorsConfig } from "./cors";
+export type { GatewayLogger, LogOption } from "./gateway-logger";
+export { ConnectionRegistry, type LiveConnection } from "./connection-registry";

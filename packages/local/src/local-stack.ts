@@ -1,0 +1,155 @@
+import { type DynamoDbLocal, localDynamoClient, startDynamoDbLocal, assertLocalEndpoint } from "@rooms/dynamodb-local";
+import { ensureTable } from "@rooms/core/table";
+import type { CorsConfig } from "./cors";
+import type { LogOption } from "./gateway-logger";
+import { startLocalGateway } from "./local-gateway";
+import { manifestRoutes } from "./manifest-routes";
+
+export interface LocalStackOptions {
+  /** Ports of the HTTP API, the WebSocket API and @connections; 0 (the default) picks free ones. */
+  httpPort?: number;
+  wsPort?: number;
+  connectionsPort?: number;
+  /**
+   * Where the table lives. Omitted: a fresh in-memory DynamoDB Local on a free port, stopped with the stack.
+   * `{ path }`: DynamoDB Local keeping its data in that folder (and `port`, default free).
+   * `{ endpoint }`: an already running DynamoDB Local (loopback only); left running on stop.
+   */
+  dynamodb?: { path?: string; port?: number } | { endpoint: string };
+  /** Created if missing. Default "rooms". Give each test file its own when sharing one DynamoDB Local. */
+  tableName?: string;
+  /** GATEWAY_SKIP_DISCONNECT: drop closed sockets without invoking $disconnect. */
+  skipDisconnect?: boolean;
+  /** Shorten API Gateway's 10-minute idle timeout and 2-hour maximum duration (tests). */
+  idleTimeoutMs?: number;
+  maxDurationMs?: number;
+  cors?: CorsConfig | false;
+  /** `true`: a line per request and frame; `false`: silent; omitted: handler failures only. */
+  log?: LogOption;
+}
+
+export interface LocalStack {
+  /** http://127.0.0.1:PORT */
+  httpUrl: string;
+  /** ws://127.0.0.1:PORT; connect with ?roomId=...&name=... */
+  wsUrl: string;
+  /** The @connections management endpoint, stage included: http://127.0.0.1:PORT/local */
+  connectionsUrl: string;
+  dynamodbEndpoint: string;
+  tableName: string;
+  /** Closes sockets (running $disconnect unless skipped), the servers, and DynamoDB Local if the stack started it. */
+  stop(): Promise<void>;
+}
+
+/** The handlers read these once per process (SST's Resource caches them), so they are fixed by the first stack. */
+let handlerEnvironment: string | undefined;
+let running = false;
+
+/**
+ * Everything the app needs on this machine: DynamoDB Local with the table, the handlers of
+ * packages/functions/src/routes.ts, and the local API Gateway in front of them.
+ *
+ * One stack per process: handlers read their configuration (SST_RESOURCE_*, DYNAMODB_ENDPOINT) from the
+ * environment the first time they run, and ES modules are imported once. A second stack in the same process
+ * is refused unless the first was stopped and the new one has the very same ports, endpoint and table
+ * (a restart). Vitest runs each test file in its own process, so one stack per test file is fine.
+ */
+export async function startLocalStack({
+  httpPort = 0,
+  wsPort = 0,
+  connectionsPort = 0,
+  dynamodb = {},
+  tableName = "rooms",
+  skipDisconnect = false,
+  idleTimeoutMs,
+  maxDurationMs,
+  cors,
+  log,
+}: LocalStackOptions = {}): Promise<LocalStack> {
+  if (running) throw new Error("A local stack is already running in this process; handlers can serve only one (stop it first)");
+  running = true;
+  const cleanups: (() => Promise<void>)[] = [];
+  const cleanUp = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+    cleanups.length = 0;
+    running = false;
+  };
+
+  try {
+    let dynamodbEndpoint: string;
+    if ("endpoint" in dynamodb) {
+      dynamodbEndpoint = assertLocalEndpoint(dynamodb.endpoint);
+    } else {
+      const local: DynamoDbLocal = await startDynamoDbLocal({
+        ...(dynamodb.port !== undefined && { port: dynamodb.port }),
+        ...(dynamodb.path !== undefined && { path: dynamodb.path }),
+      });
+      cleanups.push(() => local.stop());
+      dynamodbEndpoint = local.endpoint;
+    }
+    const client = localDynamoClient(dynamodbEndpoint);
+    try {
+      await ensureTable(client, tableName);
+    } finally {
+      client.destroy();
+    }
+
+    const routes = manifestRoutes();
+    const gateway = await startLocalGateway({
+      httpRoutes: routes.httpRoutes,
+      webSocketRoutes: routes.webSocketRoutes,
+      httpPort,
+      wsPort,
+      connectionsPort,
+      skipDisconnect,
+      log,
+      ...(cors !== undefined && { cors }),
+      ...(idleTimeoutMs !== undefined && { idleTimeoutMs }),
+      ...(maxDurationMs !== undefined && { maxDurationMs }),
+    });
+    cleanups.push(() => gateway.stop());
+
+    setHandlerEnvironment({
+      SST_RESOURCE_App: JSON.stringify({ name: "realtime-rooms", stage: "local" }),
+      SST_RESOURCE_Table: JSON.stringify({ name: tableName }),
+      SST_RESOURCE_Realtime: JSON.stringify({ managementEndpoint: gateway.connectionsUrl, url: gateway.wsUrl }),
+      SST_RESOURCE_Api: JSON.stringify({ url: gateway.httpUrl }),
+      DYNAMODB_ENDPOINT: dynamodbEndpoint,
+    });
+    await routes.load();
+
+    return {
+      httpUrl: gateway.httpUrl,
+      wsUrl: gateway.wsUrl,
+      connectionsUrl: gateway.connectionsUrl,
+      dynamodbEndpoint,
+      tableName,
+      stop: cleanUp,
+    };
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+}
+
+function setHandlerEnvironment(environment: Record<string, string>) {
+  const snapshot = JSON.stringify(environment);
+  if (handlerEnvironment !== undefined && handlerEnvironment !== snapshot) {
+    throw new Error(
+      "This process already served handlers with another configuration (ports, DynamoDB endpoint or table); " +
+        "SST's Resource is read once per process, so start each differently configured stack in its own process",
+    );
+  }
+  handlerEnvironment = snapshot;
+  Object.assign(process.env, environment, {
+    // Fake credentials: nothing here may ever reach AWS.
+    AWS_REGION: "local",
+    AWS_DEFAULT_REGION: "local",
+    AWS_ACCESS_KEY_ID: "local",
+    AWS_SECRET_ACCESS_KEY: "local",
+    AWS_EC2_METADATA_DISABLED: "true",
+  });
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.AWS_PROFILE;
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+}

@@ -1,0 +1,292 @@
+import { createServer, type IncomingMessage, STATUS_CODES } from "node:http";
+import type { Duplex } from "node:stream";
+import { type RawData, WebSocket, WebSocketServer } from "ws";
+import { apiGatewayId } from "./api-gateway-ids";
+import { ConnectionRegistry } from "./connection-registry";
+import { errorsOnlyLogger, type GatewayLogger } from "./gateway-logger";
+import { InvocationTimeoutError, invokeHandler } from "./invoke-handler";
+import { closeServer, listen } from "./listen";
+import type { RouteHandler } from "./route-handlers";
+import { type ConnectionFacts, connectEvent, connectionFacts, disconnectEvent, messageEvent } from "./websocket-events";
+
+/** API Gateway refuses client frames over 32 KB with close code 1009. */
+export const MAX_CLIENT_FRAME_BYTES = 32 * 1024;
+export const IDLE_TIMEOUT_MS = 10 * 60 * 1000;
+export const MAX_DURATION_MS = 2 * 60 * 60 * 1000;
+
+export interface WebSocketGatewayOptions {
+  /** "$connect", "$disconnect", "$default" and custom keys selected by `$request.body.action`. */
+  routes: readonly RouteHandler[];
+  /** Shared with the @connections API; a fresh one when omitted. */
+  connections?: ConnectionRegistry;
+  port?: number;
+  host?: string;
+  /** The fault switch GATEWAY_SKIP_DISCONNECT: closed sockets are dropped without invoking $disconnect. */
+  skipDisconnect?: boolean;
+  /** Closes (1001 "Going away") a socket with no client frame for this long. AWS: 10 minutes. */
+  idleTimeoutMs?: number;
+  /** Closes (1001 "Going away") any socket this long after it connected. AWS: 2 hours. */
+  maxDurationMs?: number;
+  maxFrameBytes?: number;
+  /** API Gateway's integration timeout (29 s for WebSocket APIs). */
+  timeoutMs?: number;
+  stage?: string;
+  logger?: GatewayLogger;
+}
+
+export interface WebSocketGateway {
+  url: string;
+  port: number;
+  connections: ConnectionRegistry;
+  /** Closes every socket (1001, running $disconnect unless skipped), waits for in-flight handlers, stops listening. */
+  close(): Promise<void>;
+}
+
+/**
+ * An API Gateway WebSocket API on `ws`: $connect decides the handshake, each text frame goes to the route
+ * its `action` names (else $default), closes run $disconnect, and idle or old sockets are closed as AWS does.
+ */
+export async function startWebSocketGateway({
+  routes,
+  connections = new ConnectionRegistry(),
+  port = 0,
+  host = "127.0.0.1",
+  skipDisconnect = false,
+  idleTimeoutMs = IDLE_TIMEOUT_MS,
+  maxDurationMs = MAX_DURATION_MS,
+  maxFrameBytes = MAX_CLIENT_FRAME_BYTES,
+  timeoutMs = 29_000,
+  stage = "local",
+  logger = errorsOnlyLogger,
+}: WebSocketGatewayOptions): Promise<WebSocketGateway> {
+  const routesByKey = new Map(routes.map((route) => [route.routeKey, route]));
+  const apiId = "local-ws";
+  const inFlight = new Set<Promise<unknown>>();
+  const handshakes = new Set<Duplex>();
+  const acceptedHeaders = new WeakMap<IncomingMessage, Record<string, string>>();
+  const track = <T>(promise: Promise<T>) => {
+    inFlight.add(promise);
+    void promise.finally(() => inFlight.delete(promise)).catch(() => {});
+    return promise;
+  };
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: maxFrameBytes,
+    // As on AWS, a subprotocol is agreed only if $connect returned it in Sec-WebSocket-Protocol.
+    handleProtocols: (protocols, request) => {
+      const chosen = headerValue(acceptedHeaders.get(request), "sec-websocket-protocol");
+      return chosen && protocols.has(chosen) ? chosen : false;
+    },
+  });
+  wss.on("headers", (lines, request) => {
+    for (const [name, value] of Object.entries(acceptedHeaders.get(request) ?? {})) {
+      if (name.toLowerCase() !== "sec-websocket-protocol") lines.push(`${name}: ${value}`);
+    }
+  });
+
+  /** Invokes a route's handler; failures are logged and reported, never thrown. */
+  async function invoke(routeKey: string, event: unknown) {
+    const route = routesByKey.get(routeKey);
+    if (!route) return { ok: true as const, result: undefined };
+    try {
+      return { ok: true as const, result: await invokeHandler(route, event, { timeoutMs }) };
+    } catch (error) {
+      logger.error(`WS ${routeKey} failed:`, error);
+      return { ok: false as const, error };
+    }
+  }
+
+  function runDisconnect(facts: ConnectionFacts, close: { code: number; reason: string }) {
+    if (skipDisconnect) {
+      logger.info(`WS ${facts.connectionId} closed ${close.code}; $disconnect skipped (GATEWAY_SKIP_DISCONNECT)`);
+      return;
+    }
+    logger.info(`WS ${facts.connectionId} closed ${close.code} -> $disconnect`);
+    void track(invoke("$disconnect", disconnectEvent(facts, apiGatewayId(), close)));
+  }
+
+  async function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer) {
+    handshakes.add(socket);
+    socket.on("error", () => {});
+    const facts = connectionFacts(request, {
+      connectionId: apiGatewayId(),
+      connectedAt: Date.now(),
+      apiId,
+      stage,
+    });
+    const requestId = apiGatewayId();
+    const outcome = await track(invoke("$connect", connectEvent(facts, requestId)));
+    handshakes.delete(socket);
+    const refusal = outcome.ok ? connectRefusal(outcome.result) : { statusCode: 500, headers: {}, body: '{"message": "Internal server error"}' };
+    if (refusal) {
+      logger.info(`WS ${request.url} refused ${refusal.statusCode}`);
+      return refuseHandshake(socket, refusal);
+    }
+    if (socket.destroyed) {
+      // The client left while $connect ran: AWS still tells the backend the connection is gone.
+      return runDisconnect(facts, { code: 1006, reason: "" });
+    }
+    acceptedHeaders.set(request, connectHeaders(outcome.result));
+    wss.handleUpgrade(request, socket, head, (ws) => onOpen(ws, facts));
+  }
+
+  function onOpen(socket: WebSocket, facts: ConnectionFacts) {
+    const { connectionId } = facts;
+    const connection = {
+      connectionId,
+      socket,
+      connectedAt: facts.connectedAt,
+      lastActiveAt: facts.connectedAt,
+      sourceIp: facts.sourceIp,
+      userAgent: facts.userAgent,
+    };
+    connections.add(connection);
+    logger.info(`WS ${connectionId} connected`);
+
+    const goAway = (why: string) => () => {
+      logger.info(`WS ${connectionId} ${why}: closing 1001`);
+      socket.close(1001, "Going away");
+    };
+    let idleTimer = setTimeout(goAway("idle timeout"), idleTimeoutMs);
+    const maxDurationTimer = setTimeout(goAway("maximum duration"), maxDurationMs);
+
+    socket.on("error", (error) => logger.info(`WS ${connectionId} socket error: ${error.message}`));
+    socket.on("message", (data, isBinary) => {
+      connection.lastActiveAt = Date.now();
+      clearTimeout(idleTimer);
+      idleTimer = setTimeout(goAway("idle timeout"), idleTimeoutMs);
+      if (isBinary) {
+        socket.close(1003, "Binary frames are not supported");
+        return;
+      }
+      void track(onMessage(socket, facts, rawDataToString(data)));
+    });
+    socket.on("close", (code, reason) => {
+      clearTimeout(idleTimer);
+      clearTimeout(maxDurationTimer);
+      connections.remove(connectionId);
+      runDisconnect(facts, { code, reason: reason.toString() });
+    });
+  }
+
+  async function onMessage(socket: WebSocket, facts: ConnectionFacts, body: string) {
+    const routeKey = selectRoute(body, routesByKey);
+    const requestId = apiGatewayId();
+    const reply = (message: string) =>
+      socket.readyState === WebSocket.OPEN &&
+      socket.send(JSON.stringify({ message, connectionId: facts.connectionId, requestId }));
+    if (!routesByKey.has(routeKey)) return reply("Forbidden");
+    const startedAt = Date.now();
+    const outcome = await invoke(routeKey, messageEvent(facts, routeKey, body, requestId, apiGatewayId()));
+    logger.info(`WS ${facts.connectionId} ${routeKey} ${outcome.ok ? "ok" : "failed"} ${Date.now() - startedAt}ms`);
+    if (!outcome.ok) {
+      reply(outcome.error instanceof InvocationTimeoutError ? "Endpoint request timed out" : "Internal server error");
+    }
+  }
+
+  const server = createServer((_request, response) => {
+    // A plain HTTP request to a WebSocket API: AWS answers 426-ish refusals; a clear 426 helps most.
+    response.writeHead(426, { "content-type": "application/json" }).end('{"message":"Upgrade Required"}');
+  });
+  server.on("upgrade", (request, socket, head) => void handleUpgrade(request, socket, head));
+  const boundPort = await listen(server, port, host);
+
+  return {
+    url: `ws://${host}:${boundPort}`,
+    port: boundPort,
+    connections,
+    async close() {
+      for (const socket of handshakes) socket.destroy();
+      const open = connections.list().map(({ socket }) => socket);
+      await Promise.all(open.map((socket) => closeSocket(socket)));
+      await settleWithin([...inFlight], 5_000);
+      wss.close();
+      await closeServer(server);
+    },
+  };
+}
+
+/** `$request.body.action` when the frame is a JSON object naming a custom route; `$default` otherwise. */
+export function selectRoute(body: string, routes: ReadonlyMap<string, unknown>): string {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (typeof parsed === "object" && parsed !== null && "action" in parsed) {
+      const { action } = parsed as { action: unknown };
+      if (typeof action === "string" && !action.startsWith("$") && routes.has(action)) return action;
+    }
+  } catch {
+    // Not JSON: API Gateway falls back to $default.
+  }
+  return "$default";
+}
+
+interface Refusal {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** A $connect result refuses the handshake when it carries a status outside 2xx. */
+function connectRefusal(result: unknown): Refusal | undefined {
+  if (typeof result !== "object" || result === null || !("statusCode" in result)) return undefined;
+  const { statusCode, headers, body } = result as { statusCode: unknown; headers?: Record<string, unknown>; body?: unknown };
+  const status = Number(statusCode);
+  if (status >= 200 && status < 300) return undefined;
+  return {
+    statusCode: Number.isInteger(status) && status >= 400 && status <= 599 ? status : 500,
+    headers: Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k, String(v)])),
+    body: typeof body === "string" ? body : "",
+  };
+}
+
+function connectHeaders(result: unknown): Record<string, string> {
+  if (typeof result !== "object" || result === null || !("headers" in result)) return {};
+  const headers = (result as { headers?: Record<string, unknown> }).headers ?? {};
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v)]));
+}
+
+const headerValue = (headers: Record<string, string> | undefined, name: string) =>
+  Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
+
+/** Answers the upgrade request with a plain HTTP response and never completes the handshake. */
+function refuseHandshake(socket: Duplex, { statusCode, headers, body }: Refusal) {
+  if (socket.destroyed) return;
+  const payload = Buffer.from(body);
+  const lines = [
+    `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode] ?? "Error"}`,
+    ...Object.entries({ "Content-Type": "application/json", ...headers }).map(([k, v]) => `${k}: ${v}`),
+    `Content-Length: ${payload.length}`,
+    "Connection: close",
+  ];
+  socket.end(Buffer.concat([Buffer.from(`${lines.join("\r\n")}\r\n\r\n`), payload]));
+}
+
+function rawDataToString(data: RawData) {
+  if (Buffer.isBuffer(data)) return data.toString("utf8");
+  if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
+  return Buffer.from(data).toString("utf8");
+}
+
+function closeSocket(socket: WebSocket): Promise<void> {
+  return new Promise((resolve) => {
+    if (socket.readyState === WebSocket.CLOSED) return resolve();
+    const force = setTimeout(() => socket.terminate(), 2_000);
+    socket.once("close", () => {
+      clearTimeout(force);
+      resolve();
+    });
+    socket.close(1001, "Going away");
+  });
+}
+
+async function settleWithin(promises: Promise<unknown>[], ms: number) {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.allSettled(promises),
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]);
+  clearTimeout(timer);
+}
