@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { clientFrameSchemas, MAX_CLIENT_FRAME_BYTES } from "@rooms/core/protocol";
+import { limits } from "../../src/network/limits";
+
+// The web bundle repeats the contract's limits instead of importing zod; these checks keep them in step.
+describe("limits", () => {
+  it("match the frame schemas in @rooms/core", () => {
+    const send = (text: string) => clientFrameSchemas.sendMessage.safeParse({ action: "sendMessage", text, clientMessageId: "c1" }).success;
+    expect(send("x".repeat(limits.messageText))).toBe(true);
+    expect(send("x".repeat(limits.messageText + 1))).toBe(false);
+    const add = (title: string) => clientFrameSchemas.addTodo.safeParse({ action: "addTodo", title }).success;
+    expect(add("x".repeat(limits.todoTitle))).toBe(true);
+    expect(add("x".repeat(limits.todoTitle + 1))).toBe(false);
+    const clientId = (id: string) => clientFrameSchemas.sendMessage.safeParse({ action: "sendMessage", text: "t", clientMessageId: id }).success;
+    expect(clientId("c".repeat(limits.clientId))).toBe(true);
+    expect(clientId("c".repeat(limits.clientId + 1))).toBe(false);
+    expect(limits.clientFrameBytes).toBe(MAX_CLIENT_FRAME_BYTES);
+  });
+
+  it("the longest message still fits in one frame", () => {
+    const worst = JSON.stringify({ action: "sendMessage", text: "\u0001".repeat(limits.messageText), clientMessageId: "c".repeat(limits.clientId) });
+    expect(new TextEncoder().encode(worst).byteLength).toBeLessThanOrEqual(limits.clientFrameBytes);
+  });
+});

@@ -1,0 +1,40 @@
+import type { Member, Message, Room, Snapshot, Todo } from "@rooms/core/protocol";
+
+/** A 26-character id that sorts by `n`, like the server's ULIDs. */
+export const id = (n: number) => String(n).padStart(26, "0");
+
+export const ROOM_ID = "01JROOM0000000000000000000";
+export const room: Room = { roomId: ROOM_ID, name: "Trip", createdAt: "2025-01-01T00:00:00.000Z" };
+
+export const message = (n: number, extra: Partial<Message> = {}): Message => ({
+  messageId: id(n),
+  roomId: ROOM_ID,
+  clientMessageId: `other-${n}`,
+  author: "Bo",
+  text: `message ${n}`,
+  sentAt: new Date(Date.UTC(2025, 0, 1, 0, 0, n)).toISOString(),
+  ...extra,
+});
+
+export const todo = (n: number, extra: Partial<Todo> = {}): Todo => ({
+  todoId: id(1000 + n),
+  roomId: ROOM_ID,
+  title: `todo ${n}`,
+  done: false,
+  version: 1,
+  createdAt: "2025-01-01T00:00:00.000Z",
+  updatedAt: "2025-01-01T00:00:00.000Z",
+  ...extra,
+});
+
+export const member = (n: number, name = `person ${n}`): Member => ({ memberId: `m${n}`, name, connectedAt: "2025-01-01T00:00:00.000Z" });
+
+export const snapshot = (extra: Partial<Snapshot> = {}): Snapshot & { type: "snapshot" } => ({
+  type: "snapshot",
+  room,
+  todos: [],
+  members: [],
+  messages: [],
+  hasMore: false,
+  ...extra,
+});
