@@ -1,0 +1,24 @@
+import type { MiddlewareObj } from "@middy/core";
+import { describeError } from "../errors/describe-error";
+import { json } from "../http/json-response";
+
+const defaults = {
+  /** Names the parsed thing in JSON parse errors. */
+  subject: "Body",
+};
+
+/**
+ * Turns whatever a handler threw into the contract's `{"error":{"code","message","issues"?}}` with its status.
+ * Below 500 the message is the domain's own; at 500 it is generic (the log line keeps the stack).
+ */
+export function httpErrorMapper(opts: Partial<typeof defaults> = {}): MiddlewareObj {
+  const options = { ...defaults, ...opts };
+
+  const httpErrorMapperOnError: MiddlewareObj["onError"] = (request) => {
+    if (request.response !== undefined) return;
+    const { status, code, message, issues } = describeError(request.error, options);
+    request.response = json(status, { error: { code, message, ...(issues && { issues }) } });
+  };
+
+  return { onError: httpErrorMapperOnError };
+}

@@ -1,0 +1,11 @@
+import middy from "@middy/core";
+import { clientFrameSchemas } from "@rooms/core/protocol";
+import { type ValidatedWebSocketEvent, accepted } from "../middleware/ws-event";
+import { wsFrameMiddlewares } from "../middleware/ws-stack";
+import { addTodo } from "../realtime/room-todos";
+import { realtimeFor } from "../realtime/realtime-deps";
+
+/** addTodo: the room gets {type:"todo"} */
+export const handler = middy(async (event: ValidatedWebSocketEvent<typeof clientFrameSchemas.addTodo>) => {
+  return accepted(event, await addTodo({ ...realtimeFor(event), frame: event.input }));
+}).use(wsFrameMiddlewares("addTodo"));

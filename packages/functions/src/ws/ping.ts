@@ -1,0 +1,11 @@
+import middy from "@middy/core";
+import { clientFrameSchemas } from "@rooms/core/protocol";
+import { type ValidatedWebSocketEvent, accepted } from "../middleware/ws-event";
+import { wsFrameMiddlewares } from "../middleware/ws-stack";
+import { answerPing } from "../realtime/answer-ping";
+import { realtimeFor } from "../realtime/realtime-deps";
+
+/** ping: the sender gets {type:"pong"}; the connection record's expiry is refreshed */
+export const handler = middy(async (event: ValidatedWebSocketEvent<typeof clientFrameSchemas.ping>) => {
+  return accepted(event, await answerPing(realtimeFor(event)));
+}).use(wsFrameMiddlewares("ping"));

@@ -1,0 +1,11 @@
+import middy from "@middy/core";
+import { clientFrameSchemas } from "@rooms/core/protocol";
+import { type ValidatedWebSocketEvent, accepted } from "../middleware/ws-event";
+import { wsFrameMiddlewares } from "../middleware/ws-stack";
+import { sendSnapshot } from "../realtime/send-snapshot";
+import { realtimeFor } from "../realtime/realtime-deps";
+
+/** sync: the sender gets a snapshot of its room (messages after `after`, or the newest page) */
+export const handler = middy(async (event: ValidatedWebSocketEvent<typeof clientFrameSchemas.sync>) => {
+  return accepted(event, await sendSnapshot({ ...realtimeFor(event), frame: event.input }));
+}).use(wsFrameMiddlewares("sync"));

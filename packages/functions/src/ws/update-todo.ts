@@ -1,0 +1,11 @@
+import middy from "@middy/core";
+import { clientFrameSchemas } from "@rooms/core/protocol";
+import { type ValidatedWebSocketEvent, accepted } from "../middleware/ws-event";
+import { wsFrameMiddlewares } from "../middleware/ws-stack";
+import { updateTodo } from "../realtime/room-todos";
+import { realtimeFor } from "../realtime/realtime-deps";
+
+/** updateTodo: the room gets the todo at version+1; a stale version → conflict error frame with the current todo, to the sender alone */
+export const handler = middy(async (event: ValidatedWebSocketEvent<typeof clientFrameSchemas.updateTodo>) => {
+  return accepted(event, await updateTodo({ ...realtimeFor(event), frame: event.input }));
+}).use(wsFrameMiddlewares("updateTodo"));
