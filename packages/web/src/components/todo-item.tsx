@@ -1,4 +1,4 @@
-import { createSignal, Show } from "solid-js";
+import { createEffect, createSignal, Show } from "solid-js";
 import type { Todo } from "@rooms/core/protocol";
 import { limits, type SendResult } from "../network";
 
@@ -17,6 +17,13 @@ export function TodoItem(props: { todo: Todo; disabled: boolean; actions: TodoAc
   const [draft, setDraft] = createSignal("");
   const [error, setError] = createSignal<string | null>(null);
   let editButton: HTMLButtonElement | undefined;
+  let checkbox: HTMLInputElement | undefined;
+  // A tick shows at once; whatever the server says next (the broadcast, a conflict's current todo, a
+  // snapshot after reconnecting) arrives as a new todo object and puts the box right again.
+  createEffect(() => {
+    const { done } = props.todo;
+    if (checkbox) checkbox.checked = done;
+  });
   const checkboxId = () => `todo-${props.todo.todoId}`;
 
   const report = (result: SendResult) => setError(result.ok ? null : result.reason);
@@ -47,12 +54,13 @@ export function TodoItem(props: { todo: Todo; disabled: boolean; actions: TodoAc
             <input
               type="checkbox"
               id={checkboxId()}
+              ref={checkbox}
               checked={props.todo.done}
               disabled={props.disabled}
               onChange={(e) => {
-                const wanted = e.currentTarget.checked;
-                e.currentTarget.checked = props.todo.done; // the server's broadcast decides what is shown
-                report(props.actions.toggle(props.todo, wanted));
+                const result = props.actions.toggle(props.todo, e.currentTarget.checked);
+                if (!result.ok) e.currentTarget.checked = props.todo.done;
+                report(result);
               }}
             />
             <label for={checkboxId()} class="todo-title">
