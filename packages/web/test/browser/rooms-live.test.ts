@@ -49,6 +49,12 @@ async function send(page: Page, text: string) {
   await page.keyboard.press("Enter");
 }
 
+async function createRoomOverHttp(name: string): Promise<{ room: { roomId: string } }> {
+  const response = await fetch(`${stack.httpUrl}/rooms`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name }) });
+  expect(response.status).toBe(201);
+  return (await response.json()) as { room: { roomId: string } };
+}
+
 async function waitForTexts(page: Page, expected: string[]) {
   await expect.poll(() => confirmedTexts(page), { timeout: STEP_MS }).toEqual(expected);
 }
@@ -157,6 +163,22 @@ describe("web app in Chromium against the local stack", () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it("an edit that lost a version race shows the winning todo and a note, not an error", async () => {
+    await ana.getByRole("button", { name: "Edit “Pack sandwiches and fruit”" }).click();
+    // Bo renames it while Ana's editor is open, so Ana's save carries a version that is no longer current.
+    await bo.getByRole("button", { name: "Edit “Pack sandwiches and fruit”" }).click();
+    await bo.getByLabel("Todo title").fill("Pack lunch for two");
+    await bo.keyboard.press("Enter");
+    await expect.poll(() => todoTitles(bo)).toEqual(["Book train tickets", "Pack lunch for two"]);
+
+    await ana.getByLabel("Todo title").fill("Pack sandwiches only");
+    await ana.keyboard.press("Enter");
+    await ana.getByRole("status").getByText("was changed by someone else").waitFor();
+    await expect.poll(() => todoTitles(ana)).toEqual(["Book train tickets", "Pack lunch for two"]);
+    await expect.poll(() => todoTitles(bo)).toEqual(["Book train tickets", "Pack lunch for two"]);
+    await ana.screenshot({ path: `${artifacts}room-todo-conflict.png` });
+  });
+
   it("works at phone width, one panel at a time", async () => {
     const phone = await person({ name: "Cleo", width: 390, height: 844 });
     await phone.goto(roomUrl);
@@ -169,6 +191,62 @@ describe("web app in Chromium against the local stack", () => {
     await phone.screenshot({ path: `${artifacts}room-phone-todos.png` });
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBe(0);
+  });
+
+  it("loads older history on demand and keeps the reader's place", async () => {
+    const seeder = await person({ name: "Seeder" });
+    await seeder.goto(web.url);
+    const room = await createRoomOverHttp("Long history");
+    // 60 messages through a raw socket, one after another so their order is known.
+    await seeder.evaluate(
+      async ({ wsUrl, roomId }) => {
+        const ws = new WebSocket(`${wsUrl}?roomId=${roomId}&name=Seeder`);
+        await new Promise((resolve) => (ws.onopen = resolve));
+        for (let i = 1; i <= 60; i++) {
+          const echoed = new Promise<void>((resolve) => {
+            ws.onmessage = (event) => {
+              const frame = JSON.parse(event.data as string) as { type: string; message?: { clientMessageId: string } };
+              if (frame.type === "message" && frame.message?.clientMessageId === `seed-${i}`) resolve();
+            };
+          });
+          ws.send(JSON.stringify({ action: "sendMessage", text: `History ${i}`, clientMessageId: `seed-${i}` }));
+          await echoed;
+        }
+        ws.close();
+      },
+      { wsUrl: stack.wsUrl, roomId: room.room.roomId },
+    );
+
+    const reader = await person({ name: "Reader", width: 1000, height: 700 });
+    await reader.goto(`${web.url}#/rooms/${room.room.roomId}`);
+    await status(reader).getByText("Live").waitFor();
+    const newest = Array.from({ length: 50 }, (_, i) => `History ${i + 11}`);
+    await waitForTexts(reader, newest);
+    // The newest message is in view at first.
+    await expect.poll(() => reader.getByText("History 60", { exact: true }).isVisible()).toBe(true);
+
+    await reader.getByTestId("messages").evaluate((el) => el.scrollTo({ top: 0 }));
+    await waitForTexts(reader, Array.from({ length: 60 }, (_, i) => `History ${i + 1}`));
+    await reader.getByText("This is the start of the room.").waitFor({ state: "attached" });
+    // What was at the top before loading (History 11) is still where the reader was looking.
+    const box = await reader.getByText("History 11", { exact: true }).boundingBox();
+    const view = await reader.getByTestId("messages").boundingBox();
+    expect(box && view && box.y >= view.y && box.y < view.y + view.height).toBe(true);
+  });
+
+  it("lists rooms newest first, a page at a time", async () => {
+    for (let i = 1; i <= 22; i++) {
+      await createRoomOverHttp(`Extra room ${i}`);
+    }
+    const visitor = await person({ name: "Visitor" });
+    await visitor.goto(web.url);
+    const names = () => visitor.locator("[data-testid=room-list] .room-name").allTextContents();
+    await expect.poll(names).toHaveLength(20);
+    expect((await names()).slice(0, 3)).toEqual(["Extra room 22", "Extra room 21", "Extra room 20"]);
+    await visitor.getByRole("button", { name: "Load more rooms" }).click();
+    const expected = [...Array.from({ length: 22 }, (_, i) => `Extra room ${22 - i}`), "Long history", "Weekend trip", "Flat 3B chores", "Book club"];
+    await expect.poll(names).toEqual(expected);
+    expect(await visitor.getByRole("button", { name: "Load more rooms" }).count()).toBe(0);
   });
 
   it("an unknown room says so in words", async () => {
