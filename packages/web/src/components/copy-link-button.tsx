@@ -1,4 +1,4 @@
-import { createSignal, onCleanup, Show } from "solid-js";
+import { createSignal, onCleanup } from "solid-js";
 
 /** Copies this page's address, which is all someone needs to join the room. */
 export function CopyLinkButton() {
@@ -15,10 +15,8 @@ export function CopyLinkButton() {
     }
   };
   return (
-    <Show when={typeof navigator !== "undefined"}>
-      <button type="button" class="small" onClick={() => void copy()}>
-        <span aria-live="polite">{copied() ? "Link copied" : "Copy link"}</span>
-      </button>
-    </Show>
+    <button type="button" class="small" onClick={() => void copy()}>
+      <span aria-live="polite">{copied() ? "Link copied" : "Copy link"}</span>
+    </button>
   );
 }

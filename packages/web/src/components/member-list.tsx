@@ -1,7 +1,7 @@
 import { createMemo, For, Show } from "solid-js";
 import type { Member } from "@rooms/core/protocol";
 
-/** Who is here now. One person may be connected from several tabs; they are listed once with a count. */
+/** Who is here now. A name connected more than once (tabs, devices, namesakes) is listed once with a count. */
 export function MemberList(props: { members: readonly Member[]; me: string }) {
   const people = createMemo(() => {
     const counts = new Map<string, number>();
@@ -22,7 +22,7 @@ export function MemberList(props: { members: readonly Member[]; me: string }) {
                 <span class="hint"> (you)</span>
               </Show>
               <Show when={person.count > 1}>
-                <span class="hint"> · {person.count} tabs</span>
+                <span class="hint"> · {person.count} connections</span>
               </Show>
             </li>
           )}

@@ -48,7 +48,7 @@ function RoomScreen(props: { seed: RoomWithTodos | null }) {
           {state().room?.name ?? "Loading room…"}
         </h1>
         <div class="room-header-actions">
-          <ConnectionBadge status={state().status} onRetryNow={() => connection.reconnectNow()} />
+          <ConnectionBadge status={state().status} waitingToRetry={state().retryAt !== null} onRetryNow={() => connection.reconnectNow()} />
           <CopyLinkButton />
         </div>
       </header>
