@@ -7,6 +7,7 @@
  * GATEWAY_SKIP_DISCONNECT=1 (drop closed sockets without $disconnect), GATEWAY_LOG=0 (handler failures only).
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { LocalStack } from "./local-stack";
@@ -39,8 +40,10 @@ async function main() {
   let stack: LocalStack | undefined;
   let web: ChildProcess | undefined;
   let stopping: Promise<void> | undefined;
+  const webOutput = { muted: false };
   const stop = () =>
     (stopping ??= (async () => {
+      webOutput.muted = true; // pnpm reports the vite it ran as failed once we stop it: not news
       if (web) await stopProcessGroup(web);
       await stack?.stop();
     })());
@@ -73,7 +76,8 @@ async function main() {
     let webUrl: string | undefined;
     if (withWeb) {
       webUrl = `http://127.0.0.1:${ports.web}`;
-      web = startWebDevServer(ports.web, { VITE_HTTP_URL: stack.httpUrl, VITE_WS_URL: stack.wsUrl });
+      await assertPortFree(ports.web, "WEB_PORT");
+      web = startWebDevServer(ports.web, { VITE_HTTP_URL: stack.httpUrl, VITE_WS_URL: stack.wsUrl }, webOutput);
       await waitForWebDevServer(web, webUrl);
     }
 
@@ -84,6 +88,11 @@ async function main() {
       ["DynamoDB Local", `${stack.dynamodbEndpoint} (table ${stack.tableName}, data in ${relative(repoRoot, dataDir)})`],
       ...(webUrl ? [["Web", webUrl]] : []),
     ];
+    web?.once("exit", (code, signal) => {
+      if (stopping) return;
+      console.error(`error: the web dev server exited (${signal ?? `code ${code}`}); stopping`);
+      void stop().then(() => process.exit(1));
+    });
     for (const [label, value] of rows) console.log(`${label?.padEnd(15)} ${value}`);
     if (skipDisconnect) console.log("GATEWAY_SKIP_DISCONNECT=1: closed sockets are dropped without $disconnect");
     console.log("ready");
@@ -95,7 +104,7 @@ async function main() {
 }
 
 /** The SolidJS dev server in its own process group, so stopping it also stops the vite under pnpm. */
-function startWebDevServer(port: number, env: Record<string, string>) {
+function startWebDevServer(port: number, env: Record<string, string>, output: { muted: boolean }) {
   const child = spawn(
     "pnpm",
     ["--filter", "@rooms/web", "exec", "vite", "--port", String(port), "--strictPort", "--host", "127.0.0.1"],
@@ -103,6 +112,7 @@ function startWebDevServer(port: number, env: Record<string, string>) {
   );
   const forward = (stream: NodeJS.ReadableStream | null, write: (line: string) => void) =>
     stream?.on("data", (chunk: Buffer) => {
+      if (output.muted) return;
       for (const line of chunk.toString().split("\n")) if (line.trim()) write(`[web] ${line}`);
     });
   forward(child.stdout, (line) => console.log(line));
@@ -117,14 +127,23 @@ async function waitForWebDevServer(child: ChildProcess, url: string, timeoutMs =
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (exited) throw new Error(`the web dev server (vite in packages/web) ${exited} before it answered at ${url}; see [web] lines above`);
-    try {
-      await fetch(url, { signal: AbortSignal.timeout(1000) });
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    // Vite's own client module, so that something else answering on the port does not count.
+    const answered = await fetch(`${url}/@vite/client`, { signal: AbortSignal.timeout(1000) }).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (answered && !exited) return;
+    await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`the web dev server did not answer at ${url} within ${timeoutMs / 1000} s`);
+}
+
+function assertPortFree(port: number, variable: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", () => reject(new Error(`port ${port} is already in use; stop what uses it or set ${variable}`)));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
+  });
 }
 
 function stopProcessGroup(child: ChildProcess): Promise<void> {
