@@ -1,12 +1,6 @@
 import type { TestProject } from "vitest/node";
 import { startDynamoDbLocal } from "@rooms/dynamodb-local";
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    dynamodbEndpoint: string;
-  }
-}
-
 /** One in-memory DynamoDB Local for the whole run; each test file makes its own table in it. */
 export default async function setup(project: TestProject) {
   const dynamo = await startDynamoDbLocal();

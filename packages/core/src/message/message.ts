@@ -4,7 +4,7 @@ import { NotFoundError } from "../errors/domain-errors";
 import { parseInput } from "../errors/parse-input";
 import { idSchema, newId } from "../ids/ids";
 import type { Message } from "../protocol/shapes";
-import { limitSchema } from "../room/room";
+import { get as getRoom, limitSchema } from "../room/room";
 import type { MessageItem } from "./message.entity";
 
 export const text = z.string().min(1).max(4000).refine((t) => t.trim().length > 0, "must not be blank");
@@ -66,4 +66,10 @@ export async function after(db: Db, input: z.input<typeof afterInput>) {
   const { roomId, after, limit } = parseInput(afterInput, input);
   const { data } = await db.entities.message.query.byRoom({ roomId }).gt({ messageId: after }).go({ order: "asc", limit: limit + 1 });
   return { messages: data.slice(0, limit).map(toMessage), hasMore: data.length > limit };
+}
+
+/** `history` for a room that must exist: an unknown room is a NotFoundError, not an empty page (one round trip). */
+export async function roomHistory(db: Db, input: z.input<typeof historyInput>) {
+  const [, page] = await Promise.all([getRoom(db, { roomId: String(input.roomId) }), history(db, input)]);
+  return page;
 }

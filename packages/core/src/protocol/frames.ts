@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { ErrorCode } from "../errors/domain-errors";
 import { idSchema } from "../ids/ids";
 import { sendFields } from "../message/message";
-import { addFields, removeFields, updateFields } from "../todo/todo";
+import { addFields, hasChange, removeFields, updateFields } from "../todo/todo";
 import type { Member, Message, Room, Todo } from "./shapes";
 
 /** API Gateway refuses client frames over 32 KB (close code 1009). */
@@ -17,7 +17,7 @@ export type ClientAction = (typeof clientActions)[number];
 export const clientFrameSchemas = {
   sendMessage: sendFields.extend({ action: z.literal("sendMessage") }),
   addTodo: addFields.extend({ action: z.literal("addTodo") }),
-  updateTodo: updateFields.extend({ action: z.literal("updateTodo") }),
+  updateTodo: updateFields.extend({ action: z.literal("updateTodo") }).refine(hasChange, "give title or done to change"),
   deleteTodo: removeFields.extend({ action: z.literal("deleteTodo") }),
   sync: z.object({ action: z.literal("sync"), after: idSchema.optional() }),
   ping: z.object({ action: z.literal("ping") }),

@@ -1,4 +1,4 @@
-import { sendToConnection } from "@rooms/core/broadcast";
+import { sendToConnection } from "../broadcast";
 import { forJoinedConnection } from "./for-joined-connection";
 import type { RealtimeDeps, RealtimeOutcome } from "./realtime-deps";
 

@@ -1,5 +1,5 @@
-import { Connection, type ConnectionItem } from "@rooms/core/connection";
-import type { Db } from "@rooms/core/db";
+import { Connection, type ConnectionItem } from "../connection";
+import type { Db } from "../db";
 
 /**
  * Runs one frame's work for the sender's connection record (the room comes from there, never from the frame),

@@ -1,5 +1,5 @@
-import { broadcastToRoom } from "@rooms/core/broadcast";
-import { Connection } from "@rooms/core/connection";
+import { broadcastToRoom } from "../broadcast";
+import { Connection } from "../connection";
 import type { RealtimeDeps, RealtimeOutcome } from "./realtime-deps";
 
 /**

@@ -1,5 +1,5 @@
-import { ValidationError } from "@rooms/core/errors";
-import { clientActions } from "@rooms/core/protocol";
+import { ValidationError } from "../errors";
+import { clientActions } from "../protocol";
 
 const shown = (value: string) => (value.length > 64 ? `${value.slice(0, 64)}…` : value);
 

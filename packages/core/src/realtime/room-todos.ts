@@ -1,6 +1,6 @@
-import { broadcastToRoom, sendToConnection } from "@rooms/core/broadcast";
-import type { ClientFrameOf } from "@rooms/core/protocol";
-import { Todo } from "@rooms/core/todo";
+import { broadcastToRoom, sendToConnection } from "../broadcast";
+import type { ClientFrameOf } from "../protocol";
+import { Todo } from "../todo";
 import { forJoinedConnection } from "./for-joined-connection";
 import type { RealtimeDeps, RealtimeOutcome } from "./realtime-deps";
 

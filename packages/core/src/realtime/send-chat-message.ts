@@ -1,6 +1,6 @@
-import { broadcastToRoom, sendToConnection } from "@rooms/core/broadcast";
-import { Message } from "@rooms/core/message";
-import type { ClientFrameOf } from "@rooms/core/protocol";
+import { broadcastToRoom, sendToConnection } from "../broadcast";
+import { Message } from "../message";
+import type { ClientFrameOf } from "../protocol";
 import { forJoinedConnection } from "./for-joined-connection";
 import type { RealtimeDeps, RealtimeOutcome } from "./realtime-deps";
 

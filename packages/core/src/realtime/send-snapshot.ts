@@ -1,6 +1,6 @@
-import { sendToConnection } from "@rooms/core/broadcast";
-import { MAX_SERVER_FRAME_BYTES, type ClientFrameOf, type Snapshot as SnapshotShape } from "@rooms/core/protocol";
-import { Snapshot } from "@rooms/core/snapshot";
+import { sendToConnection } from "../broadcast";
+import type { ClientFrameOf } from "../protocol";
+import { Snapshot } from "../snapshot";
 import { forJoinedConnection } from "./for-joined-connection";
 import type { RealtimeDeps, RealtimeOutcome } from "./realtime-deps";
 
@@ -8,31 +8,6 @@ import type { RealtimeDeps, RealtimeOutcome } from "./realtime-deps";
 export function sendSnapshot({ db, delivery, connectionId, frame }: RealtimeDeps & { frame: ClientFrameOf<"sync"> }): Promise<RealtimeOutcome> {
   return forJoinedConnection({ db, connectionId }, async ({ roomId }) => {
     const snapshot = await Snapshot.read(db, { roomId, after: frame.after });
-    const fitted = fitSnapshot(snapshot, { keep: frame.after ? "oldest" : "newest" });
-    return { roomId, reply: await sendToConnection(db, { ...delivery, connectionId, frame: { type: "snapshot", ...fitted } }) };
+    return { roomId, reply: await sendToConnection(db, { ...delivery, connectionId, frame: { type: "snapshot", ...snapshot } }) };
   });
-}
-
-const byteLength = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
-
-/**
- * A page of 50 long messages can pass the 128 KB a connection may receive. Drops messages until the frame fits,
- * setting `hasMore` so the client knows to ask again: a newest page keeps the newest (older ones are one
- * history call away), a catch-up keeps the oldest (the next sync continues after the last one kept).
- * A snapshot too large even without messages is left as is; sending it then fails with too_large.
- */
-export function fitSnapshot(
-  snapshot: SnapshotShape,
-  { keep, maxBytes = MAX_SERVER_FRAME_BYTES }: { keep: "newest" | "oldest"; maxBytes?: number },
-): SnapshotShape {
-  if (byteLength({ type: "snapshot", ...snapshot }) <= maxBytes) return snapshot;
-  let budget = maxBytes - byteLength({ type: "snapshot", ...snapshot, messages: [], hasMore: true });
-  const ordered = keep === "newest" ? [...snapshot.messages].reverse() : snapshot.messages;
-  const kept = [];
-  for (const message of ordered) {
-    budget -= byteLength(message) + 1;
-    if (budget < 0) break;
-    kept.push(message);
-  }
-  return { ...snapshot, messages: keep === "newest" ? kept.reverse() : kept, hasMore: true };
 }

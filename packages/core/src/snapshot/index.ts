@@ -1,1 +1,2 @@
 export * as Snapshot from "./snapshot";
+export { fitSnapshot } from "./fit-snapshot";

@@ -18,7 +18,7 @@ export const updateFields = z.object({
 });
 export const removeFields = z.object({ todoId: idSchema });
 
-const hasChange = (u: { title?: string; done?: boolean }) => u.title !== undefined || u.done !== undefined;
+export const hasChange = (u: { title?: string; done?: boolean }) => u.title !== undefined || u.done !== undefined;
 export const addInput = addFields.extend({ roomId: idSchema });
 export const updateInput = updateFields.extend({ roomId: idSchema }).refine(hasChange, "give title or done to change");
 export const removeInput = removeFields.extend({ roomId: idSchema });

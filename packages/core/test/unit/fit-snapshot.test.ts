@@ -1,6 +1,6 @@
-import { MAX_SERVER_FRAME_BYTES, type Message, type Snapshot } from "@rooms/core/protocol";
+import { MAX_SERVER_FRAME_BYTES, type Message, type Snapshot } from "../../src/protocol";
 import { describe, expect, it } from "vitest";
-import { fitSnapshot } from "../../src/realtime/send-snapshot";
+import { fitSnapshot } from "../../src/snapshot";
 
 const message = (n: number, text = "x".repeat(4000)): Message => ({
   messageId: `01JP3Q8Z5K7V2M4N6R8T0W${String(n).padStart(4, "0")}`,

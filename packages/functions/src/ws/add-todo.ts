@@ -2,7 +2,7 @@ import middy from "@middy/core";
 import { clientFrameSchemas } from "@rooms/core/protocol";
 import { type ValidatedWebSocketEvent, accepted } from "../middleware/ws-event";
 import { wsFrameMiddlewares } from "../middleware/ws-stack";
-import { addTodo } from "../realtime/room-todos";
+import { addTodo } from "@rooms/core/realtime";
 import { realtimeFor } from "../realtime/realtime-deps";
 
 /** addTodo: the room gets {type:"todo"} */

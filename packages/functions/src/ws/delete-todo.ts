@@ -2,7 +2,7 @@ import middy from "@middy/core";
 import { clientFrameSchemas } from "@rooms/core/protocol";
 import { type ValidatedWebSocketEvent, accepted } from "../middleware/ws-event";
 import { wsFrameMiddlewares } from "../middleware/ws-stack";
-import { deleteTodo } from "../realtime/room-todos";
+import { deleteTodo } from "@rooms/core/realtime";
 import { realtimeFor } from "../realtime/realtime-deps";
 
 /** deleteTodo: the room gets {type:"todoDeleted"} */

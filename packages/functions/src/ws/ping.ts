@@ -2,7 +2,7 @@ import middy from "@middy/core";
 import { clientFrameSchemas } from "@rooms/core/protocol";
 import { type ValidatedWebSocketEvent, accepted } from "../middleware/ws-event";
 import { wsFrameMiddlewares } from "../middleware/ws-stack";
-import { answerPing } from "../realtime/answer-ping";
+import { answerPing } from "@rooms/core/realtime";
 import { realtimeFor } from "../realtime/realtime-deps";
 
 /** ping: the sender gets {type:"pong"}; the connection record's expiry is refreshed */

@@ -2,7 +2,7 @@ import middy from "@middy/core";
 import { clientFrameSchemas } from "@rooms/core/protocol";
 import { type ValidatedWebSocketEvent, accepted } from "../middleware/ws-event";
 import { wsFrameMiddlewares } from "../middleware/ws-stack";
-import { sendChatMessage } from "../realtime/send-chat-message";
+import { sendChatMessage } from "@rooms/core/realtime";
 import { realtimeFor } from "../realtime/realtime-deps";
 
 /** sendMessage: stores the message once per clientMessageId; the room gets it, or on a repeat the sender alone */

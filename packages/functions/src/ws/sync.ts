@@ -2,7 +2,7 @@ import middy from "@middy/core";
 import { clientFrameSchemas } from "@rooms/core/protocol";
 import { type ValidatedWebSocketEvent, accepted } from "../middleware/ws-event";
 import { wsFrameMiddlewares } from "../middleware/ws-stack";
-import { sendSnapshot } from "../realtime/send-snapshot";
+import { sendSnapshot } from "@rooms/core/realtime";
 import { realtimeFor } from "../realtime/realtime-deps";
 
 /** sync: the sender gets a snapshot of its room (messages after `after`, or the newest page) */

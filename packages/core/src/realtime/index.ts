@@ -1,0 +1,10 @@
+/** The flows behind each WebSocket route: look up the sender's connection, do one domain step, fan out. */
+export { joinQuery, joinRoom } from "./join-room";
+export { leaveRoom } from "./leave-room";
+export { sendChatMessage } from "./send-chat-message";
+export { addTodo, updateTodo, deleteTodo } from "./room-todos";
+export { sendSnapshot } from "./send-snapshot";
+export { answerPing } from "./answer-ping";
+export { refuseUnknownFrame } from "./refuse-unknown-frame";
+export { forJoinedConnection } from "./for-joined-connection";
+export type { RealtimeDeps, RealtimeOutcome } from "./realtime-deps";
