@@ -1,0 +1,29 @@
+import { tableDefinition, type TableDefinition } from "../packages/core/src/table/definition";
+
+/**
+ * The arguments of `sst.aws.Dynamo("Table", ...)`, derived from core's table definition and nothing else,
+ * so the deployed key names, index and TTL attribute are the ones ElectroDB, the local stack and the tests use.
+ * Pure (no SST globals) so infra/test can compare it with the definition.
+ */
+export function tableArgs({ production }: { production: boolean }, definition: TableDefinition = tableDefinition) {
+  const { partitionKey, sortKey, globalIndexes, ttlAttribute } = definition;
+  const keyNames = [partitionKey, sortKey, ...Object.values(globalIndexes).flatMap((i) => [i.partitionKey, i.sortKey])];
+  return {
+    // Only attributes used in a key are declared; every key is a string (ElectroDB composite keys).
+    fields: Object.fromEntries(keyNames.map((name) => [name, "string" as const])),
+    primaryIndex: { hashKey: partitionKey, rangeKey: sortKey },
+    globalIndexes: Object.fromEntries(
+      Object.entries(globalIndexes).map(([name, index]) => [
+        name,
+        // "all": broadcast reads name/memberId/expiresAt of a connection straight from the index.
+        { hashKey: index.partitionKey, rangeKey: index.sortKey, projection: "all" as const },
+      ]),
+    ),
+    ttl: ttlAttribute,
+    // A production table can only be deleted after someone turns this off on purpose.
+    deletionProtection: production,
+  };
+}
+
+/** The index names, for IAM resources (`<table arn>/index/<name>`): listed, never `index/*`. */
+export const tableIndexNames = (definition: TableDefinition = tableDefinition) => Object.keys(definition.globalIndexes);

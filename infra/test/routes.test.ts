@@ -1,0 +1,95 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { build } from "esbuild";
+import { describe, expect, it } from "vitest";
+import { type RouteEntry, httpRoutes, sstHandler, webSocketRoutes } from "../../packages/functions/src/routes";
+import { FUNCTION_DEFAULTS, httpSizing, webSocketSizing } from "../function-args";
+import { REALTIME, TABLE, infraSources, recordWiring, repoRoot, stripComments } from "./support";
+
+const byKind = { http: httpRoutes, websocket: webSocketRoutes } as const;
+
+describe.each(["http", "websocket"] as const)("%s routes", (kind) => {
+  const manifest: readonly RouteEntry[] = byKind[kind];
+
+  it("are wired once each, exactly the manifest's, in its order", () => {
+    const { calls, returned } = recordWiring(kind);
+    expect(calls.map((c) => c.routeKey)).toEqual(manifest.map((r) => r.routeKey));
+    expect(returned).toEqual(manifest.map((r) => r.routeKey));
+    expect(new Set(returned).size).toBe(returned.length);
+  });
+
+  it("point at the manifest's handler, on Node 22 arm64 with a size, and link what they use", () => {
+    const { calls } = recordWiring(kind);
+    for (const [i, { routeKey, handler }] of calls.entries()) {
+      const route = manifest[i]!;
+      expect(routeKey).toBe(route.routeKey);
+      expect(handler.handler).toBe(sstHandler(route));
+      expect(handler.runtime).toBe("nodejs22.x");
+      expect(handler.architecture).toBe("arm64");
+      expect(handler.logging).toEqual(FUNCTION_DEFAULTS.logging);
+      expect(handler.memory).toMatch(/^\d+ MB$/);
+      expect(handler.timeout).toMatch(/^\d+ seconds?$/);
+      expect(handler.link).toEqual(route.broadcasts ? [TABLE, REALTIME] : [TABLE]);
+    }
+  });
+
+  it("each have a memory/timeout entry, and no entry is left over", () => {
+    const sizing = kind === "http" ? httpSizing : webSocketSizing;
+    expect(Object.keys(sizing).sort()).toEqual(manifest.map((r) => r.routeKey).sort());
+    for (const { timeout } of Object.values(sizing)) {
+      // API Gateway gives an integration at most 29 s (WebSocket) / 30 s (HTTP).
+      expect(Number.parseInt(timeout, 10)).toBeLessThan(29);
+    }
+  });
+
+  it.each(manifest.map((r) => [r.routeKey, r] as const))(
+    "%s resolves to a file under packages/functions/src that bundles and exports `handler`",
+    async (_key, route) => {
+      const [file, exportName] = sstHandler(route).split(/\.(?=[^.]+$)/) as [string, string];
+      expect(exportName).toBe("handler");
+      const entry = join(repoRoot, `${file}.ts`);
+      expect(existsSync(entry), `${file}.ts is missing`).toBe(true);
+      // Bundle it the way SST does (esbuild, ESM, Node 22, everything inlined): imports must resolve too.
+      const result = await build({
+        entryPoints: [entry],
+        bundle: true,
+        platform: "node",
+        format: "esm",
+        target: "node22",
+        write: false,
+        metafile: true,
+        outdir: "out",
+        logLevel: "silent",
+      });
+      const [output] = Object.values(result.metafile.outputs).filter((o) => o.entryPoint);
+      expect(output?.exports).toContain("handler");
+    },
+  );
+});
+
+describe("infra wiring source", () => {
+  const sources = infraSources().map((s) => ({ ...s, code: stripComments(s.text) }));
+  const source = (path: string) => sources.find((s) => s.path === path)?.code ?? "";
+
+  it("wires each API from the manifest through wireRoutes, with no route listed by hand", () => {
+    expect(source("infra/realtime.ts")).toMatch(/wireRoutes\(realtime, "websocket",/);
+    expect(source("infra/api.ts")).toMatch(/wireRoutes\(api, "http",/);
+    // The only `.route(` call in infra is the one inside wireRoutes.
+    const routeCalls = sources.flatMap((s) => [...s.code.matchAll(/\.route\(/g)].map(() => s.path));
+    expect(routeCalls).toEqual(["infra/function-args.ts"]);
+    for (const { path, code: source } of sources) {
+      if (path === "infra/function-args.ts") continue; // the sizing tables are keyed by route key
+      const code = source.replace('WEBSOCKET_STAGE = "$default"', ""); // a stage name, not the route
+      for (const route of [...httpRoutes, ...webSocketRoutes]) {
+        expect(code, `${path} mentions route ${route.routeKey}`).not.toContain(`"${route.routeKey}"`);
+      }
+    }
+  });
+
+  it("sst.config.ts only imports infra modules (house style 12)", () => {
+    const config = source("sst.config.ts");
+    expect(config).not.toMatch(/new sst\.|new aws\./);
+    expect(config).not.toMatch(/^import /m);
+    for (const module of ["table", "realtime", "api", "web"]) expect(config).toContain(`import("./infra/${module}")`);
+  });
+});

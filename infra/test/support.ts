@@ -1,0 +1,53 @@
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type WiredHandler, wireRoutes } from "../function-args";
+import type { RouteKind } from "../permissions";
+
+export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+
+/** Stand-ins for deploy-time values: links are tagged objects, ARNs are recognisable strings. */
+export const TABLE = { link: "Table" } as const;
+export const REALTIME = { link: "Realtime" } as const;
+export const TABLE_ARN = "arn:aws:dynamodb:eu-west-1:111122223333:table/realtime-rooms-ci-TableTable-abc";
+export const REALTIME_EXECUTION_ARN = "arn:aws:execute-api:eu-west-1:111122223333:a1b2c3d4e5";
+export const INDEX_NAMES = ["gsi1"];
+
+type Link = typeof TABLE | typeof REALTIME;
+
+/** Runs the real wiring against a recording fake API, exactly as infra/api.ts and infra/realtime.ts do. */
+export function recordWiring(kind: RouteKind) {
+  const calls: { routeKey: string; handler: WiredHandler<Link, string> }[] = [];
+  const returned = wireRoutes<Link, string, string>(
+    { route: (routeKey, handler) => calls.push({ routeKey, handler }) },
+    kind,
+    {
+      links: kind === "websocket" ? { table: TABLE, realtime: REALTIME } : { table: TABLE },
+      arns: {
+        tableArn: TABLE_ARN,
+        indexNames: INDEX_NAMES,
+        ...(kind === "websocket" && { realtimeExecutionArn: REALTIME_EXECUTION_ARN }),
+      },
+      joinArn: (parts) => parts.join(""),
+    },
+  );
+  return { calls, returned };
+}
+
+/** sst.config.ts and every infra source file except tests and scripts, with their text. */
+export function infraSources() {
+  const files: string[] = [join(repoRoot, "sst.config.ts")];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) {
+        if (name !== "test" && name !== "scripts") walk(path);
+      } else if (name.endsWith(".ts")) files.push(path);
+    }
+  };
+  walk(join(repoRoot, "infra"));
+  return files.map((path) => ({ path: relative(repoRoot, path), text: readFileSync(path, "utf8") }));
+}
+
+/** Source without comments, so prose about `dynamodb:*` does not count as code. */
+export const stripComments = (text: string) => text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`])\/\/.*$/gm, "$1");
