@@ -52,6 +52,12 @@ export interface ConnectionTiming {
   stableAfterMs: number;
   /** Info notices disappear after this long; errors stay until dismissed. */
   infoNoticeMs: number;
+  /**
+   * A catch-up sync starts before every message received in this window. Message ids are assigned before the
+   * write and broadcasts race each other, so a message can arrive ahead of an earlier-stored one whose
+   * broadcast never made it before the drop; re-reading the last seconds (deduplicated) keeps it from being lost.
+   */
+  catchUpOverlapMs: number;
 }
 
 export const defaultTiming: ConnectionTiming = {
@@ -63,6 +69,7 @@ export const defaultTiming: ConnectionTiming = {
   sendTimeoutMs: 15_000,
   stableAfterMs: 10_000,
   infoNoticeMs: 8_000,
+  catchUpOverlapMs: 10_000,
 };
 
 export interface RoomConnectionOptions {
@@ -100,6 +107,8 @@ export class RoomConnection {
   readonly #timers = new Map<Timer, unknown>();
   readonly #sendTimers = new Map<string, unknown>();
   readonly #deletedTodos = new Set<string>();
+  /** When recently held messages arrived (only those inside the catch-up overlap window). */
+  readonly #recentlyReceived = new Map<string, number>();
   #socket: SocketHandle | null = null;
   #socketOpen = false;
   /** Bumped per socket so events from a socket we already left are ignored. */
@@ -258,7 +267,20 @@ export class RoomConnection {
     this.#socketOpen = true;
     this.#schedulePing();
     this.#setTimer("maxAge", this.#timing.maxConnectionAgeMs, () => this.#drop({ immediately: true }));
-    this.#requestSync(lastMessageId(this.#state.messages) ?? null);
+    this.#requestSync(this.#catchUpFrom());
+  }
+
+  /**
+   * Where a catch-up sync starts: the newest message held, or, if messages arrived within the overlap window,
+   * the one just before the earliest of them (see `catchUpOverlapMs`). Null: nothing held, read the newest page.
+   */
+  #catchUpFrom(): string | null {
+    const { messages } = this.#state;
+    this.#forgetOldArrivals();
+    if (this.#recentlyReceived.size === 0) return lastMessageId(messages) ?? null;
+    const earliest = [...this.#recentlyReceived.keys()].reduce((a, b) => (a < b ? a : b));
+    const index = messages.findIndex((m) => m.messageId === earliest);
+    return messages[Math.max(0, index - 1)]?.messageId ?? lastMessageId(messages) ?? null;
   }
 
   #onClose(code: number): void {
@@ -356,10 +378,26 @@ export class RoomConnection {
     }
   }
 
+  /** Entries are inserted in arrival order, so the stale ones are at the front. */
+  #forgetOldArrivals(): void {
+    const cutoff = this.#options.clock.now() - this.#timing.catchUpOverlapMs;
+    for (const [messageId, at] of this.#recentlyReceived) {
+      if (at >= cutoff) break;
+      this.#recentlyReceived.delete(messageId);
+    }
+  }
+
   #onMessages(messages: readonly Message[]): void {
     for (const message of messages) this.#clearSendTimer(message.clientMessageId);
+    const merged = mergeMessages(this.#state.messages, messages);
+    if (merged !== this.#state.messages) {
+      this.#forgetOldArrivals();
+      const held = new Set(this.#state.messages.map((m) => m.messageId));
+      const now = this.#options.clock.now();
+      for (const { messageId } of messages) if (!held.has(messageId)) this.#recentlyReceived.set(messageId, now);
+    }
     this.#update({
-      messages: mergeMessages(this.#state.messages, messages),
+      messages: merged,
       pending: settlePending(this.#state.pending, messages),
     });
   }

@@ -133,7 +133,9 @@ describe("RoomConnection: reconnecting", () => {
   it("syncs after the last messageId it has, and keeps syncing while hasMore", () => {
     const { connection, sockets, clock, goLive } = harness({ random: () => 0 });
     goLive({ messages: [message(1), message(2)] });
+    clock.advance(MINUTE);
     sockets.last.receive({ type: "message", message: message(3) });
+    clock.advance(MINUTE);
     sockets.last.drop();
     clock.advance(0);
 
@@ -142,15 +144,30 @@ describe("RoomConnection: reconnecting", () => {
     expect(second.frames).toEqual([{ action: "sync", after: message(3).messageId }]);
     // The first catch-up page has more behind it; a live message overtakes it meanwhile.
     second.receive({ type: "message", message: message(9) });
-    second.receive(snapshot({ messages: [message(3), message(4), message(5)], hasMore: true }));
+    second.receive(snapshot({ messages: [message(4), message(5), message(6)], hasMore: true }));
     expect(connection.state.status).toBe("reconnecting");
-    expect(second.frames.at(-1)).toEqual({ action: "sync", after: message(5).messageId });
+    expect(second.frames.at(-1)).toEqual({ action: "sync", after: message(6).messageId });
 
-    second.receive(snapshot({ messages: [message(6), message(7), message(8), message(9)], hasMore: false }));
+    second.receive(snapshot({ messages: [message(7), message(8), message(9)], hasMore: false }));
     expect(connection.state.status).toBe("live");
     expect(connection.state.messages.map((m) => m.messageId)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => message(n).messageId));
     // Catch-up pages never move the older-history cursor.
     expect(connection.state.older.cursor).toBeNull();
+  });
+
+  it("re-reads the last seconds on catch-up, so a message overtaken by a newer broadcast is not lost", () => {
+    const { connection, sockets, clock, goLive } = harness({ random: () => 0 });
+    goLive({ messages: [message(1), message(2)] });
+    clock.advance(MINUTE);
+    // 3 and 4 were stored in that order, but 4's broadcast arrived first and the socket dropped before 3's.
+    sockets.last.receive({ type: "message", message: message(4) });
+    clock.advance(defaultTiming.catchUpOverlapMs / 2);
+    sockets.last.drop();
+    clock.advance(0);
+    sockets.last.accept();
+    expect(sockets.last.frames).toEqual([{ action: "sync", after: message(2).messageId }]);
+    sockets.last.receive(snapshot({ messages: [message(3), message(4), message(5)] }));
+    expect(connection.state.messages.map((m) => m.text)).toEqual([1, 2, 3, 4, 5].map((n) => `message ${n}`));
   });
 
   it("replaces members from the snapshot after a reconnect and follows joins and leaves", () => {
