@@ -18,6 +18,8 @@ export interface LocalGatewayOptions {
   skipDisconnect?: boolean;
   idleTimeoutMs?: number;
   maxDurationMs?: number;
+  /** See WebSocketGatewayOptions.openDelayMs. */
+  openDelayMs?: number;
   log?: LogOption;
 }
 
@@ -45,6 +47,7 @@ export async function startLocalGateway({
   skipDisconnect = false,
   idleTimeoutMs,
   maxDurationMs,
+  openDelayMs,
   log,
 }: LocalGatewayOptions): Promise<LocalGateway> {
   const logger = toLogger(log);
@@ -64,6 +67,7 @@ export async function startLocalGateway({
       logger,
       ...(idleTimeoutMs !== undefined && { idleTimeoutMs }),
       ...(maxDurationMs !== undefined && { maxDurationMs }),
+      ...(openDelayMs !== undefined && { openDelayMs }),
     });
     started.push(ws);
     return {

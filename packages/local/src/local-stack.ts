@@ -23,6 +23,8 @@ export interface LocalStackOptions {
   /** Shorten API Gateway's 10-minute idle timeout and 2-hour maximum duration (tests). */
   idleTimeoutMs?: number;
   maxDurationMs?: number;
+  /** Delay between $connect returning and the socket opening (a 410 window, as on AWS); for race tests. */
+  openDelayMs?: number;
   cors?: CorsConfig | false;
   /** `true`: a line per request and frame; `false`: silent; omitted: handler failures only. */
   log?: LogOption;
@@ -63,6 +65,7 @@ export async function startLocalStack({
   skipDisconnect = false,
   idleTimeoutMs,
   maxDurationMs,
+  openDelayMs,
   cors,
   log,
 }: LocalStackOptions = {}): Promise<LocalStack> {
@@ -106,6 +109,7 @@ export async function startLocalStack({
       ...(cors !== undefined && { cors }),
       ...(idleTimeoutMs !== undefined && { idleTimeoutMs }),
       ...(maxDurationMs !== undefined && { maxDurationMs }),
+      ...(openDelayMs !== undefined && { openDelayMs }),
     });
     cleanups.push(() => gateway.stop());
 

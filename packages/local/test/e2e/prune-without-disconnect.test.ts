@@ -53,4 +53,33 @@ describe("a socket gone without $disconnect", () => {
     for (const member of [alice, bob]) expect(member.all((f: any) => f.type === "memberLeft")).toHaveLength(1);
     await Promise.all([alice.close(), bob.close()]);
   });
+
+  /*
+   * KNOWN BUG, marked `fails` until fixed (core broadcast/broadcast-to-room.ts): connections in `except` are put in
+   * `remaining`, so they get the `memberLeft` announcements of members pruned along the way. In $connect the
+   * joiner is in `except` because its socket is not open yet, so that announcement comes back 410 and the joiner
+   * prunes itself: its handshake succeeds, but it is no longer in the room. Any stale record in the room (a tab
+   * killed without $disconnect) triggers it. When this passes, drop `.fails`.
+   */
+  it.fails("a member joining a room that still lists a gone connection stays joined", async () => {
+    const api = httpApi(stack);
+    const room = await api.createRoom("Stale record");
+    const ghost = await joinRoom(stack, room.roomId, "Ghost");
+    await ghost.terminate();
+    await sleep(100);
+
+    const joiner = await joinRoom(stack, room.roomId, "Joiner");
+    try {
+      await sleep(200);
+      const names = (await Connection.listByRoom(db, { roomId: room.roomId })).map((c: { name: string }) => c.name);
+      expect(names).toEqual(["Joiner"]);
+      joiner.send({ action: "ping" });
+      await joiner.nextOfType("pong", undefined, 3_000);
+      const id = clientId("after-join");
+      joiner.send({ action: "sendMessage", text: "hello", clientMessageId: id });
+      await joiner.next((f: any) => f.type === "message" && f.message.clientMessageId === id, 3_000);
+    } finally {
+      await joiner.close();
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Member, Message, Room, ServerFrame, Todo } from "@rooms/core/protocol";
-import { inject } from "vitest";
+import { inject, vi } from "vitest";
 import { type LocalStack, type LocalStackOptions, startLocalStack } from "../../src/local-stack";
 import { connectClient, type TestClient } from "./ws-test-client";
 
@@ -10,6 +10,10 @@ declare module "vitest" {
     dynamodbEndpoint: string;
   }
 }
+
+// The root config's testTimeout/hookTimeout do not reach projects (vitest 4 inline projects do not inherit them);
+// a real stack on a loaded machine needs more than the 5 s default.
+vi.setConfig({ testTimeout: 20_000, hookTimeout: 60_000 });
 
 export type { Member, Message, Room, ServerFrame, Todo };
 export type RoomClient = TestClient<ServerFrame>;
