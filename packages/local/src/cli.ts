@@ -47,9 +47,16 @@ async function main() {
       if (web) await stopProcessGroup(web);
       await stack?.stop();
     })());
+  let firstSignalAt = 0;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {
-      if (stopping) process.exit(1); // a second Ctrl-C: give up waiting
+      if (stopping) {
+        // A terminal's Ctrl-C reaches this process twice (directly and relayed by tsx): only a later one means
+        // "stop waiting".
+        if (Date.now() - firstSignalAt > 1_000) process.exit(1);
+        return;
+      }
+      firstSignalAt = Date.now();
       console.log(`\n${signal}: stopping`);
       void stop().then(() => process.exit(0));
     });
