@@ -7,10 +7,22 @@ import type { TestProjectInlineConfiguration } from "vitest/config";
  * - local-e2e / reliability: through the local API Gateway with real WebSocket clients.
  * - web-browser: Debian's Chromium driven by playwright-core against a local stack the test starts.
  */
+// Projects do not inherit the root's test options in vitest 4, so the shared ones are set here.
 const project = (name: string, root: string, include: string[], extra: Record<string, unknown> = {}) =>
-  ({ test: { name, root, include, ...extra } }) as TestProjectInlineConfiguration;
+  ({
+    test: {
+      name,
+      root,
+      include,
+      testTimeout: 30_000,
+      hookTimeout: 120_000,
+      env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", POWERTOOLS_LOG_LEVEL: "WARN" },
+      ...extra,
+    },
+  }) as TestProjectInlineConfiguration;
 
 export const projects: TestProjectInlineConfiguration[] = [
+  project("dynamodb-local", "packages/dynamodb-local", ["test/**/*.test.ts"]),
   project("core-unit", "packages/core", ["test/unit/**/*.test.ts"]),
   project("core-integration", "packages/core", ["test/integration/**/*.test.ts"]),
   project("functions", "packages/functions", ["test/**/*.test.ts"]),
