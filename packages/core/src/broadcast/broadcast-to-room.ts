@@ -9,8 +9,12 @@ import { type FinalOutcome, sendWithRetry } from "./send-with-retry";
 import { serializeFrame } from "./serialize-frame";
 
 /**
- * Posts in flight per broadcast. Measured in bench/suites/fanout.ts (20 ms per post, real SDK, 2 cores):
- * past this the time per broadcast stops falling while sockets and API Gateway's rate limit keep paying.
+ * Posts in flight per broadcast. Chosen from bench/suites/fanout.ts (20 ms per post, real SDK, 2 shared cores):
+ * 32 reaches the CPU's ceiling (~900-1,050 posts/s: 1,000 connections in 0.94 s, 23x concurrency 1) with the
+ * p95 post still near the network floor (38-46 ms). 64 was 15-30% faster on a quiet machine but doubled that
+ * p95 and lost to 32 under CPU contention (as on a fractional-vCPU Lambda); 128 was slower at 5,000; an
+ * unbounded Promise.all timed out every post at 5,000. 32 x 50 posts/s also leaves room under API Gateway's
+ * account-wide rate limit for several broadcasts at once.
  */
 export const DEFAULT_CONCURRENCY = 32;
 

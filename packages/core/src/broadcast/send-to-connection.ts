@@ -21,7 +21,7 @@ export async function sendToConnection(
   { connectionId, frame, ...delivery }: SendToConnectionOptions,
 ): Promise<BroadcastResult> {
   const data = serializeFrame(frame);
-  const { sender, log, ...retry } = delivery;
+  const { sender, log, concurrency: _fanOutOnly, ...retry } = delivery;
   const { outcome, retries } = await sendWithRetry(sender, { connectionId, data }, retry);
   const result: BroadcastResult = { delivered: 0, pruned: 0, failed: 0, retried: retries };
   if (outcome.status === "delivered") result.delivered = 1;

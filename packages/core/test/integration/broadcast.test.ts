@@ -132,7 +132,7 @@ describe("broadcastToRoom through the real SDK and a local @connections server",
     );
     expect(logged).toHaveLength(2);
     expect(server.maxInFlight).toBeLessThanOrEqual(16);
-  }, 120_000);
+  }, 180_000);
 
   it("refuses a frame over 128 KB before sending or pruning anything", async () => {
     const { roomId, connections } = await seededRoom(30, "big");
