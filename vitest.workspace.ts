@@ -16,7 +16,7 @@ const project = (name: string, root: string, include: string[], extra: Record<st
       include,
       testTimeout: 30_000,
       hookTimeout: 120_000,
-      env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", POWERTOOLS_LOG_LEVEL: "WARN" },
+      env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
       ...extra,
     },
   }) as TestProjectInlineConfiguration;

@@ -18,8 +18,6 @@ export interface LocalGatewayOptions {
   skipDisconnect?: boolean;
   idleTimeoutMs?: number;
   maxDurationMs?: number;
-  /** See WebSocketGatewayOptions.openDelayMs. */
-  openDelayMs?: number;
   log?: LogOption;
 }
 
@@ -47,7 +45,6 @@ export async function startLocalGateway({
   skipDisconnect = false,
   idleTimeoutMs,
   maxDurationMs,
-  openDelayMs,
   log,
 }: LocalGatewayOptions): Promise<LocalGateway> {
   const logger = toLogger(log);
@@ -67,7 +64,6 @@ export async function startLocalGateway({
       logger,
       ...(idleTimeoutMs !== undefined && { idleTimeoutMs }),
       ...(maxDurationMs !== undefined && { maxDurationMs }),
-      ...(openDelayMs !== undefined && { openDelayMs }),
     });
     started.push(ws);
     return {

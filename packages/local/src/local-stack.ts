@@ -23,8 +23,6 @@ export interface LocalStackOptions {
   /** Shorten API Gateway's 10-minute idle timeout and 2-hour maximum duration (tests). */
   idleTimeoutMs?: number;
   maxDurationMs?: number;
-  /** Delay between $connect returning and the socket opening (a 410 window, as on AWS); for race tests. */
-  openDelayMs?: number;
   cors?: CorsConfig | false;
   /** `true`: a line per request and frame; `false`: silent; omitted: handler failures only. */
   log?: LogOption;
@@ -65,7 +63,6 @@ export async function startLocalStack({
   skipDisconnect = false,
   idleTimeoutMs,
   maxDurationMs,
-  openDelayMs,
   cors,
   log,
 }: LocalStackOptions = {}): Promise<LocalStack> {
@@ -109,7 +106,6 @@ export async function startLocalStack({
       ...(cors !== undefined && { cors }),
       ...(idleTimeoutMs !== undefined && { idleTimeoutMs }),
       ...(maxDurationMs !== undefined && { maxDurationMs }),
-      ...(openDelayMs !== undefined && { openDelayMs }),
     });
     cleanups.push(() => gateway.stop());
 

@@ -28,11 +28,6 @@ export interface WebSocketGatewayOptions {
   /** Closes (1001 "Going away") any socket this long after it connected. AWS: 2 hours. */
   maxDurationMs?: number;
   maxFrameBytes?: number;
-  /**
-   * Time between $connect returning and the socket opening (0 by default). On AWS this gap exists too, and the
-   * connection stays gone (410) for @connections throughout; widen it to make join races reproducible.
-   */
-  openDelayMs?: number;
   /** API Gateway's integration timeout (29 s for WebSocket APIs). */
   timeoutMs?: number;
   stage?: string;
@@ -60,7 +55,6 @@ export async function startWebSocketGateway({
   idleTimeoutMs = IDLE_TIMEOUT_MS,
   maxDurationMs = MAX_DURATION_MS,
   maxFrameBytes = MAX_CLIENT_FRAME_BYTES,
-  openDelayMs = 0,
   timeoutMs = 29_000,
   stage = "local",
   logger = errorsOnlyLogger,
@@ -123,7 +117,6 @@ export async function startWebSocketGateway({
     });
     const requestId = apiGatewayId();
     const outcome = await track(invoke("$connect", connectEvent(facts, requestId)));
-    if (openDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, openDelayMs));
     handshakes.delete(socket);
     const refusal = outcome.ok ? connectRefusal(outcome.result) : { statusCode: 500, headers: {}, body: '{"message": "Internal server error"}' };
     if (refusal) {

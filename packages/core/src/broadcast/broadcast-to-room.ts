@@ -21,7 +21,7 @@ export const DEFAULT_CONCURRENCY = 32;
 export interface BroadcastToRoomOptions extends DeliveryOptions {
   roomId: string;
   frame: ServerFrame;
-  /** Connections that must not get this frame (they still hear about members who leave). */
+  /** Connections that must get nothing from this broadcast: neither the frame nor `memberLeft` announcements. */
   except?: Iterable<string>;
   /** Reference time for "live" (records past their expiry are skipped before TTL deletes them). */
   now?: Date;
@@ -50,10 +50,7 @@ export async function broadcastToRoom(
   const connections = itemsWithPrefetch(Connection.pagesByRoom(db, { roomId, now, pageSize }));
 
   await forEachConcurrently(connections, fanOut.concurrency, async ({ connectionId }) => {
-    if (skipped.has(connectionId)) {
-      remaining.add(connectionId);
-      return;
-    }
+    if (skipped.has(connectionId)) return;
     const status = await fanOut.deliver(connectionId, data, frame.type);
     if (status === "delivered") {
       fanOut.result.delivered++;

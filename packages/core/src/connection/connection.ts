@@ -26,20 +26,27 @@ function expiryAt(connectedAt: Date, now: Date) {
   return Math.min(epochSeconds(now) + IDLE_TTL_SECONDS, epochSeconds(connectedAt) + MAX_LIFETIME_SECONDS);
 }
 
-/** Joins a connection to an existing room (NotFoundError otherwise) and returns the stored record. */
-export async function connect(db: Db, input: z.input<typeof connectInput>, now = new Date()): Promise<ConnectionItem> {
+/**
+ * Checks a join (valid name, existing room: NotFoundError otherwise) and builds the record, without writing it.
+ * `$connect` stores it last (see realtime/join-room.ts), so the record never exists while the socket cannot
+ * be reached yet.
+ */
+export async function admit(db: Db, input: z.input<typeof connectInput>, now = new Date()): Promise<ConnectionItem> {
   const { connectionId, roomId, name } = parseInput(connectInput, input);
   await Room.get(db, { roomId });
-  const item: ConnectionItem = {
-    connectionId,
-    roomId,
-    name,
-    memberId: newId(now.getTime()),
-    connectedAt: now.toISOString(),
-    expiresAt: expiryAt(now, now),
-  };
-  await db.entities.connection.put(item).go();
-  return item;
+  return { connectionId, roomId, name, memberId: newId(now.getTime()), connectedAt: now.toISOString(), expiresAt: expiryAt(now, now) };
+}
+
+/** Stores an admitted connection record. */
+export async function save(db: Db, connection: ConnectionItem): Promise<void> {
+  await db.entities.connection.put(connection).go();
+}
+
+/** Admits and stores a connection in one step. */
+export async function connect(db: Db, input: z.input<typeof connectInput>, now = new Date()): Promise<ConnectionItem> {
+  const connection = await admit(db, input, now);
+  await save(db, connection);
+  return connection;
 }
 
 /** Reads a live connection record; null when it is missing or past its expiry (TTL deletion lags). */

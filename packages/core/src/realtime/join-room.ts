@@ -7,8 +7,10 @@ import type { RealtimeDeps, RealtimeOutcome } from "./realtime-deps";
 export const joinQuery = Connection.connectInput.omit({ connectionId: true });
 
 /**
- * Stores the connection in its room, then tells the others `memberJoined`. The new socket itself is left out:
- * API Gateway has not opened it yet during `$connect`, so a post to it would come back 410 and prune it.
+ * Admits the connection, tells the room `memberJoined`, and only then stores the record. During `$connect`
+ * API Gateway answers 410 for the new socket, so a record stored earlier could be met by a concurrent broadcast
+ * (another member's join, say) and pruned as gone; storing it last leaves no such window while this handler
+ * runs. The joiner itself learns who is here from its first `sync`.
  */
 export async function joinRoom({
   db,
@@ -17,12 +19,9 @@ export async function joinRoom({
   roomId,
   name,
 }: RealtimeDeps & z.input<typeof joinQuery>): Promise<RealtimeOutcome> {
-  const connection = await Connection.connect(db, { connectionId, roomId, name });
-  const broadcast = await broadcastToRoom(db, {
-    ...delivery,
-    roomId: connection.roomId,
-    frame: { type: "memberJoined", member: Connection.toMember(connection) },
-    except: [connectionId],
-  });
+  const connection = await Connection.admit(db, { connectionId, roomId, name });
+  const frame = { type: "memberJoined", member: Connection.toMember(connection) } as const;
+  const broadcast = await broadcastToRoom(db, { ...delivery, roomId: connection.roomId, frame });
+  await Connection.save(db, connection);
   return { roomId: connection.roomId, broadcast };
 }

@@ -54,14 +54,8 @@ describe("a socket gone without $disconnect", () => {
     await Promise.all([alice.close(), bob.close()]);
   });
 
-  /*
-   * KNOWN BUG, marked `fails` until fixed (core broadcast/broadcast-to-room.ts): connections in `except` are put in
-   * `remaining`, so they get the `memberLeft` announcements of members pruned along the way. In $connect the
-   * joiner is in `except` because its socket is not open yet, so that announcement comes back 410 and the joiner
-   * prunes itself: its handshake succeeds, but it is no longer in the room. Any stale record in the room (a tab
-   * killed without $disconnect) triggers it. When this passes, drop `.fails`.
-   */
-  it.fails("a member joining a room that still lists a gone connection stays joined", async () => {
+  // Regression: a joiner must never be told about (or hurt by) gone members met by its own join broadcast.
+  it("a member joining a room that still lists a gone connection stays joined", async () => {
     const api = httpApi(stack);
     const room = await api.createRoom("Stale record");
     const ghost = await joinRoom(stack, room.roomId, "Ghost");
