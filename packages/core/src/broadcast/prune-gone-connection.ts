@@ -10,21 +10,22 @@ export interface PruneGoneConnectionOptions extends DeliveryOptions {
 }
 
 /**
- * Deletes a connection known to be gone and, only if this call deleted it, tells the room with `memberLeft`.
+ * Deletes a connection known to be gone (or leaving: `$disconnect`) and, only if this call deleted it, tells
+ * the room with `memberLeft`.
  * Safe to race: the removal is atomic, so a member is announced once however many callers meet it.
  * (broadcastToRoom prunes on its own and batches its announcements over the listing it already holds.)
  */
 export async function pruneGoneConnection(
   db: Db,
   { connectionId, ...delivery }: PruneGoneConnectionOptions,
-): Promise<{ member: Member | null; announcement: BroadcastResult | null }> {
+): Promise<{ roomId: string | null; member: Member | null; announcement: BroadcastResult | null }> {
   const removed = await Connection.remove(db, { connectionId });
-  if (!removed) return { member: null, announcement: null };
+  if (!removed) return { roomId: null, member: null, announcement: null };
   const member = Connection.toMember(removed);
   const announcement = await broadcastToRoom(db, {
     ...delivery,
     roomId: removed.roomId,
     frame: { type: "memberLeft", member },
   });
-  return { member, announcement };
+  return { roomId: removed.roomId, member, announcement };
 }
