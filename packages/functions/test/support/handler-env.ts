@@ -6,11 +6,6 @@ import { ensureTable } from "@rooms/core/table";
 import { inject } from "vitest";
 import { type FakeConnectionsApi, startFakeConnectionsApi } from "./fake-connections-api";
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    dynamodbEndpoint: string;
-  }
-}
 
 export interface HandlerEnvOptions {
   /** Link `Realtime` (as SST does for routes that broadcast); otherwise handlers derive it from the event. */

@@ -1,19 +1,12 @@
 import { randomBytes } from "node:crypto";
 import type { Member, Message, Room, ServerFrame, Todo } from "@rooms/core/protocol";
-import { inject, vi } from "vitest";
+import { inject } from "vitest";
 import { type LocalStack, type LocalStackOptions, startLocalStack } from "../../src/local-stack";
 import { connectClient, type TestClient } from "./ws-test-client";
 
-declare module "vitest" {
-  /** Provided by the root test/global-setup.ts (declared again here: this package's tsconfig does not include it). */
-  export interface ProvidedContext {
-    dynamodbEndpoint: string;
-  }
-}
 
 // The root config's testTimeout/hookTimeout do not reach projects (vitest 4 inline projects do not inherit them);
 // a real stack on a loaded machine needs more than the 5 s default.
-vi.setConfig({ testTimeout: 20_000, hookTimeout: 60_000 });
 
 export type { Member, Message, Room, ServerFrame, Todo };
 export type RoomClient = TestClient<ServerFrame>;
