@@ -1,0 +1,184 @@
+import { WebSocket } from "ws";
+import { mapConcurrently } from "./stats";
+
+/** A server frame, as far as these clients look into it. */
+export type Frame = { type?: string; message?: { clientMessageId?: string }; [key: string]: unknown };
+
+/**
+ * One live WebSocket client, kept cheap: it counts the `message` frames it got per clientMessageId (exactly-once
+ * is checked from these) and every other frame by type, instead of keeping frames.
+ */
+export class RoomClient {
+  readonly messageCounts = new Map<string, number>();
+  readonly otherFrames = new Map<string, number>();
+  readonly closed: Promise<number>;
+  readonly #waiters = new Set<(frame: Frame) => boolean>();
+
+  constructor(
+    readonly socket: WebSocket,
+    readonly name: string,
+    onMessageFrame: (client: RoomClient, clientMessageId: string) => void,
+  ) {
+    socket.on("message", (data) => {
+      const frame = JSON.parse(data.toString()) as Frame;
+      for (const waiter of this.#waiters) if (waiter(frame)) this.#waiters.delete(waiter);
+      if (frame.type === "message" && typeof frame.message?.clientMessageId === "string") {
+        const id = frame.message.clientMessageId;
+        this.messageCounts.set(id, (this.messageCounts.get(id) ?? 0) + 1);
+        onMessageFrame(this, id);
+      } else {
+        const type = String(frame.type ?? "untyped");
+        this.otherFrames.set(type, (this.otherFrames.get(type) ?? 0) + 1);
+      }
+    });
+    this.closed = new Promise((resolve) => socket.once("close", (code) => resolve(code)));
+  }
+
+  /** The next frame of `type` (matching `predicate`) that arrives from now on. */
+  waitFor<T = Frame>(type: string, predicate: (frame: any) => boolean = () => true, timeoutMs = 30_000): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiters.delete(waiter);
+        reject(new Error(`${this.name}: no ${type} frame within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const waiter = (frame: Frame) => {
+        if (frame.type !== type || !predicate(frame)) return false;
+        clearTimeout(timer);
+        resolve(frame as T);
+        return true;
+      };
+      this.#waiters.add(waiter);
+    });
+  }
+
+  send(frame: unknown) {
+    this.socket.send(JSON.stringify(frame));
+  }
+
+  async close() {
+    if (this.socket.readyState === WebSocket.CLOSED) return;
+    this.socket.close(1000);
+    await this.closed;
+  }
+}
+
+/** Tracks one message until every expected client received it. */
+class Probe {
+  readonly arrivals = new Set<RoomClient>();
+  lastArrivalAt = 0;
+  readonly done: Promise<void>;
+  #resolve!: () => void;
+  constructor(
+    readonly clientMessageId: string,
+    readonly expected: number,
+  ) {
+    this.done = new Promise((resolve) => (this.#resolve = resolve));
+  }
+  arrive(client: RoomClient, at: number) {
+    this.arrivals.add(client);
+    this.lastArrivalAt = at;
+    if (this.arrivals.size === this.expected) this.#resolve();
+  }
+}
+
+/** The clients of one room as a benchmark drives them: open gradually, time messages, check exactly-once, close. */
+export class RoomClients {
+  readonly clients: RoomClient[] = [];
+  #probe: Probe | undefined;
+
+  constructor(readonly wsUrl: string) {}
+
+  /**
+   * Opens `count` sockets with at most `concurrency` handshakes in flight. `roomFor(i)` names the room the
+   * i-th socket connects to (see seat-members.ts for why that is not always the measured room).
+   */
+  async open({
+    count,
+    concurrency,
+    namePrefix,
+    roomFor,
+  }: {
+    count: number;
+    concurrency: number;
+    namePrefix: string;
+    roomFor: (index: number) => string | Promise<string>;
+  }): Promise<RoomClient[]> {
+    const opened = await mapConcurrently(Array.from({ length: count }, (_, i) => i), concurrency, async (index) =>
+      this.connect(await roomFor(index), `${namePrefix}${index}`),
+    );
+    this.clients.push(...opened);
+    return opened;
+  }
+
+  connect(roomId: string, name: string): Promise<RoomClient> {
+    const url = new URL(this.wsUrl);
+    url.searchParams.set("roomId", roomId);
+    url.searchParams.set("name", name);
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(url, { perMessageDeflate: false });
+      const client = new RoomClient(socket, name, (c, id) => {
+        if (this.#probe?.clientMessageId === id) this.#probe.arrive(c, performance.now());
+      });
+      socket.once("open", () => resolve(client));
+      socket.once("unexpected-response", (_request, response) => reject(new Error(`${name}: handshake refused with ${response.statusCode}`)));
+      socket.once("error", reject);
+    });
+  }
+
+  /**
+   * Sends one message from `sender` and resolves with the milliseconds from the send until the last client
+   * (sender included) received it; rejects after `timeoutMs` saying how many did.
+   */
+  async timeOneMessage(sender: RoomClient, { clientMessageId, text, timeoutMs }: { clientMessageId: string; text: string; timeoutMs: number }) {
+    const probe = new Probe(clientMessageId, this.clients.length);
+    this.#probe = probe;
+    let timer: NodeJS.Timeout | undefined;
+    const sentAt = performance.now();
+    sender.send({ action: "sendMessage", text, clientMessageId });
+    try {
+      await Promise.race([
+        probe.done,
+        new Promise((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`${clientMessageId}: ${probe.arrivals.size} of ${probe.expected} clients received it within ${timeoutMs} ms`)),
+            timeoutMs,
+          );
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+      this.#probe = undefined;
+    }
+    return probe.lastArrivalAt - sentAt;
+  }
+
+  /** Throws unless every client received each id exactly once, no other message, and none of `forbidden` frames. */
+  assertExactlyOnce(ids: readonly string[], { forbidden = ["error", "memberLeft"] }: { forbidden?: string[] } = {}) {
+    const wanted = new Set(ids);
+    const problems: string[] = [];
+    for (const client of this.clients) {
+      for (const id of ids) {
+        const count = client.messageCounts.get(id) ?? 0;
+        if (count !== 1) problems.push(`${client.name} got ${id} ${count} times`);
+      }
+      for (const id of client.messageCounts.keys()) if (!wanted.has(id)) problems.push(`${client.name} got unexpected ${id}`);
+      for (const type of forbidden) {
+        const count = client.otherFrames.get(type) ?? 0;
+        if (count) problems.push(`${client.name} got ${count} ${type} frames`);
+      }
+    }
+    if (problems.length) {
+      throw new Error(`delivery was not exactly once (${problems.length} problems): ${problems.slice(0, 10).join("; ")}`);
+    }
+  }
+
+  /** Resolves once every client got the next frame of `type` (matching `predicate`); call before the trigger. */
+  waitForAll(type: string, predicate?: (frame: any) => boolean, timeoutMs?: number) {
+    return Promise.all(this.clients.map((client) => client.waitFor(type, predicate, timeoutMs)));
+  }
+
+  async closeAll(concurrency = 50) {
+    await mapConcurrently(this.clients, concurrency, (client) => client.close());
+    this.clients.length = 0;
+  }
+}
