@@ -1,0 +1,153 @@
+import type { Message } from "@rooms/core/protocol";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectLive, type LiveClient, until } from "./support/live-client";
+import { type ReliabilityStack, startReliabilityStack } from "./support/reliability-stack";
+
+/**
+ * Load: 300 clients in 10 rooms; in every room 5 senders send 40 messages each, all senders of all rooms at once.
+ * Every client must receive every message of its room exactly once and nothing from any other room, and see each
+ * sender's messages in the order they were sent. A sender sends its next message once its previous one came back
+ * to it, as a chat client does. "Seeing in order" is by messageId, the order the server stored them and the order
+ * clients display (the web client merges by it): arrival order across concurrent invocations is not promised by
+ * API Gateway or by the contract, so it is counted and printed, not asserted.
+ */
+const ROOMS = 10;
+const CLIENTS_PER_ROOM = 30;
+const SENDERS_PER_ROOM = 5;
+const MESSAGES_PER_SENDER = 40;
+const MESSAGES_PER_ROOM = SENDERS_PER_ROOM * MESSAGES_PER_SENDER;
+/**
+ * At most this many message deliveries (one frame to one member) outstanding at once, across all rooms. The local
+ * stack runs every concurrent "Lambda" in this one process, sharing one @connections client (256 sockets). Past
+ * ~250 posts in flight it opens a burst of new sockets, and on this VM some of those connects take 1-3 s (SYN
+ * retransmits): the post times out at 3 s, is counted failed and logged, yet the frame still arrives, late and
+ * out of order. An unthrottled run measures that, not the system; the report describes it. At 150 none happened,
+ * and the run takes as long (it is bound by how fast one process posts).
+ */
+const OUTSTANDING_DELIVERIES = 150;
+
+let env: ReliabilityStack;
+const rooms: { roomId: string; clients: LiveClient[] }[] = [];
+
+beforeAll(async () => {
+  env = await startReliabilityStack();
+  for (let r = 0; r < ROOMS; r++) rooms.push({ roomId: (await env.http.createRoom(`load ${r}`)).roomId, clients: [] });
+  // Rooms join in parallel; within a room one member at a time. Members joining the same room at the same
+  // moment hit a known bug (packages/local/test/e2e/join-race.test.ts, marked `fails`): a join's memberJoined
+  // broadcast meets the other member's record while that socket is not open yet, gets 410, prunes it.
+  await Promise.all(
+    rooms.map(async (room, r) => {
+      for (let c = 0; c < CLIENTS_PER_ROOM; c++) room.clients.push(await connectLive(env.stack.wsUrl, { roomId: room.roomId, name: `r${r}-c${c}` }));
+    }),
+  );
+});
+
+afterAll(async () => {
+  await Promise.all(rooms.flatMap((room) => room.clients.map((client) => client.close().catch(() => {}))));
+  await env?.stop();
+});
+
+const idOf = (r: number, s: number, n: number) => `r${r}-s${s}-${n}`;
+const messagesOf = (client: LiveClient) => client.ofType("message").map((frame) => frame.message);
+
+describe("300 clients in 10 rooms, 200 messages per room from 5 senders at once", () => {
+  it("every member heard every later join exactly once", async () => {
+    for (const { clients } of rooms) {
+      await until(() => clients.every((client, i) => client.count("memberJoined") >= CLIENTS_PER_ROOM - 1 - i), {
+        timeoutMs: 30_000,
+        describe: () => clients.map((c) => `${c.name}:${c.count("memberJoined")}`).join(" "),
+      });
+      clients.forEach((client, i) => {
+        const joined = client.ofType("memberJoined").map((frame) => frame.member.name);
+        expect(joined).toEqual(clients.slice(i + 1).map((later) => later.name));
+      });
+    }
+  });
+
+  it("delivers every message of a room exactly once to each member, in each sender's order, and nothing else", async () => {
+    const started = Date.now();
+    const everyone = rooms.flatMap((room) => room.clients);
+    let sent = 0;
+    let arrivalInversions = 0;
+    let delivered = 0;
+    for (const client of everyone) client.onFrame = (frame) => void (frame.type === "message" && delivered++);
+    // Check and reserve in one synchronous step: with an await between them, all 50 senders would pass at once.
+    const reserveDeliveries = async () => {
+      const deadline = Date.now() + 60_000;
+      while (sent * CLIENTS_PER_ROOM - delivered >= OUTSTANDING_DELIVERIES) {
+        if (Date.now() > deadline) throw new Error(`${sent * CLIENTS_PER_ROOM - delivered} deliveries still outstanding after 60 s`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      sent++;
+    };
+    await Promise.all(
+      rooms.flatMap(({ clients }, r) =>
+        clients.slice(0, SENDERS_PER_ROOM).map(async (sender, s) => {
+          for (let n = 0; n < MESSAGES_PER_SENDER; n++) {
+            const clientMessageId = idOf(r, s, n);
+            await reserveDeliveries();
+            const from = sender.frames.length;
+            sender.send({ action: "sendMessage", text: `message ${n} from ${sender.name}`, clientMessageId });
+            await sender.waitFor((f) => f.type === "message" && f.message.clientMessageId === clientMessageId, { from, timeoutMs: 60_000 });
+          }
+        }),
+      ),
+    );
+    await until(() => everyone.every((client) => client.count("message") >= MESSAGES_PER_ROOM), {
+      timeoutMs: 120_000,
+      describe: () => everyone.filter((c) => c.count("message") < MESSAGES_PER_ROOM).map((c) => `${c.name}:${c.count("message")}`).join(" "),
+    });
+    // Anything duplicated would arrive right behind the rest.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const elapsedMs = Date.now() - started;
+
+    rooms.forEach(({ roomId, clients }, r) => {
+      const expectedIds = Array.from({ length: SENDERS_PER_ROOM }, (_, s) => Array.from({ length: MESSAGES_PER_SENDER }, (_, n) => idOf(r, s, n))).flat();
+      for (const client of clients) {
+        const messages = messagesOf(client);
+        expect(messages, client.name).toHaveLength(MESSAGES_PER_ROOM);
+        expect(new Set(messages.map((m) => m.clientMessageId)).size, `${client.name} got a duplicate`).toBe(MESSAGES_PER_ROOM);
+        expect(messages.map((m) => m.clientMessageId).sort(), client.name).toEqual([...expectedIds].sort());
+        expect(messages.every((m) => m.roomId === roomId), `${client.name} got another room's message`).toBe(true);
+        // A client shows messages in messageId order (the order the server stored them; the web client merges by
+        // it): there, each sender's messages must read in the order they were sent.
+        const shown = [...messages].sort((a, b) => (a.messageId < b.messageId ? -1 : 1));
+        for (let s = 0; s < SENDERS_PER_ROOM; s++) {
+          const order = shown.filter((m) => m.clientMessageId.startsWith(`r${r}-s${s}-`)).map((m) => Number(m.clientMessageId.split("-")[2]));
+          expect(order, `${client.name}: order of sender ${s}`).toEqual(Array.from({ length: MESSAGES_PER_SENDER }, (_, n) => n));
+          // Arrival order is not promised (concurrent invocations post independently); counted for the report.
+          const arrived = messages.filter((m) => m.clientMessageId.startsWith(`r${r}-s${s}-`)).map((m) => Number(m.clientMessageId.split("-")[2]));
+          arrivalInversions += arrived.filter((n, i) => i > 0 && n < arrived[i - 1]!).length;
+        }
+        // Every member saw the same message ids: one stored copy per message.
+        expect(shown.map((m) => m.messageId), client.name).toEqual([...messagesOf(clients[0]!)].map((m) => m.messageId).sort());
+      }
+    });
+    const { deliveryWarnings } = env.failures();
+    console.info(
+      `load: ${ROOMS * CLIENTS_PER_ROOM * MESSAGES_PER_ROOM} deliveries in ${elapsedMs} ms; ${arrivalInversions} arrived after a later message of the same sender; ${deliveryWarnings.length} posts reported failed (${[...new Set(deliveryWarnings.map((w) => w.reason))].join(", ") || "none"})`,
+    );
+  });
+
+  it("stored each room's 200 messages once, and history pages return exactly them", async () => {
+    for (const { roomId, clients } of rooms) {
+      const newest = await env.http.call("GET", `/rooms/${roomId}/messages?limit=100`);
+      expect(newest.status).toBe(200);
+      expect(newest.json.cursor).toEqual(expect.any(String));
+      const older = await env.http.call("GET", `/rooms/${roomId}/messages?limit=100&before=${newest.json.cursor}`);
+      expect(older.status).toBe(200);
+      expect(older.json.cursor).toBeNull();
+      const history: Message[] = [...older.json.messages, ...newest.json.messages];
+      const delivered = messagesOf(clients[0]!);
+      expect(history.map((m) => m.messageId)).toEqual(delivered.map((m) => m.messageId).sort());
+      expect(new Set(history.map((m) => m.clientMessageId)).size).toBe(MESSAGES_PER_ROOM);
+    }
+  });
+
+  it("no error frame reached any client and no error escaped or was logged by a handler", () => {
+    // Only the frames this test caused may be there: joins and messages (an error, a raw or gateway frame is not).
+    const unexpected = rooms.flatMap(({ clients }) => clients.flatMap((c) => c.frames.filter((f) => f.type !== "message" && f.type !== "memberJoined")));
+    expect(unexpected).toEqual([]);
+    expect(env.failures().escaped).toEqual([]);
+  });
+});

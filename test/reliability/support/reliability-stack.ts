@@ -1,0 +1,109 @@
+import { randomBytes } from "node:crypto";
+import { inspect } from "node:util";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { createDb, type Db } from "@rooms/core/db";
+import type { Room } from "@rooms/core/protocol";
+import { localDynamoClient } from "@rooms/dynamodb-local";
+import { type LocalStack, type LocalStackOptions, startLocalStack } from "@rooms/local";
+import { inject, type MockInstance, vi } from "vitest";
+
+export interface ReliabilityStack {
+  stack: LocalStack;
+  db: Db;
+  dynamo: DynamoDBClient;
+  http: ReturnType<typeof httpClient>;
+  /**
+   * What went wrong inside. `escaped`: handler failures the gateway caught (a handler threw or timed out) and
+   * ERROR/CRITICAL lines the handlers logged (an unexpected error, answered as `internal`). `deliveryWarnings`:
+   * WARN lines, i.e. a post to a connection that failed (other than gone) or a prune that failed.
+   */
+  failures(): { escaped: string[]; deliveryWarnings: { event?: string; reason?: string; line: string }[] };
+  stop(): Promise<void>;
+}
+
+/**
+ * The real local stack (every handler of the manifest behind the local API Gateway) on the run's shared
+ * in-memory DynamoDB Local, in a table of its own, with its failure output captured: the gateway's `log` hook
+ * for errors that escape a handler, and spies on the handlers' Powertools logger for those a handler caught.
+ */
+export async function startReliabilityStack(options: LocalStackOptions = {}): Promise<ReliabilityStack> {
+  // Powertools INFO lines (one per invocation) would drown the output; WARN and ERROR are captured below anyway.
+  // Set before the logger module is first imported (it reads the level once), hence the dynamic import.
+  process.env.POWERTOOLS_LOG_LEVEL ??= "WARN";
+  const { logger } = await import("../../../packages/functions/src/logging/logger");
+  const gatewayFailures: string[] = [];
+  const stack = await startLocalStack({
+    dynamodb: { endpoint: inject("dynamodbEndpoint") },
+    tableName: `reliability-${randomBytes(4).toString("hex")}`,
+    log: {
+      info: () => {},
+      error: (line, error) => void gatewayFailures.push(`${line}${error === undefined ? "" : ` ${inspect(error, { depth: 3 })}`}`),
+    },
+    ...options,
+  });
+  const warnSpy = vi.spyOn(logger, "warn");
+  const errorSpies: MockInstance[] = [vi.spyOn(logger, "error"), vi.spyOn(logger, "critical")];
+  const infoSpy = vi.spyOn(logger, "info");
+  const dynamo = localDynamoClient(stack.dynamodbEndpoint);
+  const http = httpClient(stack.httpUrl);
+  // The spies must sit on the very logger the handlers use (one module instance): every invocation logs one
+  // INFO line, so a request has to show up on the info spy, or the failure capture would be blind.
+  const before = infoSpy.mock.calls.length;
+  await http.call("GET", "/rooms?limit=1");
+  if (infoSpy.mock.calls.length <= before) throw new Error("the handlers' logger is not the one spied on: failure capture would see nothing");
+  return {
+    stack,
+    dynamo,
+    db: createDb({ client: dynamo, table: stack.tableName }),
+    http,
+    failures: () => ({
+      escaped: [
+        ...gatewayFailures.map((line) => `gateway: ${line}`),
+        ...errorSpies.flatMap((spy) => spy.mock.calls.map((args) => `handler logged: ${inspect(args, { depth: 4 })}`)),
+      ],
+      deliveryWarnings: warnSpy.mock.calls.map((args) => {
+        const fields = (args[1] ?? {}) as { event?: string; reason?: string };
+        return { event: fields.event, reason: fields.reason, line: inspect(args, { depth: 4 }) };
+      }),
+    }),
+    async stop() {
+      for (const spy of [warnSpy, ...errorSpies, infoSpy]) spy.mockRestore();
+      await stack.stop();
+      dynamo.destroy();
+    },
+  };
+}
+
+export interface HttpReply {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: any;
+}
+
+/** JSON over the stack's HTTP API; bodies are sent as given when they are strings. */
+export function httpClient(baseUrl: string) {
+  const call = async (method: string, path: string, { body, headers = {} }: { body?: unknown; headers?: Record<string, string> } = {}): Promise<HttpReply> => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { ...(body !== undefined && typeof body !== "string" && { "content-type": "application/json" }), ...headers },
+      ...(body !== undefined && { body: typeof body === "string" ? body : JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, headers: response.headers, text, json };
+  };
+  return {
+    call,
+    async createRoom(name: string): Promise<Room> {
+      const reply = await call("POST", "/rooms", { body: { name } });
+      if (reply.status !== 201) throw new Error(`POST /rooms answered ${reply.status}: ${reply.text}`);
+      return reply.json.room as Room;
+    },
+  };
+}
