@@ -1,0 +1,390 @@
+import { type AttributeValue, ScanCommand } from "@aws-sdk/client-dynamodb";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectLive, type LiveClient, sleep, until } from "./support/live-client";
+import { type HttpReply, type ReliabilityStack, startReliabilityStack } from "./support/reliability-stack";
+
+/**
+ * Bad input: a seeded fast-check corpus of malformed WebSocket frames and HTTP requests against every route.
+ * Each must get a contract error (HTTP 4xx `{"error":{"code","message"}}`, WS `{"type":"error","code",...}` to the
+ * sender alone) with the code the contract gives that input, the table must not change, and the stack must still
+ * serve valid requests afterwards.
+ */
+const SEED = 20_261_122;
+const WS_CASES = 300;
+const HTTP_CASES = 200;
+/** Frames stay under API Gateway's 32 KB (a bigger one closes the socket with 1009: tested in packages/local). */
+const MAX_FRAME_BYTES = 32_000;
+const CONTRACT_STATUS = { bad_request: 400, not_found: 404, conflict: 409, too_large: 413, unsupported_media_type: 415 } as const;
+type ContractCode = keyof typeof CONTRACT_STATUS;
+
+const ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+const ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+let env: ReliabilityStack;
+let roomId: string;
+let prober: LiveClient;
+let watcher: LiveClient;
+let knownTodoIds: string[];
+let tableBefore: string[];
+
+/** Every item of this test's own table, canonical. A Scan is fine here: tests may scan, the app never does. */
+async function tableContent(): Promise<string[]> {
+  const items: Record<string, AttributeValue>[] = [];
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await env.dynamo.send(new ScanCommand({ TableName: env.stack.tableName, ConsistentRead: true, ExclusiveStartKey: startKey }));
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  const canonical = (value: unknown): unknown =>
+    value && typeof value === "object" && !Array.isArray(value)
+      ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]))
+      : value;
+  return items.map((item) => JSON.stringify(canonical(item))).sort();
+}
+
+beforeAll(async () => {
+  env = await startReliabilityStack();
+  roomId = (await env.http.createRoom("bad input")).roomId;
+  prober = await connectLive(env.stack.wsUrl, { roomId, name: "prober" });
+  watcher = await connectLive(env.stack.wsUrl, { roomId, name: "watcher" });
+  // Some real content, so an invalid frame that slipped through would have something to change.
+  for (const [i, text] of ["first", "second", "third"].entries()) {
+    const from = prober.frames.length;
+    prober.send({ action: "sendMessage", text, clientMessageId: `seed-${i}` });
+    await prober.waitFor((f) => f.type === "message", { from });
+  }
+  for (const title of ["one", "two"]) {
+    const from = prober.frames.length;
+    prober.send({ action: "addTodo", title });
+    await prober.waitFor((f) => f.type === "todo", { from });
+  }
+  knownTodoIds = prober.ofType("todo").map((frame) => frame.todo.todoId);
+  await sleep(200);
+  tableBefore = await tableContent();
+});
+
+afterAll(async () => {
+  await Promise.all([prober, watcher].map((client) => client?.close().catch(() => {})));
+  await env?.stop();
+});
+
+// ---- building blocks -------------------------------------------------------------------------------------
+
+const validId = fc.string({ unit: fc.constantFrom(...ID_ALPHABET.split("")), minLength: 26, maxLength: 26 });
+const badId = fc
+  .oneof(
+    validId.map((id) => id.toLowerCase()),
+    validId.map((id) => id.slice(1)),
+    validId.map((id) => `${id}0`),
+    fc.tuple(fc.constantFrom("I", "L", "O", "U", "-", " ", "a"), validId).map(([letter, id]) => `${letter}${id.slice(1)}`),
+    fc.string({ maxLength: 40 }),
+    fc.string({ unit: "grapheme", minLength: 1, maxLength: 30 }),
+  )
+  .filter((id) => !ID.test(id));
+/** A bad id that survives as one path segment (no "/", not "." or ".."), so the route still matches. */
+const badPathId = badId.filter((id) => id.length > 0 && !id.includes("/") && id !== "." && id !== "..");
+
+const notJson = fc.oneof(
+  fc.string({ unit: "grapheme", maxLength: 300 }),
+  fc.tuple(fc.constantFrom("{", "[", '"', "a", "é", "{\"action\":"), fc.integer({ min: 100, max: 8_000 })).map(([c, n]) => c.repeat(n)),
+).filter((text) => {
+  try {
+    JSON.parse(text);
+    return false;
+  } catch {
+    return true;
+  }
+});
+const deeplyNested = fc.tuple(fc.boolean(), fc.integer({ min: 500, max: 2_500 })).map(([array, n]) => (array ? `${"[".repeat(n)}${"]".repeat(n)}` : `${'{"a":'.repeat(n)}1${"}".repeat(n)}`));
+
+const anyJson = fc.jsonValue({ maxDepth: 2 });
+const notString = fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null), fc.array(anyJson, { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), anyJson, { maxKeys: 3 }));
+const notBoolean = fc.oneof(fc.integer(), fc.string({ maxLength: 10 }), fc.constant(null), fc.array(anyJson, { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), anyJson, { maxKeys: 3 }));
+/** Not an integer >= 1: strings (even "1"), floats, zero and negatives, other types. */
+const notVersion = fc.oneof(
+  fc.string({ maxLength: 10 }),
+  fc.integer({ max: 0 }),
+  fc.double({ min: 1.0001, max: 1e6, noNaN: true, noInteger: true }),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.integer(), { maxLength: 2 }),
+);
+/** Longer than `max` code points (zod 4 counts code points, not UTF-16 units), short enough to stay one frame. */
+const tooLong = (max: number) =>
+  fc.tuple(fc.constantFrom("x", "é", "🙂", "a b", "\u0000"), fc.integer({ min: max + 1, max: Math.max(max + 1, Math.min(max * 4, 7_000)) })).map(([unit, length]) =>
+    unit.repeat(Math.ceil(length / [...unit].length)),
+  );
+
+interface FieldSpec {
+  type: "text" | "id" | "version" | "boolean";
+  required: boolean;
+  max?: number;
+  /** Values that fail only because they are empty or blank. */
+  blank?: string[];
+}
+
+const MISSING = Symbol("missing");
+function invalidValues(field: FieldSpec): fc.Arbitrary<unknown>[] {
+  const values: fc.Arbitrary<unknown>[] = [];
+  if (field.required) values.push(fc.constant(MISSING));
+  if (field.type === "text") values.push(notString, tooLong(field.max!), fc.constantFrom(...field.blank!));
+  if (field.type === "id") values.push(notString, badId);
+  if (field.type === "version") values.push(notVersion);
+  if (field.type === "boolean") values.push(notBoolean);
+  return values;
+}
+
+const frameSpecs: Record<string, { base: () => Record<string, unknown>; fields: Record<string, FieldSpec> }> = {
+  sendMessage: {
+    base: () => ({ text: "hello", clientMessageId: "never-stored" }),
+    fields: {
+      text: { type: "text", required: true, max: 4000, blank: ["", " ", "\n\t  "] },
+      clientMessageId: { type: "text", required: true, max: 64, blank: [""] },
+    },
+  },
+  addTodo: {
+    base: () => ({ title: "never stored" }),
+    fields: {
+      title: { type: "text", required: true, max: 200, blank: ["", "   ", "\t"] },
+      clientTodoId: { type: "text", required: false, max: 64, blank: [""] },
+    },
+  },
+  updateTodo: {
+    base: () => ({ todoId: knownTodoIds[0], version: 1, done: true }),
+    fields: {
+      todoId: { type: "id", required: true },
+      version: { type: "version", required: true },
+      title: { type: "text", required: false, max: 200, blank: ["", "  "] },
+      done: { type: "boolean", required: false },
+    },
+  },
+  deleteTodo: { base: () => ({ todoId: knownTodoIds[1] }), fields: { todoId: { type: "id", required: true } } },
+  sync: { base: () => ({}), fields: { after: { type: "id", required: false } } },
+};
+
+interface WsCase {
+  kind: string;
+  frame: string;
+  code: ContractCode;
+  /** The `action` the error frame must name (the frame's own, when it had a string one). */
+  action?: string;
+}
+
+const known = (action: string, fields: Record<string, unknown>) => JSON.stringify({ action, ...fields });
+
+const invalidKnownFrames = Object.entries(frameSpecs).flatMap(([action, spec]) =>
+  Object.entries(spec.fields).flatMap(([field, fieldSpec]) =>
+    invalidValues(fieldSpec).map((value) =>
+      value.map((v): WsCase => {
+        const fields = spec.base();
+        if (v === MISSING) delete fields[field];
+        else fields[field] = v;
+        return { kind: `${action}.${field}`, frame: known(action, fields), code: "bad_request", action };
+      }),
+    ),
+  ),
+);
+
+const wsCases: fc.Arbitrary<WsCase> = fc
+  .oneof(
+    { weight: 2, arbitrary: notJson.map((frame): WsCase => ({ kind: "not JSON", frame, code: "bad_request" })) },
+    { weight: 1, arbitrary: deeplyNested.map((frame): WsCase => ({ kind: "deeply nested JSON", frame, code: "bad_request" })) },
+    {
+      weight: 1,
+      arbitrary: fc.oneof(fc.integer(), fc.string({ maxLength: 20 }), fc.constant(null), fc.boolean(), fc.array(anyJson, { maxLength: 4 })).map(
+        (value): WsCase => ({ kind: "JSON but not an object", frame: JSON.stringify(value), code: "bad_request" }),
+      ),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .oneof(fc.constantFrom("$connect", "$disconnect", "$default", "SendMessage", "send_message", "ping ", ""), fc.string({ unit: "grapheme", maxLength: 80 }))
+        .filter((action) => !Object.keys(frameSpecs).includes(action) && action !== "ping")
+        .chain((action) =>
+          fc.dictionary(fc.string({ maxLength: 8 }), anyJson, { maxKeys: 3 }).map((extra): WsCase => ({
+            kind: "unknown action",
+            frame: JSON.stringify({ ...extra, action }),
+            code: "bad_request",
+            action: action.slice(0, 64) || undefined,
+          })),
+        ),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.oneof(notString.filter((v) => typeof v !== "string"), fc.constant(MISSING)).chain((action) =>
+        fc.dictionary(fc.string({ maxLength: 8 }).filter((k) => k !== "action"), anyJson, { maxKeys: 3 }).map((extra): WsCase => ({
+          kind: "action missing or not a string",
+          frame: JSON.stringify(action === MISSING ? extra : { ...extra, action }),
+          code: "bad_request",
+        })),
+      ),
+    },
+    { weight: 8, arbitrary: fc.oneof(...invalidKnownFrames) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom("updateTodo", "deleteTodo").chain((action) =>
+        validId.map((todoId): WsCase => ({
+          kind: `${action} of an unknown todo`,
+          frame: known(action, action === "updateTodo" ? { todoId, version: 1, done: true } : { todoId }),
+          code: "not_found",
+          action,
+        })),
+      ),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.integer({ min: 2, max: 1_000 }).map((version): WsCase => ({
+        kind: "updateTodo at a stale version",
+        frame: known("updateTodo", { todoId: knownTodoIds[0], version, title: "never stored" }),
+        code: "conflict",
+        action: "updateTodo",
+      })),
+    },
+  )
+  .filter((c) => Buffer.byteLength(c.frame) <= MAX_FRAME_BYTES);
+
+interface HttpCase {
+  kind: string;
+  method: "GET" | "POST";
+  path: string;
+  body?: string;
+  contentType?: string;
+  status: number;
+}
+
+const post = (kind: string, body: string, status: number, contentType = "application/json"): HttpCase => ({ kind, method: "POST", path: "/rooms", body, contentType, status });
+const query = (params: Record<string, string>) => (Object.keys(params).length ? `?${new URLSearchParams(params)}` : "");
+/** What z.coerce.number().int().min(1).max(100) accepts. */
+const validLimit = (value: string) => Number.isInteger(Number(value)) && Number(value) >= 1 && Number(value) <= 100;
+const badLimit = fc
+  .oneof(fc.integer({ max: 0 }).map(String), fc.integer({ min: 101 }).map(String), fc.double({ noNaN: true, noInteger: true }).map(String), fc.string({ maxLength: 8 }))
+  .filter((value) => !validLimit(value));
+
+const httpCases: fc.Arbitrary<HttpCase> = fc.oneof(
+  notJson.filter((body) => Buffer.byteLength(body) <= 16_384).map((body) => post("POST /rooms, body not JSON", body, 400)),
+  deeplyNested.filter((body) => Buffer.byteLength(body) <= 16_384).map((body) => post("POST /rooms, deeply nested JSON", body, 400)),
+  fc
+    .oneof(
+      fc.dictionary(fc.string({ maxLength: 8 }).filter((k) => k !== "name"), anyJson, { maxKeys: 3 }),
+      notString.map((name) => ({ name })),
+      tooLong(80).map((name) => ({ name })),
+      fc.constantFrom("", " ", "\t\n  ").map((name) => ({ name })),
+      fc.oneof(fc.integer(), fc.string({ maxLength: 10 }), fc.constant(null), fc.array(anyJson, { maxLength: 3 })),
+    )
+    .map((body) => JSON.stringify(body))
+    .filter((body) => Buffer.byteLength(body) <= 16_384)
+    .map((body) => post("POST /rooms, wrong shape", body, 400)),
+  fc.integer({ min: 16_385, max: 300_000 }).map((n) => post("POST /rooms, body over 16 KB", JSON.stringify({ name: "x".repeat(n) }), 413)),
+  fc.constantFrom("text/plain", "application/xml", "application/x-www-form-urlencoded", "text/html; charset=utf-8").map((type) => post("POST /rooms, not JSON content type", '{"name":"a fine name"}', 415, type)),
+  badLimit.map((limit): HttpCase => ({ kind: "GET /rooms, bad limit", method: "GET", path: `/rooms${query({ limit })}`, status: 400 })),
+  badId.map((cursor): HttpCase => ({ kind: "GET /rooms, bad cursor", method: "GET", path: `/rooms${query({ cursor })}`, status: 400 })),
+  fc.oneof(badPathId, validId).map((id): HttpCase => ({ kind: "GET /rooms/{roomId}, bad or unknown id", method: "GET", path: `/rooms/${encodeURIComponent(id)}`, status: 404 })),
+  fc
+    .tuple(
+      fc.oneof(fc.constant({ id: "known", bad: false }), validId.map((id) => ({ id, bad: false })), badPathId.map((id) => ({ id, bad: true }))),
+      fc.option(badLimit, { nil: undefined }),
+      fc.option(badId, { nil: undefined }),
+    )
+    .filter(([room, limit, before]) => room.id !== "known" || limit !== undefined || before !== undefined)
+    .map(([room, limit, before]): HttpCase => {
+      const id = room.id === "known" ? roomId : room.id;
+      const params = { ...(limit !== undefined && { limit }), ...(before !== undefined && { before }) };
+      // An impossible room id names nothing (404) whatever else is wrong; otherwise bad parameters are a 400;
+      // a well-formed but unknown room with good parameters is a 404.
+      const status = room.bad ? 404 : limit !== undefined || before !== undefined ? 400 : 404;
+      return { kind: "GET /rooms/{roomId}/messages, bad parameters or room", method: "GET", path: `/rooms/${encodeURIComponent(id)}/messages${query(params)}`, status };
+    }),
+);
+
+// ---- checks ----------------------------------------------------------------------------------------------
+
+function expectContractErrorFrame(reply: unknown, c: WsCase) {
+  const frame = reply as Record<string, unknown>;
+  const context = `${c.kind}: ${c.frame.slice(0, 200)} -> ${JSON.stringify(reply).slice(0, 300)}`;
+  expect(frame.type, context).toBe("error");
+  expect(frame.code, context).toBe(c.code);
+  expect(typeof frame.message === "string" && frame.message.length > 0, context).toBe(true);
+  expect(frame.action, context).toBe(c.action);
+  for (const key of Object.keys(frame)) expect(["type", "code", "message", "action", "issues", "todo"], context).toContain(key);
+  if (c.code === "conflict") expect((frame.todo as { todoId?: string }).todoId, context).toBe(knownTodoIds[0]);
+}
+
+function expectContractErrorReply(reply: HttpReply, c: HttpCase) {
+  const context = `${c.kind}: ${c.method} ${c.path.slice(0, 200)} ${c.body?.slice(0, 100) ?? ""} -> ${reply.status} ${reply.text.slice(0, 300)}`;
+  expect(reply.status, context).toBe(c.status);
+  expect(reply.headers.get("content-type"), context).toMatch(/^application\/json/);
+  expect(Object.keys(reply.json ?? {}), context).toEqual(["error"]);
+  const { code, message, issues, ...rest } = reply.json.error;
+  expect(rest, context).toEqual({});
+  expect(CONTRACT_STATUS[code as ContractCode], context).toBe(c.status);
+  expect(typeof message === "string" && message.length > 0, context).toBe(true);
+  if (issues !== undefined) expect(Array.isArray(issues), context).toBe(true);
+}
+
+describe("malformed input against every route (seeded fast-check corpus)", () => {
+  it(`${WS_CASES} malformed frames each get a contract error frame, to the sender alone`, async () => {
+    const kinds = new Map<string, number>();
+    let consumed = prober.frames.length;
+    await fc.assert(
+      fc.asyncProperty(wsCases, async (c) => {
+        // Exactly one answer per frame: nothing may have arrived since the last one.
+        expect(prober.frames.length, "an extra frame arrived after the previous answer").toBe(consumed);
+        const from = prober.frames.length;
+        prober.send(c.frame);
+        const reply = await prober.waitFor(() => true, { from, timeoutMs: 10_000 });
+        consumed = from + 1;
+        expectContractErrorFrame(reply, c);
+        kinds.set(c.kind, (kinds.get(c.kind) ?? 0) + 1);
+      }),
+      { seed: SEED, numRuns: WS_CASES, endOnFailure: true },
+    );
+    await sleep(300);
+    expect(prober.frames.length, "an extra frame arrived after the last answer").toBe(consumed);
+    console.info(`bad input, WS corpus: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(", ")}`);
+  });
+
+  it(`${HTTP_CASES} malformed requests each get a 4xx contract error`, async () => {
+    const kinds = new Map<string, number>();
+    await fc.assert(
+      fc.asyncProperty(httpCases, async (c) => {
+        const reply = await env.http.call(c.method, c.path, {
+          ...(c.body !== undefined && { body: c.body }),
+          ...(c.contentType !== undefined && { headers: { "content-type": c.contentType } }),
+        });
+        expectContractErrorReply(reply, c);
+        kinds.set(c.kind, (kinds.get(c.kind) ?? 0) + 1);
+      }),
+      { seed: SEED, numRuns: HTTP_CASES, endOnFailure: true },
+    );
+    console.info(`bad input, HTTP corpus: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(", ")}`);
+  });
+
+  it("left the table exactly as it was, and told the other member nothing", async () => {
+    expect(await tableContent()).toEqual(tableBefore);
+    expect(watcher.frames.filter((f) => f.type !== "memberJoined" && f.type !== "message" && f.type !== "todo")).toEqual([]);
+    // The watcher saw the seeding (3 messages, 2 todos) and nothing since.
+    expect(watcher.frames.map((f) => f.type)).toEqual(["message", "message", "message", "todo", "todo"]);
+  });
+
+  it("still serves valid requests afterwards, on the same socket", async () => {
+    expect(prober.socket.readyState).toBe(prober.socket.OPEN);
+    const created = await env.http.call("POST", "/rooms", { body: { name: "after the storm" } });
+    expect(created.status).toBe(201);
+    const from = prober.frames.length;
+    prober.send({ action: "sendMessage", text: "still alive", clientMessageId: "after" });
+    const message = await prober.waitFor((f) => f.type === "message", { from });
+    await until(() => watcher.count("message") === 4, { timeoutMs: 5_000, describe: () => `watcher has ${watcher.count("message")} messages` });
+    expect(watcher.ofType("message").at(-1)).toEqual(message);
+    const pongFrom = prober.frames.length;
+    prober.send({ action: "ping" });
+    expect(await prober.waitFor(() => true, { from: pongFrom })).toEqual({ type: "pong" });
+  });
+
+  it("no error escaped a handler and nothing was logged above INFO", () => {
+    const { escaped, deliveryWarnings } = env.failures();
+    expect(escaped).toEqual([]);
+    expect(deliveryWarnings.map((w) => w.line)).toEqual([]);
+  });
+});
