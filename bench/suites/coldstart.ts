@@ -86,7 +86,7 @@ async function handlerTable(out: string): Promise<BenchTable> {
     rows,
     notes: [
       "esbuild 0.28 with bundle, platform node, target node22, format esm, minify, tree shaking, mainFields module,main, and SST's createRequire banner; gzip at level 9. The hello baseline is `export const handler = async () => ({statusCode: 200, body: \"hello\"})` bundled the same way.",
-      `import ms: \`await import(bundle)\` alone, in a new node process with a Lambda-like environment (AWS_REGION, SST_RESOURCE_* set, nothing reachable); nothing is invoked. process start to handler: from the process's time origin to the import resolving (node's own boot included).`,
+      `import ms: \`await import(bundle)\` alone, in a new node process with a Lambda-like environment (AWS_REGION, SST_RESOURCE_* set, nothing reachable), from a temp folder outside the repository so nothing resolves from node_modules; nothing is invoked. process start to handler: from the process's time origin to the import resolving (node's own boot included).`,
       `Heaviest packages (share of output bytes) in the largest bundle, ${largest?.module}: ${largest ? heaviestPackages(largest.bundle.metafile) : "-"}; in the smallest, ${smallestBuilt?.module}: ${smallestBuilt ? heaviestPackages(smallestBuilt.bundle.metafile) : "-"}.`,
       `@aws-sdk/client-apigatewaymanagementapi is bundled into ${managementApiIn.length} of ${ok.length} handlers (${managementApiIn.filter((m) => m.startsWith("http/")).length} of them HTTP handlers, which never post to connections).`,
       failures.length ? `FAILURES: ${failures.join("; ")}` : `All ${routes.length} handlers of the manifest bundled and imported (sst's Resource included).`,

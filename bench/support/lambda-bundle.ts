@@ -60,7 +60,8 @@ const lambdaLikeEnv = {
 /**
  * Imports the bundle in a fresh `node` process, `runs` times: `importMs` is the `import()` alone, `readyMs` the
  * time from process start (performance.timeOrigin) until the handler is there, what a cold start adds before
- * the first event. Also checks the module exports a `handler` function. Medians.
+ * the first event. Also checks the module exports a `handler` function. Medians. Bundles live in a temp folder
+ * and node runs from outside the repository, so nothing can resolve from node_modules: a bundle must be whole.
  */
 export async function timeImport(file: string, runs = 5) {
   const script = `const t0 = performance.now();
