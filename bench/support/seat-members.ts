@@ -8,7 +8,7 @@ import { mapConcurrently } from "./stats";
  * Puts `count` live sockets into `roomId` without paying the join storm. Joining a room announces
  * `memberJoined` to everyone already there, so N real joins cost N(N-1)/2 posts (499,500 for 1,000 members:
  * many minutes on this machine) before the first measured message. Instead each socket joins through the real
- * `$connect` into a staging room of its own (nobody to announce to, and no join race: see the report), and then
+ * `$connect` into a staging room of its own (nobody to announce to), and then
  * its connection record is moved to the measured room. From there on the handlers treat it exactly like a
  * member that joined: every frame finds its room through that record, every broadcast lists it on gsi1.
  */

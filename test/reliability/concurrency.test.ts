@@ -21,8 +21,8 @@ const clients: LiveClient[] = [];
 beforeAll(async () => {
   env = await startReliabilityStack();
   roomId = (await env.http.createRoom("contended todo")).roomId;
-  // One at a time: see load.test.ts on the join race.
-  for (let c = 0; c < CLIENTS; c++) clients.push(await connectLive(env.stack.wsUrl, { roomId, name: `c${c}` }));
+  // All at once: simultaneous joins must not prune each other (the todo race below needs all 20 in the room).
+  clients.push(...(await Promise.all(Array.from({ length: CLIENTS }, (_, c) => connectLive(env.stack.wsUrl, { roomId, name: `c${c}` })))));
 });
 
 afterAll(async () => {

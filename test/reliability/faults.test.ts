@@ -39,10 +39,14 @@ beforeAll(async () => {
     const { roomId } = await env.http.createRoom(`faults ${r}`);
     rooms.push({ roomId, clients: [], victims: [], live: [], records: new Map() });
   }
-  // One member at a time within a room (see load.test.ts on the join race); rooms in parallel.
+  // Every member of every room joins at once: simultaneous joins must not prune each other.
   await Promise.all(
     rooms.map(async (room, r) => {
-      for (let c = 0; c < CLIENTS_PER_ROOM; c++) room.clients.push(await connectLive(env.stack.wsUrl, { roomId: room.roomId, name: `r${r}-c${c}` }));
+      room.clients.push(
+        ...(await Promise.all(
+          Array.from({ length: CLIENTS_PER_ROOM }, (_, c) => connectLive(env.stack.wsUrl, { roomId: room.roomId, name: `r${r}-c${c}` })),
+        )),
+      );
       room.victims = [QUIET_VICTIM, ...RUNNING_VICTIMS].map((i) => room.clients[i]!);
       room.live = room.clients.filter((client) => !room.victims.includes(client));
       for (const record of await Connection.listByRoom(env.db, { roomId: room.roomId })) {
