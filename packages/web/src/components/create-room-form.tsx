@@ -1,6 +1,7 @@
-import { createSignal, Show } from "solid-js";
+import { createSignal } from "solid-js";
 import type { Room } from "@rooms/core/protocol";
 import { createRoom, describeFailure, limits } from "../network";
+import { ErrorText } from "./error-text";
 
 /** Names and creates a new room, then hands it to `onCreated`. */
 export function CreateRoomForm(props: { onCreated: (room: Room) => void }) {
@@ -40,11 +41,7 @@ export function CreateRoomForm(props: { onCreated: (room: Room) => void }) {
           {busy() ? "Creating…" : "Create room"}
         </button>
       </div>
-      <Show when={error()}>
-        <p class="error-text" role="alert">
-          {error()}
-        </p>
-      </Show>
+      <ErrorText message={error()} />
     </form>
   );
 }

@@ -1,5 +1,6 @@
 import { createSignal, Show } from "solid-js";
 import { limits } from "../network";
+import { ErrorText } from "./error-text";
 
 /** Asks for the display name everyone in a room sees next to your messages. */
 export function NameForm(props: { initial?: string; submitLabel: string; onSave: (name: string) => void; onCancel?: () => void }) {
@@ -33,11 +34,7 @@ export function NameForm(props: { initial?: string; submitLabel: string; onSave:
       <p id="name-help" class="hint">
         Shown next to your messages. Stored only in this browser.
       </p>
-      <Show when={error()}>
-        <p id="name-error" class="error-text" role="alert">
-          {error()}
-        </p>
-      </Show>
+      <ErrorText message={error()} id="name-error" />
       <div class="row">
         <button type="submit" class="primary">
           {props.submitLabel}

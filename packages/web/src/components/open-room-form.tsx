@@ -1,5 +1,6 @@
-import { createSignal, Show } from "solid-js";
+import { createSignal } from "solid-js";
 import { navigate, roomHref, roomIdFromLink } from "../router";
+import { ErrorText } from "./error-text";
 
 /** Opens a room from a pasted link (or bare room id). */
 export function OpenRoomForm() {
@@ -27,11 +28,7 @@ export function OpenRoomForm() {
         />
         <button type="submit">Open</button>
       </div>
-      <Show when={error()}>
-        <p class="error-text" role="alert">
-          {error()}
-        </p>
-      </Show>
+      <ErrorText message={error()} />
     </form>
   );
 }

@@ -1,6 +1,7 @@
 import { createEffect, createSignal, Show } from "solid-js";
 import type { Todo } from "@rooms/core/protocol";
 import { limits, type SendResult } from "../network";
+import { ErrorText } from "./error-text";
 
 export interface TodoActions {
   toggle: (todo: Todo, done: boolean) => SendResult;
@@ -102,11 +103,7 @@ export function TodoItem(props: { todo: Todo; disabled: boolean; actions: TodoAc
           </button>
         </form>
       </Show>
-      <Show when={error()}>
-        <p class="error-text" role="alert">
-          {error()}
-        </p>
-      </Show>
+      <ErrorText message={error()} />
     </li>
   );
 }

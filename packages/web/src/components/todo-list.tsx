@@ -2,6 +2,7 @@ import { createMemo, createSignal, For, Show } from "solid-js";
 import type { Todo } from "@rooms/core/protocol";
 import { limits, type SendResult } from "../network";
 import { TodoItem, type TodoActions } from "./todo-item";
+import { ErrorText } from "./error-text";
 
 /** The room's shared todo list. Changes need a live connection; until then the list is read-only. */
 export function TodoList(props: { todos: readonly Todo[]; live: boolean; onAdd: (title: string) => SendResult; actions: TodoActions }) {
@@ -39,11 +40,7 @@ export function TodoList(props: { todos: readonly Todo[]; live: boolean; onAdd: 
           Add
         </button>
       </form>
-      <Show when={error()}>
-        <p class="error-text" role="alert">
-          {error()}
-        </p>
-      </Show>
+      <ErrorText message={error()} />
       <Show when={!props.live}>
         <p class="hint">Todo changes resume when the room is live again.</p>
       </Show>
