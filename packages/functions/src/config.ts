@@ -6,6 +6,7 @@ import {
   type WebSocketRequestContext,
 } from "@rooms/core/broadcast";
 import { createDb, type Db } from "@rooms/core/db";
+import { isLoopbackHost } from "@rooms/core/net";
 import { Resource } from "sst";
 
 /**
@@ -18,8 +19,6 @@ import { Resource } from "sst";
 let db: Db | undefined;
 let configuredEndpoint: { value: string | undefined } | undefined;
 const senders = new Map<string, ConnectionSender>();
-
-const loopbackHosts = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 /** The single table's ElectroDB service. */
 export function getDb(): Db {
@@ -45,7 +44,7 @@ function createDynamoClient(): DynamoDBClient {
   const endpoint = process.env.DYNAMODB_ENDPOINT;
   if (!endpoint) return new DynamoDBClient({});
   // DynamoDB Local accepts any credentials; a loopback endpoint must not go looking for real ones.
-  const local = loopbackHosts.has(new URL(endpoint).hostname);
+  const local = isLoopbackHost(new URL(endpoint).hostname);
   return new DynamoDBClient({
     endpoint,
     ...(local && { region: "local", credentials: { accessKeyId: "local", secretAccessKey: "local" } }),

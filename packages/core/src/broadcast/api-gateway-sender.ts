@@ -2,6 +2,7 @@ import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import { ApiGatewayManagementApiClient, PostToConnectionCommand } from "@aws-sdk/client-apigatewaymanagementapi";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { isLoopbackHost } from "../net/is-loopback-host";
 import type { ConnectionSender, SendOutcome } from "./connection-sender";
 
 export const DEFAULT_SEND_TIMEOUT_MS = 3_000;
@@ -23,7 +24,6 @@ export interface ApiGatewaySenderOptions {
 const throttlingNames = new Set(["LimitExceededException", "TooManyRequestsException", "ThrottlingException"]);
 /** Socket-level errors of a reused keep-alive connection the server had just closed: a new socket will do. */
 const transientSocketCodes = new Set(["ECONNRESET", "EPIPE"]);
-const loopbackHosts = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 /** PostToConnection through the real SDK, each outcome as data (see ConnectionSender). */
 export function createApiGatewaySender({
@@ -94,7 +94,7 @@ function createManagementClient({
 }) {
   if (!endpoint) throw new Error("createApiGatewaySender needs a client or an endpoint");
   const { hostname } = new URL(endpoint);
-  const local = loopbackHosts.has(hostname);
+  const local = isLoopbackHost(hostname);
   const signingRegion = region ?? regionOfExecuteApiHost(hostname) ?? (local ? "local" : undefined);
   return new ApiGatewayManagementApiClient({
     endpoint,

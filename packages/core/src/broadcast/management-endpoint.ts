@@ -1,3 +1,4 @@
+import { isLoopbackHost } from "../net/is-loopback-host";
 /** The part of an API Gateway WebSocket event that locates the API. */
 export interface WebSocketRequestContext {
   domainName: string;
@@ -20,8 +21,6 @@ export interface ManagementEndpointInput {
   basePath?: string;
 }
 
-const loopbackHosts = new Set(["127.0.0.1", "localhost", "[::1]"]);
-
 /**
  * Resolves the @connections base URL (no trailing slash; the SDK appends `/@connections/<id>` to its path).
  * Order: configured value; else `https://${domainName}/${stage}` for execute-api hosts, or
@@ -35,7 +34,7 @@ export function managementEndpointFromEvent({ configured, requestContext, basePa
   }
   const { domainName, stage } = requestContext;
   const host = domainName.toLowerCase();
-  const scheme = loopbackHosts.has(host.replace(/:\d+$/, "")) ? "http" : "https";
+  const scheme = isLoopbackHost(host) ? "http" : "https";
   const path = basePath !== undefined && !isExecuteApiHost(host) ? basePath : stage;
   return normalizeEndpoint(`${scheme}://${domainName}/${path}`);
 }
