@@ -7,13 +7,32 @@ export interface RouteEntry {
   module: string;
   /** Handlers that post to connections need the WebSocket management API; the others must not get it. */
   broadcasts: boolean;
+  /** Handlers that also close other users' sockets (DeleteConnection) need DELETE on @connections. */
+  closesConnections?: boolean;
 }
 
+/**
+ * Every HTTP route but `POST /sessions` requires `Authorization: Bearer <token>`, verified inside the handler
+ * (packages/functions/src/middleware/authenticate.ts) with the stage's signing secret or its OIDC issuer.
+ */
 export const httpRoutes = [
+  { routeKey: "POST /sessions", module: "http/create-session", broadcasts: false },
   { routeKey: "POST /rooms", module: "http/create-room", broadcasts: false },
   { routeKey: "GET /rooms", module: "http/list-rooms", broadcasts: false },
+  { routeKey: "GET /me/rooms", module: "http/list-my-rooms", broadcasts: false },
   { routeKey: "GET /rooms/{roomId}", module: "http/get-room", broadcasts: false },
   { routeKey: "GET /rooms/{roomId}/messages", module: "http/list-messages", broadcasts: false },
+  { routeKey: "GET /rooms/{roomId}/members", module: "http/list-members", broadcasts: false },
+  { routeKey: "POST /rooms/{roomId}/tickets", module: "http/create-ticket", broadcasts: false },
+  { routeKey: "POST /rooms/{roomId}/invites", module: "http/create-invite", broadcasts: false },
+  { routeKey: "DELETE /rooms/{roomId}/invites", module: "http/revoke-invites", broadcasts: false },
+  { routeKey: "POST /invites/{code}", module: "http/accept-invite", broadcasts: false },
+  {
+    routeKey: "DELETE /rooms/{roomId}/members/{userId}",
+    module: "http/remove-member",
+    broadcasts: true,
+    closesConnections: true,
+  },
 ] as const satisfies readonly RouteEntry[];
 
 export const webSocketRoutes = [
@@ -28,5 +47,24 @@ export const webSocketRoutes = [
   { routeKey: "ping", module: "ws/ping", broadcasts: true },
 ] as const satisfies readonly RouteEntry[];
 
+/**
+ * The `$connect` REQUEST authorizer (AWS runs it on `$connect` only). It consumes the single-use ticket named
+ * by `?ticket=`; API Gateway refuses the handshake with 401 before invoking it when the query key is missing.
+ * What it returns in `context` ({userId, name, roomId}, flat strings) reaches `$connect` and every later route as
+ * `requestContext.authorizer`, so no frame re-reads what the ticket said.
+ */
+export interface AuthorizerEntry {
+  name: string;
+  module: string;
+  /** API Gateway identity sources, e.g. `route.request.querystring.ticket`. */
+  identitySources: readonly string[];
+}
+
+export const webSocketAuthorizer = {
+  name: "TicketAuthorizer",
+  module: "ws/authorize",
+  identitySources: ["route.request.querystring.ticket"],
+} as const satisfies AuthorizerEntry;
+
 /** SST's handler string for a route, relative to the repository root. */
-export const sstHandler = (route: RouteEntry) => `packages/functions/src/${route.module}.handler`;
+export const sstHandler = (route: { module: string }) => `packages/functions/src/${route.module}.handler`;

@@ -5,8 +5,13 @@
  *
  * Environment: HTTP_PORT (3000), WS_PORT (3001), CONNECTIONS_PORT (3002), DYNAMODB_PORT (8000), WEB_PORT (5173),
  * GATEWAY_SKIP_DISCONNECT=1 (drop closed sockets without $disconnect), GATEWAY_LOG=0 (handler failures only).
+ *
+ * The token signing secret lives in <repo>/.data/auth-secret (git-ignored), made on first run, so tokens
+ * survive a restart. Delete the file to invalidate every token issued locally.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,6 +22,36 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const dataDir = join(repoRoot, ".data", "dynamodb");
+const authSecretFile = join(repoRoot, ".data", "auth-secret");
+
+/** The local stage's signing secret: read from the file, or made (32 random bytes, base64url, mode 0600). */
+async function localAuthSecret(file: string): Promise<string> {
+  const existing = await readSecret(file);
+  if (existing) return existing;
+  await mkdir(dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  try {
+    // "wx" when missing: never overwrite a secret another process has just written; an empty file is replaced.
+    await writeFile(file, `${secret}\n`, { mode: 0o600, flag: existing === undefined ? "wx" : "w" });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    const written = await readSecret(file);
+    if (!written) throw new Error(`${file} exists but holds no secret; delete it and start again`);
+    return written;
+  }
+  await chmod(file, 0o600); // writeFile's mode applies only to a new file, and through the umask
+  return secret;
+}
+
+/** The secret in the file; "" when the file is empty, undefined when there is no file. */
+async function readSecret(file: string): Promise<string | undefined> {
+  try {
+    return (await readFile(file, "utf8")).trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
 
 function portFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -64,7 +99,9 @@ async function main() {
 
   try {
     const { startLocalStack } = await import("./local-stack");
+    const authSecret = await localAuthSecret(authSecretFile);
     stack = await startLocalStack({
+      authSecret,
       httpPort: ports.http,
       wsPort: ports.ws,
       connectionsPort: ports.connections,

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { LOCAL_ACCOUNT_ID, requestTime } from "./api-gateway-ids";
+import { dictionary } from "./dictionary";
 
 export interface HttpEventInput {
   request: IncomingMessage;
@@ -65,7 +66,8 @@ export function sourceIp(request: IncomingMessage) {
 
 /** Header names lower-cased, repeated headers joined by commas, cookies split out as payload 2.0 does. */
 function lowerCasedHeaders(request: IncomingMessage) {
-  const headers: Record<string, string> = {};
+  // Keyed by what the client sent: no prototype, so `constructor` or `__proto__` are ordinary names.
+  const headers = dictionary<string>();
   const cookies: string[] = [];
   const raw = request.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) {
@@ -87,7 +89,7 @@ function lowerCasedHeaders(request: IncomingMessage) {
 /** Decoded query parameters; a repeated name becomes one comma-joined value. Undefined when there are none. */
 export function joinedQuery(rawQueryString: string): Record<string, string> | undefined {
   if (!rawQueryString) return undefined;
-  const joined: Record<string, string> = {};
+  const joined = dictionary<string>();
   for (const [name, value] of new URLSearchParams(rawQueryString)) {
     joined[name] = name in joined ? `${joined[name]},${value}` : value;
   }

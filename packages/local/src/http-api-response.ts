@@ -1,3 +1,5 @@
+import { dictionary } from "./dictionary";
+
 /** What goes back on the wire for one HTTP API invocation. */
 export interface HttpApiResponse {
   statusCode: number;
@@ -37,7 +39,7 @@ export function toHttpApiResponse(result: unknown): HttpApiResponse {
   if (typeof headers !== "object" || headers === null || !Array.isArray(cookies)) {
     throw new MalformedLambdaResponseError("headers must be an object and cookies an array");
   }
-  const lowerCased: Record<string, string> = {};
+  const lowerCased = dictionary<string>();
   for (const [name, value] of Object.entries(headers)) lowerCased[name.toLowerCase()] = String(value);
   return {
     statusCode,

@@ -71,9 +71,8 @@ export async function startHttpGateway({
     }
   }
 
-  const server = createServer(async (request, response) => {
+  async function handle(request: IncomingMessage, response: ServerResponse, requestId: string) {
     const startedAt = Date.now();
-    const requestId = apiGatewayId();
     const body = await readBody(request, MAX_REQUEST_BYTES);
     const result = await respond(request, body, requestId);
     const headers =
@@ -82,6 +81,20 @@ export async function startHttpGateway({
         : result.headers;
     writeResponse(response, { ...result, headers: { ...headers, "apigw-requestid": requestId } });
     logger.info(`HTTP ${request.method} ${request.url} ${result.statusCode} ${Date.now() - startedAt}ms`);
+  }
+
+  const server = createServer((request, response) => {
+    const requestId = apiGatewayId();
+    // Whatever a request brings, it fails alone: a 500 for that request, never an unhandled rejection.
+    handle(request, response, requestId).catch((error) => {
+      logger.error(`HTTP ${request.method} ${request.url} failed in the gateway:`, error);
+      if (response.headersSent) return void response.destroy();
+      for (const name of response.getHeaderNames()) response.removeHeader(name);
+      writeResponse(response, {
+        ...apiGatewayError(500, "Internal Server Error"),
+        headers: { "content-type": "application/json", "apigw-requestid": requestId },
+      });
+    });
   });
 
   const boundPort = await listen(server, port, host);
@@ -95,7 +108,13 @@ function withoutCorsHeaders(headers: Record<string, string>) {
 
 function writeResponse(response: ServerResponse, { statusCode, headers, cookies, body }: HttpApiResponse) {
   response.statusCode = statusCode;
-  for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+  for (const [name, value] of Object.entries(headers)) {
+    try {
+      response.setHeader(name, value);
+    } catch {
+      // A header name or value HTTP does not allow (e.g. a newline from a handler): dropped, not fatal.
+    }
+  }
   if (cookies.length > 0) response.setHeader("set-cookie", cookies);
   response.setHeader("content-length", body.length);
   response.end(body);

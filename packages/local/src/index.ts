@@ -4,3 +4,4 @@ export type { LambdaHandler, RouteHandler } from "./route-handlers";
 export type { CorsConfig } from "./cors";
 export type { GatewayLogger, LogOption } from "./gateway-logger";
 export { ConnectionRegistry, type LiveConnection } from "./connection-registry";
+export type { WebSocketAuthorizer } from "./websocket-authorizer";

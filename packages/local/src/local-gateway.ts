@@ -4,11 +4,14 @@ import type { CorsConfig } from "./cors";
 import { type LogOption, toLogger } from "./gateway-logger";
 import { type HttpGateway, startHttpGateway } from "./http-gateway";
 import type { RouteHandler } from "./route-handlers";
+import type { WebSocketAuthorizer } from "./websocket-authorizer";
 import { startWebSocketGateway, type WebSocketGateway } from "./websocket-gateway";
 
 export interface LocalGatewayOptions {
   httpRoutes: readonly RouteHandler[];
   webSocketRoutes: readonly RouteHandler[];
+  /** The WebSocket API's $connect REQUEST authorizer (see WebSocketGatewayOptions.authorizer); none when omitted. */
+  authorizer?: WebSocketAuthorizer;
   /** 0 (the default) picks a free port for each server. */
   httpPort?: number;
   wsPort?: number;
@@ -37,6 +40,7 @@ export interface LocalGateway {
 export async function startLocalGateway({
   httpRoutes,
   webSocketRoutes,
+  authorizer,
   httpPort = 0,
   wsPort = 0,
   connectionsPort = 0,
@@ -62,6 +66,7 @@ export async function startLocalGateway({
       host,
       skipDisconnect,
       logger,
+      ...(authorizer && { authorizer }),
       ...(idleTimeoutMs !== undefined && { idleTimeoutMs }),
       ...(maxDurationMs !== undefined && { maxDurationMs }),
     });

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { type DynamoDbLocal, localDynamoClient, startDynamoDbLocal, assertLocalEndpoint } from "@rooms/dynamodb-local";
 import { ensureTable } from "@rooms/core/table";
 import type { CorsConfig } from "./cors";
@@ -26,12 +27,19 @@ export interface LocalStackOptions {
   cors?: CorsConfig | false;
   /** `true`: a line per request and frame; `false`: silent; omitted: handler failures only. */
   log?: LogOption;
+  /**
+   * The stage's token signing secret (`Resource.AuthSecret.value`). Default: a random 32-byte base64url secret
+   * made once per process, so a stop and restart in the same process keeps it (handlers read it once).
+   */
+  authSecret?: string;
+  /** One OIDC issuer whose JWTs the handlers also accept (`Resource.Identity.oidc*`). Default: none. */
+  oidc?: { issuer: string; audience?: string; jwksUrl: string };
 }
 
 export interface LocalStack {
   /** http://127.0.0.1:PORT */
   httpUrl: string;
-  /** ws://127.0.0.1:PORT; connect with ?roomId=...&name=... */
+  /** ws://127.0.0.1:PORT; connect with ?ticket=... (from POST /rooms/{roomId}/tickets) */
   wsUrl: string;
   /** The @connections management endpoint, stage included: http://127.0.0.1:PORT/local */
   connectionsUrl: string;
@@ -44,6 +52,9 @@ export interface LocalStack {
 /** The handlers read these once per process (SST's Resource caches them), so they are fixed by the first stack. */
 let handlerEnvironment: string | undefined;
 let running = false;
+
+/** The default signing secret: fresh for each process (each test file), the same across restarts within it. */
+const processAuthSecret = randomBytes(32).toString("base64url");
 
 /**
  * Everything the app needs on this machine: DynamoDB Local with the table, the handlers of
@@ -65,6 +76,8 @@ export async function startLocalStack({
   maxDurationMs,
   cors,
   log,
+  authSecret = processAuthSecret,
+  oidc,
 }: LocalStackOptions = {}): Promise<LocalStack> {
   if (running) throw new Error("A local stack is already running in this process; handlers can serve only one (stop it first)");
   running = true;
@@ -98,6 +111,7 @@ export async function startLocalStack({
     const gateway = await startLocalGateway({
       httpRoutes: routes.httpRoutes,
       webSocketRoutes: routes.webSocketRoutes,
+      authorizer: routes.webSocketAuthorizer,
       httpPort,
       wsPort,
       connectionsPort,
@@ -114,6 +128,13 @@ export async function startLocalStack({
       SST_RESOURCE_Table: JSON.stringify({ name: tableName }),
       SST_RESOURCE_Realtime: JSON.stringify({ managementEndpoint: gateway.connectionsUrl, url: gateway.wsUrl }),
       SST_RESOURCE_Api: JSON.stringify({ url: gateway.httpUrl }),
+      SST_RESOURCE_AuthSecret: JSON.stringify({ value: authSecret }),
+      SST_RESOURCE_Identity: JSON.stringify({
+        issuer: "rooms-local",
+        oidcIssuer: oidc?.issuer ?? "",
+        oidcAudience: oidc?.audience ?? "",
+        oidcJwksUrl: oidc?.jwksUrl ?? "",
+      }),
       DYNAMODB_ENDPOINT: dynamodbEndpoint,
     });
     await routes.load();
@@ -136,7 +157,8 @@ function setHandlerEnvironment(environment: Record<string, string>) {
   const snapshot = JSON.stringify(environment);
   if (handlerEnvironment !== undefined && handlerEnvironment !== snapshot) {
     throw new Error(
-      "This process already served handlers with another configuration (ports, DynamoDB endpoint or table); " +
+      "This process already served handlers with another configuration (ports, DynamoDB endpoint, table, " +
+        "auth secret or OIDC issuer); " +
         "SST's Resource is read once per process, so start each differently configured stack in its own process",
     );
   }

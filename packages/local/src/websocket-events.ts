@@ -1,6 +1,10 @@
 import type { IncomingMessage } from "node:http";
-import { requestTime } from "./api-gateway-ids";
+import { LOCAL_REGION, requestTime } from "./api-gateway-ids";
+import { dictionary } from "./dictionary";
 import { sourceIp } from "./http-api-event";
+
+/** The flat values a REQUEST authorizer may return in `context`. */
+export type AuthorizerContextValue = string | number | boolean;
 
 /** What every event of one connection shares. */
 export interface ConnectionFacts {
@@ -16,14 +20,20 @@ export interface ConnectionFacts {
   multiValueHeaders: Record<string, string[]>;
   queryStringParameters: Record<string, string> | undefined;
   multiValueQueryStringParameters: Record<string, string[]> | undefined;
+  /**
+   * `{ principalId, ...context }` from the $connect authorizer's Allow, once it ran; every event of the
+   * connection carries it as `requestContext.authorizer`. Absent when the API has no authorizer.
+   */
+  authorizer?: Record<string, AuthorizerContextValue>;
 }
 
 export function connectionFacts(
   request: IncomingMessage,
   { connectionId, connectedAt, apiId, stage }: { connectionId: string; connectedAt: number; apiId: string; stage: string },
 ): ConnectionFacts {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  // Keyed by what the client sent: no prototype, so `constructor` or `__proto__` are ordinary names.
+  const headers = dictionary<string>();
+  const multiValueHeaders = dictionary<string[]>();
   const raw = request.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i] ?? "";
@@ -34,12 +44,14 @@ export function connectionFacts(
   headers["X-Forwarded-For"] ??= sourceIp(request);
   headers["X-Forwarded-Proto"] ??= "http";
   headers["X-Forwarded-Port"] ??= String(request.socket.localPort ?? "");
-  const rawQuery = (request.url ?? "").split("?")[1] ?? "";
-  const multiValueQuery: Record<string, string[]> = {};
+  const url = request.url ?? "";
+  const rawQuery = url.includes("?") ? url.slice(url.indexOf("?") + 1) : "";
+  const multiValueQuery = dictionary<string[]>();
   for (const [name, value] of new URLSearchParams(rawQuery)) (multiValueQuery[name] ??= []).push(value);
   // On AWS a repeated query parameter shows its last value in queryStringParameters.
   const hasQuery = Object.keys(multiValueQuery).length > 0;
-  const lastValues = Object.fromEntries(Object.entries(multiValueQuery).map(([k, v]) => [k, v[v.length - 1] ?? ""]));
+  const lastValues = dictionary<string>();
+  for (const [name, values] of Object.entries(multiValueQuery)) lastValues[name] = values[values.length - 1] ?? "";
   return {
     connectionId,
     connectedAt,
@@ -70,6 +82,33 @@ function requestContext(facts: ConnectionFacts, routeKey: string, eventType: str
     domainName: facts.domainName,
     connectionId: facts.connectionId,
     apiId: facts.apiId,
+    ...(facts.authorizer && { authorizer: facts.authorizer }),
+  };
+}
+
+/** The account id in the methodArn the local WebSocket API gives its authorizer. */
+export const AUTHORIZER_ACCOUNT_ID = "000000000000";
+
+/** The ARN a $connect authorizer's policy must allow: arn:aws:execute-api:local:000000000000:<apiId>/<stage>/$connect. */
+export function connectMethodArn(facts: Pick<ConnectionFacts, "apiId" | "stage">) {
+  return `arn:aws:execute-api:${LOCAL_REGION}:${AUTHORIZER_ACCOUNT_ID}:${facts.apiId}/${facts.stage}/$connect`;
+}
+
+/**
+ * The event a Lambda REQUEST authorizer of a WebSocket API gets on $connect: the handshake's headers and
+ * query string, `stageVariables`, and the CONNECT request context of the connection about to be made.
+ */
+export function authorizerEvent(facts: ConnectionFacts, requestId: string, now = new Date()) {
+  const { authorizer: _notYet, ...withoutAuthorizer } = facts;
+  return {
+    type: "REQUEST",
+    methodArn: connectMethodArn(facts),
+    headers: facts.headers,
+    multiValueHeaders: facts.multiValueHeaders,
+    queryStringParameters: facts.queryStringParameters ?? {},
+    multiValueQueryStringParameters: facts.multiValueQueryStringParameters ?? {},
+    stageVariables: {},
+    requestContext: requestContext(withoutAuthorizer, "$connect", "CONNECT", requestId, now),
   };
 }
 

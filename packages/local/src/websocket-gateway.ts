@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, STATUS_CODES } from "node:http";
+import { createServer, type IncomingMessage, STATUS_CODES, validateHeaderName, validateHeaderValue } from "node:http";
 import type { Duplex } from "node:stream";
 import { type RawData, WebSocket, WebSocketServer } from "ws";
 import { apiGatewayId } from "./api-gateway-ids";
@@ -7,7 +7,25 @@ import { errorsOnlyLogger, type GatewayLogger } from "./gateway-logger";
 import { InvocationTimeoutError, invokeHandler } from "./invoke-handler";
 import { closeServer, listen } from "./listen";
 import type { RouteHandler } from "./route-handlers";
-import { type ConnectionFacts, connectEvent, connectionFacts, disconnectEvent, messageEvent } from "./websocket-events";
+import {
+  authorizerFailure,
+  compileIdentitySources,
+  evaluateAuthorizerResult,
+  forbidden,
+  isUnauthorizedError,
+  type Refusal,
+  unauthorized,
+  type WebSocketAuthorizer,
+} from "./websocket-authorizer";
+import {
+  authorizerEvent,
+  type ConnectionFacts,
+  connectEvent,
+  connectionFacts,
+  connectMethodArn,
+  disconnectEvent,
+  messageEvent,
+} from "./websocket-events";
 
 /** API Gateway refuses client frames over 32 KB with close code 1009. */
 export const MAX_CLIENT_FRAME_BYTES = 32 * 1024;
@@ -31,6 +49,12 @@ export interface WebSocketGatewayOptions {
   /** API Gateway's integration timeout (29 s for WebSocket APIs). */
   timeoutMs?: number;
   stage?: string;
+  /**
+   * A Lambda REQUEST authorizer run before $connect, as API Gateway does: missing identity sources 401
+   * (not invoked), a thrown "Unauthorized" 401, a Deny policy 403, anything else that fails 500; on Allow,
+   * `{ principalId, ...context }` becomes `requestContext.authorizer` of every event of the connection.
+   */
+  authorizer?: WebSocketAuthorizer;
   logger?: GatewayLogger;
 }
 
@@ -57,10 +81,12 @@ export async function startWebSocketGateway({
   maxFrameBytes = MAX_CLIENT_FRAME_BYTES,
   timeoutMs = 29_000,
   stage = "local",
+  authorizer,
   logger = errorsOnlyLogger,
 }: WebSocketGatewayOptions): Promise<WebSocketGateway> {
   const routesByKey = new Map(routes.map((route) => [route.routeKey, route]));
   const apiId = "local-ws";
+  const hasIdentity = authorizer && compileIdentitySources(authorizer.identitySources);
   const inFlight = new Set<Promise<unknown>>();
   const handshakes = new Set<Duplex>();
   const acceptedHeaders = new WeakMap<IncomingMessage, Record<string, string>>();
@@ -106,29 +132,84 @@ export async function startWebSocketGateway({
     void track(invoke("$disconnect", disconnectEvent(facts, apiGatewayId(), close)));
   }
 
+  /**
+   * Runs the REQUEST authorizer for a handshake the way API Gateway does. Returns the refusal to answer
+   * with, or sets `facts.authorizer` (what every event of the connection will carry) and returns undefined.
+   */
+  async function authorize(facts: ConnectionFacts, requestId: string): Promise<Refusal | undefined> {
+    if (!authorizer || !hasIdentity) return undefined;
+    if (!hasIdentity(facts)) return unauthorized;
+    const name = authorizer.handler.functionName ?? authorizer.handler.routeKey;
+    const methodArn = connectMethodArn(facts);
+    let result: unknown;
+    try {
+      result = await invokeHandler(authorizer.handler, authorizerEvent(facts, requestId), { timeoutMs });
+    } catch (error) {
+      if (isUnauthorizedError(error)) return unauthorized;
+      logger.error(`WS authorizer ${name} failed:`, error);
+      return authorizerFailure;
+    }
+    try {
+      const decision = evaluateAuthorizerResult(result, methodArn);
+      if (decision.effect === "Deny") return forbidden;
+      facts.authorizer = decision.authorizer;
+      return undefined;
+    } catch (error) {
+      logger.error(`WS authorizer ${name} returned a result API Gateway cannot use:`, error);
+      return authorizerFailure;
+    }
+  }
+
   async function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer) {
     handshakes.add(socket);
     socket.on("error", () => {});
-    const facts = connectionFacts(request, {
-      connectionId: apiGatewayId(),
-      connectedAt: Date.now(),
-      apiId,
-      stage,
-    });
-    const requestId = apiGatewayId();
-    const outcome = await track(invoke("$connect", connectEvent(facts, requestId)));
-    handshakes.delete(socket);
-    const refusal = outcome.ok ? connectRefusal(outcome.result) : { statusCode: 500, headers: {}, body: '{"message": "Internal server error"}' };
-    if (refusal) {
-      logger.info(`WS ${request.url} refused ${refusal.statusCode}`);
-      return refuseHandshake(socket, refusal);
+    let opened = false;
+    try {
+      if (!isWebSocketHandshake(request)) {
+        // Not a WebSocket opening handshake (e.g. `Upgrade: h2c`): refused before any Lambda runs.
+        logger.info(`WS ${request.url} refused 400: not a WebSocket handshake`);
+        return refuseHandshake(socket, { statusCode: 400, headers: {}, body: '{"message":"Bad Request"}' });
+      }
+      const facts = connectionFacts(request, {
+        connectionId: apiGatewayId(),
+        connectedAt: Date.now(),
+        apiId,
+        stage,
+      });
+      const requestId = apiGatewayId();
+      const denied = await track(authorize(facts, requestId));
+      if (denied) {
+        logger.info(`WS ${request.url} refused ${denied.statusCode} by the authorizer`);
+        return refuseHandshake(socket, denied);
+      }
+      // The client left while the authorizer ran: there is no connection to run $connect for.
+      if (socket.destroyed) return;
+      const outcome = await track(invoke("$connect", connectEvent(facts, requestId)));
+      const refusal = outcome.ok ? connectRefusal(outcome.result) : { statusCode: 500, headers: {}, body: '{"message": "Internal server error"}' };
+      if (refusal) {
+        logger.info(`WS ${request.url} refused ${refusal.statusCode}`);
+        return refuseHandshake(socket, refusal);
+      }
+      if (socket.destroyed) {
+        // The client left while $connect ran: AWS still tells the backend the connection is gone.
+        return runDisconnect(facts, { code: 1006, reason: "" });
+      }
+      acceptedHeaders.set(request, connectHeaders(outcome.result));
+      wss.handleUpgrade(request, socket, head, (ws) => {
+        opened = true;
+        onOpen(ws, facts);
+      });
+      // `ws` completes (or refuses, e.g. a malformed Sec-WebSocket-Protocol) synchronously. $connect said yes,
+      // so a refusal here must still tell the backend the connection is gone.
+      if (!opened) runDisconnect(facts, { code: 1006, reason: "" });
+    } catch (error) {
+      // Whatever a handshake brings, it fails alone: a 500 for that request, never an unhandled rejection.
+      logger.error(`WS ${request.url} handshake failed in the gateway:`, error);
+      if (opened) socket.destroy();
+      else refuseHandshake(socket, { statusCode: 500, headers: {}, body: '{"message": "Internal server error"}' });
+    } finally {
+      handshakes.delete(socket);
     }
-    if (socket.destroyed) {
-      // The client left while $connect ran: AWS still tells the backend the connection is gone.
-      return runDisconnect(facts, { code: 1006, reason: "" });
-    }
-    acceptedHeaders.set(request, connectHeaders(outcome.result));
-    wss.handleUpgrade(request, socket, head, (ws) => onOpen(ws, facts));
   }
 
   function onOpen(socket: WebSocket, facts: ConnectionFacts) {
@@ -160,7 +241,14 @@ export async function startWebSocketGateway({
         socket.close(1003, "Binary frames are not supported");
         return;
       }
-      void track(onMessage(socket, facts, rawDataToString(data)));
+      void track(
+        onMessage(socket, facts, rawDataToString(data)).catch((error) => {
+          logger.error(`WS ${connectionId} frame failed:`, error);
+          if (socket.readyState === WebSocket.OPEN) {
+            socket.send(JSON.stringify({ message: "Internal server error", connectionId, requestId: apiGatewayId() }));
+          }
+        }),
+      );
     });
     socket.on("close", (code, reason) => {
       clearTimeout(idleTimer);
@@ -189,7 +277,13 @@ export async function startWebSocketGateway({
     // A plain HTTP request to a WebSocket API: AWS answers 426-ish refusals; a clear 426 helps most.
     response.writeHead(426, { "content-type": "application/json" }).end('{"message":"Upgrade Required"}');
   });
-  server.on("upgrade", (request, socket, head) => void handleUpgrade(request, socket, head));
+  server.on("upgrade", (request, socket, head) => {
+    // handleUpgrade answers its own failures; this only keeps a failure in that answer from escaping.
+    handleUpgrade(request, socket, head).catch((error) => {
+      logger.error(`WS ${request.url} handshake failed:`, error);
+      socket.destroy();
+    });
+  });
   const boundPort = await listen(server, port, host);
 
   return {
@@ -221,12 +315,6 @@ export function selectRoute(body: string, routes: ReadonlyMap<string, unknown>):
   return "$default";
 }
 
-interface Refusal {
-  statusCode: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
 /** A $connect result refuses the handshake when it carries a status outside 2xx. */
 function connectRefusal(result: unknown): Refusal | undefined {
   if (typeof result !== "object" || result === null || !("statusCode" in result)) return undefined;
@@ -235,19 +323,51 @@ function connectRefusal(result: unknown): Refusal | undefined {
   if (status >= 200 && status < 300) return undefined;
   return {
     statusCode: Number.isInteger(status) && status >= 400 && status <= 599 ? status : 500,
-    headers: Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k, String(v)])),
+    headers: validHeaders(headers),
     body: typeof body === "string" ? body : "",
   };
 }
 
 function connectHeaders(result: unknown): Record<string, string> {
   if (typeof result !== "object" || result === null || !("headers" in result)) return {};
-  const headers = (result as { headers?: Record<string, unknown> }).headers ?? {};
-  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v)]));
+  return validHeaders((result as { headers?: unknown }).headers);
+}
+
+/**
+ * A handler's headers as strings, leaving out any name or value HTTP does not allow (a CR or LF in a
+ * value would otherwise split the raw handshake response written below).
+ */
+function validHeaders(headers: unknown): Record<string, string> {
+  if (typeof headers !== "object" || headers === null) return {};
+  const valid: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(headers)) {
+    const value = String(raw);
+    try {
+      validateHeaderName(name);
+      validateHeaderValue(name, value);
+    } catch {
+      continue;
+    }
+    valid[name] = value;
+  }
+  return valid;
 }
 
 const headerValue = (headers: Record<string, string> | undefined, name: string) =>
   Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
+
+/** What `ws` will accept: GET, `Upgrade: websocket`, a well-formed key, version 13 (or 8). */
+function isWebSocketHandshake(request: IncomingMessage): boolean {
+  const key = request.headers["sec-websocket-key"];
+  const version = request.headers["sec-websocket-version"];
+  return (
+    request.method === "GET" &&
+    String(request.headers.upgrade ?? "").toLowerCase() === "websocket" &&
+    typeof key === "string" &&
+    /^[+/0-9A-Za-z]{22}==$/.test(key) &&
+    (Number(version) === 13 || Number(version) === 8)
+  );
+}
 
 /** Answers the upgrade request with a plain HTTP response and never completes the handshake. */
 function refuseHandshake(socket: Duplex, { statusCode, headers, body }: Refusal) {

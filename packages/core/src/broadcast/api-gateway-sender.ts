@@ -1,6 +1,10 @@
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
-import { ApiGatewayManagementApiClient, PostToConnectionCommand } from "@aws-sdk/client-apigatewaymanagementapi";
+import {
+  ApiGatewayManagementApiClient,
+  DeleteConnectionCommand,
+  PostToConnectionCommand,
+} from "@aws-sdk/client-apigatewaymanagementapi";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { isLoopbackHost } from "../net/is-loopback-host";
 import type { ConnectionSender, SendOutcome } from "./connection-sender";
@@ -25,7 +29,7 @@ const throttlingNames = new Set(["LimitExceededException", "TooManyRequestsExcep
 /** Socket-level errors of a reused keep-alive connection the server had just closed: a new socket will do. */
 const transientSocketCodes = new Set(["ECONNRESET", "EPIPE"]);
 
-/** PostToConnection through the real SDK, each outcome as data (see ConnectionSender). */
+/** PostToConnection (and DeleteConnection) through the real SDK, each outcome as data (see ConnectionSender). */
 export function createApiGatewaySender({
   client,
   endpoint,
@@ -58,6 +62,15 @@ export function createApiGatewaySender({
         return classifyPostError(error);
       } finally {
         clearTimeout(timer);
+      }
+    },
+
+    async close({ connectionId }) {
+      try {
+        await api.send(new DeleteConnectionCommand({ ConnectionId: connectionId }), { abortSignal: AbortSignal.timeout(timeoutMs) });
+        return { status: "delivered" };
+      } catch (error) {
+        return classifyPostError(error);
       }
     },
   };

@@ -14,6 +14,11 @@ export type SendOutcome =
 
 export interface ConnectionSender {
   send(input: { connectionId: string; data: Uint8Array }): Promise<SendOutcome>;
+  /**
+   * Closes a connection from the server side (DeleteConnection); API Gateway then runs `$disconnect` for it.
+   * "gone" when it was already closed. Only routes that remove members use it.
+   */
+  close?(input: { connectionId: string }): Promise<SendOutcome>;
 }
 
 export interface BroadcastResult {

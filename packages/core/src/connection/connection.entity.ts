@@ -3,7 +3,8 @@ import { tableDefinition as t } from "../table/definition";
 
 /**
  * Keyed by connection id so every frame finds its sender with a strongly consistent Get; gsi1 lists a
- * room's connections for broadcast. `expiresAt` is the table's TTL attribute.
+ * room's connections for broadcast, sorted by user so one user's sockets in a room are one key range
+ * (closing them when the user is removed). `expiresAt` is the table's TTL attribute.
  */
 export const createConnectionEntity = (config?: EntityConfiguration) =>
   new Entity(
@@ -12,6 +13,7 @@ export const createConnectionEntity = (config?: EntityConfiguration) =>
       attributes: {
         connectionId: { type: "string", required: true, readOnly: true },
         roomId: { type: "string", required: true, readOnly: true },
+        userId: { type: "string", required: true, readOnly: true },
         memberId: { type: "string", required: true, readOnly: true },
         name: { type: "string", required: true, readOnly: true },
         connectedAt: { type: "string", required: true, readOnly: true },
@@ -25,7 +27,7 @@ export const createConnectionEntity = (config?: EntityConfiguration) =>
         byRoom: {
           index: "gsi1",
           pk: { field: t.globalIndexes.gsi1.partitionKey, composite: ["roomId"], casing: "none" },
-          sk: { field: t.globalIndexes.gsi1.sortKey, composite: ["connectionId"], casing: "none" },
+          sk: { field: t.globalIndexes.gsi1.sortKey, composite: ["userId", "connectionId"], casing: "none" },
         },
       },
     },

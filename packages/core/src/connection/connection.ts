@@ -1,11 +1,9 @@
-import { z } from "zod";
 import { isConditionFailure } from "../db/condition-failure";
 import type { Db } from "../db/create-db";
 import { NotFoundError } from "../errors/domain-errors";
-import { parseInput } from "../errors/parse-input";
-import { idSchema, newId } from "../ids/ids";
+import { newId } from "../ids/ids";
 import type { Member } from "../protocol/shapes";
-import * as Room from "../room/room";
+import type { TicketClaims } from "../ticket/ticket";
 import type { ConnectionItem } from "./connection.entity";
 
 /** API Gateway closes a socket after 10 idle minutes; a record outlives that by 5 minutes, then TTL removes it. */
@@ -15,38 +13,27 @@ export const MAX_LIFETIME_SECONDS = 2 * 60 * 60 + 5 * 60;
 /** A frame refreshes the expiry only when it is at least this stale, so chatty clients cost no extra writes. */
 export const REFRESH_AFTER_SECONDS = 5 * 60;
 
-export const displayName = z.string().trim().min(1).max(40);
-export const connectInput = z.object({ connectionId: z.string().min(1), roomId: idSchema, name: displayName });
-
 const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
-export const toMember = ({ memberId, name, connectedAt }: ConnectionItem): Member => ({ memberId, name, connectedAt });
+export const toMember = ({ memberId, userId, name, connectedAt }: ConnectionItem): Member => ({ memberId, userId, name, connectedAt });
 
 function expiryAt(connectedAt: Date, now: Date) {
   return Math.min(epochSeconds(now) + IDLE_TTL_SECONDS, epochSeconds(connectedAt) + MAX_LIFETIME_SECONDS);
 }
 
 /**
- * Checks a join (valid name, existing room: NotFoundError otherwise) and builds the record, without writing it.
- * `$connect` stores it last (see realtime/join-room.ts), so the record never exists while the socket cannot
- * be reached yet.
+ * The record of a connection admitted by its ticket (user, name and room come from the ticket, never from the
+ * client). Not written here: `$connect` stores it last (see realtime/join-room.ts), so the record never exists
+ * while the socket cannot be reached yet.
  */
-export async function admit(db: Db, input: z.input<typeof connectInput>, now = new Date()): Promise<ConnectionItem> {
-  const { connectionId, roomId, name } = parseInput(connectInput, input);
-  await Room.get(db, { roomId });
-  return { connectionId, roomId, name, memberId: newId(now.getTime()), connectedAt: now.toISOString(), expiresAt: expiryAt(now, now) };
+export function newRecord({ connectionId, claims, now = new Date() }: { connectionId: string; claims: TicketClaims; now?: Date }): ConnectionItem {
+  const { userId, name, roomId } = claims;
+  return { connectionId, roomId, userId, name, memberId: newId(now.getTime()), connectedAt: now.toISOString(), expiresAt: expiryAt(now, now) };
 }
 
 /** Stores an admitted connection record. */
 export async function save(db: Db, connection: ConnectionItem): Promise<void> {
   await db.entities.connection.put(connection).go();
-}
-
-/** Admits and stores a connection in one step. */
-export async function connect(db: Db, input: z.input<typeof connectInput>, now = new Date()): Promise<ConnectionItem> {
-  const connection = await admit(db, input, now);
-  await save(db, connection);
-  return connection;
 }
 
 /** Reads a live connection record; null when it is missing or past its expiry (TTL deletion lags). */
@@ -112,6 +99,15 @@ export async function listByRoom(db: Db, input: { roomId: string; now?: Date; pa
   const all: ConnectionItem[] = [];
   for await (const page of pagesByRoom(db, input)) all.push(...page);
   return all;
+}
+
+/** One user's live connections in a room (a key range on gsi1: the room's connections sorted by user). */
+export async function listOfUser(db: Db, { roomId, userId, now = new Date() }: { roomId: string; userId: string; now?: Date }) {
+  const { data } = await db.entities.connection.query
+    .byRoom({ roomId, userId })
+    .where((attr, { gt }) => gt(attr.expiresAt, epochSeconds(now)))
+    .go({ pages: "all" });
+  return data.filter((connection) => connection.userId === userId);
 }
 
 /** Who is in the room now: live connections only, in join order. */

@@ -2,7 +2,10 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { Service } from "electrodb";
 import { createConnectionEntity } from "../connection/connection.entity";
 import { createClientIdClaimEntity, createMessageEntity } from "../message/message.entity";
+import { createInviteEntity } from "../invite/invite.entity";
+import { createMembershipEntity, createRemovalEntity } from "../membership/membership.entity";
 import { createRoomEntity } from "../room/room.entity";
+import { createTicketEntity } from "../ticket/ticket.entity";
 import { createTodoEntity } from "../todo/todo.entity";
 
 export interface DbOptions {
@@ -19,6 +22,10 @@ export function createDb({ client, table }: DbOptions) {
       message: createMessageEntity(),
       claim: createClientIdClaimEntity(),
       connection: createConnectionEntity(),
+      membership: createMembershipEntity(),
+      removal: createRemovalEntity(),
+      invite: createInviteEntity(),
+      ticket: createTicketEntity(),
     },
     { client, table },
   );

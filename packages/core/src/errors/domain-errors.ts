@@ -1,6 +1,8 @@
 /** Stable error codes shared by the HTTP API, WebSocket error frames and the web client. */
 export type ErrorCode =
   | "bad_request"
+  | "unauthorized"
+  | "forbidden"
   | "not_found"
   | "conflict"
   | "too_large"
@@ -9,6 +11,8 @@ export type ErrorCode =
 
 export const statusByCode: Record<ErrorCode, number> = {
   bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   too_large: 413,
@@ -39,6 +43,20 @@ export class ValidationError extends DomainError {
   constructor(message: string, issues: ValidationIssue[] = []) {
     super("bad_request", message);
     this.issues = issues;
+  }
+}
+
+/** No credentials, or credentials that do not check out (missing, malformed, forged, expired token or ticket). */
+export class UnauthorizedError extends DomainError {
+  constructor(message = "Sign in first: a valid bearer token is required") {
+    super("unauthorized", message);
+  }
+}
+
+/** Known caller, not allowed (not the room's owner, or removed from the room). */
+export class ForbiddenError extends DomainError {
+  constructor(message: string) {
+    super("forbidden", message);
   }
 }
 

@@ -1,1 +1,2 @@
 export { idSchema, newId } from "./ids";
+export { newSecretToken, SECRET_TOKEN_PATTERN } from "./secret-token";

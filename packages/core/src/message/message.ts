@@ -3,47 +3,51 @@ import type { Db } from "../db/create-db";
 import { NotFoundError } from "../errors/domain-errors";
 import { parseInput } from "../errors/parse-input";
 import { idSchema, newId } from "../ids/ids";
-import type { Message } from "../protocol/shapes";
-import { get as getRoom, limitSchema } from "../room/room";
+import * as Membership from "../membership/membership";
+import type { Message, User } from "../protocol/shapes";
+import { limitSchema } from "../room/room";
 import type { MessageItem } from "./message.entity";
 
 export const text = z.string().min(1).max(4000).refine((t) => t.trim().length > 0, "must not be blank");
 export const clientMessageId = z.string().min(1).max(64);
 /** Fields a client sends; the room and author come from its connection record. */
 export const sendFields = z.object({ text, clientMessageId });
-export const sendInput = sendFields.extend({ roomId: idSchema, author: z.string().min(1) });
+export const sendInput = sendFields.extend({ roomId: idSchema, authorId: z.string().min(1), author: z.string().min(1) });
 export const historyInput = z.object({ roomId: idSchema, limit: limitSchema, before: idSchema.optional() });
 export const afterInput = z.object({ roomId: idSchema, after: idSchema, limit: limitSchema });
 
-export const toMessage = ({ messageId, roomId, clientMessageId, author, text, sentAt }: MessageItem): Message => ({
+export const toMessage = ({ messageId, roomId, clientMessageId, authorId, author, text, sentAt }: MessageItem): Message => ({
   messageId,
   roomId,
   clientMessageId,
+  authorId,
   author,
   text,
   sentAt,
 });
 
 /**
- * Stores a message exactly once per (room, clientMessageId): the client id is claimed in the same
+ * Stores a message exactly once per (author, room, clientMessageId): the client id is claimed in the same
  * transaction as the message. A repeat returns the stored message with `created: false`.
  */
 export async function send(db: Db, input: z.input<typeof sendInput>, now = new Date()) {
-  const { roomId, author, text, clientMessageId } = parseInput(sendInput, input);
-  const message: Message = { messageId: newId(now.getTime()), roomId, clientMessageId, author, text, sentAt: now.toISOString() };
+  const { roomId, authorId, author, text, clientMessageId } = parseInput(sendInput, input);
+  const message: Message = { messageId: newId(now.getTime()), roomId, clientMessageId, authorId, author, text, sentAt: now.toISOString() };
   const { canceled } = await db.transaction
     .write(({ message: messages, claim }) => [
-      claim.create({ roomId, scope: "message", clientId: clientMessageId, targetId: message.messageId }).commit(),
+      claim.create({ roomId, scope: "message", userId: authorId, clientId: clientMessageId, targetId: message.messageId }).commit(),
       messages.create(message).commit(),
     ])
     .go();
   if (!canceled) return { message, created: true };
-  return { message: await getByClientId(db, { roomId, clientMessageId }), created: false };
+  return { message: await getByClientId(db, { roomId, authorId, clientMessageId }), created: false };
 }
 
-/** Finds the message a client id was claimed for. */
-export async function getByClientId(db: Db, { roomId, clientMessageId }: { roomId: string; clientMessageId: string }) {
-  const { data: claim } = await db.entities.claim.get({ roomId, scope: "message", clientId: clientMessageId }).go({ consistent: true });
+/** Finds the message one author's client id was claimed for. */
+export async function getByClientId(db: Db, { roomId, authorId, clientMessageId }: { roomId: string; authorId: string; clientMessageId: string }) {
+  const { data: claim } = await db.entities.claim
+    .get({ roomId, scope: "message", userId: authorId, clientId: clientMessageId })
+    .go({ consistent: true });
   const { data } = claim ? await db.entities.message.get({ roomId, messageId: claim.targetId }).go({ consistent: true }) : { data: null };
   if (!data) throw new NotFoundError(`No message with client id ${clientMessageId}`);
   return toMessage(data);
@@ -68,8 +72,12 @@ export async function after(db: Db, input: z.input<typeof afterInput>) {
   return { messages: data.slice(0, limit).map(toMessage), hasMore: data.length > limit };
 }
 
-/** `history` for a room that must exist: an unknown room is a NotFoundError, not an empty page (one round trip). */
-export async function roomHistory(db: Db, input: z.input<typeof historyInput>) {
-  const [, page] = await Promise.all([getRoom(db, { roomId: String(input.roomId) }), history(db, input)]);
+/**
+ * `history` for a caller who may read the room: an unknown room, or a private one they are not in, is a
+ * NotFoundError, not an empty page. The access check and the page are read in parallel (one round trip).
+ */
+export async function roomHistory(db: Db, { input, caller }: { input: z.input<typeof historyInput>; caller: User }) {
+  const { roomId } = parseInput(historyInput, input);
+  const [, page] = await Promise.all([Membership.access(db, { roomId, userId: caller.userId }), history(db, input)]);
   return page;
 }

@@ -43,5 +43,7 @@ export type ServerFrame =
   | { type: "pong" }
   | { type: "memberJoined"; member: Member }
   | { type: "memberLeft"; member: Member }
+  /** To a member the owner removed, just before the server closes their socket. */
+  | { type: "removed"; roomId: string }
   | { type: "error"; code: "conflict"; message: string; todo: Todo; action?: string }
   | { type: "error"; code: ErrorCode; message: string; action?: string; issues?: { path: (string | number)[]; message: string }[] };

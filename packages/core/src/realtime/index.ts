@@ -1,5 +1,5 @@
 /** The flows behind each WebSocket route: look up the sender's connection, do one domain step, fan out. */
-export { joinQuery, joinRoom } from "./join-room";
+export { joinRoom } from "./join-room";
 export { leaveRoom } from "./leave-room";
 export { sendChatMessage } from "./send-chat-message";
 export { addTodo, updateTodo, deleteTodo } from "./room-todos";
@@ -8,3 +8,4 @@ export { answerPing } from "./answer-ping";
 export { refuseUnknownFrame } from "./refuse-unknown-frame";
 export { forJoinedConnection } from "./for-joined-connection";
 export type { RealtimeDeps, RealtimeOutcome } from "./realtime-deps";
+export { removeMember } from "./remove-member";

@@ -1,27 +1,26 @@
 import { broadcastToRoom } from "../broadcast";
 import { Connection } from "../connection";
-import type { z } from "zod";
+import { ForbiddenError } from "../errors/domain-errors";
+import { Membership } from "../membership";
+import type { TicketClaims } from "../ticket/ticket";
 import type { RealtimeDeps, RealtimeOutcome } from "./realtime-deps";
 
-/** The `$connect` query string: `?roomId=&name=`. */
-export const joinQuery = Connection.connectInput.omit({ connectionId: true });
-
 /**
- * Admits the connection, tells the room `memberJoined`, and only then stores the record. During `$connect`
- * API Gateway answers 410 for the new socket, so a record stored earlier could be met by a concurrent broadcast
- * (another member's join, say) and pruned as gone; storing it last leaves no such window while this handler
- * runs. The joiner itself learns who is here from its first `sync`.
+ * `$connect`, after the authorizer consumed the ticket (`claims` is what it said: user, name, room).
+ * Re-checks access, because the ticket may be up to 60 s old: a private room the user no longer belongs to is
+ * NotFound (404), a room the owner removed them from is Forbidden (403). Joining a public room makes the user
+ * a member. Then tells the room `memberJoined`, and only then stores the record: during `$connect` API Gateway
+ * answers 410 for the new socket, so a record stored earlier could be met by a concurrent broadcast (another
+ * member's join, say) and pruned as gone. The joiner learns who is here from its first `sync`.
  */
-export async function joinRoom({
-  db,
-  delivery,
-  connectionId,
-  roomId,
-  name,
-}: RealtimeDeps & z.input<typeof joinQuery>): Promise<RealtimeOutcome> {
-  const connection = await Connection.admit(db, { connectionId, roomId, name });
+export async function joinRoom({ db, delivery, connectionId, claims }: RealtimeDeps & { claims: TicketClaims }): Promise<RealtimeOutcome> {
+  const { roomId, userId, name } = claims;
+  const { membership, removedAt } = await Membership.access(db, { roomId, userId, knownToRemoved: true });
+  if (removedAt) throw new ForbiddenError("You were removed from this room");
+  if (!membership) await Membership.join(db, { roomId, user: { userId, name } });
+  const connection = Connection.newRecord({ connectionId, claims });
   const frame = { type: "memberJoined", member: Connection.toMember(connection) } as const;
-  const broadcast = await broadcastToRoom(db, { ...delivery, roomId: connection.roomId, frame });
+  const broadcast = await broadcastToRoom(db, { ...delivery, roomId, frame });
   await Connection.save(db, connection);
-  return { roomId: connection.roomId, broadcast };
+  return { roomId, broadcast };
 }

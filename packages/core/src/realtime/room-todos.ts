@@ -11,8 +11,8 @@ import type { RealtimeDeps, RealtimeOutcome } from "./realtime-deps";
 
 /** Adds a todo; a repeated clientTodoId adds nothing and the sender alone gets the stored todo back. */
 export function addTodo({ db, delivery, connectionId, frame }: RealtimeDeps & { frame: ClientFrameOf<"addTodo"> }): Promise<RealtimeOutcome> {
-  return forJoinedConnection({ db, connectionId }, async ({ roomId }) => {
-    const { todo, created } = await Todo.add(db, { roomId, title: frame.title, clientTodoId: frame.clientTodoId });
+  return forJoinedConnection({ db, connectionId }, async ({ roomId, userId }) => {
+    const { todo, created } = await Todo.add(db, { roomId, userId, title: frame.title, clientTodoId: frame.clientTodoId });
     const out = { type: "todo", todo } as const;
     if (!created) return { roomId, reply: await sendToConnection(db, { ...delivery, connectionId, frame: out }) };
     return { roomId, broadcast: await broadcastToRoom(db, { ...delivery, roomId, frame: out }) };

@@ -1,7 +1,11 @@
 import { Entity, type EntityConfiguration, type EntityItem } from "electrodb";
 import { tableDefinition as t } from "../table/definition";
 
-/** A room lives in its own partition with its todos (collection `roomView`), and on gsi1 for the room list. */
+/**
+ * A room lives in its own partition with its todos (collection `roomView`), and on gsi1 for the room list.
+ * The list's partition key carries the visibility, so `GET /rooms` reads `$rooms#visibility_public` only:
+ * private rooms are never in the page a Query returns (no filter that could leak them or thin the page).
+ */
 export const createRoomEntity = (config?: EntityConfiguration) =>
   new Entity(
     {
@@ -10,6 +14,9 @@ export const createRoomEntity = (config?: EntityConfiguration) =>
         roomId: { type: "string", required: true, readOnly: true },
         name: { type: "string", required: true },
         createdAt: { type: "string", required: true, readOnly: true },
+        visibility: { type: ["public", "private"] as const, required: true, readOnly: true },
+        /** Invites created at or before this instant no longer work (`DELETE /rooms/{id}/invites`). */
+        invitesRevokedAt: { type: "string" },
       },
       indexes: {
         byRoom: {
@@ -19,7 +26,7 @@ export const createRoomEntity = (config?: EntityConfiguration) =>
         },
         newestFirst: {
           index: "gsi1",
-          pk: { field: t.globalIndexes.gsi1.partitionKey, composite: [], casing: "none" },
+          pk: { field: t.globalIndexes.gsi1.partitionKey, composite: ["visibility"], casing: "none" },
           sk: { field: t.globalIndexes.gsi1.sortKey, composite: ["roomId"], casing: "none" },
         },
       },

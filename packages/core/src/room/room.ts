@@ -3,36 +3,42 @@ import type { Db } from "../db/create-db";
 import { NotFoundError } from "../errors/domain-errors";
 import { parseInput } from "../errors/parse-input";
 import { idSchema, newId } from "../ids/ids";
-import type { Room, Todo } from "../protocol/shapes";
+import { newMembership } from "../membership/membership.entity";
+import { type Room, type User, visibilitySchema } from "../protocol/shapes";
 import { toTodo } from "../todo/todo";
 import type { RoomItem } from "./room.entity";
 
 export const limitSchema = z.coerce.number().int().min(1).max(100).default(50);
 
-export const createInput = z.object({ name: z.string().trim().min(1).max(80) });
+export const createInput = z.object({ name: z.string().trim().min(1).max(80), visibility: visibilitySchema.default("public") });
 export const listInput = z.object({ limit: limitSchema, cursor: idSchema.optional() });
 export const roomIdInput = z.object({ roomId: idSchema });
 
-export const toRoom = ({ roomId, name, createdAt }: RoomItem): Room => ({ roomId, name, createdAt });
+export const toRoom = ({ roomId, name, createdAt, visibility }: RoomItem): Room => ({ roomId, name, createdAt, visibility });
 
-/** Creates a room; its id orders the room list. */
-export async function create(db: Db, input: z.input<typeof createInput>, now = new Date()): Promise<Room> {
-  const { name } = parseInput(createInput, input);
-  const item = { roomId: newId(now.getTime()), name, createdAt: now.toISOString() };
-  await db.entities.room.create(item).go();
-  return item;
+/** Creates a room and makes its creator the owner, in one transaction; its id orders the room list. */
+export async function create(db: Db, { input, caller, now = new Date() }: { input: z.input<typeof createInput>; caller: User; now?: Date }) {
+  const { name, visibility } = parseInput(createInput, input);
+  const room: Room = { roomId: newId(now.getTime()), name, createdAt: now.toISOString(), visibility };
+  await db.transaction
+    .write(({ room: rooms, membership }) => [
+      rooms.create(room).commit(),
+      membership.create(newMembership({ roomId: room.roomId, user: caller, role: "owner", now })).commit(),
+    ])
+    .go();
+  return room;
 }
 
-/** Lists rooms newest first; `cursor` is the last room id of the previous page. */
+/** Lists public rooms newest first; `cursor` is the last room id of the previous page. Private rooms are never listed. */
 export async function list(db: Db, input: z.input<typeof listInput>) {
   const { limit, cursor } = parseInput(listInput, input);
-  const query = db.entities.room.query.newestFirst({});
+  const query = db.entities.room.query.newestFirst({ visibility: "public" });
   const { data } = await (cursor ? query.lt({ roomId: cursor }) : query).go({ order: "desc", limit: limit + 1 });
   const rooms = data.slice(0, limit).map(toRoom);
   return { rooms, cursor: data.length > limit ? (rooms.at(-1)?.roomId ?? null) : null };
 }
 
-/** Reads one room, or throws NotFoundError. */
+/** Reads one room, or throws NotFoundError. Visibility is the caller's business (see Membership.access). */
 export async function get(db: Db, input: z.input<typeof roomIdInput>): Promise<Room> {
   const { roomId } = parseInput(roomIdInput, input);
   const { data } = await db.entities.room.get({ roomId }).go();
@@ -41,7 +47,7 @@ export async function get(db: Db, input: z.input<typeof roomIdInput>): Promise<R
 }
 
 /** Reads a room and all its todos in one Query over the `roomView` collection. */
-export async function getWithTodos(db: Db, input: z.input<typeof roomIdInput>): Promise<{ room: Room; todos: Todo[] }> {
+export async function getWithTodos(db: Db, input: z.input<typeof roomIdInput>) {
   const { roomId } = parseInput(roomIdInput, input);
   const { data } = await db.collections.roomView({ roomId }).go({ pages: "all" });
   const room = data.room[0];

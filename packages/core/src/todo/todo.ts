@@ -19,7 +19,7 @@ export const updateFields = z.object({
 export const removeFields = z.object({ todoId: idSchema });
 
 export const hasChange = (u: { title?: string; done?: boolean }) => u.title !== undefined || u.done !== undefined;
-export const addInput = addFields.extend({ roomId: idSchema });
+export const addInput = addFields.extend({ roomId: idSchema, userId: z.string().min(1) });
 export const updateInput = updateFields.extend({ roomId: idSchema }).refine(hasChange, "give title or done to change");
 export const removeInput = removeFields.extend({ roomId: idSchema });
 export const listInput = z.object({ roomId: idSchema });
@@ -39,7 +39,7 @@ export const toTodo = ({ todoId, roomId, title, done, version, createdAt, update
  * transaction, and a repeat returns the todo that won (`created: false`).
  */
 export async function add(db: Db, input: z.input<typeof addInput>, now = new Date()) {
-  const { roomId, title, clientTodoId } = parseInput(addInput, input);
+  const { roomId, userId, title, clientTodoId } = parseInput(addInput, input);
   const at = now.toISOString();
   const todo: Todo = { todoId: newId(now.getTime()), roomId, title, done: false, version: 1, createdAt: at, updatedAt: at };
   if (!clientTodoId) {
@@ -48,13 +48,13 @@ export async function add(db: Db, input: z.input<typeof addInput>, now = new Dat
   }
   const { canceled } = await db.transaction
     .write(({ todo: todos, claim }) => [
-      claim.create({ roomId, scope: "todo", clientId: clientTodoId, targetId: todo.todoId }).commit(),
+      claim.create({ roomId, scope: "todo", userId, clientId: clientTodoId, targetId: todo.todoId }).commit(),
       todos.create(todo).commit(),
     ])
     .go();
   if (!canceled) return { todo, created: true };
-  const { data: claim } = await db.entities.claim.get({ roomId, scope: "todo", clientId: clientTodoId }).go();
-  const { data: stored } = claim ? await db.entities.todo.get({ roomId, todoId: claim.targetId }).go() : { data: null };
+  const { data: claim } = await db.entities.claim.get({ roomId, scope: "todo", userId, clientId: clientTodoId }).go({ consistent: true });
+  const { data: stored } = claim ? await db.entities.todo.get({ roomId, todoId: claim.targetId }).go({ consistent: true }) : { data: null };
   if (!stored) throw new NotFoundError(`Todo for client id ${clientTodoId} was deleted`);
   return { todo: toTodo(stored), created: false };
 }

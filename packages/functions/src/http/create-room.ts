@@ -4,8 +4,8 @@ import { getDb } from "../config";
 import { type HttpEvent, httpMiddlewares } from "../middleware/http-stack";
 import { json } from "./json-response";
 
-/** POST /rooms → 201 {room} */
+/** POST /rooms {name, visibility?} → 201 {room}; the caller becomes its owner */
 export const handler = middy(async (event: HttpEvent<typeof Room.createInput>) => {
-  const room = await Room.create(getDb(), event.input);
+  const room = await Room.create(getDb(), { input: event.input, caller: event.user });
   return json(201, { room });
 }).use(httpMiddlewares({ body: Room.createInput }));

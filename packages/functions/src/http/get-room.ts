@@ -1,11 +1,11 @@
 import middy from "@middy/core";
+import { Membership } from "@rooms/core/membership";
 import { Room } from "@rooms/core/room";
 import { getDb } from "../config";
 import { type HttpEvent, httpMiddlewares } from "../middleware/http-stack";
 import { json } from "./json-response";
 
-/** GET /rooms/{roomId} → {room, todos} (one Query), or 404 */
+/** GET /rooms/{roomId} → {room, todos, role}; 404 for an unknown room and for a private room the caller is not in */
 export const handler = middy(async (event: HttpEvent<typeof Room.roomIdInput>) => {
-  const { room, todos } = await Room.getWithTodos(getDb(), event.input);
-  return json(200, { room, todos });
+  return json(200, await Membership.roomView(getDb(), { input: event.input, caller: event.user }));
 }).use(httpMiddlewares({ params: Room.roomIdInput }));

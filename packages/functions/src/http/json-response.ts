@@ -4,3 +4,8 @@ import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 export function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
   return { statusCode, headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
 }
+
+/** 204 No Content. */
+export function noContent(): APIGatewayProxyStructuredResultV2 {
+  return { statusCode: 204 };
+}

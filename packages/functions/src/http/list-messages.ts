@@ -1,11 +1,11 @@
 import middy from "@middy/core";
+import { Message } from "@rooms/core/message";
 import { getDb } from "../config";
 import { type HttpEvent, httpMiddlewares } from "../middleware/http-stack";
-import { Message } from "@rooms/core/message";
 import { json } from "./json-response";
 
-/** GET /rooms/{roomId}/messages?limit&before → {messages, cursor}, oldest to newest; 404 for an unknown room */
+/** GET /rooms/{roomId}/messages?limit&before → {messages, cursor}, oldest to newest; 404 unknown or not readable */
 export const handler = middy(async (event: HttpEvent<typeof Message.historyInput>) => {
-  const { messages, cursor } = await Message.roomHistory(getDb(), event.input);
+  const { messages, cursor } = await Message.roomHistory(getDb(), { input: event.input, caller: event.user });
   return json(200, { messages, cursor });
 }).use(httpMiddlewares({ params: Message.historyInput }));

@@ -1,33 +1,57 @@
 import type { MiddlewareObj } from "@middy/core";
 import httpJsonBodyParser from "@middy/http-json-body-parser";
+import type { User } from "@rooms/core/protocol";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import type { z } from "zod";
+import { authenticate, type WithUser } from "./authenticate";
 import { bodySizeLimit } from "./body-size-limit";
 import { httpErrorMapper } from "./http-error-mapper";
 import { logInvocation } from "./log-invocation";
 import { validateInput, type WithInput } from "./validate-input";
 
-/** An HTTP API (payload v2) event whose input was validated into `input`. */
-export type HttpEvent<S extends z.ZodType> = WithInput<APIGatewayProxyEventV2, S>;
+/** An HTTP API (payload v2) event from a signed-in caller whose input was validated into `input`. */
+export type HttpEvent<S extends z.ZodType, U extends User | null = User> = WithUser<WithInput<APIGatewayProxyEventV2, S>, U>;
 
 type HttpInput<S extends z.ZodType> =
-  /** A JSON body (POST). */
-  | { body: S }
+  /** A JSON body (POST), merged with the path parameters (which win). `optionalBody`: no body reads as `{}`. */
+  | { body: S; optionalBody?: boolean }
   /** Path parameters and query string as one object; an invalid path parameter is a 404. */
   | { params: S };
 
+/** `{ auth: "optional" }` only for `POST /sessions`; every other route requires a valid bearer token. */
+type HttpAuth = { auth?: "required" | "optional" };
+
+/** A POST route whose body may be left out ("no body or `{}`"): an empty body reads as `{}`. */
+const emptyBodyAsObject = (): MiddlewareObj<APIGatewayProxyEventV2> => ({
+  before: ({ event }) => {
+    if (event.body !== undefined && event.body !== "") return;
+    event.body = "{}";
+    event.headers = { ...event.headers, "content-type": "application/json" };
+  },
+});
+
 /**
  * The middleware of every HTTP route, in order: log line (first, so it sees the final response), error
- * mapping, then for a body the size limit and JSON parsing, then validation with the core's schema.
+ * mapping, authentication (so a missing or bad token is 401 before any input error), then for a body the
+ * size limit and JSON parsing, then validation with the core's schema.
  */
-export function httpMiddlewares<S extends z.ZodType>(input: HttpInput<S>): MiddlewareObj<any>[] {
-  const common = [logInvocation(), httpErrorMapper()];
+export function httpMiddlewares<S extends z.ZodType>(input: HttpInput<S> & HttpAuth): MiddlewareObj<any>[] {
+  const common = [logInvocation(), httpErrorMapper(), authenticate({ optional: input.auth === "optional" })];
   if ("body" in input) {
     return [
       ...common,
+      ...(input.optionalBody ? [emptyBodyAsObject()] : []),
       bodySizeLimit(),
       httpJsonBodyParser(),
-      validateInput<APIGatewayProxyEventV2, S>({ schema: input.body, from: (e) => e.body, what: "body" }),
+      validateInput<APIGatewayProxyEventV2, S>({
+        schema: input.body,
+        from: (e) => {
+          const body: unknown = e.body;
+          return isObject(body) ? { ...body, ...e.pathParameters } : body;
+        },
+        what: "body",
+        notFoundIfInvalid: (e) => Object.keys(e.pathParameters ?? {}),
+      }),
     ];
   }
   return [
@@ -40,3 +64,5 @@ export function httpMiddlewares<S extends z.ZodType>(input: HttpInput<S>): Middl
     }),
   ];
 }
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);

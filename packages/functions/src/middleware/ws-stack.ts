@@ -1,5 +1,6 @@
 import type { MiddlewareObj } from "@middy/core";
 import httpJsonBodyParser from "@middy/http-json-body-parser";
+import { UnauthorizedError } from "@rooms/core/errors";
 import { clientFrameSchemas, type ClientAction } from "@rooms/core/protocol";
 import type { z } from "zod";
 import { logInvocation } from "./log-invocation";
@@ -25,18 +26,22 @@ export function wsDefaultMiddlewares(): MiddlewareObj<any>[] {
   return [logInvocation(), wsErrorFrame(), parseFrame()];
 }
 
-/** `$connect`: validate the query string; an impossible roomId is an unknown room (404), a bad name 400. */
-export function wsConnectMiddlewares<S extends z.ZodType>(query: S): MiddlewareObj<any>[] {
-  return [
-    logInvocation(),
-    wsErrorFrame(),
-    validateInput<WebSocketEvent, S>({
-      schema: query,
-      from: (e) => e.queryStringParameters ?? {},
-      what: "connect query",
-      notFoundIfInvalid: () => ["roomId"],
-    }),
-  ];
+/**
+ * `$connect`: what the authorizer put in `requestContext.authorizer` (the consumed ticket's user, name and
+ * room). Without it (no authorizer ran) the handshake is refused 401: the client is never believed.
+ */
+export function wsConnectMiddlewares<S extends z.ZodType>(claims: S): MiddlewareObj<any>[] {
+  return [logInvocation(), wsErrorFrame(), requireAuthorizerContext(claims)];
+}
+
+function requireAuthorizerContext<S extends z.ZodType>(claims: S): MiddlewareObj<WebSocketEvent> {
+  return {
+    before: ({ event }) => {
+      const parsed = claims.safeParse((event.requestContext as { authorizer?: unknown }).authorizer);
+      if (!parsed.success) throw new UnauthorizedError("Connect with ?ticket= from POST /rooms/{roomId}/tickets");
+      (event as WebSocketEvent & { input: unknown }).input = parsed.data;
+    },
+  };
 }
 
 /** `$disconnect`: nothing to parse. */

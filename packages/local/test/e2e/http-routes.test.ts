@@ -1,12 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalStack } from "../../src/local-stack";
-import { clientId, httpApi, joinRoom, type Message, type Room, startE2eStack, UNKNOWN_ROOM_ID } from "../support/e2e-stack";
+import {
+  clientId,
+  httpApi,
+  invite,
+  joinRoom,
+  type Message,
+  type Room,
+  type Session,
+  signIn,
+  startE2eStack,
+  UNKNOWN_ROOM_ID,
+} from "../support/e2e-stack";
 
 let stack: LocalStack;
+let owner: Session;
 let api: ReturnType<typeof httpApi>;
 beforeAll(async () => {
   stack = await startE2eStack();
-  api = httpApi(stack);
+  owner = await signIn(stack, "Owner");
+  api = httpApi(stack, owner);
 });
 afterAll(() => stack?.stop());
 
@@ -15,21 +28,82 @@ const expectError = (reply: { status: number; json: any }, status: number, code:
   expect(reply.json).toMatchObject({ error: { code, message: expect.any(String) } });
 };
 
+describe("POST /sessions", () => {
+  it("makes a guest (201): a token, a new userId and the normalised name", async () => {
+    const reply = await httpApi(stack).post("/sessions", { name: "  Guest  " });
+    expect(reply.status).toBe(201);
+    expect(reply.json).toEqual({
+      token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
+      user: { userId: expect.any(String), name: "Guest" },
+      expiresAt: expect.any(String),
+    });
+    expect(new Date(reply.json.expiresAt).toISOString()).toBe(reply.json.expiresAt);
+    expect(new Date(reply.json.expiresAt).getTime()).toBeGreaterThan(Date.now() + 29 * 24 * 3600_000);
+    const other = await signIn(stack, "Guest");
+    expect(other.user.userId).not.toBe(reply.json.user.userId);
+  });
+
+  it("with a valid token renames the same user and returns a fresh token that works", async () => {
+    const first = await signIn(stack, "Before");
+    const reply = await httpApi(stack, first).post("/sessions", { name: "After" });
+    expect(reply.status).toBe(201);
+    expect(reply.json.user).toEqual({ userId: first.user.userId, name: "After" });
+    const renamed = httpApi(stack, reply.json as Session);
+    expect((await renamed.get("/rooms?limit=1")).status).toBe(200);
+  });
+
+  it("refuses bad names with 400 and a bad token with 401", async () => {
+    for (const body of [{ name: "" }, { name: "   " }, { name: "x".repeat(41) }, { name: "a\u202Eb" }, {}, { name: 5 }]) {
+      expectError(await httpApi(stack).post("/sessions", body), 400, "bad_request");
+    }
+    expect((await httpApi(stack).post("/sessions", { name: "x".repeat(40) })).status).toBe(201);
+    expectError(await httpApi(stack).post("/sessions", { name: "Eve" }, { authorization: "Bearer not.a.token" }), 401, "unauthorized");
+  });
+});
+
+describe("every other route needs a bearer token", () => {
+  it("answers 401 unauthorized without one, or with a malformed or forged one", async () => {
+    const room = await api.createRoom("Guarded");
+    const routes: [string, string, unknown?][] = [
+      ["POST", "/rooms", { name: "nope" }],
+      ["GET", "/rooms"],
+      ["GET", `/rooms/${room.roomId}`],
+      ["GET", `/rooms/${room.roomId}/messages`],
+      ["POST", `/rooms/${room.roomId}/tickets`],
+    ];
+    const [header, payload] = owner.token.split(".");
+    const forged = `${header}.${payload}.${"A".repeat(43)}`;
+    for (const [method, path, body] of routes) {
+      expectError(await api.anonymous(method, path, body), 401, "unauthorized");
+      for (const authorization of ["Bearer", "Basic abc", `Bearer ${forged}`, owner.token]) {
+        expectError(await api.call(method, path, body, { authorization }), 401, "unauthorized");
+      }
+    }
+    const { json } = await api.get("/rooms?limit=100");
+    expect(json.rooms.map((r: Room) => r.name)).not.toContain("nope");
+  });
+});
+
 describe("POST /rooms", () => {
-  it("creates a room (201) with a trimmed name", async () => {
+  it("creates a public room (201) with a trimmed name", async () => {
     const reply = await api.post("/rooms", { name: "  Kitchen  " });
     expect(reply.status).toBe(201);
     expect(reply.headers.get("content-type")).toContain("application/json");
-    expect(reply.json.room).toMatchObject({ roomId: expect.stringMatching(/^[0-9A-Z]{26}$/), name: "Kitchen" });
+    expect(reply.json.room).toMatchObject({ roomId: expect.stringMatching(/^[0-9A-Z]{26}$/), name: "Kitchen", visibility: "public" });
     expect(new Date(reply.json.room.createdAt).toISOString()).toBe(reply.json.room.createdAt);
   });
 
-  it("refuses bad names with 400 and issues", async () => {
-    for (const body of [{ name: "" }, { name: "   " }, { name: "x".repeat(81) }, {}, { name: 5 }]) {
+  it("creates a private room when asked", async () => {
+    const reply = await api.post("/rooms", { name: "Den", visibility: "private" });
+    expect(reply.status).toBe(201);
+    expect(reply.json.room).toMatchObject({ name: "Den", visibility: "private" });
+  });
+
+  it("refuses bad names and visibilities with 400 and issues", async () => {
+    for (const body of [{ name: "" }, { name: "   " }, { name: "x".repeat(81) }, {}, { name: 5 }, { name: "ok", visibility: "secret" }]) {
       const reply = await api.post("/rooms", body);
       expectError(reply, 400, "bad_request");
-      // docs/api.md leaves open where `issues` sits; the handlers put it inside `error`.
-      expect((reply.json.error.issues ?? reply.json.issues)?.length).toBeGreaterThan(0);
+      expect(reply.json.error.issues?.length).toBeGreaterThan(0);
     }
     expect((await api.post("/rooms", { name: "x".repeat(80) })).status).toBe(201);
   });
@@ -41,22 +115,28 @@ describe("POST /rooms", () => {
 });
 
 describe("GET /rooms", () => {
-  it("pages newest first with a cursor until null", async () => {
+  it("pages the public rooms newest first with a cursor until null; private rooms never appear", async () => {
     const created: Room[] = [];
-    for (let i = 0; i < 5; i++) created.push(await api.createRoom(`page ${i}`));
-    const seen: string[] = [];
+    const hidden: Room[] = [];
+    for (let i = 0; i < 5; i++) {
+      created.push(await api.createRoom(`page ${i}`));
+      hidden.push(await api.createRoom(`hidden ${i}`, "private"));
+    }
+    const seen: Room[] = [];
     let cursor: string | null = null;
     do {
       const query: string = cursor ? `?limit=2&cursor=${encodeURIComponent(cursor)}` : "?limit=2";
       const reply = await api.get(`/rooms${query}`);
       expect(reply.status).toBe(200);
       expect(reply.json.rooms.length).toBeLessThanOrEqual(2);
-      seen.push(...reply.json.rooms.map((r: Room) => r.roomId));
+      seen.push(...reply.json.rooms);
       cursor = reply.json.cursor;
     } while (cursor);
     const newestFirst = created.map((r) => r.roomId).reverse();
-    expect(seen.slice(0, 5)).toEqual(newestFirst);
-    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.slice(0, 5).map((r) => r.roomId)).toEqual(newestFirst);
+    expect(new Set(seen.map((r) => r.roomId)).size).toBe(seen.length);
+    expect(seen.every((r) => r.visibility === "public")).toBe(true);
+    for (const room of hidden) expect(seen.map((r) => r.roomId)).not.toContain(room.roomId);
   });
 
   it("defaults to 50 and refuses limits outside 1..100", async () => {
@@ -73,7 +153,7 @@ describe("GET /rooms/{roomId}", () => {
     const member = await joinRoom(stack, room.roomId, "Tess");
     member.send({ action: "addTodo", title: "one" });
     await member.nextOfType("todo");
-    const reply = await api.get(`/rooms/${room.roomId}`);
+    const reply = await httpApi(stack, member.session).get(`/rooms/${room.roomId}`);
     expect(reply.status).toBe(200);
     expect(reply.json.room).toEqual(room);
     expect(reply.json.todos).toEqual([expect.objectContaining({ title: "one", done: false, roomId: room.roomId })]);
@@ -83,6 +163,21 @@ describe("GET /rooms/{roomId}", () => {
   it("answers 404 not_found for an unknown room and 400 or 404 for a malformed id", async () => {
     expectError(await api.get(`/rooms/${UNKNOWN_ROOM_ID}`), 404, "not_found");
     expect([400, 404]).toContain((await api.get("/rooms/not-an-id")).status);
+  });
+
+  it("hides a private room from non-members (404, as if unknown) and shows it to members", async () => {
+    const room = await api.createRoom("Secret", "private");
+    const outsider = httpApi(stack, await signIn(stack, "Outsider"));
+    const missing = await outsider.get(`/rooms/${UNKNOWN_ROOM_ID}`);
+    const hidden = await outsider.get(`/rooms/${room.roomId}`);
+    expectError(hidden, 404, "not_found");
+    expect(hidden.json.error.code).toBe(missing.json.error.code);
+    expectError(await outsider.get(`/rooms/${room.roomId}/messages`), 404, "not_found");
+
+    expect((await api.get(`/rooms/${room.roomId}`)).json).toMatchObject({ room, todos: [], role: "owner" });
+    await invite(stack, { owner, member: outsider.session!, roomId: room.roomId });
+    expect((await outsider.get(`/rooms/${room.roomId}`)).json).toMatchObject({ room, todos: [], role: "member" });
+    expect((await outsider.get(`/rooms/${room.roomId}/messages`)).json).toEqual({ messages: [], cursor: null });
   });
 });
 
@@ -108,6 +203,7 @@ describe("GET /rooms/{roomId}/messages", () => {
     const all = await api.get(`/rooms/${room.roomId}/messages`);
     expect(all.json).toEqual({ messages: expect.any(Array), cursor: null });
     expect(all.json.messages).toHaveLength(5);
+    for (const message of all.json.messages) expect(message).toMatchObject({ authorId: member.session.user.userId, author: "Hal" });
     await member.close();
   });
 
@@ -118,15 +214,49 @@ describe("GET /rooms/{roomId}/messages", () => {
   });
 });
 
+describe("POST /rooms/{roomId}/tickets", () => {
+  it("issues a single-use ticket (201) for a public room to any signed-in user", async () => {
+    const room = await api.createRoom("Ticketed");
+    const stranger = httpApi(stack, await signIn(stack, "Stranger"));
+    const reply = await stranger.post(`/rooms/${room.roomId}/tickets`);
+    expect(reply.status).toBe(201);
+    expect(reply.json).toEqual({ ticket: expect.any(String), expiresAt: expect.any(String) });
+    const expiresIn = new Date(reply.json.expiresAt).getTime() - Date.now();
+    expect(expiresIn).toBeGreaterThan(50_000);
+    expect(expiresIn).toBeLessThanOrEqual(60_000);
+    const again = await stranger.post(`/rooms/${room.roomId}/tickets`, {});
+    expect(again.status).toBe(201);
+    expect(again.json.ticket).not.toBe(reply.json.ticket);
+  });
+
+  it("answers 404 for an unknown room, a malformed id, and a private room the caller is not in", async () => {
+    expectError(await api.post(`/rooms/${UNKNOWN_ROOM_ID}/tickets`), 404, "not_found");
+    expectError(await api.post("/rooms/not-an-id/tickets"), 404, "not_found");
+    const room = await api.createRoom("Members only", "private");
+    const outsider = httpApi(stack, await signIn(stack, "Outsider"));
+    expectError(await outsider.post(`/rooms/${room.roomId}/tickets`), 404, "not_found");
+    expect((await api.post(`/rooms/${room.roomId}/tickets`)).status).toBe(201);
+    await invite(stack, { owner, member: outsider.session!, roomId: room.roomId });
+    expect((await outsider.post(`/rooms/${room.roomId}/tickets`)).status).toBe(201);
+  });
+});
+
 describe("gateway behaviour on the real API", () => {
-  it("answers the browser's CORS preflight and marks responses", async () => {
+  it("answers the browser's CORS preflight (Authorization allowed) and marks responses", async () => {
     const preflight = await fetch(`${stack.httpUrl}/rooms`, {
       method: "OPTIONS",
-      headers: { origin: "http://127.0.0.1:5173", "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
+      headers: {
+        origin: "http://127.0.0.1:5173",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization,content-type",
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
-    const list = await fetch(`${stack.httpUrl}/rooms`, { headers: { origin: "http://127.0.0.1:5173" } });
+    expect(preflight.headers.get("access-control-allow-headers")?.toLowerCase()).toContain("authorization");
+    expect(preflight.headers.get("access-control-allow-credentials")).toBeNull();
+    const list = await fetch(`${stack.httpUrl}/rooms`, { headers: { origin: "http://127.0.0.1:5173", authorization: `Bearer ${owner.token}` } });
+    expect(list.status).toBe(200);
     expect(list.headers.get("access-control-allow-origin")).toBe("*");
   });
 

@@ -1,9 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalStack } from "../../src/local-stack";
-import { clientId, httpApi, joinRoom, type Room, type RoomClient, startE2eStack, UNKNOWN_ROOM_ID } from "../support/e2e-stack";
-import { expectRefused, sleep } from "../support/ws-test-client";
+import { connectUrl, ticketFor } from "../../../../test/support/room-session";
+import {
+  clientId,
+  httpApi,
+  invite,
+  joinRoom,
+  type Room,
+  type RoomClient,
+  type Session,
+  signIn,
+  startE2eStack,
+  UNKNOWN_ROOM_ID,
+} from "../support/e2e-stack";
+import { connectClient, expectRefused, sleep } from "../support/ws-test-client";
+
+const UNAUTHORIZED = { status: 401, body: '{"message":"Unauthorized"}' };
 
 let stack: LocalStack;
+let owner: Session;
 let api: ReturnType<typeof httpApi>;
 let room: Room;
 let sender: RoomClient;
@@ -11,7 +26,8 @@ let watcher: RoomClient;
 
 beforeAll(async () => {
   stack = await startE2eStack();
-  api = httpApi(stack);
+  owner = await signIn(stack, "Owner");
+  api = httpApi(stack, owner);
   room = await api.createRoom("Strict room");
   sender = await joinRoom(stack, room.roomId, "Sender");
   watcher = await joinRoom(stack, room.roomId, "Watcher");
@@ -31,20 +47,59 @@ async function expectNothingWritten() {
 }
 
 describe("handshake", () => {
-  it("refuses an unknown room with 404", async () => {
-    expect((await expectRefused(stack.wsUrl, { roomId: UNKNOWN_ROOM_ID, name: "Zed" })).status).toBe(404);
+  it("an unknown or malformed room gets no ticket (404), so there is nothing to connect with", async () => {
+    const unknown = await api.post(`/rooms/${UNKNOWN_ROOM_ID}/tickets`);
+    expect(unknown).toMatchObject({ status: 404, json: { error: { code: "not_found" } } });
+    expect((await api.post("/rooms/not-an-id/tickets")).status).toBe(404);
   });
 
-  it("refuses a bad display name with 400", async () => {
-    for (const name of ["", "   ", "x".repeat(41)]) {
-      expect((await expectRefused(stack.wsUrl, { roomId: room.roomId, name })).status).toBe(400);
-    }
-    expect((await expectRefused(stack.wsUrl, { roomId: room.roomId })).status).toBe(400);
+  it("refuses a missing, empty, unknown or malformed ticket with 401", async () => {
+    expect(await expectRefused(stack.wsUrl)).toEqual(UNAUTHORIZED);
+    expect(await expectRefused(stack.wsUrl, { ticket: "" })).toEqual(UNAUTHORIZED);
+    const real = await ticketFor(stack.httpUrl, owner, room.roomId);
+    const unknown = `${real.slice(0, -4)}${real.endsWith("AAAA") ? "BBBB" : "AAAA"}`;
+    for (const ticket of [unknown, "not a ticket", "x".repeat(500)]) expect(await expectRefused(stack.wsUrl, { ticket })).toEqual(UNAUTHORIZED);
+    // The real one was not used up by its neighbours' failures.
+    await (await connectClient(connectUrl(stack.wsUrl, real))).close();
   });
 
-  it("refuses a malformed or missing room id (400 or 404, as GET /rooms/{roomId} does)", async () => {
-    expect([400, 404]).toContain((await expectRefused(stack.wsUrl, { roomId: "not-an-id", name: "Zed" })).status);
-    expect([400, 404]).toContain((await expectRefused(stack.wsUrl, { name: "Zed" })).status);
+  it("the v1 handshake (?roomId=&name=) is gone: 401", async () => {
+    expect(await expectRefused(stack.wsUrl, { roomId: room.roomId, name: "Zed" })).toEqual(UNAUTHORIZED);
+  });
+
+  it("a ticket opens one socket only: a second handshake with it is refused 401", async () => {
+    const url = connectUrl(stack.wsUrl, await ticketFor(stack.httpUrl, owner, room.roomId));
+    const first = await connectClient(url);
+    expect(await expectRefused(url)).toEqual(UNAUTHORIZED);
+    await first.close();
+    expect(await expectRefused(url)).toEqual(UNAUTHORIZED);
+  });
+
+  it("a ticket names its room: asking for another room with it is refused 401 (and uses it up)", async () => {
+    const other = await api.createRoom("Other room");
+    const ticket = await ticketFor(stack.httpUrl, owner, room.roomId);
+    expect(await expectRefused(stack.wsUrl, { ticket, roomId: other.roomId })).toEqual(UNAUTHORIZED);
+    expect(await expectRefused(stack.wsUrl, { ticket })).toEqual(UNAUTHORIZED);
+  });
+
+  it("a private room admits members only; a removed member's earlier ticket is refused 403", async () => {
+    const den = await api.createRoom("Private den", "private");
+    const guest = await signIn(stack, "Guest");
+    expect((await httpApi(stack, guest).post(`/rooms/${den.roomId}/tickets`)).status).toBe(404);
+
+    await invite(stack, { owner, member: guest, roomId: den.roomId });
+    const ticket = await ticketFor(stack.httpUrl, guest, den.roomId);
+    const ownerSocket = await joinRoom(stack, den.roomId, owner);
+    const guestSocket = await joinRoom(stack, den.roomId, guest);
+    const joined = await ownerSocket.nextOfType<any>("memberJoined");
+    expect(joined.member).toMatchObject({ userId: guest.user.userId, name: "Guest" });
+
+    expect((await api.delete(`/rooms/${den.roomId}/members/${guest.user.userId}`)).status).toBe(204);
+    expect(await guestSocket.nextOfType("removed")).toEqual({ type: "removed", roomId: den.roomId });
+    await guestSocket.closed;
+    expect((await expectRefused(stack.wsUrl, { ticket })).status).toBe(403);
+    expect((await httpApi(stack, guest).post(`/rooms/${den.roomId}/tickets`)).status).toBe(403);
+    await ownerSocket.close();
   });
 });
 
@@ -92,5 +147,19 @@ describe("frames the server refuses", () => {
     big.send({ action: "sendMessage", text: "x".repeat(33 * 1024), clientMessageId: clientId() });
     expect((await big.closed).code).toBe(1009);
     await expectNothingWritten();
+  });
+});
+
+describe("identity comes from the ticket, never from a frame", () => {
+  it("a frame naming another author or room still stores the sender's own userId, name and room", async () => {
+    const elsewhere = await api.createRoom("Elsewhere");
+    const id = clientId("spoof");
+    sender.send({ action: "sendMessage", text: "who am I?", clientMessageId: id, authorId: owner.user.userId, author: "Owner", roomId: elsewhere.roomId });
+    const reply = await sender.nextOfType<any>("message", (f) => f.message.clientMessageId === id);
+    // Extra fields are ignored: the message is the sender's, in the sender's room.
+    expect(reply.message).toMatchObject({ roomId: room.roomId, authorId: sender.session.user.userId, author: "Sender", text: "who am I?" });
+    const watched = await watcher.nextOfType<any>("message", (f) => f.message.clientMessageId === id);
+    expect(watched.message).toEqual(reply.message);
+    expect((await api.get(`/rooms/${elsewhere.roomId}/messages`)).json.messages).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import {
   type Message,
   type Room,
   type RoomClient,
+  signIn,
   startE2eStack,
   type Todo,
 } from "../support/e2e-stack";
@@ -21,7 +22,7 @@ let b: RoomClient[];
 
 beforeAll(async () => {
   stack = await startE2eStack();
-  api = httpApi(stack);
+  api = httpApi(stack, await signIn(stack, "Owner"));
   roomA = await api.createRoom("Room A");
   roomB = await api.createRoom("Room B");
   // One after the other: concurrent joins are the subject of join-race.test.ts.
@@ -49,11 +50,12 @@ describe("messages", () => {
     const receivedA = await Promise.all(a.map((client) => client.next<MessageFrame>(messageWith(inA))));
     const receivedB = await Promise.all(b.map((client) => client.next<MessageFrame>(messageWith(inB))));
     for (const { message } of receivedA) {
-      expect(message).toMatchObject({ roomId: roomA.roomId, author: "Ann", text: "hello A", clientMessageId: inA });
+      expect(message).toMatchObject({ roomId: roomA.roomId, authorId: a[0]!.session.user.userId, author: "Ann", text: "hello A", clientMessageId: inA });
       expect(message.messageId).toBe(receivedA[0]!.message.messageId);
       expect(new Date(message.sentAt).toISOString()).toBe(message.sentAt);
     }
-    expect(receivedB[0]!.message).toMatchObject({ roomId: roomB.roomId, author: "Bea", text: "hello B" });
+    expect(receivedB[0]!.message).toMatchObject({ roomId: roomB.roomId, authorId: b[1]!.session.user.userId, author: "Bea", text: "hello B" });
+    expect(b[1]!.session.user.userId).not.toBe(a[0]!.session.user.userId);
 
     await sleep(300); // time for a duplicate or a leak to show up
     for (const client of a) expect(client.all(messageWith(inA))).toHaveLength(1);
@@ -72,6 +74,50 @@ describe("messages", () => {
 
     const history = await api.get(`/rooms/${roomA.roomId}/messages?limit=100`);
     expect(history.json.messages.filter((m: Message) => m.clientMessageId === id)).toHaveLength(1);
+  });
+
+  it("idempotency is per user: another user's message with the same clientMessageId is a message of its own", async () => {
+    const id = clientId("shared");
+    a[0]!.send({ action: "sendMessage", text: "from Ann", clientMessageId: id });
+    const ann = (await a[2]!.next<MessageFrame>(messageWith(id))).message;
+    a[1]!.send({ action: "sendMessage", text: "from Abe", clientMessageId: id });
+    const abe = (await a[2]!.next<MessageFrame>(messageWith(id))).message;
+    expect(abe.messageId).not.toBe(ann.messageId);
+    expect([ann, abe].map((m) => [m.authorId, m.text])).toEqual([
+      [a[0]!.session.user.userId, "from Ann"],
+      [a[1]!.session.user.userId, "from Abe"],
+    ]);
+    const history = await api.get(`/rooms/${roomA.roomId}/messages?limit=100`);
+    expect(history.json.messages.filter((m: Message) => m.clientMessageId === id)).toEqual([ann, abe]);
+  });
+
+  it("idempotency is per user, not per socket: the same user's second tab resending gets the stored message", async () => {
+    const room = await api.createRoom("Two tabs");
+    const user = await signIn(stack, "Tabby");
+    const tab1 = await joinRoom(stack, room.roomId, user);
+    const tab2 = await joinRoom(stack, room.roomId, user);
+    try {
+      const id = clientId("tabs");
+      tab1.send({ action: "sendMessage", text: "typed once", clientMessageId: id });
+      const stored = (await tab1.next<MessageFrame>(messageWith(id))).message;
+      expect((await tab2.next<MessageFrame>(messageWith(id))).message).toEqual(stored);
+      tab2.send({ action: "sendMessage", text: "typed once (retried from tab 2)", clientMessageId: id });
+      expect((await tab2.next<MessageFrame>(messageWith(id))).message).toEqual(stored);
+      await sleep(200);
+      expect(tab1.all(messageWith(id))).toHaveLength(1);
+      const history = await api.get(`/rooms/${room.roomId}/messages`);
+      expect(history.json.messages).toEqual([stored]);
+      // The same user and clientMessageId in another room is another message.
+      const elsewhere = await joinRoom(stack, roomB.roomId, user);
+      elsewhere.send({ action: "sendMessage", text: "typed once", clientMessageId: id });
+      const other = (await elsewhere.next<MessageFrame>(messageWith(id))).message;
+      expect(other).toMatchObject({ roomId: roomB.roomId, authorId: user.user.userId });
+      expect(other.messageId).not.toBe(stored.messageId);
+      for (const client of b) await client.next(messageWith(id));
+      await elsewhere.close();
+    } finally {
+      await Promise.all([tab1.close(), tab2.close()]);
+    }
   });
 
   it("keep server order: messageIds sort in the order they were stored", async () => {
@@ -131,7 +177,8 @@ describe("sync", () => {
   it("after a gap returns exactly the missed messages, oldest first, with live members", async () => {
     const room = await api.createRoom("Sync room");
     const stayer = await joinRoom(stack, room.roomId, "Stay");
-    let leaver = await joinRoom(stack, room.roomId, "Leave");
+    const leaverUser = await signIn(stack, "Leave");
+    let leaver = await joinRoom(stack, room.roomId, leaverUser);
 
     const seen = clientId("seen");
     stayer.send({ action: "sendMessage", text: "before the gap", clientMessageId: seen });
@@ -144,14 +191,17 @@ describe("sync", () => {
       await stayer.next(messageWith(id));
     }
 
-    leaver = await joinRoom(stack, room.roomId, "Leave");
+    // A reconnect: the same user with a fresh ticket.
+    leaver = await joinRoom(stack, room.roomId, leaverUser);
     leaver.send({ action: "sync", after: lastSeen.messageId });
     const snapshot = await leaver.nextOfType<any>("snapshot");
     expect(snapshot.room).toEqual(room);
     expect(snapshot.messages.map((m: Message) => m.clientMessageId)).toEqual(missed);
     expect(snapshot.hasMore).toBe(false);
     expect(snapshot.members.map((m: { name: string }) => m.name).sort()).toEqual(["Leave", "Stay"]);
-    for (const member of snapshot.members) expect(Object.keys(member).sort()).toEqual(["connectedAt", "memberId", "name"]);
+    for (const member of snapshot.members) expect(Object.keys(member).sort()).toEqual(["connectedAt", "memberId", "name", "userId"]);
+    expect(snapshot.members.find((m: { name: string }) => m.name === "Leave").userId).toBe(leaverUser.user.userId);
+    expect(snapshot.members.find((m: { name: string }) => m.name === "Stay").userId).toBe(stayer.session.user.userId);
 
     leaver.send({ action: "sync" });
     const newest = await leaver.nextOfType<any>("snapshot");
@@ -161,20 +211,43 @@ describe("sync", () => {
 
   it("ping answers pong", async () => {
     a[0]!.send({ action: "ping" });
-    expect(await a[0]!.nextOfType("pong")).toEqual({ type: "pong" });
+    // v2 adds `lastSeq` to pong; the type is what this test holds on to.
+    expect(await a[0]!.nextOfType("pong")).toMatchObject({ type: "pong" });
   });
 });
 
 describe("members", () => {
-  it("joining and leaving are announced to the room without connection ids", async () => {
+  it("joining and leaving are announced to the room with the user's id, without connection ids", async () => {
     const room = await api.createRoom("Members room");
     const host = await joinRoom(stack, room.roomId, "Host");
     const guest = await joinRoom(stack, room.roomId, "Guest");
     const joined = await host.nextOfType<any>("memberJoined", (f) => f.member.name === "Guest");
-    expect(Object.keys(joined.member).sort()).toEqual(["connectedAt", "memberId", "name"]);
+    expect(Object.keys(joined.member).sort()).toEqual(["connectedAt", "memberId", "name", "userId"]);
+    expect(joined.member.userId).toBe(guest.session.user.userId);
     await guest.close();
     const left = await host.nextOfType<any>("memberLeft", (f) => f.member.name === "Guest");
-    expect(left.member.memberId).toBe(joined.member.memberId);
+    expect(left.member).toEqual(joined.member);
     await host.close();
+  });
+
+  it("one user with two sockets is two members with the same userId, each hearing the room", async () => {
+    const room = await api.createRoom("Two sockets");
+    const host = await joinRoom(stack, room.roomId, "Host");
+    const user = await signIn(stack, "Twin");
+    const first = await joinRoom(stack, room.roomId, user);
+    const second = await joinRoom(stack, room.roomId, user);
+    try {
+      const joins = [await host.nextOfType<any>("memberJoined"), await host.nextOfType<any>("memberJoined")];
+      expect(joins.map((f) => f.member.userId)).toEqual([user.user.userId, user.user.userId]);
+      expect(joins[0].member.memberId).not.toBe(joins[1].member.memberId);
+      const id = clientId("twin");
+      host.send({ action: "sendMessage", text: "both of you", clientMessageId: id });
+      for (const client of [host, first, second]) await client.next(messageWith(id));
+      host.send({ action: "sync" });
+      const snapshot = await host.nextOfType<any>("snapshot");
+      expect(snapshot.members.filter((m: { userId: string }) => m.userId === user.user.userId)).toHaveLength(2);
+    } finally {
+      await Promise.all([host.close(), first.close(), second.close()]);
+    }
   });
 });

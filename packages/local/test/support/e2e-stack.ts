@@ -1,15 +1,15 @@
 import { randomBytes } from "node:crypto";
-import type { Member, Message, Room, ServerFrame, Todo } from "@rooms/core/protocol";
+import type { Member, Message, Room, ServerFrame, Todo, Visibility } from "@rooms/core/protocol";
 import { inject } from "vitest";
 import { type LocalStack, type LocalStackOptions, startLocalStack } from "../../src/local-stack";
+import { acceptInvite, bearer, connectUrl, createInvite, createSession, type Session, ticketFor } from "../../../../test/support/room-session";
 import { connectClient, type TestClient } from "./ws-test-client";
-
 
 // The root config's testTimeout/hookTimeout do not reach projects (vitest 4 inline projects do not inherit them);
 // a real stack on a loaded machine needs more than the 5 s default.
 
-export type { Member, Message, Room, ServerFrame, Todo };
-export type RoomClient = TestClient<ServerFrame>;
+export type { Member, Message, Room, ServerFrame, Session, Todo };
+export type RoomClient = TestClient<ServerFrame> & { session: Session };
 
 /** A stack on the run's shared in-memory DynamoDB Local, with a table of its own. */
 export function startE2eStack(options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -22,18 +22,34 @@ export function startE2eStack(options: LocalStackOptions = {}): Promise<LocalSta
   });
 }
 
+/** A new guest user named `name` (`POST /sessions`). */
+export const signIn = (stack: LocalStack, name: string): Promise<Session> => createSession(stack.httpUrl, name);
+
 export interface HttpReply<T = any> {
   status: number;
   headers: Headers;
   json: T;
 }
 
-/** A small JSON client for the stack's HTTP API. */
-export function httpApi(stack: LocalStack) {
-  const call = async <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpReply<T>> => {
+/**
+ * A small JSON client for the stack's HTTP API, calling as `session` (its bearer token on every request). Give
+ * `headers: { authorization: "" }`-free calls with `anonymous` to see the 401s.
+ */
+export function httpApi(stack: LocalStack, session?: Session) {
+  const call = async <T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    { anonymous = false } = {},
+  ): Promise<HttpReply<T>> => {
     const response = await fetch(`${stack.httpUrl}${path}`, {
       method,
-      headers: { ...(body !== undefined && { "content-type": "application/json" }), ...headers },
+      headers: {
+        ...(session && !anonymous && bearer(session)),
+        ...(body !== undefined && { "content-type": "application/json" }),
+        ...headers,
+      },
       ...(body !== undefined && { body: typeof body === "string" ? body : JSON.stringify(body) }),
     });
     const text = await response.text();
@@ -46,20 +62,36 @@ export function httpApi(stack: LocalStack) {
     return { status: response.status, headers: response.headers, json };
   };
   return {
+    session,
     call,
     get: <T = any>(path: string) => call<T>("GET", path),
-    post: <T = any>(path: string, body: unknown, headers?: Record<string, string>) => call<T>("POST", path, body, headers),
-    async createRoom(name: string): Promise<Room> {
-      const reply = await call<{ room: Room }>("POST", "/rooms", { name });
+    post: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => call<T>("POST", path, body, headers),
+    delete: <T = any>(path: string) => call<T>("DELETE", path),
+    /** The same request without any Authorization header. */
+    anonymous: <T = any>(method: string, path: string, body?: unknown) => call<T>(method, path, body, {}, { anonymous: true }),
+    async createRoom(name: string, visibility?: Visibility): Promise<Room> {
+      const reply = await call<{ room: Room }>("POST", "/rooms", { name, ...(visibility && { visibility }) });
       if (reply.status !== 201) throw new Error(`POST /rooms answered ${reply.status} ${JSON.stringify(reply.json)}`);
       return reply.json.room;
     },
   };
 }
 
-/** Joins a room as `name`. Once the handshake completed, $connect has stored the connection: broadcasts reach it. */
-export async function joinRoom(stack: LocalStack, roomId: string, name: string): Promise<RoomClient> {
-  return connectClient<ServerFrame>(stack.wsUrl, { roomId, name }, name);
+/**
+ * Opens a socket to a room: `who` is a signed-in user (a reconnect of the same user) or a display name (a new
+ * guest). Each call takes a fresh ticket. Once the handshake completed, $connect has stored the connection:
+ * broadcasts reach it.
+ */
+export async function joinRoom(stack: LocalStack, roomId: string, who: string | Session): Promise<RoomClient> {
+  const session = typeof who === "string" ? await signIn(stack, who) : who;
+  const ticket = await ticketFor(stack.httpUrl, session, roomId);
+  const client = await connectClient<ServerFrame>(connectUrl(stack.wsUrl, ticket), {}, session.user.name);
+  return Object.assign(client, { session });
+}
+
+/** Makes `member` a member of the private room `roomId` through an invite of its owner. */
+export async function invite(stack: LocalStack, { owner, member, roomId }: { owner: Session; member: Session; roomId: string }) {
+  return acceptInvite(stack.httpUrl, member, await createInvite(stack.httpUrl, owner, roomId));
 }
 
 let counter = 0;

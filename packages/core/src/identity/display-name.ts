@@ -1,0 +1,26 @@
+import { z } from "zod";
+
+/**
+ * Characters a display name may not contain: C0/C1 controls, the bidi embeddings and overrides (U+202A–202E),
+ * the bidi isolates (U+2066–2069) and the directional marks (U+200E, U+200F, U+061C). They let a name
+ * rewrite how the text around it reads ("‮txt.exe"), which is impersonation, not a name.
+ */
+const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/u;
+/** Invisible characters: a name made only of these (and spaces) looks empty. */
+const INVISIBLE = /[\s\u200b-\u200d\u2060\ufeff\u180e\u00ad\u034f\u115f\u1160\u3164\uffa0]/gu;
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+/** Length in code points, as the contract counts it. */
+const codePoints = (text: string) => [...text].length;
+
+/**
+ * A display name: NFKC-normalised and trimmed, then 1..40 code points. Control, bidi-override,
+ * zero-width-only and unpaired-surrogate input is refused (400), never cleaned up silently.
+ */
+export const displayName = z
+  .string()
+  .refine((raw) => !LONE_SURROGATE.test(raw), "must be valid Unicode text (no unpaired surrogates)")
+  .transform((raw) => raw.normalize("NFKC").trim())
+  .refine((name) => !FORBIDDEN.test(name), "must not contain control or text-direction characters")
+  .refine((name) => name.replace(INVISIBLE, "").length > 0, "must contain a visible character")
+  .refine((name) => codePoints(name) <= 40, "must be at most 40 characters");

@@ -1,0 +1,2 @@
+export * as Invite from "./invite";
+export type { InviteItem } from "./invite.entity";

@@ -1,0 +1,3 @@
+export * as Membership from "./membership";
+export type { MembershipItem, RemovalItem } from "./membership.entity";
+export type { RoomAccess } from "./membership";

@@ -1,0 +1,63 @@
+import { Entity, type EntityItem } from "electrodb";
+import type { Role, User } from "../protocol/shapes";
+import { tableDefinition as t } from "../table/definition";
+
+/**
+ * Who belongs to a room (not who is connected: that is Connection). In the room's partition, so the member
+ * list is one Query; on gsi1 under the user, so "My rooms" is one Query. `readSeq` is the member's read
+ * position (0 until read receipts use it).
+ */
+export const createMembershipEntity = () =>
+  new Entity(
+    {
+      model: { entity: "membership", version: "1", service: "rooms" },
+      attributes: {
+        roomId: { type: "string", required: true, readOnly: true },
+        userId: { type: "string", required: true, readOnly: true },
+        name: { type: "string", required: true },
+        role: { type: ["owner", "member"] as const, required: true, readOnly: true },
+        joinedAt: { type: "string", required: true, readOnly: true },
+        readSeq: { type: "number", required: true, default: 0 },
+      },
+      indexes: {
+        byRoom: {
+          pk: { field: t.partitionKey, composite: ["roomId"], casing: "none" },
+          sk: { field: t.sortKey, composite: ["userId"], casing: "none" },
+        },
+        byUser: {
+          index: "gsi1",
+          pk: { field: t.globalIndexes.gsi1.partitionKey, composite: ["userId"], casing: "none" },
+          sk: { field: t.globalIndexes.gsi1.sortKey, composite: ["roomId"], casing: "none" },
+        },
+      },
+    },
+  );
+
+export type MembershipItem = EntityItem<ReturnType<typeof createMembershipEntity>>;
+
+/** A new membership of `user` in `roomId` (Room.create writes the owner's; joins and invites a member's). */
+export function newMembership({ roomId, user, role, now }: { roomId: string; user: User; role: Role; now: Date }): MembershipItem {
+  return { roomId, userId: user.userId, name: user.name, role, joinedAt: now.toISOString(), readSeq: 0 };
+}
+
+/**
+ * A user the owner removed from a room. Their tickets are refused (403) and invites created before
+ * `removedAt` do not readmit them; accepting a newer invite deletes the removal.
+ */
+export const createRemovalEntity = () =>
+  new Entity({
+    model: { entity: "removal", version: "1", service: "rooms" },
+    attributes: {
+      roomId: { type: "string", required: true, readOnly: true },
+      userId: { type: "string", required: true, readOnly: true },
+      removedAt: { type: "string", required: true },
+    },
+    indexes: {
+      byRoom: {
+        pk: { field: t.partitionKey, composite: ["roomId"], casing: "none" },
+        sk: { field: t.sortKey, composite: ["userId"], casing: "none" },
+      },
+    },
+  });
+
+export type RemovalItem = EntityItem<ReturnType<typeof createRemovalEntity>>;

@@ -1,0 +1,138 @@
+import { z } from "zod";
+import { isConditionFailure } from "../db/condition-failure";
+import type { Db } from "../db/create-db";
+import { ConflictError, ForbiddenError, NotFoundError } from "../errors/domain-errors";
+import { parseInput } from "../errors/parse-input";
+import { idSchema } from "../ids/ids";
+import { userIdSchema } from "../identity/tokens";
+import type { MyRoom, Room, RoomMember, User } from "../protocol/shapes";
+import { getWithTodos, limitSchema, roomIdInput, toRoom } from "../room/room";
+import { type MembershipItem, newMembership } from "./membership.entity";
+
+export const membersInput = z.object({ roomId: idSchema, limit: limitSchema, cursor: userIdSchema.optional() });
+export const myRoomsInput = z.object({ limit: limitSchema, cursor: idSchema.optional() });
+/** `DELETE /rooms/{roomId}/members/{userId}`: a userId, or `me` for the caller. */
+export const removeInput = z.object({ roomId: idSchema, userId: z.union([z.literal("me"), userIdSchema]) });
+
+export const toRoomMember = ({ userId, name, role, joinedAt }: MembershipItem): RoomMember => ({ userId, name, role, joinedAt });
+
+/** What the caller may do in a room: the room, and their membership (null when not a member). */
+export interface RoomAccess {
+  room: Room;
+  membership: MembershipItem | null;
+  /** Removed by the owner: tickets refused (403) until a newer invite readmits them. */
+  removedAt: string | null;
+}
+
+const notFound = (roomId: string) => new NotFoundError(`Room ${roomId} does not exist`);
+
+/** The caller's membership of a room, read strongly consistent (a join or removal just now counts). */
+export async function get(db: Db, { roomId, userId }: { roomId: string; userId: string }) {
+  const { data } = await db.entities.membership.get({ roomId, userId }).go({ consistent: true });
+  return data ?? null;
+}
+
+/**
+ * Reads the room, the caller's membership and any removal in parallel (three Gets, one round trip) and
+ * applies the visibility rule: a private room is NotFound to a non-member, exactly like a room that does
+ * not exist, so its existence does not leak. `knownToRemoved`: a user the owner removed knows the room
+ * exists, so where the contract answers them 403 (tickets, joining) the room stays visible to them.
+ */
+export async function access(
+  db: Db,
+  { roomId, userId, knownToRemoved = false }: { roomId: string; userId: string; knownToRemoved?: boolean },
+): Promise<RoomAccess> {
+  const [{ data: room }, membership, { data: removal }] = await Promise.all([
+    db.entities.room.get({ roomId }).go(),
+    get(db, { roomId, userId }),
+    db.entities.removal.get({ roomId, userId }).go({ consistent: true }),
+  ]);
+  const removedAt = removal?.removedAt ?? null;
+  const visible = room && (room.visibility === "public" || membership || (knownToRemoved && removedAt));
+  if (!room || !visible) throw notFound(roomId);
+  return { room: toRoom(room), membership, removedAt };
+}
+
+/** `access`, then the owner role: a member (or a non-member of a public room) without it gets 403. */
+export async function ownerAccess(db: Db, input: { roomId: string; userId: string }): Promise<RoomAccess> {
+  const found = await access(db, input);
+  if (found.membership?.role !== "owner") throw new ForbiddenError("Only the room's owner may do that");
+  return found;
+}
+
+/** `GET /rooms/{roomId}`: the room, its todos, and the caller's role (null: not a member of a public room). */
+export async function roomView(db: Db, { input, caller }: { input: z.input<typeof roomIdInput>; caller: User }) {
+  const { roomId } = parseInput(roomIdInput, input);
+  const [{ membership }, { room, todos }] = await Promise.all([access(db, { roomId, userId: caller.userId }), getWithTodos(db, { roomId })]);
+  return { room, todos, role: membership?.role ?? null };
+}
+
+/**
+ * Makes `user` a member of a public room they are joining (a no-op when they already are: the first join
+ * wins and keeps its role and joinedAt). Returns the membership as stored.
+ */
+export async function join(db: Db, { roomId, user, now = new Date() }: { roomId: string; user: User; now?: Date }) {
+  const item = newMembership({ roomId, user, role: "member", now });
+  try {
+    await db.entities.membership.create(item).go();
+    return item;
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    return (await get(db, { roomId, userId: user.userId })) ?? item;
+  }
+}
+
+/** One page of a room's members (memberships, not connections), by userId; readable by who may read the room. */
+export async function list(db: Db, { input, caller }: { input: z.input<typeof membersInput>; caller: User }) {
+  const { roomId, limit, cursor } = parseInput(membersInput, input);
+  await access(db, { roomId, userId: caller.userId });
+  const query = db.entities.membership.query.byRoom({ roomId });
+  const { data } = await (cursor ? query.gt({ userId: cursor }) : query).go({ limit: limit + 1 });
+  const members = data.slice(0, limit).map(toRoomMember);
+  return { members, cursor: data.length > limit ? (members.at(-1)?.userId ?? null) : null };
+}
+
+/**
+ * "My rooms": one Query of the caller's memberships on gsi1 (newest room first), then one BatchGetItem for
+ * those rooms. The page cursor is the last roomId.
+ */
+export async function listMine(db: Db, { input, caller }: { input: z.input<typeof myRoomsInput>; caller: User }) {
+  const { limit, cursor } = parseInput(myRoomsInput, input);
+  const query = db.entities.membership.query.byUser({ userId: caller.userId });
+  const { data } = await (cursor ? query.lt({ roomId: cursor }) : query).go({ order: "desc", limit: limit + 1 });
+  const page = data.slice(0, limit);
+  const { data: rooms } = page.length ? await db.entities.room.get(page.map(({ roomId }) => ({ roomId }))).go() : { data: [] };
+  const byId = new Map(rooms.map((room) => [room.roomId, room]));
+  const mine: MyRoom[] = page.flatMap(({ roomId, role }) => {
+    const room = byId.get(roomId);
+    return room ? [{ ...toRoom(room), role }] : [];
+  });
+  return { rooms: mine, cursor: data.length > limit ? (page.at(-1)?.roomId ?? null) : null };
+}
+
+/**
+ * Ends a membership. The owner may remove anyone else (a removal: later tickets 403, old invites do not
+ * readmit); anyone may leave with `me` (not a removal). The owner cannot remove or leave themselves (409).
+ * Returns the userId whose membership ended, or null when the caller left a public room they were not in.
+ */
+export async function remove(db: Db, { input, caller, now = new Date() }: { input: z.input<typeof removeInput>; caller: User; now?: Date }) {
+  const { roomId, userId } = parseInput(removeInput, input);
+  const found = await access(db, { roomId, userId: caller.userId });
+  const target = userId === "me" ? caller.userId : userId;
+  if (target === caller.userId) {
+    if (found.membership?.role === "owner") throw new ConflictError("The owner cannot leave or remove themselves", null);
+    if (!found.membership) return null;
+    await db.entities.membership.delete({ roomId, userId: target }).go();
+    return target;
+  }
+  if (found.membership?.role !== "owner") throw new ForbiddenError("Only the room's owner may remove members");
+  const member = await get(db, { roomId, userId: target });
+  if (!member) throw new NotFoundError(`User ${target} is not a member of this room`);
+  await db.transaction
+    .write(({ membership, removal }) => [
+      membership.delete({ roomId, userId: target }).commit(),
+      removal.put({ roomId, userId: target, removedAt: now.toISOString() }).commit(),
+    ])
+    .go();
+  return target;
+}

@@ -1,0 +1,55 @@
+import { z } from "zod";
+import { isConditionFailure } from "../db/condition-failure";
+import type { Db } from "../db/create-db";
+import { ForbiddenError, UnauthorizedError } from "../errors/domain-errors";
+import { parseInput } from "../errors/parse-input";
+import { idSchema } from "../ids/ids";
+import { newSecretToken, SECRET_TOKEN_PATTERN } from "../ids/secret-token";
+import * as Membership from "../membership/membership";
+import type { User } from "../protocol/shapes";
+
+/** A ticket opens one socket within 60 seconds of being issued, once. */
+export const TICKET_TTL_SECONDS = 60;
+export const issueInput = z.object({ roomId: idSchema });
+/** What `$connect` may carry: the ticket, and optionally the room the client means (refused if it differs). */
+export const consumeInput = z.object({ ticket: z.string().regex(SECRET_TOKEN_PATTERN), roomId: z.string().optional() });
+
+/** What a consumed ticket says: who is connecting, under which name, to which room (the authorizer's context). */
+export const claimsSchema = z.object({ userId: z.string().min(1), name: z.string().min(1), roomId: idSchema });
+export type TicketClaims = z.infer<typeof claimsSchema>;
+
+const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+/**
+ * `POST /rooms/{roomId}/tickets`: a single-use ticket for a room the caller may join: a public room (joining
+ * makes them a member) or a private room they belong to. A private room they are not in is 404 (it does not
+ * exist for them); a room the owner removed them from is 403.
+ */
+export async function issue(db: Db, { input, caller, now = new Date() }: { input: z.input<typeof issueInput>; caller: User; now?: Date }) {
+  const { roomId } = parseInput(issueInput, input);
+  const { removedAt } = await Membership.access(db, { roomId, userId: caller.userId, knownToRemoved: true });
+  if (removedAt) throw new ForbiddenError("You were removed from this room");
+  const ticket = newSecretToken(32);
+  const expiresAt = epochSeconds(now) + TICKET_TTL_SECONDS;
+  await db.entities.ticket.create({ ticket, roomId, userId: caller.userId, name: caller.name, expiresAt }).go();
+  return { ticket, expiresAt: new Date(expiresAt * 1000).toISOString() };
+}
+
+/**
+ * Uses a ticket up: one DeleteItem returning the old item, so a replay (or a second handshake racing the
+ * first) finds nothing. Unknown, used, expired, malformed, or meant for another room → UnauthorizedError.
+ */
+export async function consume(db: Db, { input, now = new Date() }: { input: Record<string, unknown>; now?: Date }): Promise<TicketClaims> {
+  const parsed = consumeInput.safeParse(input);
+  if (!parsed.success) throw new UnauthorizedError("The connect ticket is not valid");
+  const { ticket, roomId } = parsed.data;
+  let data: { roomId: string; userId: string; name: string; expiresAt: number } | null | undefined;
+  try {
+    ({ data } = await db.entities.ticket.remove({ ticket }).go({ response: "all_old" }));
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+  if (!data || data.expiresAt <= epochSeconds(now)) throw new UnauthorizedError("The connect ticket is unknown, used or expired");
+  if (roomId !== undefined && roomId !== data.roomId) throw new UnauthorizedError("The connect ticket is for another room");
+  return { userId: data.userId, name: data.name, roomId: data.roomId };
+}

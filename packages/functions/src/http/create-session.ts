@@ -1,0 +1,12 @@
+import middy from "@middy/core";
+import { sessionInput, startSession } from "@rooms/core/identity";
+import type { User } from "@rooms/core/protocol";
+import { getIdentity } from "../config";
+import { type HttpEvent, httpMiddlewares } from "../middleware/http-stack";
+import { json } from "./json-response";
+
+/** POST /sessions {name} → 201 {token, user, expiresAt}: a new guest, or with a valid bearer the same user renamed */
+export const handler = middy(async (event: HttpEvent<typeof sessionInput, User | null>) => {
+  const session = await startSession(getIdentity(), { input: event.input, caller: event.user });
+  return json(201, session);
+}).use(httpMiddlewares({ body: sessionInput, auth: "optional" }));

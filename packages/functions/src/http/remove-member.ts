@@ -1,0 +1,15 @@
+import middy from "@middy/core";
+import { Membership } from "@rooms/core/membership";
+import { removeMember } from "@rooms/core/realtime";
+import { getDb, getLinkedSender } from "../config";
+import { noteInvocation } from "../logging/invocation-notes";
+import { logger } from "../logging/logger";
+import { type HttpEvent, httpMiddlewares } from "../middleware/http-stack";
+import { noContent } from "./json-response";
+
+/** DELETE /rooms/{roomId}/members/{userId|me} → 204: the owner removes a member, or anyone leaves; their sockets close */
+export const handler = middy(async (event: HttpEvent<typeof Membership.removeInput>) => {
+  const delivery = { sender: getLinkedSender(), log: (entry: object) => logger.warn("delivery problem", { ...entry }) };
+  noteInvocation(event, await removeMember({ db: getDb(), delivery, input: event.input, caller: event.user }));
+  return noContent();
+}).use(httpMiddlewares({ params: Membership.removeInput }));

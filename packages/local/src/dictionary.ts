@@ -1,0 +1,9 @@
+/**
+ * An empty object without a prototype, for maps keyed by what a client sent (query keys, header names).
+ * On a plain `{}`, keys such as `constructor`, `toString` or `__proto__` find Object.prototype's members:
+ * `map[key] ??= []` then returns a function, and `map.__proto__ = value` changes nothing. Here every key is
+ * an own property, and JSON.stringify writes it like any other.
+ */
+export function dictionary<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
