@@ -21,11 +21,14 @@ export default $config({
     const { realtime } = await import("./infra/realtime");
     const { api } = await import("./infra/api");
     const { web } = await import("./infra/web");
+    const { identity } = await import("./infra/identity");
     return {
       api: api.url,
       realtime: realtime.url,
       web: web.url,
       table: table.name,
+      // Printed so every deploy shows which OIDC issuer the stage trusts (docs/deploy.md, "Identity").
+      oidcIssuer: identity.properties.oidcIssuer || "none (guest tokens only)",
     };
   },
 });

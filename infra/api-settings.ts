@@ -9,14 +9,16 @@ export const WEBSOCKET_ROUTE_THROTTLING = { throttlingRateLimit: 500, throttling
 export const HTTP_ROUTE_THROTTLING = { throttlingRateLimit: 200, throttlingBurstLimit: 400 };
 
 /**
- * The HTTP API is public and cookie-free (no credentials), so any origin may call it; the site's CloudFront URL
- * cannot be listed here anyway without a cycle (the site is built with the API's URL). Methods and headers are
- * the ones the web client and the contract use.
+ * The HTTP API is public and cookie-free: tokens travel in the `Authorization` header, never in cookies, so no
+ * credentials and any origin may call it (a page of another origin still needs the user's token to do anything);
+ * the site's CloudFront URL cannot be listed here anyway without a cycle (the site is built with the API's URL).
+ * Methods and headers are the ones the web client and the contract use: `authorization` for the bearer token,
+ * `content-type` for JSON bodies, DELETE for revoking invites and removing members.
  */
 export const HTTP_CORS = {
   allowOrigins: ["*"],
-  allowMethods: ["GET", "POST"] as ("GET" | "POST")[],
-  allowHeaders: ["content-type"],
+  allowMethods: ["GET", "POST", "DELETE"] as ("GET" | "POST" | "DELETE")[],
+  allowHeaders: ["authorization", "content-type"],
   allowCredentials: false,
   maxAge: "1 day" as const,
 };

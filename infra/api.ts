@@ -1,12 +1,17 @@
 import { HTTP_CORS, HTTP_ROUTE_THROTTLING } from "./api-settings";
 import { wireRoutes } from "./function-args";
+import { authSecret, identity } from "./identity";
 import { joinArn } from "./links";
+import { realtime } from "./realtime";
 import { table } from "./table";
 import { tableIndexNames } from "./table-args";
 
 /**
- * The HTTP API (payload v2). Every route of the manifest's httpRoutes gets a function linked to the table only:
- * no HTTP route posts to connections, so none gets the WebSocket management API. GET routes may only read.
+ * The HTTP API (payload v2). No API Gateway authorizer: every handler verifies `Authorization: Bearer <token>`
+ * itself (guest tokens are HS256, which API Gateway's JWT authorizer cannot verify), so every route's function
+ * links AuthSecret and Identity. Each also links the table; the routes marked `broadcasts` (removing a member
+ * posts `removed` to their sockets and closes them) also link the WebSocket API, with @connections POST, plus
+ * DELETE where `closesConnections`. GET routes may only read.
  */
 export const api = new sst.aws.ApiGatewayV2("Api", {
   cors: HTTP_CORS,
@@ -16,7 +21,7 @@ export const api = new sst.aws.ApiGatewayV2("Api", {
 });
 
 wireRoutes(api, "http", {
-  links: { table },
-  arns: { tableArn: table.arn, indexNames: tableIndexNames() },
+  links: { table, realtime, auth: { secret: authSecret, identity } },
+  arns: { tableArn: table.arn, indexNames: tableIndexNames(), realtimeExecutionArn: realtime.nodes.api.executionArn },
   joinArn,
 });

@@ -1,5 +1,19 @@
-import { type RouteEntry, httpRoutes, sstHandler, webSocketRoutes } from "../packages/functions/src/routes";
-import { type ArnParts, type PermissionSpec, type RouteArns, type RouteKind, routePermissions } from "./permissions";
+import {
+  type AuthorizerEntry,
+  type RouteEntry,
+  httpRoutes,
+  sstHandler,
+  webSocketAuthorizer,
+  webSocketRoutes,
+} from "../packages/functions/src/routes";
+import {
+  type ArnParts,
+  type PermissionSpec,
+  type RouteArns,
+  type RouteKind,
+  authorizerPermissions,
+  routePermissions,
+} from "./permissions";
 
 /**
  * The arguments of every route's Lambda, built from the route manifest. Pure (no SST globals): links are passed
@@ -52,13 +66,31 @@ export const webSocketSizing: Record<WebSocketRouteKey, Sizing> = {
   ping: singleReply,
 };
 
-/** One Get/Query/Put each; the browser waits, so the same short budget for all. */
+/** A few Gets/Queries/writes each; the browser waits, so the same short budget for all but one. */
 export const httpSizing: Record<HttpRouteKey, Sizing> = {
-  "POST /rooms": { memory: "256 MB", timeout: "10 seconds" },
-  "GET /rooms": { memory: "256 MB", timeout: "10 seconds" },
-  "GET /rooms/{roomId}": { memory: "256 MB", timeout: "10 seconds" },
-  "GET /rooms/{roomId}/messages": { memory: "256 MB", timeout: "10 seconds" },
+  // Signs (or re-signs) a token; a rate-limit counter per source IP.
+  "POST /sessions": singleReply,
+  "POST /rooms": singleReply,
+  "GET /rooms": singleReply,
+  // A page of memberships, then their rooms in one BatchGetItem.
+  "GET /me/rooms": singleReply,
+  "GET /rooms/{roomId}": singleReply,
+  "GET /rooms/{roomId}/messages": singleReply,
+  "GET /rooms/{roomId}/members": singleReply,
+  "POST /rooms/{roomId}/tickets": singleReply,
+  "POST /rooms/{roomId}/invites": singleReply,
+  "DELETE /rooms/{roomId}/invites": singleReply,
+  "POST /invites/{code}": singleReply,
+  // Posts `removed` to the removed user's sockets, then closes them: one post can cost 4 x 3 s like a fan-out's
+  // worst connection, so the fan-out timeout; only that user's few sockets, so the small size.
+  "DELETE /rooms/{roomId}/members/{userId}": { memory: "256 MB", timeout: "15 seconds" },
 };
+
+/**
+ * The `$connect` authorizer: one DeleteItem (the ticket) and a policy back. The handshake waits on it, and it
+ * runs before `$connect`, so both must fit API Gateway's 29 s; 10 s is far more than one DeleteItem needs.
+ */
+export const authorizerSizing: Sizing = singleReply;
 
 export function routeSizing(route: RouteEntry, kind: RouteKind): Sizing {
   const sizing = kind === "http" ? httpSizing[route.routeKey as HttpRouteKey] : webSocketSizing[route.routeKey as WebSocketRouteKey];
@@ -71,6 +103,30 @@ export interface RouteLinks<L> {
   table: L;
   /** The WebSocket API: gives `Resource.Realtime.managementEndpoint`; linked to broadcasting routes only. */
   realtime?: L;
+  /**
+   * The signing secret and the `Identity` linkable (`Resource.AuthSecret.value`, `Resource.Identity`): linked to
+   * every HTTP route, which verifies (or, for `POST /sessions`, signs) bearer tokens, and to no WebSocket function.
+   */
+  auth?: { secret: L; identity: L };
+}
+
+/** HTTP handlers verify bearer tokens themselves; WebSocket handlers trust what the `$connect` authorizer returned. */
+export const verifiesTokens = (kind: RouteKind) => kind === "http";
+
+/** What one route's function links: the table, the WebSocket API if it broadcasts, secret + Identity if HTTP. */
+export function routeLinks<L>(route: RouteEntry, kind: RouteKind, links: RouteLinks<L>): L[] {
+  const { table, realtime, auth } = links;
+  if (route.broadcasts && realtime === undefined) {
+    throw new Error(`Route "${route.routeKey}" broadcasts but no WebSocket API was given to link`);
+  }
+  if (verifiesTokens(kind) !== (auth !== undefined)) {
+    throw new Error(`The ${kind} routes must ${verifiesTokens(kind) ? "" : "not "}be given AuthSecret and Identity`);
+  }
+  return [
+    table,
+    ...(route.broadcasts && realtime !== undefined ? [realtime] : []),
+    ...(auth !== undefined ? [auth.secret, auth.identity] : []),
+  ];
 }
 
 export interface RouteFunctionArgs<L, T> extends Sizing {
@@ -88,16 +144,28 @@ export function routeFunctionArgs<L, T>(
   kind: RouteKind,
   { links, arns }: { links: RouteLinks<L>; arns: RouteArns<T> },
 ): RouteFunctionArgs<L, T> {
-  if (route.broadcasts && links.realtime === undefined) {
-    throw new Error(`Route "${route.routeKey}" broadcasts but no WebSocket API was given to link`);
-  }
   return {
     handler: sstHandler(route),
     ...FUNCTION_DEFAULTS,
     logging: { ...FUNCTION_DEFAULTS.logging },
     ...routeSizing(route, kind),
-    link: route.broadcasts ? [links.table, links.realtime as L] : [links.table],
+    link: routeLinks(route, kind, links),
     permissions: routePermissions(route, kind, arns),
+  };
+}
+
+/** The `$connect` authorizer's function: linked to the table only (`Resource.Table.name`), DeleteItem on it only. */
+export function authorizerFunctionArgs<L, T>(
+  authorizer: AuthorizerEntry,
+  { links, arns }: { links: Pick<RouteLinks<L>, "table">; arns: Pick<RouteArns<T>, "tableArn"> },
+): RouteFunctionArgs<L, T> {
+  return {
+    handler: sstHandler(authorizer),
+    ...FUNCTION_DEFAULTS,
+    logging: { ...FUNCTION_DEFAULTS.logging },
+    ...authorizerSizing,
+    link: [links.table],
+    permissions: authorizerPermissions(arns),
   };
 }
 
@@ -112,27 +180,80 @@ export type WiredHandler<L, R> = Omit<RouteFunctionArgs<L, never>, "permissions"
   permissions: { actions: string[]; resources: R[] }[];
 };
 
+const joinPermissions = <T, R>(permissions: PermissionSpec<T>[], joinArn: (parts: ArnParts<T>) => R) =>
+  permissions.map(({ actions, resources }) => ({ actions, resources: resources.map(joinArn) }));
+
+/** What a route is added with besides its handler: the `$connect` route names the authorizer. */
+export interface RouteOptions<A> {
+  auth: { lambda: A };
+}
+
 /** The part of `sst.aws.ApiGatewayV2` / `sst.aws.ApiGatewayWebSocket` that wiring uses. */
-export interface RouteTarget<H> {
+export interface RouteTarget<H, A = never> {
   // A property, not a method: parameters are then checked strictly, so SST's route() must accept H as it is.
-  route: (routeKey: string, handler: H) => unknown;
+  route: (routeKey: string, handler: H, options?: RouteOptions<A>) => unknown;
+}
+
+/** The only route a WebSocket REQUEST authorizer can guard: AWS runs it on `$connect` and on nothing else. */
+export const CONNECT_ROUTE_KEY = "$connect";
+
+/**
+ * Adds every manifest route of one kind to an API: `api.route(routeKey, args)` once per route, in manifest order,
+ * and `{ auth: { lambda: connectAuthorizer } }` on `$connect` when an authorizer id is given.
+ * infra/api.ts and infra/realtime.ts call only this; infra/test calls it with a recording fake.
+ */
+export function wireRoutes<L, T, R, A = never>(
+  target: RouteTarget<WiredHandler<L, R>, A>,
+  kind: RouteKind,
+  {
+    links,
+    arns,
+    joinArn,
+    connectAuthorizer,
+  }: { links: RouteLinks<L>; arns: RouteArns<T>; joinArn: (parts: ArnParts<T>) => R; connectAuthorizer?: A },
+): string[] {
+  const routes: readonly RouteEntry[] = routesOf[kind];
+  if (connectAuthorizer !== undefined && !(kind === "websocket" && routes.some((r) => r.routeKey === CONNECT_ROUTE_KEY))) {
+    throw new Error(`A connect authorizer needs a ${CONNECT_ROUTE_KEY} route in the WebSocket manifest`);
+  }
+  return routes.map((route) => {
+    const { permissions, ...args } = routeFunctionArgs(route, kind, { links, arns });
+    const handler = { ...args, permissions: joinPermissions(permissions, joinArn) };
+    const guarded = connectAuthorizer !== undefined && route.routeKey === CONNECT_ROUTE_KEY;
+    // SST's route() treats an undefined third argument as `{}` (no auth).
+    target.route(route.routeKey, handler, guarded ? { auth: { lambda: connectAuthorizer } } : undefined);
+    return route.routeKey;
+  });
+}
+
+/** The part of `sst.aws.ApiGatewayWebSocket` that adds the `$connect` authorizer. */
+export interface AuthorizerTarget<H, A> {
+  addAuthorizer: (name: string, args: { lambda: { function: H; identitySources: string[] } }) => { id: A };
 }
 
 /**
- * Adds every manifest route of one kind to an API: `api.route(routeKey, args)` once per route, in manifest order.
- * infra/api.ts and infra/realtime.ts call only this; infra/test calls it with a recording fake.
+ * Adds the manifest's `webSocketAuthorizer` as a Lambda REQUEST authorizer (its function, its identity sources)
+ * and returns its id, for wireRoutes' `connectAuthorizer`.
  */
-export function wireRoutes<L, T, R>(
-  target: RouteTarget<WiredHandler<L, R>>,
-  kind: RouteKind,
-  { links, arns, joinArn }: { links: RouteLinks<L>; arns: RouteArns<T>; joinArn: (parts: ArnParts<T>) => R },
-): string[] {
-  return routesOf[kind].map((route) => {
-    const { permissions, ...args } = routeFunctionArgs(route, kind, { links, arns });
-    target.route(route.routeKey, {
-      ...args,
-      permissions: permissions.map(({ actions, resources }) => ({ actions, resources: resources.map(joinArn) })),
-    });
-    return route.routeKey;
-  });
+export function wireConnectAuthorizer<L, T, R, A>(
+  target: AuthorizerTarget<WiredHandler<L, R>, A>,
+  {
+    links,
+    arns,
+    joinArn,
+    authorizer = webSocketAuthorizer,
+  }: {
+    links: Pick<RouteLinks<L>, "table">;
+    arns: Pick<RouteArns<T>, "tableArn">;
+    joinArn: (parts: ArnParts<T>) => R;
+    authorizer?: AuthorizerEntry;
+  },
+): A {
+  const { permissions, ...args } = authorizerFunctionArgs(authorizer, { links, arns });
+  return target.addAuthorizer(authorizer.name, {
+    lambda: {
+      function: { ...args, permissions: joinPermissions(permissions, joinArn) },
+      identitySources: [...authorizer.identitySources],
+    },
+  }).id;
 }

@@ -1,9 +1,9 @@
-import type { RouteEntry } from "../packages/functions/src/routes";
+import type { RouteEntry, httpRoutes } from "../packages/functions/src/routes";
 
 /**
- * Every IAM statement a route handler gets, computed here and nowhere else. Pure (no SST globals): resources are
- * ARN *parts* (a deploy-time value such as the table ARN, then literal suffixes); infra joins them with `$concat`,
- * infra/test joins them with `join("")`.
+ * Every IAM statement a route handler (and the `$connect` authorizer) gets, computed here and nowhere else. Pure
+ * (no SST globals): resources are ARN *parts* (a deploy-time value such as the table ARN, then literal suffixes);
+ * infra joins them with `$concat`, infra/test joins them with `join("")`.
  *
  * SST's built-in links would grant `dynamodb:*` on `<table>` and `<table>/*`, and `execute-api:ManageConnections`
  * on every stage and method of the WebSocket API. infra/links.ts narrows those links to names only, so these
@@ -16,24 +16,47 @@ export interface PermissionSpec<T> {
   resources: ArnParts<T>[];
 }
 
-/** What core calls on reads: GetItem (incl. consistent reads) and Query (table and gsi1). No Scan, no Batch*. */
+/** What core calls on reads: GetItem (incl. consistent reads) and Query (table and gsi1). No Scan. */
 export const TABLE_READ_ACTIONS = ["dynamodb:GetItem", "dynamodb:Query"];
 
 /**
- * What core calls on writes. TransactWriteItems has no IAM action of its own: DynamoDB authorizes each item's
- * Put/Update/Delete/ConditionCheck; core's transactions only hold Puts (claim + message/todo). No control plane
- * (CreateTable, UpdateTimeToLive: the local stack's ensureTable only), no BatchWriteItem.
+ * Reading many items by key in one call. Only `GET /me/rooms` does it (a page of the caller's memberships, then
+ * their rooms in one BatchGetItem); BatchGetItem works on tables, never on an index, so it gets the table ARN only.
  */
-export const TABLE_WRITE_ACTIONS = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"];
+export const BATCH_READ_ACTION = "dynamodb:BatchGetItem";
 
-/** The one management call core makes (PostToConnection = POST /@connections/{id}). */
+type HttpRouteKey = (typeof httpRoutes)[number]["routeKey"];
+
+/** Keyed by the manifest's route keys, so a renamed or removed route fails `tsc` here. */
+export const BATCH_READ_ROUTES: readonly HttpRouteKey[] = ["GET /me/rooms"];
+
+/**
+ * What core calls on writes. TransactWriteItems has no IAM action of its own: DynamoDB authorizes each item of a
+ * transaction as its Put/Update/Delete; core's transactions hold only those (add ConditionCheckItem here the day
+ * one checks another item). No control plane (CreateTable, UpdateTimeToLive: the local stack's ensureTable only),
+ * no BatchWriteItem.
+ */
+export const TABLE_WRITE_ACTIONS = [
+  "dynamodb:PutItem",
+  "dynamodb:UpdateItem",
+  "dynamodb:DeleteItem",
+];
+
+/**
+ * The `$connect` authorizer's one call: it consumes the single-use ticket with DeleteItem (ReturnValues ALL_OLD),
+ * so a ticket is accepted at most once even when two handshakes race. It reads nothing else and writes nothing else.
+ */
+export const AUTHORIZER_TABLE_ACTIONS = ["dynamodb:DeleteItem"];
+
+/** The management calls core makes go through this one action; the method in the resource tells them apart. */
 export const MANAGE_CONNECTIONS_ACTION = "execute-api:ManageConnections";
 
 /**
- * HTTP methods of the @connections API that broadcasting handlers use. PostToConnection only; add "DELETE"
- * (DeleteConnection) or "GET" (GetConnection) here if core starts calling them (infra/test checks core's imports).
+ * HTTP methods of the @connections API. PostToConnection (POST) for every route that broadcasts; DeleteConnection
+ * (DELETE) only for routes marked `closesConnections` in the manifest. GetConnection (GET) is granted to none.
  */
-export const MANAGE_CONNECTIONS_METHODS = ["POST"] as const;
+export const POST_TO_CONNECTION_METHOD = "POST";
+export const DELETE_CONNECTION_METHOD = "DELETE";
 
 /** The WebSocket API's only stage (SST names it `$default`; infra/realtime.ts pins the name). */
 export const WEBSOCKET_STAGE = "$default";
@@ -41,10 +64,19 @@ export const WEBSOCKET_STAGE = "$default";
 export type RouteKind = "http" | "websocket";
 export type TableAccess = "read" | "read-write";
 
-/** GET routes of the HTTP API only read; everything else (all WebSocket routes, POST) also writes. */
+/** GET routes of the HTTP API only read; everything else (all WebSocket routes, POST, DELETE) also writes. */
 export function tableAccess(route: RouteEntry, kind: RouteKind): TableAccess {
   const method = route.routeKey.split(" ")[0];
   return kind === "http" && (method === "GET" || method === "HEAD") ? "read" : "read-write";
+}
+
+/** The @connections methods a route's handler calls: none, POST, or POST and DELETE. */
+export function connectionMethods(route: RouteEntry): string[] {
+  if (route.closesConnections && !route.broadcasts) {
+    throw new Error(`Route "${route.routeKey}" closes connections but is not marked broadcasts in the manifest`);
+  }
+  if (!route.broadcasts) return [];
+  return route.closesConnections ? [POST_TO_CONNECTION_METHOD, DELETE_CONNECTION_METHOD] : [POST_TO_CONNECTION_METHOD];
 }
 
 export interface RouteArns<T> {
@@ -55,7 +87,10 @@ export interface RouteArns<T> {
   realtimeExecutionArn?: T;
 }
 
-/** The statements of one route's function: table reads, table writes unless read-only, @connections if it broadcasts. */
+/**
+ * The statements of one route's function: table reads (plus BatchGetItem where listed), table writes unless
+ * read-only, @connections with exactly the methods the route uses.
+ */
 export function routePermissions<T>(route: RouteEntry, kind: RouteKind, arns: RouteArns<T>): PermissionSpec<T>[] {
   const { tableArn, indexNames, realtimeExecutionArn } = arns;
   const statements: PermissionSpec<T>[] = [
@@ -64,21 +99,27 @@ export function routePermissions<T>(route: RouteEntry, kind: RouteKind, arns: Ro
       resources: [[tableArn], ...indexNames.map((index) => [tableArn, `/index/${index}`])],
     },
   ];
+  if (kind === "http" && (BATCH_READ_ROUTES as readonly string[]).includes(route.routeKey)) {
+    statements.push({ actions: [BATCH_READ_ACTION], resources: [[tableArn]] });
+  }
   if (tableAccess(route, kind) === "read-write") {
     statements.push({ actions: [...TABLE_WRITE_ACTIONS], resources: [[tableArn]] });
   }
-  if (route.broadcasts) {
+  const methods = connectionMethods(route);
+  if (methods.length > 0) {
     if (realtimeExecutionArn === undefined) {
       throw new Error(`Route "${route.routeKey}" broadcasts but no WebSocket API was given to grant @connections on`);
     }
     statements.push({
       actions: [MANAGE_CONNECTIONS_ACTION],
       // `*` is the connection id, which only exists at run time; API, stage and method are fixed.
-      resources: MANAGE_CONNECTIONS_METHODS.map((method) => [
-        realtimeExecutionArn,
-        `/${WEBSOCKET_STAGE}/${method}/@connections/*`,
-      ]),
+      resources: methods.map((method) => [realtimeExecutionArn, `/${WEBSOCKET_STAGE}/${method}/@connections/*`]),
     });
   }
   return statements;
+}
+
+/** The `$connect` authorizer's whole policy: DeleteItem on the table (the ticket), nothing on indexes or sockets. */
+export function authorizerPermissions<T>({ tableArn }: Pick<RouteArns<T>, "tableArn">): PermissionSpec<T>[] {
+  return [{ actions: [...AUTHORIZER_TABLE_ACTIONS], resources: [[tableArn]] }];
 }

@@ -1,5 +1,5 @@
 import { WEBSOCKET_ROUTE_THROTTLING } from "./api-settings";
-import { wireRoutes } from "./function-args";
+import { wireConnectAuthorizer, wireRoutes } from "./function-args";
 import { joinArn } from "./links";
 import { WEBSOCKET_STAGE } from "./permissions";
 import { table } from "./table";
@@ -9,6 +9,10 @@ import { tableIndexNames } from "./table-args";
  * The WebSocket API (route selection `$request.body.action`, SST's default). Every route of the manifest's
  * webSocketRoutes gets a function linked to the table and, when it broadcasts, to this API, with
  * ManageConnections on this API's stage and POST /@connections only.
+ *
+ * `$connect` is guarded by the manifest's webSocketAuthorizer: a Lambda REQUEST authorizer reading
+ * `?ticket=` (a single-use, 60 s ticket from `POST /rooms/{roomId}/tickets`), linked to the table with DeleteItem
+ * only. API Gateway answers 401 itself when the query key is missing, without invoking anything.
  */
 export const realtime = new sst.aws.ApiGatewayWebSocket("Realtime", {
   transform: {
@@ -17,8 +21,8 @@ export const realtime = new sst.aws.ApiGatewayWebSocket("Realtime", {
   },
 });
 
-wireRoutes(realtime, "websocket", {
-  links: { table, realtime },
-  arns: { tableArn: table.arn, indexNames: tableIndexNames(), realtimeExecutionArn: realtime.nodes.api.executionArn },
-  joinArn,
-});
+const arns = { tableArn: table.arn, indexNames: tableIndexNames(), realtimeExecutionArn: realtime.nodes.api.executionArn };
+
+const connectAuthorizer = wireConnectAuthorizer(realtime, { links: { table }, arns, joinArn });
+
+wireRoutes(realtime, "websocket", { links: { table, realtime }, arns, joinArn, connectAuthorizer });

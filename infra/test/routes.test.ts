@@ -2,9 +2,22 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
-import { type RouteEntry, httpRoutes, sstHandler, webSocketRoutes } from "../../packages/functions/src/routes";
-import { FUNCTION_DEFAULTS, httpSizing, webSocketSizing } from "../function-args";
-import { REALTIME, TABLE, infraSources, recordWiring, repoRoot, stripComments } from "./support";
+import { type RouteEntry, httpRoutes, sstHandler, webSocketAuthorizer, webSocketRoutes } from "../../packages/functions/src/routes";
+import { FUNCTION_DEFAULTS, httpSizing, routeLinks, webSocketSizing, wireRoutes } from "../function-args";
+import {
+  AUTHORIZER_ID,
+  AUTH_SECRET,
+  IDENTITY,
+  REALTIME,
+  TABLE,
+  TABLE_ARN,
+  type Link,
+  infraSources,
+  recordAuthorizer,
+  recordWiring,
+  repoRoot,
+  stripComments,
+} from "./support";
 
 const byKind = { http: httpRoutes, websocket: webSocketRoutes } as const;
 
@@ -19,7 +32,7 @@ const bundle = (entryPoints: string[]) =>
 let batch: Promise<Map<string, string[]> | null> | undefined;
 async function bundledExports(entry: string): Promise<string[]> {
   batch ??= (async () => {
-    const entries = [...httpRoutes, ...webSocketRoutes]
+    const entries = [...httpRoutes, ...webSocketRoutes, webSocketAuthorizer]
       .map((route) => join(repoRoot, `${sstHandler(route).replace(/\.[^.]+$/, "")}.ts`))
       .filter((path) => existsSync(path));
     try {
@@ -60,7 +73,15 @@ describe.each(["http", "websocket"] as const)("%s routes", (kind) => {
       expect(handler.logging).toEqual(FUNCTION_DEFAULTS.logging);
       expect(handler.memory).toMatch(/^\d+ MB$/);
       expect(handler.timeout).toMatch(/^\d+ seconds?$/);
-      expect(handler.link).toEqual(route.broadcasts ? [TABLE, REALTIME] : [TABLE]);
+      const expected = [TABLE, ...(route.broadcasts ? [REALTIME] : []), ...(kind === "http" ? [AUTH_SECRET, IDENTITY] : [])];
+      expect(handler.link, routeKey).toEqual(expected);
+    }
+  });
+
+  it(kind === "http" ? "have no API Gateway authorizer" : "guard $connect, and only $connect, with the ticket authorizer", () => {
+    const { calls } = recordWiring(kind);
+    for (const { routeKey, options } of calls) {
+      expect(options, routeKey).toEqual(kind === "websocket" && routeKey === "$connect" ? { auth: { lambda: AUTHORIZER_ID } } : undefined);
     }
   });
 
@@ -86,6 +107,55 @@ describe.each(["http", "websocket"] as const)("%s routes", (kind) => {
   );
 });
 
+describe("the $connect authorizer", () => {
+  const { calls, id } = recordAuthorizer();
+
+  it("is the manifest's webSocketAuthorizer: its name, handler and identity sources, added once", () => {
+    expect(calls).toHaveLength(1);
+    expect(id).toBe(AUTHORIZER_ID);
+    const [{ name, function: fn, identitySources }] = calls as [(typeof calls)[number]];
+    expect(name).toBe(webSocketAuthorizer.name);
+    expect(identitySources).toEqual(["route.request.querystring.ticket"]);
+    expect(identitySources).toEqual([...webSocketAuthorizer.identitySources]);
+    expect(fn.handler).toBe("packages/functions/src/ws/authorize.handler");
+  });
+
+  it("runs on the handlers' runtime, small, linked to the table only", () => {
+    const [{ function: fn }] = calls as [(typeof calls)[number]];
+    expect(fn).toMatchObject({ runtime: "nodejs22.x", architecture: "arm64", memory: "256 MB", timeout: "10 seconds" });
+    expect(fn.logging).toEqual(FUNCTION_DEFAULTS.logging);
+    expect(fn.link).toEqual([TABLE]);
+    expect(fn.permissions).toEqual([{ actions: ["dynamodb:DeleteItem"], resources: [TABLE_ARN] }]);
+  });
+
+  it(`${webSocketAuthorizer.module} resolves to a file that bundles and exports \`handler\``, async () => {
+    const entry = join(repoRoot, `${sstHandler(webSocketAuthorizer).replace(/\.handler$/, "")}.ts`);
+    expect(existsSync(entry), `${entry} is missing`).toBe(true);
+    expect(await bundledExports(entry)).toContain("handler");
+  }, 60_000);
+});
+
+describe("links and wiring refuse a misconfiguration", () => {
+  const route = httpRoutes[0];
+  it("AuthSecret and Identity go to HTTP routes, which cannot be wired without them, and never to WebSocket ones", () => {
+    expect(() => routeLinks<Link>(route, "http", { table: TABLE })).toThrow(/must be given AuthSecret and Identity/);
+    expect(() => routeLinks<Link>(webSocketRoutes[0], "websocket", { table: TABLE, realtime: REALTIME, auth: { secret: AUTH_SECRET, identity: IDENTITY } })).toThrow(
+      /must not be given AuthSecret and Identity/,
+    );
+  });
+
+  it("a connect authorizer is only accepted by the WebSocket API", () => {
+    expect(() =>
+      wireRoutes<Link, string, string, string>({ route: () => undefined }, "http", {
+        links: { table: TABLE, realtime: REALTIME, auth: { secret: AUTH_SECRET, identity: IDENTITY } },
+        arns: { tableArn: TABLE_ARN, indexNames: [] },
+        joinArn: (parts) => parts.join(""),
+        connectAuthorizer: AUTHORIZER_ID,
+      }),
+    ).toThrow(/needs a \$connect route/);
+  });
+});
+
 describe("infra wiring source", () => {
   const sources = infraSources().map((s) => ({ ...s, code: stripComments(s.text) }));
   const source = (path: string) => sources.find((s) => s.path === path)?.code ?? "";
@@ -97,7 +167,8 @@ describe("infra wiring source", () => {
     const routeCalls = sources.flatMap((s) => [...s.code.matchAll(/\.route\(/g)].map(() => s.path));
     expect(routeCalls).toEqual(["infra/function-args.ts"]);
     for (const { path, code: source } of sources) {
-      if (path === "infra/function-args.ts") continue; // the sizing tables are keyed by route key
+      // The sizing tables and the BatchGetItem list are keyed by route key (tsc checks the keys against the manifest).
+      if (path === "infra/function-args.ts" || path === "infra/permissions.ts") continue;
       const code = source.replace('WEBSOCKET_STAGE = "$default"', ""); // a stage name, not the route
       for (const route of [...httpRoutes, ...webSocketRoutes]) {
         expect(code, `${path} mentions route ${route.routeKey}`).not.toContain(`"${route.routeKey}"`);

@@ -1,6 +1,6 @@
 import { createSignal, onCleanup } from "solid-js";
 
-/** Copies this page's address, which is all someone needs to join the room. */
+/** Copies this page's address: all a signed-in person needs to join a public room. */
 export function CopyLinkButton() {
   const [copied, setCopied] = createSignal(false);
   let reset: number | undefined;

@@ -1,33 +1,102 @@
-import { createMemo, For, Show } from "solid-js";
-import type { Member } from "@rooms/core/protocol";
+import { createSignal, For, Show } from "solid-js";
+import type { Person } from "../room/people";
+import { Badge } from "./badge";
+import { ErrorText } from "./error-text";
+import { describeFailure } from "./problem-text";
 
-/** Who is here now. A name connected more than once (tabs, devices, namesakes) is listed once with a count. */
-export function MemberList(props: { members: readonly Member[]; me: string }) {
-  const people = createMemo(() => {
-    const counts = new Map<string, number>();
-    for (const member of props.members) counts.set(member.name, (counts.get(member.name) ?? 0) + 1);
-    return [...counts].map(([name, count]) => ({ name, count })).sort((a, b) => a.name.localeCompare(b.name));
-  });
+/**
+ * The room's members, one row per person (grouped by userId, never by name: names are not unique), with the
+ * owner marked and who is here now. The owner can remove anyone else, after a confirmation in place.
+ */
+export function MemberList(props: { people: readonly Person[]; me: string; canRemove: boolean; onRemove: (person: Person) => Promise<void> }) {
   return (
-    <Show when={people().length > 0} fallback={<p class="hint">Nobody is connected right now.</p>}>
+    <Show when={props.people.length > 0} fallback={<p class="hint">Nobody here yet.</p>}>
       <ul class="members" data-testid="members">
-        <For each={people()}>
-          {(person) => (
-            <li>
-              <span class="avatar" aria-hidden="true">
-                {person.name.slice(0, 1).toUpperCase()}
-              </span>
-              <span class="member-name">{person.name}</span>
-              <Show when={person.name === props.me}>
-                <span class="hint"> (you)</span>
-              </Show>
-              <Show when={person.count > 1}>
-                <span class="hint"> · {person.count} connections</span>
-              </Show>
-            </li>
-          )}
+        <For each={props.people}>
+          {(person) => <MemberRow person={person} me={props.me} canRemove={props.canRemove} onRemove={props.onRemove} />}
         </For>
       </ul>
     </Show>
+  );
+}
+
+function MemberRow(props: { person: Person; me: string; canRemove: boolean; onRemove: (person: Person) => Promise<void> }) {
+  const [confirming, setConfirming] = createSignal(false);
+  const [busy, setBusy] = createSignal(false);
+  const [error, setError] = createSignal<string | null>(null);
+  let removeButton: HTMLButtonElement | undefined;
+  const isMe = () => props.person.userId === props.me;
+  const removable = () => props.canRemove && !isMe() && props.person.role !== "owner";
+  const here = () => props.person.connections > 0;
+
+  const cancel = () => {
+    setConfirming(false);
+    queueMicrotask(() => removeButton?.focus());
+  };
+  const remove = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await props.onRemove(props.person);
+    } catch (failure) {
+      setError(describeFailure(failure));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <li class="member" data-user-id={props.person.userId} data-here={here() ? "true" : "false"}>
+      <div class="member-row">
+        <span class="avatar" aria-hidden="true">
+          {props.person.name.slice(0, 1).toUpperCase()}
+        </span>
+        <span class="member-name">{props.person.name}</span>
+        <Show when={isMe()}>
+          <span class="hint">(you)</span>
+        </Show>
+        <Show when={props.person.role === "owner"}>
+          <Badge>Owner</Badge>
+        </Show>
+        <span class="hint member-presence">
+          {here() ? (props.person.connections > 1 ? `here · ${props.person.connections} connections` : "here") : "away"}
+        </span>
+        <Show when={removable() && !confirming()}>
+          <button
+            type="button"
+            class="small danger member-action"
+            ref={removeButton}
+            aria-label={`Remove ${props.person.name}`}
+            onClick={() => setConfirming(true)}
+          >
+            Remove
+          </button>
+        </Show>
+      </div>
+      <Show when={removable() && confirming()}>
+        <div
+          class="member-confirm"
+          role="group"
+          aria-label={`Remove ${props.person.name}?`}
+          onKeyDown={(e) => e.key === "Escape" && !busy() && cancel()}
+        >
+          <p>Remove {props.person.name} from this room? They can only come back with a new invite.</p>
+          <div class="row">
+            <button
+              type="button"
+              class="small danger"
+              disabled={busy()}
+              ref={(button) => queueMicrotask(() => button.focus())}
+              onClick={() => void remove()}
+            >
+              {busy() ? "Removing…" : `Yes, remove ${props.person.name}`}
+            </button>
+            <button type="button" class="small" disabled={busy()} onClick={cancel}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      </Show>
+      <ErrorText message={error()} />
+    </li>
   );
 }

@@ -1,5 +1,6 @@
 import { createSignal, Show } from "solid-js";
 import { limits, type SendResult } from "../network";
+import { describeRefusal } from "./problem-text";
 
 /** Writes a message: Enter sends, Shift+Enter starts a new line. Works offline too (the message waits). */
 export function MessageComposer(props: { onSend: (text: string) => SendResult }) {
@@ -7,7 +8,7 @@ export function MessageComposer(props: { onSend: (text: string) => SendResult })
   const [error, setError] = createSignal<string | null>(null);
   const send = () => {
     const result = props.onSend(text());
-    if (!result.ok) return setError(result.reason);
+    if (!result.ok) return setError(describeRefusal(result.refusal));
     setText("");
     setError(null);
   };

@@ -1,7 +1,7 @@
 import { createEffect, For, Match, on, Show, Switch } from "solid-js";
-import type { Message } from "@rooms/core/protocol";
 import { formatMessageTime } from "../format-time";
-import type { OlderHistory, PendingMessage } from "../network";
+import type { Message, OlderHistory, PendingMessage } from "../network";
+import { describeProblem } from "./problem-text";
 
 const NEAR_BOTTOM_PX = 80;
 
@@ -27,6 +27,7 @@ export function MessageList(props: {
   pending: readonly PendingMessage[];
   older: OlderHistory;
   synced: boolean;
+  /** The signed-in userId: messages whose `authorId` matches are ours (names are not unique). */
   me: string;
   onLoadOlder: () => void;
   onRetry: (clientMessageId: string) => void;
@@ -68,7 +69,7 @@ export function MessageList(props: {
       <div class="history-edge">
         <Switch>
           <Match when={props.older.error}>
-            <p class="error-text">{props.older.error}</p>
+            <p class="error-text">{props.older.error && describeProblem(props.older.error)}</p>
             <button type="button" onClick={loadOlder}>
               Try again
             </button>
@@ -89,8 +90,8 @@ export function MessageList(props: {
       <ol class="message-items">
         <For each={props.messages}>
           {(message) => (
-            <li class="message" classList={{ mine: message.author === props.me }} data-message-id={message.messageId}>
-              <MessageBody author={message.author} sentAt={message.sentAt} text={message.text} mine={message.author === props.me} />
+            <li class="message" classList={{ mine: message.authorId === props.me }} data-message-id={message.messageId}>
+              <MessageBody author={message.author} sentAt={message.sentAt} text={message.text} mine={message.authorId === props.me} />
             </li>
           )}
         </For>

@@ -1,5 +1,6 @@
 import { For } from "solid-js";
 import type { Notice } from "../network";
+import { describeNotice } from "./problem-text";
 
 /** Things the person should know (a refused change, a todo someone else edited first); each can be dismissed. */
 export function NoticeList(props: { notices: readonly Notice[]; onDismiss: (id: number) => void }) {
@@ -8,7 +9,7 @@ export function NoticeList(props: { notices: readonly Notice[]; onDismiss: (id: 
       <For each={props.notices}>
         {(notice) => (
           <div class="notice" data-tone={notice.tone} role={notice.tone === "error" ? "alert" : "status"}>
-            <p>{notice.text}</p>
+            <p>{describeNotice(notice)}</p>
             <button type="button" class="icon-button" aria-label="Dismiss" onClick={() => props.onDismiss(notice.id)}>
               ×
             </button>

@@ -1,6 +1,6 @@
 import { createEffect, createSignal, Show } from "solid-js";
-import type { Todo } from "@rooms/core/protocol";
-import { limits, type SendResult } from "../network";
+import { limits, type SendResult, type Todo } from "../network";
+import { describeRefusal } from "./problem-text";
 import { ErrorText } from "./error-text";
 
 export interface TodoActions {
@@ -27,7 +27,7 @@ export function TodoItem(props: { todo: Todo; disabled: boolean; actions: TodoAc
   });
   const checkboxId = () => `todo-${props.todo.todoId}`;
 
-  const report = (result: SendResult) => setError(result.ok ? null : result.reason);
+  const report = (result: SendResult) => setError(result.ok ? null : describeRefusal(result.refusal));
   const startEditing = () => {
     setEditing(props.todo);
     setDraft(props.todo.title);

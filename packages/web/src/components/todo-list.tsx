@@ -1,6 +1,6 @@
 import { createMemo, createSignal, For, Show } from "solid-js";
-import type { Todo } from "@rooms/core/protocol";
-import { limits, type SendResult } from "../network";
+import { limits, type SendResult, type Todo } from "../network";
+import { describeRefusal } from "./problem-text";
 import { TodoItem, type TodoActions } from "./todo-item";
 import { ErrorText } from "./error-text";
 
@@ -15,7 +15,7 @@ export function TodoList(props: { todos: readonly Todo[]; live: boolean; onAdd: 
   const add = (event: SubmitEvent) => {
     event.preventDefault();
     const result = props.onAdd(title());
-    if (!result.ok) return setError(result.reason);
+    if (!result.ok) return setError(describeRefusal(result.refusal));
     setTitle("");
     setError(null);
   };

@@ -2,48 +2,45 @@ import type { ErrorCode, ValidationIssue as Issue } from "@rooms/core/errors";
 
 export type { ErrorCode, Issue };
 
+/**
+ * Why something failed, as codes: the server's error body (`code`, its `message`, `issues`), `network` when
+ * no answer came back, `unexpected` for anything else. Views turn it into words (components/problem-text.ts);
+ * this module never writes text for people (house style 13).
+ */
+export interface Problem {
+  code: ErrorCode | "network" | "unexpected" | (string & {});
+  message?: string;
+  issues?: Issue[];
+  /** Set by 429 answers: when trying again makes sense. */
+  retryAfterMs?: number;
+}
+
 /** A failed HTTP call: the server's error body, or `network` when no answer came back at all. */
 export class ApiError extends Error {
-  readonly code: ErrorCode | "network";
+  readonly code: Problem["code"];
   readonly status: number;
   readonly issues: Issue[];
-  constructor({ code, message, status, issues = [] }: { code: ErrorCode | "network"; message: string; status: number; issues?: Issue[] }) {
+  readonly retryAfterMs: number | undefined;
+  constructor({
+    code,
+    message,
+    status,
+    issues = [],
+    retryAfterMs,
+  }: { code: Problem["code"]; message: string; status: number; issues?: Issue[]; retryAfterMs?: number }) {
     super(message);
     this.name = "ApiError";
     this.code = code;
     this.status = status;
     this.issues = issues;
+    this.retryAfterMs = retryAfterMs;
   }
 }
 
-const issueText = (issues: Issue[]) =>
-  issues.map(({ path, message }) => (path.length ? `${path.join(".")} ${message}` : message)).join("; ");
-
-/**
- * Words a person understands for a server error. Messages below 500 are written for people (house style 8);
- * at 500 and above the server says nothing useful, so neither do we.
- */
-export function describeProblem({ code, message, issues = [] }: { code: string; message?: string; issues?: Issue[] }): string {
-  switch (code) {
-    case "network":
-      return "Can't reach the server. Check your connection and try again.";
-    case "not_found":
-      return "We couldn't find that. The link may be wrong, or it no longer exists.";
-    case "too_large":
-      return "That's too large to send. Try something shorter.";
-    case "bad_request":
-      return issues.length ? `That wasn't accepted: ${issueText(issues)}.` : `That wasn't accepted: ${message ?? "invalid input"}.`;
-    case "conflict":
-      return "Someone else changed this at the same time. You're now seeing their version.";
-    case "unsupported_media_type":
-      return "The app sent something the server doesn't understand. Reloading the page may help.";
-    default:
-      return "Something went wrong on our side. Please try again in a moment.";
+/** The codes of anything thrown by this module (or anything else), for a view to put into words. */
+export function problemOf(error: unknown): Problem {
+  if (error instanceof ApiError) {
+    return { code: error.code, message: error.message, issues: error.issues, ...(error.retryAfterMs !== undefined && { retryAfterMs: error.retryAfterMs }) };
   }
-}
-
-/** Human text for anything thrown by this module (or anything else). */
-export function describeFailure(error: unknown): string {
-  if (error instanceof ApiError) return describeProblem(error);
-  return "Something unexpected went wrong. Please try again.";
+  return { code: "unexpected" };
 }

@@ -1,17 +1,44 @@
 /**
- * The one module of the web app that speaks to the network (house style 13): typed HTTP calls and the live
- * room connection. Views import from here and never call fetch or WebSocket themselves.
+ * The one module of the web app that speaks to the network (house style 13): typed HTTP calls with the
+ * session's bearer token, and the live room connection. Views import from here and never call fetch or
+ * WebSocket themselves. Nothing here is worded for people: failures and states are codes, and the views
+ * (components/problem-text.ts) put them into words.
  */
 import { newClientId } from "./client-ids";
 import { wsUrl } from "./endpoints";
-import { listMessages } from "./http-api";
+import { createTicket, listMessages } from "./http-api";
 import { RoomConnection, type Clock, type OpenSocket } from "./room-connection";
 
-export { ApiError, describeFailure, describeProblem } from "./api-error";
-export { createRoom, getRoom, listMessages, listRooms, type MessagesPage, type RoomsPage, type RoomWithTodos } from "./http-api";
+export type { Issue, Problem } from "./api-error";
+export { ApiError, problemOf } from "./api-error";
+export {
+  acceptInvite,
+  createInvite,
+  createRoom,
+  getRoom,
+  leaveRoom,
+  listMembers,
+  listMessages,
+  listMyRooms,
+  listRooms,
+  onUnauthorized,
+  removeMember,
+  renameSession,
+  revokeInvites,
+  setBearerToken,
+  startGuestSession,
+  type Invite,
+  type MembersPage,
+  type MessagesPage,
+  type MyRoomsPage,
+  type RoomsPage,
+  type RoomWithTodos,
+  type SessionGrant,
+} from "./http-api";
 export { limits } from "./limits";
-export { RoomConnection, type SendResult } from "./room-connection";
-export type { ConnectionStatus, Notice, OlderHistory, PendingMessage, RoomState } from "./room-state";
+export { RoomConnection, type Refusal, type SendResult } from "./room-connection";
+export type { ConnectionStatus, EndReason, Notice, OlderHistory, PendingMessage, RoomState } from "./room-state";
+export type { Member, Message, MyRoom, Role, Room, RoomMember, Todo, User, Visibility } from "@rooms/core/protocol";
 
 /** The browser's WebSocket behind the connection's socket seam. */
 export const openBrowserSocket: OpenSocket = (url, { onOpen, onMessage, onClose }) => {
@@ -31,12 +58,16 @@ const browserClock: Clock = {
   clearTimeout: (handle) => window.clearTimeout(handle as number),
 };
 
-/** A connection to one room with the browser's socket, clock and randomness (call `start()` to connect). */
+/**
+ * A connection to one room with the browser's socket, clock and randomness (call `start()` to connect). Every
+ * connect asks for a fresh ticket with the session's token; the token itself never goes into a URL.
+ */
 export const connectToRoom = ({ roomId, name }: { roomId: string; name: string }) =>
   new RoomConnection({
     wsUrl,
     roomId,
     name,
+    getTicket: (roomId) => createTicket({ roomId }).then(({ ticket }) => ticket),
     openSocket: openBrowserSocket,
     fetchOlder: ({ roomId, before }) => listMessages({ roomId, before }),
     clock: browserClock,

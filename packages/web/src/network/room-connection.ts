@@ -1,5 +1,5 @@
 import type { ClientFrame, ClientFrameOf, Message, Room, ServerFrame, Snapshot, Todo } from "@rooms/core/protocol";
-import { describeFailure, describeProblem } from "./api-error";
+import { ApiError, problemOf } from "./api-error";
 import { backoffDelay, type BackoffPolicy } from "./backoff";
 import type { MessagesPage } from "./http-api";
 import { limits } from "./limits";
@@ -13,6 +13,7 @@ import {
   settlePending,
   snapshotTodos,
   upsertTodo,
+  type EndReason,
   type Notice,
   type PendingMessage,
   type RoomState,
@@ -75,8 +76,14 @@ export const defaultTiming: ConnectionTiming = {
 export interface RoomConnectionOptions {
   wsUrl: string;
   roomId: string;
-  /** Display name, 1..40 characters; the server puts it on every message as `author`. */
+  /** Our display name, shown on pending messages (the server takes the real one from the ticket). */
   name: string;
+  /**
+   * A fresh single-use ticket for one connect (POST /rooms/{id}/tickets), asked for before every connect and
+   * reconnect. A rejection with an ApiError of status 401, 403 or 404 ends the connection for good (signed
+   * out, removed, not found); any other failure is retried like a dropped socket.
+   */
+  getTicket: (roomId: string) => PromiseLike<string>;
   openSocket: OpenSocket;
   /** Older history over HTTP (GET /rooms/{id}/messages?before=). */
   fetchOlder: (input: { roomId: string; before: string }) => Promise<MessagesPage>;
@@ -86,11 +93,21 @@ export interface RoomConnectionOptions {
   timing?: Partial<ConnectionTiming>;
 }
 
-export type SendResult = { ok: true } | { ok: false; reason: string };
+/**
+ * Why a command was not sent, as a code (views word it): `offline` (not live right now), `ended` (the
+ * connection is closed for good), `empty` / `tooLong` (message text), `todoTitleMissing` / `todoTitleTooLong`,
+ * `tooLarge` (the frame would exceed API Gateway's 32 KB).
+ */
+export type Refusal = "offline" | "ended" | "empty" | "tooLong" | "todoTitleMissing" | "todoTitleTooLong" | "tooLarge";
+export type SendResult = { ok: true } | { ok: false; refusal: Refusal };
 
-const refused = (reason: string): SendResult => ({ ok: false, reason });
-const OFFLINE = "You're not connected right now. Wait until the room is live again, then try once more.";
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+const refused = (refusal: Refusal): SendResult => ({ ok: false, refusal });
 const MAX_NOTICES = 3;
+
+/** Ticket answers that end the connection instead of being retried. */
+const endingTicketStatus: Record<number, EndReason> = { 401: "signed_out", 403: "removed", 404: "not_found" };
 
 type Timer = "connect" | "ping" | "pong" | "maxAge" | "reconnect";
 
@@ -144,14 +161,7 @@ export class RoomConnection {
 
   /** Leaves the room for good: closes the socket and every timer. */
   stop(): void {
-    if (this.#stopped) return;
-    this.#stopped = true;
-    for (const handle of this.#timers.values()) this.#options.clock.clearTimeout(handle);
-    for (const handle of this.#sendTimers.values()) this.#options.clock.clearTimeout(handle);
-    this.#timers.clear();
-    this.#sendTimers.clear();
-    this.#closeSocket(1000, "left the room");
-    this.#update({ status: "closed", retryAt: null });
+    this.#end("stopped");
   }
 
   /** Skips the rest of a backoff wait (the browser says it is online again, say). */
@@ -171,9 +181,9 @@ export class RoomConnection {
 
   /** Shows the message at once as pending and sends it when the room is live. */
   sendMessage(text: string): SendResult {
-    if (this.#stopped) return refused("You have left this room.");
-    if (text.trim().length === 0) return refused("Write something first.");
-    if (text.length > limits.messageText) return refused(`Messages can be at most ${limits.messageText} characters.`);
+    if (this.#stopped) return refused("ended");
+    if (text.trim().length === 0) return refused("empty");
+    if (text.length > limits.messageText) return refused("tooLong");
     const pending: PendingMessage = {
       clientMessageId: this.#options.newClientId(),
       text,
@@ -213,7 +223,7 @@ export class RoomConnection {
         older: { cursor: page.cursor, loading: false, error: null },
       });
     } catch (error) {
-      this.#update({ older: { cursor, loading: false, error: describeFailure(error) } });
+      this.#update({ older: { cursor, loading: false, error: problemOf(error) } });
     }
   }
 
@@ -221,16 +231,16 @@ export class RoomConnection {
 
   addTodo(title: string): SendResult {
     const trimmed = title.trim();
-    if (!trimmed) return refused("Give the todo a title.");
-    if (trimmed.length > limits.todoTitle) return refused(`Todo titles can be at most ${limits.todoTitle} characters.`);
+    if (!trimmed) return refused("todoTitleMissing");
+    if (trimmed.length > limits.todoTitle) return refused("todoTitleTooLong");
     return this.#sendIfLive({ action: "addTodo", title: trimmed, clientTodoId: this.#options.newClientId() });
   }
 
   /** Changes a todo at the version shown; if someone changed it first, the server's copy replaces ours. */
   updateTodo(todo: Todo, changes: { title?: string; done?: boolean }): SendResult {
     const title = changes.title?.trim();
-    if (title !== undefined && !title) return refused("A todo needs a title.");
-    if (title !== undefined && title.length > limits.todoTitle) return refused(`Todo titles can be at most ${limits.todoTitle} characters.`);
+    if (title !== undefined && !title) return refused("todoTitleMissing");
+    if (title !== undefined && title.length > limits.todoTitle) return refused("todoTitleTooLong");
     const frame: ClientFrameOf<"updateTodo"> = { action: "updateTodo", todoId: todo.todoId, version: todo.version };
     if (title !== undefined && title !== todo.title) frame.title = title;
     if (changes.done !== undefined && changes.done !== todo.done) frame.done = changes.done;
@@ -248,19 +258,47 @@ export class RoomConnection {
 
   // ---- socket lifecycle -----------------------------------------------------------------------------------
 
+  /**
+   * One connect attempt: a fresh ticket, then the socket. The connect timeout covers both, so a ticket request
+   * that hangs is abandoned like a handshake that does; its late answer is ignored (the generation moved on).
+   */
   #open(): void {
     if (this.#stopped) return;
     const generation = ++this.#generation;
     const current = () => generation === this.#generation && !this.#stopped;
-    const url = `${this.#options.wsUrl}?${new URLSearchParams({ roomId: this.#options.roomId, name: this.#options.name })}`;
     this.#update({ status: this.#state.synced || this.#attempt > 0 ? "reconnecting" : "connecting", retryAt: null });
     this.#socketOpen = false;
-    this.#socket = this.#options.openSocket(url, {
-      onOpen: () => current() && this.#onOpen(),
-      onMessage: (data) => current() && this.#onFrame(data),
-      onClose: (code) => current() && this.#onClose(code),
-    });
     this.#setTimer("connect", this.#timing.connectTimeoutMs, () => this.#drop());
+    this.#options.getTicket(this.#options.roomId).then(
+      (ticket) => {
+        if (!current()) return;
+        const url = `${this.#options.wsUrl}?${new URLSearchParams({ ticket })}`;
+        this.#socket = this.#options.openSocket(url, {
+          onOpen: () => current() && this.#onOpen(),
+          onMessage: (data) => current() && this.#onFrame(data),
+          onClose: (code) => current() && this.#onClose(code),
+        });
+      },
+      (error: unknown) => {
+        if (!current()) return;
+        const ending = error instanceof ApiError ? endingTicketStatus[error.status] : undefined;
+        if (ending) return this.#end(ending);
+        this.#drop({ atLeastMs: error instanceof ApiError ? error.retryAfterMs : undefined });
+      },
+    );
+  }
+
+  /** Closes the connection for good (no reconnect, every timer cleared) and says why in `ended`. */
+  #end(reason: EndReason): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#generation++;
+    for (const handle of this.#timers.values()) this.#options.clock.clearTimeout(handle);
+    for (const handle of this.#sendTimers.values()) this.#options.clock.clearTimeout(handle);
+    this.#timers.clear();
+    this.#sendTimers.clear();
+    this.#closeSocket(1000, reason === "stopped" ? "left the room" : reason);
+    this.#update({ status: "closed", retryAt: null, ended: reason });
   }
 
   #onOpen(): void {
@@ -285,7 +323,7 @@ export class RoomConnection {
 
   #onClose(code: number): void {
     this.#socket = null;
-    if (code === 1009) this.#notify("error", "Something we sent was too large for the server, so it closed the connection.");
+    if (code === 1009) this.#notify("error", { kind: "frameTooLarge" });
     this.#drop();
   }
 
@@ -293,7 +331,7 @@ export class RoomConnection {
    * Leaves the current socket and schedules the next one: right away when refreshing a healthy connection,
    * otherwise after a full-jitter backoff. Messages on the wire go back to the queue to be resent.
    */
-  #drop({ immediately = false }: { immediately?: boolean } = {}): void {
+  #drop({ immediately = false, atLeastMs = 0 }: { immediately?: boolean; atLeastMs?: number | undefined } = {}): void {
     if (this.#stopped) return;
     const { clock } = this.#options;
     if (this.#liveSince !== null && clock.now() - this.#liveSince >= this.#timing.stableAfterMs) this.#attempt = 0;
@@ -304,7 +342,7 @@ export class RoomConnection {
     for (const timer of ["connect", "ping", "pong", "maxAge"] as const) this.#clearTimer(timer);
     const sending = this.#state.pending.filter((p) => p.state === "sending").map((p) => p.clientMessageId);
     for (const id of sending) this.#clearSendTimer(id);
-    const delay = immediately ? 0 : backoffDelay(this.#attempt, this.#timing.backoff, this.#options.random);
+    const delay = immediately ? 0 : Math.max(atLeastMs ?? 0, backoffDelay(this.#attempt, this.#timing.backoff, this.#options.random));
     if (!immediately) this.#attempt++;
     this.#update({
       status: "reconnecting",
@@ -373,6 +411,9 @@ export class RoomConnection {
         return this.#update({ members: removeMember(this.#state.members, frame.member) });
       case "error":
         return this.#onError(frame);
+      case "removed":
+        // Sent just before the server closes the socket of a member the owner removed: no reconnect.
+        return this.#end("removed");
       case "pong":
         return;
     }
@@ -428,7 +469,7 @@ export class RoomConnection {
     if (frame.code === "conflict" && "todo" in frame && frame.todo) {
       const todo = frame.todo;
       if (!this.#deletedTodos.has(todo.todoId)) this.#update({ todos: upsertTodo(this.#state.todos, todo) });
-      this.#notify("info", `“${todo.title}” was changed by someone else at the same moment. You're seeing the latest version now.`);
+      this.#notify("info", { kind: "todoConflict", todoTitle: todo.title });
       return;
     }
     if (frame.action === "sync") {
@@ -443,14 +484,15 @@ export class RoomConnection {
       for (const id of sending) this.#clearSendTimer(id);
       this.#setPendingState(sending, "failed");
     }
-    this.#notify("error", describeProblem(frame));
+    this.#notify("error", { kind: "refused", problem: { code: frame.code, message: frame.message, ...("issues" in frame && frame.issues && { issues: frame.issues }) } });
   }
 
   // ---- outgoing frames ------------------------------------------------------------------------------------
 
   #sendIfLive(frame: ClientFrame): SendResult {
-    if (this.#state.status !== "live") return refused(OFFLINE);
-    return this.#transmit(frame) ? { ok: true } : refused("That's too large to send. Try something shorter.");
+    if (this.#stopped) return refused("ended");
+    if (this.#state.status !== "live") return refused("offline");
+    return this.#transmit(frame) ? { ok: true } : refused("tooLarge");
   }
 
   /** Writes one frame if the socket is open and the frame fits API Gateway's limit. */
@@ -498,8 +540,8 @@ export class RoomConnection {
     if (changed) this.#update({ pending });
   }
 
-  #notify(tone: Notice["tone"], text: string): void {
-    const notice: Notice = { id: ++this.#noticeId, tone, text };
+  #notify(tone: Notice["tone"], content: DistributiveOmit<Notice, "id" | "tone">): void {
+    const notice = { ...content, id: ++this.#noticeId, tone } as Notice;
     this.#update({ notices: [...this.#state.notices, notice].slice(-MAX_NOTICES) });
     if (tone === "info") this.#options.clock.setTimeout(() => this.dismissNotice(notice.id), this.#timing.infoNoticeMs);
   }

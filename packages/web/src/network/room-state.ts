@@ -1,7 +1,18 @@
 import type { Member, Message, Room, Todo } from "@rooms/core/protocol";
+import type { Problem } from "./api-error";
 
-/** What the person sees: `connecting` (first time), `live`, `reconnecting` (after a drop), `closed` (left the room). */
+/**
+ * What the person sees: `connecting` (first time), `live`, `reconnecting` (after a drop), `closed` (for good;
+ * `RoomState.ended` says why).
+ */
 export type ConnectionStatus = "connecting" | "live" | "reconnecting" | "closed";
+
+/**
+ * Why a connection ended for good: `stopped` (we left the screen), `removed` (the owner removed us: a
+ * `removed` frame, or a ticket refused with 403), `not_found` (the room does not exist or is private and not
+ * ours: ticket 404), `signed_out` (our token was refused: ticket 401). None of these is retried.
+ */
+export type EndReason = "stopped" | "removed" | "not_found" | "signed_out";
 
 /**
  * A message of ours the server has not confirmed yet. `queued`: waiting for a live connection; `sending`: on
@@ -15,17 +26,22 @@ export interface PendingMessage {
   state: "queued" | "sending" | "failed";
 }
 
-export interface Notice {
-  id: number;
-  tone: "info" | "error";
-  text: string;
-}
+/**
+ * Something the person should know, as data (views word it): `todoConflict` (our edit lost a race; the
+ * server's todo is shown now), `refused` (the server refused a frame), `frameTooLarge` (the server closed the
+ * socket over a frame of ours, 1009).
+ */
+export type Notice = { id: number; tone: "info" | "error" } & (
+  | { kind: "todoConflict"; todoTitle: string }
+  | { kind: "refused"; problem: Problem }
+  | { kind: "frameTooLarge" }
+);
 
 export interface OlderHistory {
   /** Fetches the page before this message id; null when the oldest message is already here. */
   cursor: string | null;
   loading: boolean;
-  error: string | null;
+  error: Problem | null;
 }
 
 /** Everything a room screen renders. Replaced (never mutated) on every change, so views can compare by reference. */
@@ -44,6 +60,8 @@ export interface RoomState {
   /** When the next reconnect attempt happens (epoch ms), while waiting for one. */
   retryAt: number | null;
   notices: readonly Notice[];
+  /** Set once the status is `closed`. */
+  ended: EndReason | null;
 }
 
 export const initialRoomState = (): RoomState => ({
@@ -57,6 +75,7 @@ export const initialRoomState = (): RoomState => ({
   older: { cursor: null, loading: false, error: null },
   retryAt: null,
   notices: [],
+  ended: null,
 });
 
 const byMessageId = (a: Message, b: Message) => (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0);

@@ -1,25 +1,29 @@
 import { createContext, createSignal, onCleanup, useContext, type Accessor, type ParentProps } from "solid-js";
-import { connectToRoom, type RoomConnection, type RoomState } from "../network";
+import { connectToRoom, type RoomConnection, type RoomState, type User } from "../network";
+import { createRoomMembers, type RoomMembers } from "./room-members";
 
 export interface RoomSession {
   state: Accessor<RoomState>;
   connection: RoomConnection;
+  /** Memberships merged with live presence, grouped by userId. */
+  members: RoomMembers;
   roomId: string;
-  name: string;
+  user: User;
 }
 
 const RoomContext = createContext<RoomSession>();
 
 /**
- * Connects to one room for as long as it is rendered and exposes the connection's state as a signal.
- * Render it keyed on (roomId, name): a new room or a new name is a new connection.
+ * Connects to one room for as long as it is rendered and exposes the connection's state as a signal, and the
+ * room's member list. Render it keyed on (roomId, user): a new room or a new identity is a new connection.
  */
-export function RoomProvider(props: ParentProps<{ roomId: string; name: string }>) {
+export function RoomProvider(props: ParentProps<{ roomId: string; user: User }>) {
   // Props are fixed for this provider's life (the parent keys it), so reading them once is intended.
-  const { roomId, name } = props;
-  const connection = connectToRoom({ roomId, name });
+  const { roomId, user } = props;
+  const connection = connectToRoom({ roomId, name: user.name });
   const [state, setState] = createSignal(connection.state);
   const unsubscribe = connection.subscribe(setState);
+  const members = createRoomMembers({ roomId, live: () => state().members });
   const onOnline = () => connection.reconnectNow();
   window.addEventListener("online", onOnline);
   connection.start();
@@ -28,7 +32,7 @@ export function RoomProvider(props: ParentProps<{ roomId: string; name: string }
     unsubscribe();
     connection.stop();
   });
-  return <RoomContext.Provider value={{ state, connection, roomId, name }}>{props.children}</RoomContext.Provider>;
+  return <RoomContext.Provider value={{ state, connection, members, roomId, user }}>{props.children}</RoomContext.Provider>;
 }
 
 export function useRoom(): RoomSession {

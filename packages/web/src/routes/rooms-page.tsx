@@ -1,44 +1,23 @@
-import { createSignal, For, onMount, Show } from "solid-js";
-import type { Room } from "@rooms/core/protocol";
+import { createSignal, Show } from "solid-js";
+import { Badge } from "../components/badge";
 import { CreateRoomForm } from "../components/create-room-form";
 import { NameForm } from "../components/name-form";
 import { OpenRoomForm } from "../components/open-room-form";
-import { formatCreated } from "../format-time";
-import { describeFailure, listRooms } from "../network";
+import { RoomList } from "../components/room-list";
+import { listMyRooms, listRooms } from "../network";
 import { navigate, roomHref } from "../router";
-import { useDisplayName, useSession } from "../session/session-context";
+import { useSession, useUser } from "../session/session-context";
 
-const PAGE_SIZE = 20;
-
-/** Home: every room, newest first, with "load more"; create a room; open one by link; change your name. */
+/** Home: my rooms and the public rooms, a page at a time; create a room; open one by link; change your name. */
 export function RoomsPage() {
-  const { setName } = useSession();
-  const name = useDisplayName();
+  const { rename } = useSession();
+  const user = useUser();
   const [renaming, setRenaming] = createSignal(false);
-  const [rooms, setRooms] = createSignal<Room[]>([]);
-  const [cursor, setCursor] = createSignal<string | null>(null);
-  const [loading, setLoading] = createSignal(false);
-  const [loaded, setLoaded] = createSignal(false);
-  const [error, setError] = createSignal<string | null>(null);
-
-  const loadPage = async (from: string | null) => {
-    setLoading(true);
-    setError(null);
-    try {
-      const page = await listRooms({ limit: PAGE_SIZE, cursor: from });
-      setRooms((current) => {
-        const known = new Set(current.map((r) => r.roomId));
-        return [...current, ...page.rooms.filter((r) => !known.has(r.roomId))];
-      });
-      setCursor(page.cursor);
-      setLoaded(true);
-    } catch (failure) {
-      setError(describeFailure(failure));
-    } finally {
-      setLoading(false);
-    }
+  let changeNameButton: HTMLButtonElement | undefined;
+  const stopRenaming = () => {
+    setRenaming(false);
+    queueMicrotask(() => changeNameButton?.focus());
   };
-  onMount(() => void loadPage(null));
 
   return (
     <main class="page">
@@ -48,19 +27,20 @@ export function RoomsPage() {
           when={!renaming()}
           fallback={
             <NameForm
-              initial={name()}
+              initial={user().name}
               submitLabel="Save name"
-              onSave={(next) => {
-                setName(next);
-                setRenaming(false);
+              help="Shown next to your messages from now on."
+              onSave={async (next) => {
+                await rename(next);
+                stopRenaming();
               }}
-              onCancel={() => setRenaming(false)}
+              onCancel={stopRenaming}
             />
           }
         >
           <p class="whoami">
-            You are <strong>{name()}</strong>{" "}
-            <button type="button" class="link-button" onClick={() => setRenaming(true)}>
+            You are <strong data-testid="my-name">{user().name}</strong>{" "}
+            <button type="button" class="link-button" ref={changeNameButton} onClick={() => setRenaming(true)}>
               Change name
             </button>
           </p>
@@ -73,42 +53,25 @@ export function RoomsPage() {
           <OpenRoomForm />
         </div>
 
-        <section class="card stack" aria-labelledby="rooms-heading">
-          <h2 id="rooms-heading">All rooms</h2>
-          <Show when={error()}>
-            <div class="notice" data-tone="error" role="alert">
-              <p>{error()}</p>
-              <button type="button" onClick={() => void loadPage(loaded() ? cursor() : null)}>
-                Try again
-              </button>
-            </div>
-          </Show>
-          <Show when={loaded() && rooms().length === 0}>
-            <p class="empty">No rooms yet. Create the first one!</p>
-          </Show>
-          <ul class="room-list" data-testid="room-list">
-            <For each={rooms()}>
-              {(room) => (
-                <li>
-                  <a href={roomHref(room.roomId)} class="room-link">
-                    <span class="room-name">{room.name}</span>
-                    <span class="hint">{formatCreated(room.createdAt)}</span>
-                  </a>
-                </li>
-              )}
-            </For>
-          </ul>
-          <Show when={loading()}>
-            <p class="hint" role="status">
-              Loading rooms…
-            </p>
-          </Show>
-          <Show when={cursor() && !loading()}>
-            <button type="button" onClick={() => void loadPage(cursor())}>
-              Load more rooms
-            </button>
-          </Show>
-        </section>
+        <div class="stack">
+          <RoomList
+            heading="My rooms"
+            testId="my-rooms"
+            empty="Rooms you create or join show up here."
+            load={(page) => listMyRooms(page)}
+            badges={(room) => (
+              <>
+                <Show when={room.role === "owner"}>
+                  <Badge>Owner</Badge>
+                </Show>
+                <Show when={room.visibility === "private"}>
+                  <Badge tone="muted">Private</Badge>
+                </Show>
+              </>
+            )}
+          />
+          <RoomList heading="Public rooms" testId="public-rooms" empty="No public rooms yet. Create the first one!" load={(page) => listRooms(page)} />
+        </div>
       </div>
     </main>
   );

@@ -1,36 +1,91 @@
-import { createContext, createSignal, useContext, type Accessor, type ParentProps } from "solid-js";
-
-const STORAGE_KEY = "rooms.displayName";
+import { createContext, createSignal, onCleanup, useContext, type Accessor, type ParentProps } from "solid-js";
+import { onUnauthorized, renameSession, setBearerToken, startGuestSession, type SessionGrant, type User } from "../network";
+import { LEGACY_NAME_KEY, parseStoredSession, SESSION_KEY } from "./stored-session";
 
 export interface Session {
-  /** The display name, or null until the person picks one. */
-  name: Accessor<string | null>;
-  setName(name: string): void;
+  /** Who this browser is signed in as (a guest), or null until a name is picked. */
+  user: Accessor<User | null>;
+  /** True when the server refused our token (expired, or the stage's secret changed): say why we ask again. */
+  expired: Accessor<boolean>;
+  /** A name to pre-fill the form with (the v1 display name, or the last one used here). */
+  suggestedName(): string;
+  /** A new guest with this name (POST /sessions). Rejects with an ApiError the form can show. */
+  signIn(name: string): Promise<void>;
+  /** The same user under a new name, with a fresh token. Rejects with an ApiError the form can show. */
+  rename(name: string): Promise<void>;
 }
 
 const SessionContext = createContext<Session>();
 
-function readStoredName(): string | null {
-  try {
-    return window.localStorage.getItem(STORAGE_KEY)?.trim() || null;
-  } catch {
-    return null; // storage blocked (private mode): ask every visit
-  }
-}
-
-/** Holds the display name, kept in localStorage so it is picked once per browser. */
-export function SessionProvider(props: ParentProps) {
-  const [name, setNameSignal] = createSignal(readStoredName());
-  const setName = (next: string) => {
-    const trimmed = next.trim();
+const storage = {
+  read(key: string): string | null {
     try {
-      window.localStorage.setItem(STORAGE_KEY, trimmed);
+      return window.localStorage.getItem(key);
     } catch {
-      // Not persisted; the name still holds for this visit.
+      return null; // storage blocked (private mode): ask every visit
     }
-    setNameSignal(trimmed);
+  },
+  write(key: string, value: string | null): void {
+    try {
+      if (value === null) window.localStorage.removeItem(key);
+      else window.localStorage.setItem(key, value);
+    } catch {
+      // Not persisted; the session still holds for this visit.
+    }
+  },
+};
+
+/**
+ * The guest session: `{token, user}` kept in localStorage, its token handed to the network module for every
+ * HTTP call. A token the server refuses (401) is dropped and the name form comes back. Other tabs follow along
+ * through the `storage` event.
+ */
+export function SessionProvider(props: ParentProps) {
+  const [grant, setGrant] = createSignal<SessionGrant | null>(parseStoredSession(storage.read(SESSION_KEY), Date.now()));
+  const [expired, setExpired] = createSignal(false);
+  const [lastName, setLastName] = createSignal(grant()?.user.name ?? storage.read(LEGACY_NAME_KEY)?.trim() ?? "");
+  setBearerToken(grant()?.token ?? null);
+
+  const adopt = (next: SessionGrant | null, { persist }: { persist: boolean }) => {
+    setBearerToken(next?.token ?? null);
+    if (persist) {
+      storage.write(SESSION_KEY, next ? JSON.stringify(next) : null);
+      if (next) storage.write(LEGACY_NAME_KEY, null);
+    }
+    if (next) {
+      setLastName(next.user.name);
+      setExpired(false);
+    }
+    setGrant(next);
   };
-  return <SessionContext.Provider value={{ name, setName }}>{props.children}</SessionContext.Provider>;
+
+  const stopListening = onUnauthorized((rejected) => {
+    if (grant()?.token !== rejected) return;
+    adopt(null, { persist: true });
+    setExpired(true);
+  });
+  const onStorage = (event: StorageEvent) => {
+    if (event.key !== SESSION_KEY && event.key !== null) return;
+    adopt(parseStoredSession(storage.read(SESSION_KEY), Date.now()), { persist: false });
+  };
+  window.addEventListener("storage", onStorage);
+  onCleanup(() => {
+    stopListening();
+    window.removeEventListener("storage", onStorage);
+  });
+
+  const session: Session = {
+    user: () => grant()?.user ?? null,
+    expired,
+    suggestedName: () => lastName(),
+    async signIn(name) {
+      adopt(await startGuestSession({ name }), { persist: true });
+    },
+    async rename(name) {
+      adopt(await renameSession({ name }), { persist: true });
+    },
+  };
+  return <SessionContext.Provider value={session}>{props.children}</SessionContext.Provider>;
 }
 
 export function useSession(): Session {
@@ -39,12 +94,12 @@ export function useSession(): Session {
   return session;
 }
 
-/** The display name where one is required (inside the screens shown only after it was picked). */
-export function useDisplayName(): Accessor<string> {
-  const { name } = useSession();
+/** The signed-in user where one is required (inside the screens shown only after a name was picked). */
+export function useUser(): Accessor<User> {
+  const { user } = useSession();
   return () => {
-    const current = name();
-    if (!current) throw new Error("useDisplayName() is only for screens shown after a name was picked");
+    const current = user();
+    if (!current) throw new Error("useUser() is only for screens shown after a name was picked");
     return current;
   };
 }

@@ -1,59 +1,37 @@
-import { mkdir } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
-import { startLocalStack, type LocalStack } from "@rooms/local";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launchChromium } from "./support/chromium";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRoom, joinUrl } from "../../../../test/support/room-session";
+import {
+  artifacts,
+  confirmedTexts,
+  horizontalOverflow,
+  roomNames,
+  send,
+  SESSION_KEY,
+  startBrowserStack,
+  status,
+  STEP_MS,
+  todoTitles,
+  type BrowserStack,
+  type Session,
+} from "./support/browser-stack";
 import { disconnectMember } from "./support/room-connections";
-import { serveWebApp, type WebApp } from "./support/web-app";
 
-const artifacts = fileURLToPath(new URL("../../test-artifacts/", import.meta.url));
-const STEP_MS = 15_000;
-
-let stack: LocalStack;
-let web: WebApp;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+let app: BrowserStack;
+/** Makes rooms and messages over HTTP and raw sockets, outside any browser. */
+let seeder: Session;
 
 beforeAll(async () => {
-  await mkdir(artifacts, { recursive: true });
-  // The handlers run in this process; their per-invocation INFO lines would drown the test output.
-  process.env.POWERTOOLS_LOG_LEVEL ??= "WARN";
-  stack = await startLocalStack({ dynamodb: { endpoint: inject("dynamodbEndpoint") }, tableName: `web-browser-${Date.now()}`, log: false });
-  [web, browser] = await Promise.all([serveWebApp({ httpUrl: stack.httpUrl, wsUrl: stack.wsUrl }), launchChromium()]);
+  app = await startBrowserStack("web-browser");
+  seeder = await app.signIn("Seeder");
 });
 
 afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => {});
-  await browser?.close();
-  await web?.stop();
-  await stack?.stop();
+  await app?.stop();
 });
 
-/** A person with their own browser profile; `name` is pre-set unless they pick it in the UI. */
-async function person({ name, width = 1200, height = 800 }: { name?: string; width?: number; height?: number }): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height } });
-  contexts.push(context);
-  if (name) await context.addInitScript((n) => window.localStorage.setItem("rooms.displayName", n), name);
-  const page = await context.newPage();
-  page.setDefaultTimeout(STEP_MS);
-  return page;
-}
-
-const status = (page: Page) => page.getByTestId("connection-status");
-const confirmedTexts = (page: Page) => page.locator("[data-testid=messages] li.message:not(.pending) .message-text").allTextContents();
-const todoTitles = (page: Page) => page.locator("[data-testid=todos] .todo-title").allTextContents();
-
-async function send(page: Page, text: string) {
-  await page.getByLabel("Message", { exact: true }).fill(text);
-  await page.keyboard.press("Enter");
-}
-
-async function createRoomOverHttp(name: string): Promise<{ room: { roomId: string } }> {
-  const response = await fetch(`${stack.httpUrl}/rooms`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name }) });
-  expect(response.status).toBe(201);
-  return (await response.json()) as { room: { roomId: string } };
-}
+const storedSession = (page: Page) =>
+  page.evaluate((key) => JSON.parse(localStorage.getItem(key) ?? "null") as { token: string; user: { userId: string; name: string } } | null, SESSION_KEY);
 
 async function waitForTexts(page: Page, expected: string[]) {
   await expect.poll(() => confirmedTexts(page), { timeout: STEP_MS }).toEqual(expected);
@@ -65,22 +43,29 @@ describe("web app in Chromium against the local stack", () => {
   let roomUrl: string;
   let roomId: string;
 
-  it("picks a name, creates a room from the rooms list and opens it", async () => {
-    ana = await person({});
-    await ana.goto(web.url);
-    await ana.getByLabel("Your display name").fill("Ana");
+  it("picks a name (a guest session), creates rooms from the rooms list and opens one", async () => {
+    ({ page: ana } = await app.person({}));
+    await ana.goto(app.web.url);
+    await ana.getByLabel("Your display name").fill("  Ana ");
     await ana.getByRole("button", { name: "Continue" }).click();
-    await expect.poll(() => ana.evaluate(() => localStorage.getItem("rooms.displayName"))).toBe("Ana");
+    await ana.getByTestId("my-name").getByText("Ana").waitFor();
+    const stored = await storedSession(ana);
+    expect(stored?.user.name).toBe("Ana");
+    expect(stored?.user.userId).toBeTruthy();
+    expect(stored?.token).toBeTruthy();
+    expect(await ana.evaluate(() => localStorage.getItem("rooms.displayName"))).toBeNull();
 
-    // A few rooms so the list has something to show, newest first.
+    // A few rooms so the lists have something to show, newest first. Public is the default.
     for (const name of ["Book club", "Flat 3B chores"]) {
       await ana.getByLabel("New room").fill(name);
       await ana.getByRole("button", { name: "Create room" }).click();
       await ana.getByTestId("room-title").getByText(name).waitFor();
       await ana.getByRole("link", { name: "All rooms" }).click();
     }
-    await ana.getByTestId("room-list").getByText("Flat 3B chores").waitFor();
-    expect(await ana.locator("[data-testid=room-list] .room-name").allTextContents()).toEqual(["Flat 3B chores", "Book club"]);
+    await ana.getByTestId("public-rooms").getByText("Flat 3B chores").waitFor();
+    expect(await roomNames(ana, "public-rooms")).toEqual(["Flat 3B chores", "Book club"]);
+    await expect.poll(() => roomNames(ana, "my-rooms")).toEqual(["Flat 3B chores", "Book club"]);
+    expect(await ana.getByTestId("my-rooms").getByText("Owner").count()).toBe(2);
     await ana.screenshot({ path: `${artifacts}rooms-list.png`, fullPage: true });
 
     await ana.getByLabel("New room").fill("Weekend trip");
@@ -93,11 +78,13 @@ describe("web app in Chromium against the local stack", () => {
   });
 
   it("two people in one room see each other's messages, presence and todo changes live", async () => {
-    bo = await person({ name: "Bo" });
+    ({ page: bo } = await app.person({ name: "Bo" }));
     await bo.goto(roomUrl);
     await status(bo).getByText("Live").waitFor();
     await ana.getByTestId("members").getByText("Bo").waitFor();
     await bo.getByTestId("members").getByText("Ana").waitFor();
+    // The owner is marked for everyone.
+    await bo.locator("[data-testid=members] li", { hasText: "Ana" }).getByText("Owner").waitFor();
 
     await send(ana, "Hi Bo! Train at 9?");
     await waitForTexts(bo, ["Hi Bo! Train at 9?"]);
@@ -131,18 +118,20 @@ describe("web app in Chromium against the local stack", () => {
     await ana.screenshot({ path: `${artifacts}room-desktop.png` });
   });
 
-  it("a reload keeps the history, each message once", async () => {
+  it("a reload keeps the session and the history, each message once", async () => {
+    const before = await storedSession(bo);
     await bo.reload();
     await status(bo).getByText("Live").waitFor();
     await waitForTexts(bo, ["Hi Bo! Train at 9?", "Yes — and <b>bring snacks</b>", "Tickets are booked ✔"]);
     await expect.poll(() => todoTitles(bo)).toEqual(["Book train tickets", "Pack sandwiches and fruit"]);
+    expect((await storedSession(bo))?.user).toEqual(before?.user);
   });
 
   it("after its socket is killed a page shows reconnecting, then catches up without duplicates", async () => {
     const before = await confirmedTexts(bo);
     // Keep Bo off the network so the gap is long enough to write into, then cut the live socket.
     await bo.context().setOffline(true);
-    const killed = await disconnectMember({ ...stack, roomId, name: "Bo" });
+    const killed = await disconnectMember({ ...app.stack, roomId, name: "Bo" });
     expect(killed).toBeGreaterThan(0);
     await status(bo).getByText("Reconnecting…").waitFor();
 
@@ -180,7 +169,7 @@ describe("web app in Chromium against the local stack", () => {
   });
 
   it("works at phone width, one panel at a time", async () => {
-    const phone = await person({ name: "Cleo", width: 390, height: 844 });
+    const { page: phone } = await app.person({ name: "Cleo", width: 390, height: 844 });
     await phone.goto(roomUrl);
     await status(phone).getByText("Live").waitFor();
     await phone.getByText("Tickets are booked ✔").waitFor();
@@ -189,19 +178,29 @@ describe("web app in Chromium against the local stack", () => {
     await phone.getByLabel("Book train tickets", { exact: true }).waitFor();
     expect(await phone.getByLabel("Message", { exact: true }).isVisible()).toBe(false);
     await phone.screenshot({ path: `${artifacts}room-phone-todos.png` });
-    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(overflow).toBe(0);
+    expect(await horizontalOverflow(phone)).toBe(0);
+    await phone.getByRole("button", { name: /^People/ }).click();
+    await phone.getByRole("button", { name: "Leave room" }).waitFor();
+    expect(await horizontalOverflow(phone)).toBe(0);
+
+    await phone.goto(app.web.url);
+    await phone.getByTestId("public-rooms").getByText("Weekend trip").waitFor();
+    await phone.screenshot({ path: `${artifacts}rooms-phone.png`, fullPage: true });
+    expect(await horizontalOverflow(phone)).toBe(0);
   });
 
   it("loads older history on demand and keeps the reader's place", async () => {
-    const seeder = await person({ name: "Seeder" });
-    await seeder.goto(web.url);
-    const room = await createRoomOverHttp("Long history");
-    // 60 messages through a raw socket, one after another so their order is known.
-    await seeder.evaluate(
-      async ({ wsUrl, roomId }) => {
-        const ws = new WebSocket(`${wsUrl}?roomId=${roomId}&name=Seeder`);
-        await new Promise((resolve) => (ws.onopen = resolve));
+    const room = await createRoom(app.stack.httpUrl, seeder, { name: "Long history" });
+    const { page: writer } = await app.person({});
+    await writer.goto(app.web.url);
+    // 60 messages through a raw socket (the seeder's ticket), one after another so their order is known.
+    await writer.evaluate(
+      async ({ url }) => {
+        const ws = new WebSocket(url);
+        await new Promise((resolve, reject) => {
+          ws.onopen = resolve;
+          ws.onclose = reject;
+        });
         for (let i = 1; i <= 60; i++) {
           const echoed = new Promise<void>((resolve) => {
             ws.onmessage = (event) => {
@@ -214,11 +213,11 @@ describe("web app in Chromium against the local stack", () => {
         }
         ws.close();
       },
-      { wsUrl: stack.wsUrl, roomId: room.room.roomId },
+      { url: await joinUrl(app.stack, seeder, room.roomId) },
     );
 
-    const reader = await person({ name: "Reader", width: 1000, height: 700 });
-    await reader.goto(`${web.url}#/rooms/${room.room.roomId}`);
+    const { page: reader } = await app.person({ name: "Reader", width: 1000, height: 700 });
+    await reader.goto(`${app.web.url}#/rooms/${room.roomId}`);
     await status(reader).getByText("Live").waitFor();
     const newest = Array.from({ length: 50 }, (_, i) => `History ${i + 11}`);
     await waitForTexts(reader, newest);
@@ -234,24 +233,60 @@ describe("web app in Chromium against the local stack", () => {
     expect(box && view && box.y >= view.y && box.y < view.y + view.height).toBe(true);
   });
 
-  it("lists rooms newest first, a page at a time", async () => {
+  it("lists public rooms newest first, a page at a time", async () => {
     for (let i = 1; i <= 22; i++) {
-      await createRoomOverHttp(`Extra room ${i}`);
+      await createRoom(app.stack.httpUrl, seeder, { name: `Extra room ${i}` });
     }
-    const visitor = await person({ name: "Visitor" });
-    await visitor.goto(web.url);
-    const names = () => visitor.locator("[data-testid=room-list] .room-name").allTextContents();
+    const { page: visitor } = await app.person({ name: "Visitor" });
+    await visitor.goto(app.web.url);
+    const names = () => roomNames(visitor, "public-rooms");
     await expect.poll(names).toHaveLength(20);
     expect((await names()).slice(0, 3)).toEqual(["Extra room 22", "Extra room 21", "Extra room 20"]);
-    await visitor.getByRole("button", { name: "Load more rooms" }).click();
+    await visitor.getByRole("region", { name: "Public rooms" }).getByRole("button", { name: "Load more rooms" }).click();
     const expected = [...Array.from({ length: 22 }, (_, i) => `Extra room ${22 - i}`), "Long history", "Weekend trip", "Flat 3B chores", "Book club"];
     await expect.poll(names).toEqual(expected);
     expect(await visitor.getByRole("button", { name: "Load more rooms" }).count()).toBe(0);
+    // None of them is the visitor's.
+    await visitor.getByText("Rooms you create or join show up here.").waitFor();
+  });
+
+  it("renaming keeps the same user: a fresh token, the new name on new messages", async () => {
+    await ana.goto(app.web.url);
+    const before = await storedSession(ana);
+    await ana.getByRole("button", { name: "Change name" }).click();
+    await ana.getByLabel("Your display name").fill("Ana B.");
+    await ana.getByRole("button", { name: "Save name" }).click();
+    await ana.getByTestId("my-name").getByText("Ana B.").waitFor();
+    const after = await storedSession(ana);
+    expect(after?.user).toEqual({ userId: before?.user.userId, name: "Ana B." });
+    expect(after?.token).not.toBe(before?.token);
+    // Still the owner of her rooms, and her earlier messages are still hers.
+    await expect.poll(() => ana.getByTestId("my-rooms").getByText("Owner").count()).toBe(3);
+    await ana.goto(roomUrl);
+    await status(ana).getByText("Live").waitFor();
+    await send(ana, "Now with a new name");
+    await expect.poll(() => ana.locator("li.message.mine:not(.pending) .message-author").allTextContents()).toContain("Ana B. (you)");
+    expect(await ana.locator("li.message.mine:not(.pending)", { hasText: "Hi Bo! Train at 9?" }).count()).toBe(1);
+  });
+
+  it("a refused token (401) is dropped and the name form comes back", async () => {
+    const { page } = await app.person({});
+    await page.addInitScript(
+      ([key]) => {
+        if (!window.localStorage.getItem(key))
+          window.localStorage.setItem(key, JSON.stringify({ token: "forged.token.value", user: { userId: "nobody", name: "Mallory" }, expiresAt: "2099-01-01T00:00:00.000Z" }));
+      },
+      [SESSION_KEY] as const,
+    );
+    await page.goto(app.web.url);
+    await page.getByText("Your session has ended.").waitFor();
+    await page.getByLabel("Your display name").waitFor();
+    expect(await storedSession(page)).toBeNull();
   });
 
   it("an unknown room says so in words", async () => {
-    const page = await person({ name: "Dee" });
-    await page.goto(`${web.url}#/rooms/01ARZ3NDEKTSV4RRFFQ69G5FAV`);
+    const { page } = await app.person({ name: "Dee" });
+    await page.goto(`${app.web.url}#/rooms/01ARZ3NDEKTSV4RRFFQ69G5FAV`);
     await page.getByRole("heading", { name: "Room not found" }).waitFor();
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { displayName } from "@rooms/core/identity";
 import { clientFrameSchemas, MAX_CLIENT_FRAME_BYTES } from "@rooms/core/protocol";
 import { limits } from "../../src/network/limits";
+import { normaliseDisplayName } from "../../src/session/stored-session";
 
 // The web bundle repeats the contract's limits instead of importing zod; these checks keep them in step.
 describe("limits", () => {
@@ -20,5 +22,14 @@ describe("limits", () => {
   it("the longest message still fits in one frame", () => {
     const worst = JSON.stringify({ action: "sendMessage", text: "\u0001".repeat(limits.messageText), clientMessageId: "c".repeat(limits.clientId) });
     expect(new TextEncoder().encode(worst).byteLength).toBeLessThanOrEqual(limits.clientFrameBytes);
+  });
+
+  it("the name form counts a display name as the server does (NFKC, trimmed, code points)", () => {
+    for (const raw of [" Ana ", "😀".repeat(limits.displayName), "😀".repeat(limits.displayName + 1), "ﬁ".repeat(20), "Ａ".repeat(limits.displayName)]) {
+      const { name, length } = normaliseDisplayName(raw);
+      const server = displayName.safeParse(raw);
+      expect(server.success).toBe(length <= limits.displayName);
+      if (server.success) expect(server.data).toBe(name);
+    }
   });
 });

@@ -6,12 +6,12 @@ import { member, message, room, snapshot } from "./support/fixtures";
 const MINUTE = 60_000;
 
 describe("RoomConnection: connecting and syncing", () => {
-  it("connects with roomId and name, syncs the newest page, then is live", () => {
-    const { connection, sockets } = harness();
+  it("connects with a fresh ticket for the room (nothing else in the URL), syncs the newest page, then is live", () => {
+    const { connection, sockets, ticketRequests } = harness();
     expect(connection.state.status).toBe("connecting");
     connection.start();
-    expect(sockets.last.query.get("roomId")).toBe(room.roomId);
-    expect(sockets.last.query.get("name")).toBe("Ana");
+    expect(ticketRequests).toEqual([room.roomId]);
+    expect(sockets.last.url).toBe("ws://gateway.test?ticket=ticket-1");
     expect(sockets.last.sent).toEqual([]);
 
     sockets.last.accept();
@@ -200,7 +200,7 @@ describe("RoomConnection: reconnecting", () => {
     goLive();
     sockets.last.drop(1009);
     expect(connection.state.notices.at(-1)?.tone).toBe("error");
-    expect(connection.state.notices.at(-1)?.text).toMatch(/too large/);
+    expect(connection.state.notices.at(-1)?.kind).toBe("frameTooLarge");
   });
 });
 

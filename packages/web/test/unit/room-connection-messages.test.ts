@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { defaultTiming } from "../../src/network/room-connection";
 import { harness } from "./support/harness";
-import { message, snapshot } from "./support/fixtures";
+import { ANA, message, snapshot } from "./support/fixtures";
 
-const mine = (n: number, clientMessageId: string) => message(n, { clientMessageId, author: "Ana", text: `mine ${n}` });
+const mine = (n: number, clientMessageId: string) => message(n, { clientMessageId, authorId: ANA, author: "Ana", text: `mine ${n}` });
 
 describe("RoomConnection: messages", () => {
   it("keeps each messageId once, whether it comes from a broadcast, a snapshot or a history page", async () => {
@@ -132,13 +132,13 @@ describe("RoomConnection: messages", () => {
     expect(connection.state.messages).toHaveLength(1);
   });
 
-  it("marks messages on the wire failed when the server refuses a sendMessage, and says why", () => {
+  it("marks messages on the wire failed when the server refuses a sendMessage, and keeps the server's reason", () => {
     const { connection, sockets, goLive } = harness();
     goLive();
     connection.sendMessage("one");
     sockets.last.receive({ type: "error", code: "internal", message: "Internal error", action: "sendMessage" });
     expect(connection.state.pending[0]?.state).toBe("failed");
-    expect(connection.state.notices.at(-1)).toMatchObject({ tone: "error", text: "Something went wrong on our side. Please try again in a moment." });
+    expect(connection.state.notices.at(-1)).toMatchObject({ tone: "error", kind: "refused", problem: { code: "internal" } });
   });
 
   it("discarding a failed message removes it", () => {
@@ -169,7 +169,7 @@ describe("RoomConnection: older history", () => {
     expect(connection.state.older).toEqual({ cursor: null, loading: false, error: null });
   });
 
-  it("shows a failure in words and keeps the cursor for another try", async () => {
+  it("keeps a failure (as a code, for the view to word) and the cursor for another try", async () => {
     const { connection, goLive } = harness({
       fetchOlder: async () => {
         throw new TypeError("Failed to fetch");
@@ -178,6 +178,6 @@ describe("RoomConnection: older history", () => {
     goLive({ messages: [message(5)], hasMore: true });
     await connection.loadOlder();
     expect(connection.state.older.cursor).toBe(message(5).messageId);
-    expect(connection.state.older.error).toMatch(/went wrong/);
+    expect(connection.state.older.error).toEqual({ code: "unexpected" });
   });
 });

@@ -26,12 +26,12 @@ describe("RoomConnection: todos", () => {
     ]);
   });
 
-  it("refuses todo changes while not live, and invalid titles, with a reason", () => {
+  it("refuses todo changes while not live, and invalid titles, saying why", () => {
     const { connection, sockets, goLive } = harness();
     connection.start();
-    expect(connection.addTodo("x")).toMatchObject({ ok: false });
+    expect(connection.addTodo("x")).toEqual({ ok: false, refusal: "offline" });
     goLive();
-    expect(connection.addTodo("   ")).toMatchObject({ ok: false, reason: "Give the todo a title." });
+    expect(connection.addTodo("   ")).toEqual({ ok: false, refusal: "todoTitleMissing" });
     expect(connection.addTodo("x".repeat(201)).ok).toBe(false);
     expect(connection.updateTodo(todo(1), { title: " " }).ok).toBe(false);
     expect(sockets.last.framesOf("addTodo")).toEqual([]);
@@ -57,7 +57,7 @@ describe("RoomConnection: todos", () => {
     expect(connection.state.status).toBe("live");
     expect(connection.state.notices).toHaveLength(1);
     expect(connection.state.notices[0]).toMatchObject({ tone: "info" });
-    expect(connection.state.notices[0]?.text).toContain("their edit");
+    expect(connection.state.notices[0]).toMatchObject({ kind: "todoConflict", todoTitle: "their edit" });
   });
 
   it("info notes fade on their own; error notices stay until dismissed", () => {
@@ -67,7 +67,7 @@ describe("RoomConnection: todos", () => {
     sockets.last.receive({ type: "error", code: "bad_request", message: "title is too long", action: "addTodo" });
     clock.advance(defaultTiming.infoNoticeMs);
     expect(connection.state.notices.map((n) => n.tone)).toEqual(["error"]);
-    expect(connection.state.notices[0]?.text).toBe("That wasn't accepted: title is too long.");
+    expect(connection.state.notices[0]).toMatchObject({ kind: "refused", problem: { code: "bad_request", message: "title is too long" } });
     connection.dismissNotice(connection.state.notices[0]?.id as number);
     expect(connection.state.notices).toEqual([]);
   });

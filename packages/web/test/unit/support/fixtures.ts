@@ -4,12 +4,17 @@ import type { Member, Message, Room, Snapshot, Todo } from "@rooms/core/protocol
 export const id = (n: number) => String(n).padStart(26, "0");
 
 export const ROOM_ID = "01JROOM0000000000000000000";
-export const room: Room = { roomId: ROOM_ID, name: "Trip", createdAt: "2025-01-01T00:00:00.000Z" };
+export const room: Room = { roomId: ROOM_ID, name: "Trip", createdAt: "2025-01-01T00:00:00.000Z", visibility: "public" };
+
+/** userIds: Ana is the person whose connection the tests drive; Bo writes the other messages. */
+export const ANA = "user-ana";
+export const BO = "user-bo";
 
 export const message = (n: number, extra: Partial<Message> = {}): Message => ({
   messageId: id(n),
   roomId: ROOM_ID,
   clientMessageId: `other-${n}`,
+  authorId: BO,
   author: "Bo",
   text: `message ${n}`,
   sentAt: new Date(Date.UTC(2025, 0, 1, 0, 0, n)).toISOString(),
@@ -27,7 +32,12 @@ export const todo = (n: number, extra: Partial<Todo> = {}): Todo => ({
   ...extra,
 });
 
-export const member = (n: number, name = `person ${n}`): Member => ({ memberId: `m${n}`, name, connectedAt: "2025-01-01T00:00:00.000Z" });
+export const member = (n: number, name = `person ${n}`, userId = `user-${n}`): Member => ({
+  memberId: `m${n}`,
+  userId,
+  name,
+  connectedAt: "2025-01-01T00:00:00.000Z",
+});
 
 export const snapshot = (extra: Partial<Snapshot> = {}): Snapshot & { type: "snapshot" } => ({
   type: "snapshot",

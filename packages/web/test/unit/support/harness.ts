@@ -1,23 +1,45 @@
+import type { Snapshot } from "@rooms/core/protocol";
 import { RoomConnection, type ConnectionTiming } from "../../../src/network/room-connection";
 import type { MessagesPage } from "../../../src/network/http-api";
 import { FakeClock } from "./fake-clock";
 import { FakeSockets } from "./fake-socket";
 import { ROOM_ID, snapshot } from "./fixtures";
-import type { Snapshot } from "@rooms/core/protocol";
+import { settledNow } from "./sync-thenable";
 
-/** A RoomConnection wired to a fake socket, a fake clock and a scripted random(). */
+/**
+ * What the fake ticket endpoint answers to the n-th request (from 1): a ticket, an error to reject with, or a
+ * PromiseLike of its own (to hold the answer back). Default: `ticket-n` at once.
+ */
+export type TicketAnswer = string | Error | PromiseLike<string>;
+
+/** A RoomConnection wired to a fake socket, a fake clock, a scripted random() and a fake ticket endpoint. */
 export function harness({
   random = () => 0.5,
   timing,
   fetchOlder = async () => ({ messages: [], cursor: null }),
-}: { random?: () => number; timing?: Partial<ConnectionTiming>; fetchOlder?: (input: { roomId: string; before: string }) => Promise<MessagesPage> } = {}) {
+  ticket = (n) => `ticket-${n}`,
+}: {
+  random?: () => number;
+  timing?: Partial<ConnectionTiming>;
+  fetchOlder?: (input: { roomId: string; before: string }) => Promise<MessagesPage>;
+  ticket?: (n: number) => TicketAnswer;
+} = {}) {
   const clock = new FakeClock();
   const sockets = new FakeSockets();
+  /** The roomId of every ticket request, in order. */
+  const ticketRequests: string[] = [];
   let nextId = 0;
   const connection = new RoomConnection({
     wsUrl: "ws://gateway.test",
     roomId: ROOM_ID,
     name: "Ana",
+    getTicket: (roomId) => {
+      ticketRequests.push(roomId);
+      const answer = ticket(ticketRequests.length);
+      if (typeof answer === "string") return settledNow({ value: answer });
+      if (answer instanceof Error) return settledNow<string>({ error: answer });
+      return answer;
+    },
     openSocket: sockets.open,
     fetchOlder,
     clock,
@@ -31,5 +53,5 @@ export function harness({
     sockets.last.accept();
     sockets.last.receive(snapshot(extra));
   };
-  return { clock, sockets, connection, goLive };
+  return { clock, sockets, connection, goLive, ticketRequests };
 }

@@ -1,0 +1,72 @@
+import { limits, problemOf, type Issue, type Notice, type Problem, type Refusal } from "../network";
+
+/**
+ * Every sentence the app says about a failure, refusal or notice. The network module reports codes only;
+ * this is where they become words (one place to read them, and to translate them one day).
+ */
+
+const issueText = (issues: Issue[]) =>
+  issues.map(({ path, message }) => (path.length ? `${path.join(".")} ${message}` : message)).join("; ");
+
+/**
+ * Words a person understands for a server error. Messages below 500 are written for people (house style 8);
+ * at 500 and above the server says nothing useful, so neither do we.
+ */
+export function describeProblem({ code, message, issues = [], retryAfterMs }: Problem): string {
+  switch (code) {
+    case "network":
+      return "Can't reach the server. Check your connection and try again.";
+    case "unauthorized":
+      return "Your session has ended. Please enter your name again.";
+    case "forbidden":
+      return "You're not allowed to do that here.";
+    case "not_found":
+      return "We couldn't find that. The link may be wrong, or it no longer exists.";
+    case "too_large":
+      return "That's too large to send. Try something shorter.";
+    case "bad_request":
+      return issues.length ? `That wasn't accepted: ${issueText(issues)}.` : `That wasn't accepted: ${message ?? "invalid input"}.`;
+    case "conflict":
+      return "Someone else changed this at the same time. You're now seeing their version.";
+    case "limit_reached":
+      return "This has reached its limit, so nothing more can be added.";
+    case "rate_limited":
+      return retryAfterMs
+        ? `That was a lot at once. Please wait ${Math.max(1, Math.ceil(retryAfterMs / 1000))} s and try again.`
+        : "That was a lot at once. Please wait a moment and try again.";
+    case "unsupported_media_type":
+      return "The app sent something the server doesn't understand. Reloading the page may help.";
+    case "unexpected":
+      return "Something unexpected went wrong. Please try again.";
+    default:
+      return "Something went wrong on our side. Please try again in a moment.";
+  }
+}
+
+/** Human text for anything thrown by the network module (or anything else). */
+export const describeFailure = (error: unknown): string => describeProblem(problemOf(error));
+
+const refusals: Record<Refusal, string> = {
+  offline: "You're not connected right now. Wait until the room is live again, then try once more.",
+  ended: "You're no longer connected to this room.",
+  empty: "Write something first.",
+  tooLong: `Messages can be at most ${limits.messageText} characters.`,
+  todoTitleMissing: "Give the todo a title.",
+  todoTitleTooLong: `Todo titles can be at most ${limits.todoTitle} characters.`,
+  tooLarge: "That's too large to send. Try something shorter.",
+};
+
+/** Why a message or todo change was not sent. */
+export const describeRefusal = (refusal: Refusal): string => refusals[refusal];
+
+/** A room notice in words. */
+export function describeNotice(notice: Notice): string {
+  switch (notice.kind) {
+    case "todoConflict":
+      return `“${notice.todoTitle}” was changed by someone else at the same moment. You're seeing the latest version now.`;
+    case "refused":
+      return describeProblem(notice.problem);
+    case "frameTooLarge":
+      return "Something we sent was too large for the server, so it closed the connection.";
+  }
+}
