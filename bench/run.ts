@@ -1,11 +1,13 @@
 /**
  * `pnpm bench`: runs every suite in bench/suites (or those named on the command line), prints each
  * table, and writes all of them to bench/results/latest.json. Never part of `pnpm test`.
+ * `BENCH_QUICK=1`: small sizes, to see that every suite still runs (see support/quick.ts); written to quick.json.
  */
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BenchTable } from "./table";
+import { QUICK } from "./support/quick";
 import { printTable } from "./table";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
@@ -25,7 +27,7 @@ for (const file of suites) {
   results[file.replace(/\.ts$/, "")] = tables;
 }
 
-const out = join(here, "results", "latest.json");
+const out = join(here, "results", QUICK ? "quick.json" : "latest.json");
 mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, `${JSON.stringify({ at: new Date().toISOString(), node: process.version, results }, null, 2)}\n`);
+writeFileSync(out, `${JSON.stringify({ at: new Date().toISOString(), node: process.version, quick: QUICK, results }, null, 2)}\n`);
 console.log(`\nwrote ${out}`);

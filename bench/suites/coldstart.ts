@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { httpRoutes, webSocketRoutes } from "../../packages/functions/src/routes";
+import { httpRoutes, webSocketAuthorizer, webSocketRoutes } from "../../packages/functions/src/routes";
 import { repoRoot } from "../support/fork-ts";
 import { type BundleResult, bundleHandler, heaviestPackages, timeImport } from "../support/lambda-bundle";
 import { ms, ratio } from "../support/stats";
@@ -31,7 +31,8 @@ async function handlerTable(out: string): Promise<BenchTable> {
   const hello = await bundleHandler({ source: HELLO, outfile: join(out, "hello.mjs") });
   const helloTimes = await timeImport(hello.file, IMPORT_RUNS);
 
-  const routes = [...httpRoutes, ...webSocketRoutes];
+  // The $connect authorizer is a Lambda of its own, cold-started on a connect like the routes.
+  const routes = [...httpRoutes, ...webSocketRoutes, { routeKey: `$connect authorizer (${webSocketAuthorizer.name})`, module: webSocketAuthorizer.module }];
   const built: { routeKey: string; module: string; bundle?: BundleResult; error?: string }[] = [];
   for (const { routeKey, module } of routes) {
     try {
@@ -89,7 +90,9 @@ async function handlerTable(out: string): Promise<BenchTable> {
       `import ms: \`await import(bundle)\` alone, in a new node process with a Lambda-like environment (AWS_REGION, SST_RESOURCE_* set, nothing reachable), from a temp folder outside the repository so nothing resolves from node_modules; nothing is invoked. process start to handler: from the process's time origin to the import resolving (node's own boot included).`,
       `Heaviest packages (share of output bytes) in the largest bundle, ${largest?.module}: ${largest ? heaviestPackages(largest.bundle.metafile) : "-"}; in the smallest, ${smallestBuilt?.module}: ${smallestBuilt ? heaviestPackages(smallestBuilt.bundle.metafile) : "-"}.`,
       `@aws-sdk/client-apigatewaymanagementapi is bundled into ${managementApiIn.length} of ${ok.length} handlers (${managementApiIn.filter((m) => m.startsWith("http/")).length} of them HTTP handlers, which never post to connections).`,
-      failures.length ? `FAILURES: ${failures.join("; ")}` : `All ${routes.length} handlers of the manifest bundled and imported (sst's Resource included).`,
+      failures.length
+        ? `FAILURES: ${failures.join("; ")}`
+        : `All ${routes.length} handlers of the manifest (its routes and the $connect authorizer) bundled and imported (sst's Resource included).`,
       `Measured on this machine's node ${process.version}, not Lambda's node 22: absolute times differ there, ratios carry over better.`,
     ],
   };

@@ -14,18 +14,20 @@ import { Room } from "@rooms/core/room";
 import { ensureTable } from "@rooms/core/table";
 import { Todo } from "@rooms/core/todo";
 import { localDynamoClient, startDynamoDbLocal } from "@rooms/dynamodb-local";
+import { bearer, connectUrl, createSession, type Session, ticketFor } from "../../test/support/room-session";
 import { type CapacityProxy, startCapacityProxy, sumTally, verifySignaturesIgnored } from "../support/capacity-proxy";
 import { addCosts, type NaiveCost, naiveDesign } from "../support/naive-design";
 import { type RoomClient, RoomClients } from "../support/room-clients";
 import { seatMembers } from "../support/seat-members";
 import { seedMessages } from "../support/seed-table";
+import { sized } from "../support/quick";
 import { startStackInChild } from "../support/stack-in-child";
 import { mapConcurrently, ratio } from "../support/stats";
 import type { BenchTable } from "../table";
 
 const TABLE = "bench-cost";
-const ROOM_SIZES = [10, 1_000];
-const OTHER_ROOMS = 1_000;
+const ROOM_SIZES = sized([10, 1_000], [10, 100]);
+const OTHER_ROOMS = sized(1_000, 50);
 const MESSAGES_PER_OTHER_ROOM = 100;
 /** The measured rooms' own history: more than one page (50), so sync and history read a full page. */
 const ROOM_HISTORY = 120;
@@ -77,14 +79,18 @@ export async function run(): Promise<BenchTable[]> {
     const scanNotes: string[] = [];
     const gsiNotes: string[] = [];
     const transactionNotes: string[] = [];
-    /** Rooms in the table so far: measured, staging and POSTed ones (the seeded messages' rooms have no room item). */
-    let roomCount = 0;
+    /** Operations that answered an error instead of what they should (their row says FAILED). */
+    const failures: string[] = [];
+    /** Public rooms in the table so far: measured and POSTed ones (staging rooms are private, so not listed). */
+    let publicRoomCount = 0;
+    // The measured rooms' owner; signing in touches no table (a JWT signed with the stage secret).
+    const owner = await createSession(stack.httpUrl, "cost owner");
     for (const size of ROOM_SIZES) {
-      const room = await Room.create(db, { name: `cost ${size}` });
+      const room = await Room.create(db, { input: { name: `cost ${size}` }, caller: owner.user });
       await seedMessages({ client: direct, db, table: TABLE, roomIds: [room.roomId], perRoom: ROOM_HISTORY, startMs: Date.UTC(2026, 5, 1) });
-      for (let i = 0; i < ROOM_TODOS; i++) await Todo.add(db, { roomId: room.roomId, title: `todo ${i}` });
+      for (let i = 0; i < ROOM_TODOS; i++) await Todo.add(db, { roomId: room.roomId, title: `todo ${i}`, userId: owner.user.userId });
 
-      const clients = new RoomClients(stack.wsUrl);
+      const clients = new RoomClients(stack);
       await seatMembers({ db, clients, roomId: room.roomId, count: size - 1, concurrency: CONNECT_CONCURRENCY, namePrefix: `c${size}-` });
       await proxy.settle();
       proxy.take();
@@ -101,7 +107,8 @@ export async function run(): Promise<BenchTable[]> {
         `room of ${size}: one Scan read ${scan.scanned} items in ${scan.pages} pages = ${scan.rcu} RCU (${Math.round(performance.now() - scanStarted)} ms)`,
       );
       const naiveScan: NaiveCost = { rcu: scan.rcu, wcu: 0, calls: ["Scan"] };
-      const row = (operation: string, ours: Ours, naiveCost: NaiveCost) => {
+      /** `naiveCost` null: the naive design has no such step (it has no identity: anyone connects with ?name=). */
+      const row = (operation: string, ours: Ours, naiveCost: NaiveCost | null) => {
         if (ours.errors) throw new Error(`${operation} at ${size}: ${ours.errors} DynamoDB calls failed (${ours.operations.join(", ")})`);
         // DynamoDB Local reports nothing for a failed conditional write; AWS charges at least 1 WCU for each.
         const wcu = ours.wcu + ours.conditionFailures;
@@ -111,11 +118,9 @@ export async function run(): Promise<BenchTable[]> {
           ours.operations.join(", ") || "-",
           ours.rcu,
           wcu,
-          naiveCost.rcu,
-          naiveCost.wcu,
-          ratio(ours.rcu, naiveCost.rcu),
-          ratio(wcu, naiveCost.wcu),
-          summarize(naiveCost.calls),
+          ...(naiveCost
+            ? [naiveCost.rcu, naiveCost.wcu, ratio(ours.rcu, naiveCost.rcu), ratio(wcu, naiveCost.wcu), summarize(naiveCost.calls)]
+            : ["-", "-", "-", "-", "(no such step)"]),
         ]);
         for (const { computed, reported } of ours.transactions) {
           transactionNotes.push(`${operation} @${size}: ${computed} WCU by AWS's rules, DynamoDB Local reported ${reported}`);
@@ -123,24 +128,41 @@ export async function run(): Promise<BenchTable[]> {
         if (ours.indexWcu) gsiNotes.push(`${operation} @${size}: ${ours.indexWcu} of ${ours.wcu} WCU on gsi1`);
       };
 
-      // $connect: the size-th member joins through the real handler; everyone already there hears memberJoined.
+      // The size-th member arrives as a browser does: signs in, takes a ticket, connects with it.
       const joinerName = `joiner-${size}`;
-      const announced = clients.waitForAll("memberJoined", (f) => f.member?.name === joinerName, 120_000);
+      let session!: Session;
+      const signIn = await measure(async () => {
+        session = await createSession(stack!.httpUrl, joinerName);
+      });
+      row("POST /sessions", signIn, null);
+      let ticket!: string;
+      const ticketing = await measure(async () => {
+        ticket = await ticketFor(stack!.httpUrl, session, room.roomId);
+      });
+      row("POST /rooms/{id}/tickets", ticketing, null);
+
+      // $connect with the ticket: the authorizer consumes it, $connect makes the joiner a member of the public
+      // room and announces it; everyone already there hears memberJoined.
+      const announced = clients.waitForAll("memberJoined", (f) => f.member?.userId === session.user.userId, 120_000);
       let joiner!: RoomClient;
       const connect = await measure(async () => {
-        joiner = await clients.connect(room.roomId, joinerName);
+        joiner = await clients.connectTo(connectUrl(stack!.wsUrl, ticket), joinerName, session);
         await announced;
       });
       clients.clients.push(joiner);
-      const joinerRecord = (await Connection.listByRoom(db, { roomId: room.roomId })).find((c) => c.name === joinerName);
+      const joinerRecord = (await Connection.listByRoom(db, { roomId: room.roomId })).find((c) => c.userId === session.user.userId);
       if (!joinerRecord) throw new Error(`${joinerName} has no connection record after $connect`);
-      const { connectionId, roomId, memberId, name, connectedAt, expiresAt } = joinerRecord;
+      const { connectionId, roomId, userId, memberId, name, connectedAt, expiresAt } = joinerRecord;
       const connectionKey = { pk: { S: `$rooms#connectionId_${connectionId}` }, sk: { S: "$connection_1" } };
       const roomKey = { pk: { S: `$rooms#roomId_${room.roomId}` }, sk: { S: "$roomView#room_1" } };
       row(
-        "$connect",
+        "$connect with ticket",
         connect,
-        addCosts(await naive.get(roomKey), await naive.put(`connection-${size}`, { connectionId, roomId, memberId, name, connectedAt, expiresAt }), naiveScan),
+        addCosts(
+          await naive.get(roomKey),
+          await naive.put(`connection-${size}`, { connectionId, roomId, userId, memberId, name, connectedAt, expiresAt }),
+          naiveScan,
+        ),
       );
 
       // sendMessage: stored once, fanned out to the room.
@@ -152,14 +174,23 @@ export async function run(): Promise<BenchTable[]> {
       });
       row("sendMessage", send, addCosts(await naive.get(connectionKey, { consistent: true }), await naive.put(`message-${size}`, { ...sent }), naiveScan));
 
-      // sync: the snapshot (room, todos, members, newest page of messages) to the sender alone.
+      // sync: the snapshot (room, todos, members, newest page of messages) to the sender alone, in one frame or
+      // in parts (v2: `part` n, `last`). An error answer instead is recorded as a failed row, not thrown, so the
+      // other rows of the table still come out.
+      let syncFailure: string | undefined;
       const sync = await measure(async () => {
-        const snapshot = joiner.waitFor<{ members: unknown[]; messages: unknown[] }>("snapshot");
+        const answer = collectSnapshot(joiner);
         joiner.send({ action: "sync" });
-        const { members, messages } = await snapshot;
-        if (members.length !== size || messages.length !== 50) throw new Error(`snapshot had ${members.length} members, ${messages.length} messages`);
+        const outcome = await answer;
+        if ("error" in outcome) {
+          syncFailure = outcome.error;
+          return;
+        }
+        const { members, messages } = outcome;
+        if (members !== size || messages !== 50) throw new Error(`snapshot had ${members} members, ${messages} messages`);
       });
-      row("sync", sync, addCosts(await naive.get(connectionKey, { consistent: true }), naiveScan));
+      if (syncFailure) failures.push(`sync @${size}: the joiner got ${syncFailure} instead of a snapshot`);
+      row(syncFailure ? `sync (FAILED: ${syncFailure.split(":")[0]})` : "sync", sync, addCosts(await naive.get(connectionKey, { consistent: true }), naiveScan));
 
       const ping = await measure(async () => {
         const pong = joiner.waitFor("pong");
@@ -205,11 +236,12 @@ export async function run(): Promise<BenchTable[]> {
       clients.clients.splice(clients.clients.indexOf(joiner), 1);
       row("$disconnect", disconnect, addCosts(await naive.remove(`connection-${size}`), naiveScan));
 
-      // HTTP routes.
+      // HTTP routes, as the joiner.
       const http = async (method: string, path: string, body?: unknown) => {
         const response = await fetch(`${stack!.httpUrl}${path}`, {
           method,
-          ...(body !== undefined && { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+          headers: { ...bearer(session), ...(body !== undefined && { "content-type": "application/json" }) },
+          ...(body !== undefined && { body: JSON.stringify(body) }),
         });
         if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
         return response.json() as Promise<any>;
@@ -218,11 +250,11 @@ export async function run(): Promise<BenchTable[]> {
       const postRooms = await measure(async () => {
         created = (await http("POST", "/rooms", { name: `created at ${size}` })).room;
       });
-      roomCount += 1 + (size - 1) + 1;
+      publicRoomCount += 2;
       row("POST /rooms", postRooms, await naive.put(`room-${size}`, { ...created }));
       const listRooms = await measure(async () => {
         const { rooms } = await http("GET", "/rooms");
-        if (rooms.length !== Math.min(50, roomCount)) throw new Error(`GET /rooms listed ${rooms.length} rooms`);
+        if (rooms.length !== Math.min(50, publicRoomCount)) throw new Error(`GET /rooms listed ${rooms.length} rooms, expected ${Math.min(50, publicRoomCount)}`);
       });
       row("GET /rooms", listRooms, naiveScan);
       const getRoom = await measure(async () => {
@@ -251,6 +283,7 @@ export async function run(): Promise<BenchTable[]> {
         columns: ["operation", "room", "our DynamoDB calls", "our RCU", "our WCU", "naive RCU", "naive WCU", "RCU vs naive", "WCU vs naive", "naive calls"],
         rows,
         notes: [
+          ...(failures.length ? [`FAILURES: ${failures.join("; ")}.`] : []),
           "Ours: the real handlers in the local stack, through a proxy that injects ReturnConsumedCapacity (INDEXES: TOTAL plus the per-index split) into every request and sums what DynamoDB Local reports. Nothing in the handlers was changed.",
           `${signatureCheck}; every handler call succeeded through the proxy, which is what makes its rewrite possible.`,
           "DynamoDB Local reports capacity for every operation used here, gsi1 writes included, except: failed conditional writes (none happened in these runs; each would be counted as 1 WCU, AWS's minimum), and TransactWriteItems, which it under-counts for several items (two 100-byte Puts: 2 WCU, AWS charges 2 per item per KB = 4). Transactions are therefore computed from the request's items by AWS's rules (bench/support/item-size.ts): " +
@@ -260,8 +293,9 @@ export async function run(): Promise<BenchTable[]> {
           "RCU: eventually consistent reads and Queries cost 0.5 per 4 KB, strongly consistent Gets 1 per 4 KB; gsi1 Queries are eventually consistent. Connection.touch wrote nothing here (it writes only when the expiry is 5 minutes stale).",
           `Naive: the same operations as tutorials write them, on the same table: GetItem of the sender's connection (keyed by connection id, as they do), plain PutItem/UpdateItem/DeleteItem (no index, no idempotency claim, no transaction), and a Scan with a FilterExpression (roomId = X) wherever a room's connections, messages, todos or rooms list are needed.`,
           `A Scan is charged on every item read before the filter applies, so it costs the same whatever it filters: one full Scan was measured per room size and charged to each naive operation that scans. ${scanNotes.join("; ")}.`,
-          `Seeded with BatchWriteItem: ${seeded.toLocaleString("en")} message items of ${OTHER_ROOMS} other rooms, shaped exactly as Message.send stores them, in ${Math.round(seedMs / 1000)} s; each measured room also has ${ROOM_HISTORY} messages and ${ROOM_TODOS} todos of its own, and 1,000+ one-member staging rooms exist (see latency notes on seating).`,
-          `Room of N: N-1 members seated (see bench/support/seat-members.ts), then the N-th joins through the real $connect (that is the $connect row), sends, syncs, pings, edits todos and leaves ($disconnect row). Load average before / after: ${loadBefore.toFixed(2)} / ${loadavg()[0]!.toFixed(2)}; suite took ${Math.round((performance.now() - started) / 1000)} s.`,
+          `Seeded with BatchWriteItem: ${seeded.toLocaleString("en")} message items of ${OTHER_ROOMS} other rooms, shaped exactly as Message.send stores them, in ${Math.round(seedMs / 1000)} s; each measured room also has ${ROOM_HISTORY} messages and ${ROOM_TODOS} todos of its own, and ${ROOM_SIZES.reduce((sum, n) => sum + n - 1, 0).toLocaleString("en")} private one-member staging rooms exist (see latency notes on seating).`,
+          "Identity rows: POST /sessions signs a JWT with the stage secret and touches no table; POST /rooms/{id}/tickets checks the caller's access to the room and stores a single-use ticket; $connect with ticket is the authorizer consuming the ticket (one DeleteItem returning the old item) plus $connect (access check, membership of the public room, memberJoined broadcast, connection record). The naive design has no identity (anyone connects with ?name=): no counterpart for the first two.",
+          `Room of N: N-1 members seated (see bench/support/seat-members.ts: each a user of its own, joined with a ticket to a private staging room, then moved), then the N-th signs in, takes a ticket and joins through the real authorizer and $connect (the three identity rows), sends, syncs, pings, edits todos and leaves ($disconnect row); the HTTP rows are called as that user. Load average before / after: ${loadBefore.toFixed(2)} / ${loadavg()[0]!.toFixed(2)}; suite took ${Math.round((performance.now() - started) / 1000)} s.`,
         ],
       },
     ];
@@ -272,6 +306,32 @@ export async function run(): Promise<BenchTable[]> {
     direct.destroy();
     await dynamo.stop();
   }
+}
+
+/**
+ * The answer to a `sync`: one `snapshot` frame, or (v2) several with `part` 1..n, the last with `last: true`;
+ * totals its members and messages. An `error` frame instead resolves with its code and message.
+ */
+function collectSnapshot(client: RoomClient): Promise<{ members: number; messages: number } | { error: string }> {
+  return new Promise((resolve, reject) => {
+    let members = 0;
+    let messages = 0;
+    const next = () =>
+      client
+        .waitForFrame<{ type: string; code?: string; message?: string; members?: unknown[]; messages?: unknown[]; part?: number; last?: boolean }>(
+          (f) => f.type === "snapshot" || f.type === "error",
+          60_000,
+          "snapshot or error frame",
+        )
+        .then((frame) => {
+          if (frame.type === "error") return resolve({ error: `${frame.code}: ${frame.message}` });
+          members += frame.members?.length ?? 0;
+          messages += frame.messages?.length ?? 0;
+          if (frame.part === undefined || frame.last) return resolve({ members, messages });
+          next();
+        }, reject);
+    next();
+  });
 }
 
 /** Runs `action` and returns what DynamoDB consumed meanwhile; the tally must be empty before it starts. */

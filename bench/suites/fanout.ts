@@ -21,11 +21,14 @@ import type { ServerFrame } from "../../packages/core/src/protocol";
 import { Room } from "../../packages/core/src/room";
 import { ensureTable } from "../../packages/core/src/table";
 import { type ConnectionsApiServer, startConnectionsApiServer } from "../../packages/core/test/support/connections-api-server";
-import { seedConnections } from "../../packages/core/test/support/seed-connections";
+import { sized } from "../support/quick";
+import { seedConnections } from "../support/seed-table";
 import type { BenchTable } from "../table";
 
 const LATENCY_MS = 20;
-const ROOM_SIZES = [100, 1_000, 5_000];
+/** The rooms' owner (rooms are written straight to the table here; no HTTP API runs in this suite). */
+const OWNER = { userId: "bench-owner", name: "bench" };
+const ROOM_SIZES = sized([100, 1_000, 5_000], [100, 500]);
 /** Concurrency 1 at 5,000 would take 100 s alone; it is extrapolated from 1,000 instead. */
 const SERIAL_MAX_ROOM = 1_000;
 const SETTINGS: (number | "unbounded")[] = [1, 4, 8, 16, 32, 64, 128, "unbounded"];
@@ -49,7 +52,7 @@ export async function run(): Promise<BenchTable[]> {
   try {
     const rooms = [];
     for (const size of ROOM_SIZES) {
-      const { roomId } = await Room.create(db, { name: `bench ${size}` });
+      const { roomId } = await Room.create(db, { input: { name: `bench ${size}` }, caller: OWNER });
       await seedConnections(db, { roomId, count: size, prefix: `n${size}-` });
       rooms.push({ size, roomId });
     }
@@ -132,7 +135,8 @@ const frameFor = (roomId: string): ServerFrame => ({
     messageId: "01J0000000000000000000000A",
     roomId,
     clientMessageId: "bench",
-    author: "bench",
+    authorId: OWNER.userId,
+    author: OWNER.name,
     text: "x".repeat(200),
     sentAt: new Date(0).toISOString(),
   },
@@ -155,8 +159,8 @@ async function measurePruning(
   db: Db,
   { sender, server, capacity }: { sender: ConnectionSender; server: ConnectionsApiServer; capacity: CapacityCounter },
 ): Promise<BenchTable> {
-  const size = 1_000;
-  const { roomId } = await Room.create(db, { name: "bench pruning" });
+  const size = sized(1_000, 200);
+  const { roomId } = await Room.create(db, { input: { name: "bench pruning" }, caller: OWNER });
   const connections = await seedConnections(db, { roomId, count: size, prefix: "gone-" });
   const gone = new Set(connections.filter((_, i) => i % 100 === 0).map((c) => c.connectionId));
   const goneSender: ConnectionSender = {

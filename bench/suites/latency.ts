@@ -8,16 +8,18 @@ import { cpus, loadavg } from "node:os";
 import { createDb } from "@rooms/core/db";
 import { Room } from "@rooms/core/room";
 import { localDynamoClient } from "@rooms/dynamodb-local";
+import { createSession } from "../../test/support/room-session";
 import { startBareFanoutServer } from "../support/bare-fanout";
 import { type RoomClient, RoomClients } from "../support/room-clients";
 import { seatMembers } from "../support/seat-members";
+import { sized } from "../support/quick";
 import { startStackInChild } from "../support/stack-in-child";
 import { ms, percentile, ratio } from "../support/stats";
 import type { BenchTable } from "../table";
 
-const ROOM_SIZES = [10, 100, 1_000];
+const ROOM_SIZES = sized([10, 100, 1_000], [10, 50]);
 const WARMUP_MESSAGES = 5;
-const MEASURED_MESSAGES = 50;
+const MEASURED_MESSAGES = sized(50, 10);
 const CONNECT_CONCURRENCY = 16;
 const MESSAGE_TIMEOUT_MS = 60_000;
 const TEXT = "The quick brown fox jumps over the lazy dog; a chat line of about a hundred characters, as people type.";
@@ -44,13 +46,14 @@ export async function run(): Promise<BenchTable[]> {
   let deliveriesPerSecond = 0;
 
   try {
+    const owner = await createSession(stack.httpUrl, "latency owner");
     for (const size of ROOM_SIZES) {
-      const room = await Room.create(db, { name: `latency ${size}` });
+      const room = await Room.create(db, { input: { name: `latency ${size}` }, caller: owner.user });
       const seatStarted = performance.now();
-      const oursClients = new RoomClients(stack.wsUrl);
+      const oursClients = new RoomClients(stack);
       await seatMembers({ db, clients: oursClients, roomId: room.roomId, count: size, concurrency: CONNECT_CONCURRENCY, namePrefix: `m${size}-` });
       seatingNotes.push(`${size}: ${Math.round(performance.now() - seatStarted)} ms`);
-      const floorClients = new RoomClients(floor.wsUrl);
+      const floorClients = new RoomClients({ wsUrl: floor.wsUrl });
       await floorClients.open({ count: size, concurrency: CONNECT_CONCURRENCY, namePrefix: `f${size}-`, roomFor: () => `floor-${size}` });
 
       const ours: Side = { clients: oursClients, sender: oursClients.clients[0]!, samples: [], ids: [] };
@@ -117,7 +120,7 @@ export async function run(): Promise<BenchTable[]> {
         "floor: the same clients and frames through one bare `ws` server process that sends the frame to every socket of the room (no Lambda, no DynamoDB, no @connections).",
         `Each room gets ${WARMUP_MESSAGES} unmeasured warm-up messages, then ${MEASURED_MESSAGES} measured; ours and floor alternate message by message; one message at a time (the next is sent once the last client got the previous one).`,
         "exactly once: every client (sender included) got every message, warm-ups too, exactly once, and no error or memberLeft frame; otherwise the suite throws.",
-        `Members are seated without the join storm (bench/support/seat-members.ts): each socket joins through the real $connect into a room of its own, then its connection record is moved into the measured room. Seating took ${seatingNotes.join(", ")}. Real joins would announce memberJoined N(N-1)/2 times: 499,500 posts for 1,000 members, about ${Math.round(499_500 / deliveriesPerSecond / 60)} min at the ${Math.round(deliveriesPerSecond)} deliveries/s measured here.`,
+        `Members are seated without the join storm (bench/support/seat-members.ts): each socket is a user of its own (POST /sessions) that joins, with a ticket (POST /rooms/{id}/tickets), a private room of its own through the real authorizer and $connect; then its connection record is moved into the measured room. Sessions and tickets are not part of the measured latency. Seating took ${seatingNotes.join(", ")}. Real joins would announce memberJoined N(N-1)/2 times: 499,500 posts for 1,000 members, about ${Math.round(499_500 / deliveriesPerSecond / 60)} min at the ${Math.round(deliveriesPerSecond)} deliveries/s measured here.`,
         "DynamoDB Local runs with its full JIT (JAVA_TOOL_OPTIONS=-XX:+UseSerialGC) rather than the tests' start-up setting.",
         `Stack started with skipDisconnect (no $disconnect on close) so tearing down a 1,000-member room does not announce memberLeft N(N-1)/2 times. Handlers log at WARN (POWERTOOLS_LOG_LEVEL); any handler failure or logged line fails the run.`,
         `${cpus().length} cores shared by the clients, the stack, DynamoDB Local and the floor; load average (1 min) before / after: ${loadBefore.toFixed(2)} / ${loadavg()[0]!.toFixed(2)}; suite took ${Math.round((performance.now() - started) / 1000)} s.`,

@@ -2,7 +2,8 @@
  * The latency floor: the same fan-out as a room broadcast, written straight to the sockets by one bare `ws`
  * server process. No Lambda handlers, no DynamoDB, no @connections hop: a `sendMessage` frame becomes the same
  * `{"type":"message","message":{...}}` frame and is sent to every socket of the room, sender included.
- * Run as a child (startBareFanoutServer); clients connect with ?roomId=&name= like the real gateway.
+ * Run as a child (startBareFanoutServer); clients connect with ?roomId=&name= (the floor checks no identity: the
+ * real gateway's tickets are taken before the measured part, so they are not part of the comparison).
  */
 import { WebSocketServer, type WebSocket } from "ws";
 

@@ -1,4 +1,5 @@
 import { WebSocket } from "ws";
+import { createSession, joinUrl, type Session } from "../../test/support/room-session";
 import { mapConcurrently } from "./stats";
 
 /** A server frame, as far as these clients look into it. */
@@ -18,6 +19,8 @@ export class RoomClient {
     readonly socket: WebSocket,
     readonly name: string,
     onMessageFrame: (client: RoomClient, clientMessageId: string) => void,
+    /** The user the socket belongs to (the real stack only; the floor has no identity). */
+    readonly session?: Session,
   ) {
     socket.on("message", (data) => {
       const frame = JSON.parse(data.toString()) as Frame;
@@ -36,13 +39,18 @@ export class RoomClient {
 
   /** The next frame of `type` (matching `predicate`) that arrives from now on. */
   waitFor<T = Frame>(type: string, predicate: (frame: any) => boolean = () => true, timeoutMs = 30_000): Promise<T> {
+    return this.waitForFrame<T>((frame) => frame.type === type && predicate(frame), timeoutMs, `${type} frame`);
+  }
+
+  /** The next frame of any type matching `predicate` that arrives from now on. */
+  waitForFrame<T = Frame>(predicate: (frame: any) => boolean, timeoutMs = 30_000, what = "matching frame"): Promise<T> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#waiters.delete(waiter);
-        reject(new Error(`${this.name}: no ${type} frame within ${timeoutMs} ms`));
+        reject(new Error(`${this.name}: no ${what} within ${timeoutMs} ms`));
       }, timeoutMs);
       const waiter = (frame: Frame) => {
-        if (frame.type !== type || !predicate(frame)) return false;
+        if (!predicate(frame)) return false;
         clearTimeout(timer);
         resolve(frame as T);
         return true;
@@ -81,12 +89,22 @@ class Probe {
   }
 }
 
+/**
+ * Where clients connect. The real stack (`httpUrl` given): each socket is a user with a session
+ * (`POST /sessions`) and a fresh single-use ticket (`POST /rooms/{id}/tickets`), as the contract requires. The
+ * bare floor server (no `httpUrl`): `?roomId=&name=`, since it has no identity to check.
+ */
+export interface Target {
+  wsUrl: string;
+  httpUrl?: string;
+}
+
 /** The clients of one room as a benchmark drives them: open gradually, time messages, check exactly-once, close. */
 export class RoomClients {
   readonly clients: RoomClient[] = [];
   #probe: Probe | undefined;
 
-  constructor(readonly wsUrl: string) {}
+  constructor(readonly target: Target) {}
 
   /**
    * Opens `count` sockets with at most `concurrency` handshakes in flight. `roomFor(i)` names the room the
@@ -110,15 +128,34 @@ export class RoomClients {
     return opened;
   }
 
-  connect(roomId: string, name: string): Promise<RoomClient> {
-    const url = new URL(this.wsUrl);
-    url.searchParams.set("roomId", roomId);
-    url.searchParams.set("name", name);
+  /**
+   * Opens one socket to `roomId` as `name`: on the real stack as `session` (or a new guest) with a fresh ticket.
+   * Not added to `clients` (open() does that; a caller of connect() pushes it when it should count).
+   */
+  async connect(roomId: string, name: string, session?: Session): Promise<RoomClient> {
+    const { httpUrl, wsUrl } = this.target;
+    if (httpUrl === undefined) {
+      const url = new URL(wsUrl);
+      url.searchParams.set("roomId", roomId);
+      url.searchParams.set("name", name);
+      return this.connectTo(url.toString(), name);
+    }
+    const user = session ?? (await createSession(httpUrl, name));
+    return this.connectTo(await joinUrl({ httpUrl, wsUrl }, user, roomId), name, user);
+  }
+
+  /** Opens one socket to a ready-made URL (e.g. `connectUrl(wsUrl, ticket)`); resolves once the handshake completed. */
+  connectTo(url: string, name: string, session?: Session): Promise<RoomClient> {
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(url, { perMessageDeflate: false });
-      const client = new RoomClient(socket, name, (c, id) => {
-        if (this.#probe?.clientMessageId === id) this.#probe.arrive(c, performance.now());
-      });
+      const client = new RoomClient(
+        socket,
+        name,
+        (c, id) => {
+          if (this.#probe?.clientMessageId === id) this.#probe.arrive(c, performance.now());
+        },
+        session,
+      );
       socket.once("open", () => resolve(client));
       socket.once("unexpected-response", (_request, response) => reject(new Error(`${name}: handshake refused with ${response.statusCode}`)));
       socket.once("error", reject);

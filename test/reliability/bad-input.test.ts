@@ -1,6 +1,10 @@
 import { type AttributeValue, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { randomBytes } from "node:crypto";
+import { createIdentity } from "@rooms/core/identity";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
+import { createSession, type Session } from "../support/room-session";
 import { connectLive, type LiveClient, sleep, until } from "./support/live-client";
 import { type HttpReply, type ReliabilityStack, startReliabilityStack } from "./support/reliability-stack";
 
@@ -8,14 +12,27 @@ import { type HttpReply, type ReliabilityStack, startReliabilityStack } from "./
  * Bad input: a seeded fast-check corpus of malformed WebSocket frames and HTTP requests against every route.
  * Each must get a contract error (HTTP 4xx `{"error":{"code","message"}}`, WS `{"type":"error","code",...}` to the
  * sender alone) with the code the contract gives that input, the table must not change, and the stack must still
- * serve valid requests afterwards.
+ * serve valid requests afterwards. HTTP requests carry a valid bearer token (so they reach the input checks),
+ * except a share of them sent with no, malformed, forged or expired tokens, which must be 401 whatever else they
+ * hold; WebSocket handshakes with bad tickets must be 401.
  */
 const SEED = 20_261_122;
 const WS_CASES = 300;
-const HTTP_CASES = 200;
+const HTTP_CASES = 250;
+const HANDSHAKE_CASES = 60;
+/** The stage's signing secret, known to this test so it can make tokens the stack must refuse (expired, say). */
+const AUTH_SECRET = randomBytes(32).toString("base64url");
 /** Frames stay under API Gateway's 32 KB (a bigger one closes the socket with 1009: tested in packages/local). */
 const MAX_FRAME_BYTES = 32_000;
-const CONTRACT_STATUS = { bad_request: 400, not_found: 404, conflict: 409, too_large: 413, unsupported_media_type: 415 } as const;
+const CONTRACT_STATUS = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unsupported_media_type: 415,
+} as const;
 type ContractCode = keyof typeof CONTRACT_STATUS;
 
 const ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -27,6 +44,8 @@ let prober: LiveClient;
 let watcher: LiveClient;
 let knownTodoIds: string[];
 let tableBefore: string[];
+/** Authorization header values the stack must answer 401, by kind (undefined: no header at all). */
+let badAuthorization: Record<BadAuth, string | undefined>;
 
 /** Every item of this test's own table, canonical. A Scan is fine here: tests may scan, the app never does. */
 async function tableContent(): Promise<string[]> {
@@ -45,10 +64,11 @@ async function tableContent(): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  env = await startReliabilityStack();
+  env = await startReliabilityStack({ authSecret: AUTH_SECRET });
   roomId = (await env.http.createRoom("bad input")).roomId;
-  prober = await connectLive(env.stack.wsUrl, { roomId, name: "prober" });
-  watcher = await connectLive(env.stack.wsUrl, { roomId, name: "watcher" });
+  prober = await connectLive(env.stack, { roomId, who: "prober" });
+  watcher = await connectLive(env.stack, { roomId, who: "watcher" });
+  badAuthorization = await makeBadAuthorization(env.owner);
   // Some real content, so an invalid frame that slipped through would have something to change.
   for (const [i, text] of ["first", "second", "third"].entries()) {
     const from = prober.frames.length;
@@ -247,11 +267,36 @@ const wsCases: fc.Arbitrary<WsCase> = fc
 
 interface HttpCase {
   kind: string;
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "DELETE";
   path: string;
   body?: string;
   contentType?: string;
   status: number;
+  /** Sent with this bad Authorization instead of the owner's valid token. */
+  auth?: BadAuth;
+}
+
+const BAD_AUTH = ["missing", "empty", "not bearer", "not a JWT", "forged signature", "alg none", "another stage's secret", "wrong issuer", "expired"] as const;
+type BadAuth = (typeof BAD_AUTH)[number];
+
+/** One Authorization header value per kind of bad token, made from the owner's real token and the stage secret. */
+async function makeBadAuthorization(owner: Session): Promise<Record<BadAuth, string | undefined>> {
+  const [header, payload, signature] = owner.token.split(".") as [string, string, string];
+  const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const flipped = `${signature.slice(0, -2)}${signature.endsWith("AA") ? "BB" : "AA"}`;
+  const past = new Date(Date.now() - 31 * 24 * 3600_000);
+  const sign = (secret: string, issuer: string, now?: Date) => createIdentity({ secret, issuer }).issue(owner.user, now).then((t) => `Bearer ${t.token}`);
+  return {
+    missing: undefined,
+    empty: "",
+    "not bearer": `Basic ${owner.token}`,
+    "not a JWT": "Bearer not-a-jwt",
+    "forged signature": `Bearer ${header}.${payload}.${flipped}`,
+    "alg none": `Bearer ${b64({ alg: "none", typ: "JWT" })}.${payload}.`,
+    "another stage's secret": await sign(randomBytes(32).toString("base64url"), "rooms-local"),
+    "wrong issuer": await sign(AUTH_SECRET, "rooms-elsewhere"),
+    expired: await sign(AUTH_SECRET, "rooms-local", past),
+  };
 }
 
 const post = (kind: string, body: string, status: number, contentType = "application/json"): HttpCase => ({ kind, method: "POST", path: "/rooms", body, contentType, status });
@@ -296,7 +341,89 @@ const httpCases: fc.Arbitrary<HttpCase> = fc.oneof(
       const status = room.bad ? 404 : limit !== undefined || before !== undefined ? 400 : 404;
       return { kind: "GET /rooms/{roomId}/messages, bad parameters or room", method: "GET", path: `/rooms/${encodeURIComponent(id)}/messages${query(params)}`, status };
     }),
+  fc.oneof(badPathId, validId).map((id): HttpCase => ({ kind: "POST /rooms/{roomId}/tickets, bad or unknown room", method: "POST", path: `/rooms/${encodeURIComponent(id)}/tickets`, status: 404 })),
+  fc.oneof(
+    fc.oneof(badPathId, validId).map((id): HttpCase => ({ kind: "GET /rooms/{roomId}/members, bad or unknown room", method: "GET", path: `/rooms/${encodeURIComponent(id)}/members`, status: 404 })),
+    badLimit.map((limit): HttpCase => ({ kind: "GET /rooms/{roomId}/members, bad limit", method: "GET", path: `/rooms/${roomId}/members${query({ limit })}`, status: 400 })),
+  ),
+  fc.oneof(
+    badLimit.map((limit): HttpCase => ({ kind: "GET /me/rooms, bad limit", method: "GET", path: `/me/rooms${query({ limit })}`, status: 400 })),
+    badId.map((cursor): HttpCase => ({ kind: "GET /me/rooms, bad cursor", method: "GET", path: `/me/rooms${query({ cursor })}`, status: 400 })),
+  ),
+  fc.oneof(
+    fc.oneof(badPathId, validId).map((id): HttpCase => ({ kind: "POST /rooms/{roomId}/invites, bad or unknown room", method: "POST", path: `/rooms/${encodeURIComponent(id)}/invites`, body: "{}", contentType: "application/json", status: 404 })),
+    fc
+      .oneof(fc.integer({ max: 0 }), fc.integer({ min: 721 }), fc.double({ noNaN: true, noInteger: true }), fc.constantFrom("24", null, true, [24], {}))
+      .map((expiresInHours): HttpCase => ({ kind: "POST /rooms/{roomId}/invites, bad expiresInHours", method: "POST", path: `/rooms/${roomId}/invites`, body: JSON.stringify({ expiresInHours }), contentType: "application/json", status: 400 })),
+  ),
+  fc.oneof(badPathId, validId).map((id): HttpCase => ({ kind: "DELETE /rooms/{roomId}/invites, bad or unknown room", method: "DELETE", path: `/rooms/${encodeURIComponent(id)}/invites`, status: 404 })),
+  fc.oneof(badPathId, fc.string({ unit: fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), minLength: 22, maxLength: 40 })).map(
+    (code): HttpCase => ({ kind: "POST /invites/{code}, bad or unknown code", method: "POST", path: `/invites/${encodeURIComponent(code)}`, status: 404 }),
+  ),
+  fc.oneof(badPathId.filter((id) => id !== "me"), validId).map(
+    (userId): HttpCase => ({ kind: "DELETE /rooms/{roomId}/members/{userId}, bad or unknown member", method: "DELETE", path: `/rooms/${roomId}/members/${encodeURIComponent(userId)}`, status: 404 }),
+  ),
+  // No valid token: 401 whatever the request is, valid or not, and nothing happens.
+  {
+    weight: 4,
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom(...BAD_AUTH),
+        fc.constantFrom<() => Omit<HttpCase, "kind" | "status">>(
+          () => ({ method: "POST", path: "/rooms", body: '{"name":"never created"}', contentType: "application/json" }),
+          () => ({ method: "POST", path: "/rooms", body: "{not json", contentType: "application/json" }),
+          () => ({ method: "POST", path: "/rooms", body: '{"name":"x"}', contentType: "text/plain" }),
+          () => ({ method: "GET", path: "/rooms" }),
+          () => ({ method: "GET", path: "/rooms?limit=0" }),
+          () => ({ method: "GET", path: "/me/rooms" }),
+          () => ({ method: "GET", path: `/rooms/${roomId}` }),
+          () => ({ method: "GET", path: `/rooms/${roomId}/messages` }),
+          () => ({ method: "GET", path: `/rooms/${roomId}/members` }),
+          () => ({ method: "POST", path: `/rooms/${roomId}/tickets` }),
+          () => ({ method: "POST", path: `/rooms/${roomId}/invites`, body: "{}", contentType: "application/json" }),
+          () => ({ method: "DELETE", path: `/rooms/${roomId}/invites` }),
+          () => ({ method: "DELETE", path: `/rooms/${roomId}/members/${watcher.session.user.userId}` }),
+          () => ({ method: "POST", path: `/invites/${"A".repeat(22)}` }),
+        ),
+      )
+      .map(([auth, request]): HttpCase => {
+        const built = request();
+        return { ...built, kind: `no valid token (${auth})`, status: 401, auth };
+      }),
+  },
 );
+
+/** `POST /sessions` needs no token; a fixed handful of bad names (the route is limited per source IP). */
+const badSessionBodies: [string, string, number, string?][] = [
+  ["empty name", '{"name":""}', 400],
+  ["blank name", '{"name":" \t "}', 400],
+  ["41 code points", JSON.stringify({ name: "é".repeat(41) }), 400],
+  ["a control character", JSON.stringify({ name: "a\u0007b" }), 400],
+  ["a bidi override", JSON.stringify({ name: "a\u202Eb" }), 400],
+  ["zero-width only", JSON.stringify({ name: "\u200B\u200B" }), 400],
+  ["an unpaired surrogate", '{"name":"a\\ud800b"}', 400],
+  ["name not a string", '{"name":5}', 400],
+  ["no name", "{}", 400],
+  ["not JSON", "{name", 400],
+  ["not JSON content type", '{"name":"fine"}', 415, "text/plain"],
+];
+
+/** The HTTP status a handshake got: 101 when accepted (the socket is closed again at once). */
+function handshakeStatus(url: URL): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, { perMessageDeflate: false });
+    socket.once("open", () => {
+      socket.close(1000);
+      resolve(101);
+    });
+    socket.once("unexpected-response", (request, response) => {
+      response.resume();
+      request.destroy();
+      resolve(response.statusCode ?? 0);
+    });
+    socket.once("error", reject);
+  });
+}
 
 // ---- checks ----------------------------------------------------------------------------------------------
 
@@ -307,7 +434,8 @@ function expectContractErrorFrame(reply: unknown, c: WsCase) {
   expect(frame.code, context).toBe(c.code);
   expect(typeof frame.message === "string" && frame.message.length > 0, context).toBe(true);
   expect(frame.action, context).toBe(c.action);
-  for (const key of Object.keys(frame)) expect(["type", "code", "message", "action", "issues", "todo"], context).toContain(key);
+  // v2 echoes the frame's clientMessageId / clientTodoId when it had one.
+  for (const key of Object.keys(frame)) expect(["type", "code", "message", "action", "issues", "todo", "clientMessageId", "clientTodoId"], context).toContain(key);
   if (c.code === "conflict") expect((frame.todo as { todoId?: string }).todoId, context).toBe(knownTodoIds[0]);
 }
 
@@ -349,9 +477,14 @@ describe("malformed input against every route (seeded fast-check corpus)", () =>
     const kinds = new Map<string, number>();
     await fc.assert(
       fc.asyncProperty(httpCases, async (c) => {
+        const authorization = c.auth ? badAuthorization[c.auth] : undefined;
         const reply = await env.http.call(c.method, c.path, {
           ...(c.body !== undefined && { body: c.body }),
-          ...(c.contentType !== undefined && { headers: { "content-type": c.contentType } }),
+          ...(c.auth !== undefined && { token: null }),
+          headers: {
+            ...(c.contentType !== undefined && { "content-type": c.contentType }),
+            ...(authorization !== undefined && { authorization }),
+          },
         });
         expectContractErrorReply(reply, c);
         kinds.set(c.kind, (kinds.get(c.kind) ?? 0) + 1);
@@ -359,6 +492,40 @@ describe("malformed input against every route (seeded fast-check corpus)", () =>
       { seed: SEED, numRuns: HTTP_CASES, endOnFailure: true },
     );
     console.info(`bad input, HTTP corpus: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(", ")}`);
+    // Every kind of bad token was tried at least once.
+    for (const auth of BAD_AUTH) expect(kinds.has(`no valid token (${auth})`), auth).toBe(true);
+  });
+
+  it(`POST /sessions with ${badSessionBodies.length} bad names gets 400 (415 for another content type)`, async () => {
+    for (const [kind, body, status, contentType = "application/json"] of badSessionBodies) {
+      const reply = await env.http.call("POST", "/sessions", { body, token: null, headers: { "content-type": contentType } });
+      expectContractErrorReply(reply, { kind: `POST /sessions, ${kind}`, method: "POST", path: "/sessions", body, status });
+    }
+  });
+
+  it(`${HANDSHAKE_CASES} handshakes without a usable ticket are refused 401`, async () => {
+    const kinds = new Map<string, number>();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.constant({ kind: "no query" }),
+          fc.dictionary(fc.string({ maxLength: 8 }).filter((k) => k !== "ticket"), fc.string({ maxLength: 30 }), { maxKeys: 3 }).map((query) => ({ kind: "no ticket", query })),
+          fc.string({ maxLength: 120 }).map((ticket) => ({ kind: "garbage ticket", query: { ticket } })),
+          fc.string({ unit: fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), minLength: 43, maxLength: 43 }).map((ticket) => ({ kind: "well-formed unknown ticket", query: { ticket } })),
+          fc.constant({ kind: "v1 roomId and name", query: { roomId: "", name: "intruder" } }),
+          fc.constantFrom(...BAD_AUTH.slice(2)).map((auth) => ({ kind: "a bad bearer token as the ticket", query: { ticket: badAuthorization[auth] ?? "" } })),
+        ),
+        async (c: { kind: string; query?: Record<string, string> }) => {
+          const url = new URL(env.stack.wsUrl);
+          for (const [name, value] of Object.entries({ ...c.query, ...(c.query?.roomId === "" && { roomId }) })) url.searchParams.set(name, value);
+          const status = await handshakeStatus(url);
+          expect(status, `${c.kind}: ${url.search.slice(0, 200)}`).toBe(401);
+          kinds.set(c.kind, (kinds.get(c.kind) ?? 0) + 1);
+        },
+      ),
+      { seed: SEED, numRuns: HANDSHAKE_CASES, endOnFailure: true },
+    );
+    console.info(`bad input, handshakes: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(", ")}`);
   });
 
   it("left the table exactly as it was, and told the other member nothing", async () => {
@@ -379,7 +546,24 @@ describe("malformed input against every route (seeded fast-check corpus)", () =>
     expect(watcher.ofType("message").at(-1)).toEqual(message);
     const pongFrom = prober.frames.length;
     prober.send({ action: "ping" });
-    expect(await prober.waitFor(() => true, { from: pongFrom })).toEqual({ type: "pong" });
+    expect(await prober.waitFor(() => true, { from: pongFrom })).toMatchObject({ type: "pong" });
+  });
+
+  it("still lets a new user sign in, take a ticket, connect and talk", async () => {
+    const newcomer = await createSession(env.stack.httpUrl, "newcomer");
+    const joinedFrom = watcher.frames.length;
+    const client = await connectLive(env.stack, { roomId, who: newcomer });
+    try {
+      const joined = await watcher.waitFor((f) => f.type === "memberJoined", { from: joinedFrom });
+      expect(joined).toMatchObject({ member: { userId: newcomer.user.userId, name: "newcomer" } });
+      const from = client.frames.length;
+      client.send({ action: "sendMessage", text: "hello after the storm", clientMessageId: "newcomer-1" });
+      const sent = await client.waitFor((f) => f.type === "message", { from });
+      expect(sent).toMatchObject({ message: { authorId: newcomer.user.userId, author: "newcomer", text: "hello after the storm" } });
+      expect(await watcher.waitFor((f) => f.type === "message" && f.message.clientMessageId === "newcomer-1")).toEqual(sent);
+    } finally {
+      await client.close();
+    }
   });
 
   it("no error escaped a handler and nothing was logged above INFO", () => {

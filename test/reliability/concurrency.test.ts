@@ -1,6 +1,6 @@
 import type { ServerFrame, Todo } from "@rooms/core/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectLive, type LiveClient, sleep, until } from "./support/live-client";
+import { type LiveClient, openLive, prepareLive, sleep, until } from "./support/live-client";
 import { type ReliabilityStack, startReliabilityStack } from "./support/reliability-stack";
 
 /**
@@ -21,8 +21,10 @@ const clients: LiveClient[] = [];
 beforeAll(async () => {
   env = await startReliabilityStack();
   roomId = (await env.http.createRoom("contended todo")).roomId;
-  // All at once: simultaneous joins must not prune each other (the todo race below needs all 20 in the room).
-  clients.push(...(await Promise.all(Array.from({ length: CLIENTS }, (_, c) => connectLive(env.stack.wsUrl, { roomId, name: `c${c}` })))));
+  // Sessions and tickets first, then all join at once: simultaneous joins must not prune each other (the todo
+  // race below needs all 20 in the room).
+  const tickets = await Promise.all(Array.from({ length: CLIENTS }, (_, c) => prepareLive(env.stack, { roomId, who: `c${c}` })));
+  clients.push(...(await Promise.all(tickets.map(openLive))));
 });
 
 afterAll(async () => {

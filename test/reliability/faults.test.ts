@@ -1,7 +1,7 @@
 import { Connection } from "@rooms/core/connection";
 import type { ServerFrame } from "@rooms/core/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectLive, type LiveClient, sleep, until } from "./support/live-client";
+import { type LiveClient, openLive, prepareLive, sleep, until } from "./support/live-client";
 import { type ReliabilityStack, startReliabilityStack } from "./support/reliability-stack";
 
 /**
@@ -39,17 +39,19 @@ beforeAll(async () => {
     const { roomId } = await env.http.createRoom(`faults ${r}`);
     rooms.push({ roomId, clients: [], victims: [], live: [], records: new Map() });
   }
-  // Every member of every room joins at once: simultaneous joins must not prune each other.
+  // Sessions and tickets first; then every member of every room joins at once: simultaneous joins must not
+  // prune each other.
+  const tickets = await Promise.all(
+    rooms.map((room, r) => Promise.all(Array.from({ length: CLIENTS_PER_ROOM }, (_, c) => prepareLive(env.stack, { roomId: room.roomId, who: `r${r}-c${c}` })))),
+  );
   await Promise.all(
     rooms.map(async (room, r) => {
-      room.clients.push(
-        ...(await Promise.all(
-          Array.from({ length: CLIENTS_PER_ROOM }, (_, c) => connectLive(env.stack.wsUrl, { roomId: room.roomId, name: `r${r}-c${c}` })),
-        )),
-      );
+      room.clients.push(...(await Promise.all(tickets[r]!.map(openLive))));
       room.victims = [QUIET_VICTIM, ...RUNNING_VICTIMS].map((i) => room.clients[i]!);
       room.live = room.clients.filter((client) => !room.victims.includes(client));
       for (const record of await Connection.listByRoom(env.db, { roomId: room.roomId })) {
+        const client = room.clients.find((c) => c.name === record.name);
+        if (record.userId !== client?.session.user.userId) throw new Error(`${record.name}'s record is not its ticket's user: ${JSON.stringify(record)}`);
         room.records.set(record.name, { connectionId: record.connectionId, memberId: record.memberId });
       }
     }),

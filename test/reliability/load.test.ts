@@ -4,7 +4,7 @@ import { connectLive, type LiveClient, until } from "./support/live-client";
 import { type ReliabilityStack, startReliabilityStack } from "./support/reliability-stack";
 
 /**
- * Load: 300 clients in 10 rooms; in every room 5 senders send 40 messages each, all senders of all rooms at once.
+ * Load: 300 clients (300 guest users, each with a session and a ticket) in 10 rooms; in every room 5 senders send 40 messages each, all senders of all rooms at once.
  * Every client must receive every message of its room exactly once and nothing from any other room, and see each
  * sender's messages in the order they were sent. A sender sends its next message once its previous one came back
  * to it, as a chat client does. "Seeing in order" is by messageId, the order the server stored them and the order
@@ -37,7 +37,7 @@ beforeAll(async () => {
   // packages/local/test/e2e/join-race.test.ts.
   await Promise.all(
     rooms.map(async (room, r) => {
-      for (let c = 0; c < CLIENTS_PER_ROOM; c++) room.clients.push(await connectLive(env.stack.wsUrl, { roomId: room.roomId, name: `r${r}-c${c}` }));
+      for (let c = 0; c < CLIENTS_PER_ROOM; c++) room.clients.push(await connectLive(env.stack, { roomId: room.roomId, who: `r${r}-c${c}` }));
     }),
   );
 });
@@ -58,8 +58,8 @@ describe("300 clients in 10 rooms, 200 messages per room from 5 senders at once"
         describe: () => clients.map((c) => `${c.name}:${c.count("memberJoined")}`).join(" "),
       });
       clients.forEach((client, i) => {
-        const joined = client.ofType("memberJoined").map((frame) => frame.member.name);
-        expect(joined).toEqual(clients.slice(i + 1).map((later) => later.name));
+        const joined = client.ofType("memberJoined").map(({ member }) => `${member.userId} ${member.name}`);
+        expect(joined).toEqual(clients.slice(i + 1).map((later) => `${later.session.user.userId} ${later.name}`));
       });
     }
   });
@@ -109,6 +109,12 @@ describe("300 clients in 10 rooms, 200 messages per room from 5 senders at once"
         expect(new Set(messages.map((m) => m.clientMessageId)).size, `${client.name} got a duplicate`).toBe(MESSAGES_PER_ROOM);
         expect(messages.map((m) => m.clientMessageId).sort(), client.name).toEqual([...expectedIds].sort());
         expect(messages.every((m) => m.roomId === roomId), `${client.name} got another room's message`).toBe(true);
+        // Each message is its sender's: authorId is the sending socket's user, author its name.
+        const misattributed = messages.filter((m) => {
+          const sender = clients[Number(m.clientMessageId.split("-")[1]!.slice(1))]!;
+          return m.authorId !== sender.session.user.userId || m.author !== sender.name;
+        });
+        expect(misattributed, `${client.name}: messages not attributed to their sender`).toEqual([]);
         // A client shows messages in messageId order (the order the server stored them; the web client merges by
         // it): there, each sender's messages must read in the order they were sent.
         const shown = [...messages].sort((a, b) => (a.messageId < b.messageId ? -1 : 1));

@@ -4,7 +4,12 @@
  * Prints the URLs, then a line `ready` once everything listens. Ctrl-C or SIGTERM stops it all.
  *
  * Environment: HTTP_PORT (3000), WS_PORT (3001), CONNECTIONS_PORT (3002), DYNAMODB_PORT (8000), WEB_PORT (5173),
- * GATEWAY_SKIP_DISCONNECT=1 (drop closed sockets without $disconnect), GATEWAY_LOG=0 (handler failures only).
+ * GATEWAY_SKIP_DISCONNECT=1 (drop closed sockets without $disconnect), GATEWAY_POST_RATE=<n> (@connections answers
+ * 429 past n posts per second), GATEWAY_LOG=0 (handler failures only).
+ *
+ * Everything listens on 127.0.0.1 only. DynamoDB Local also refuses browser requests and exits by itself when this
+ * process ends in any way, SIGKILL included (see packages/dynamodb-local); and this process stops everything when
+ * the process that started it (tsx under `pnpm dev`) disappears.
  *
  * The token signing secret lives in <repo>/.data/auth-secret (git-ignored), made on first run, so tokens
  * survive a restart. Delete the file to invalidate every token issued locally.
@@ -53,6 +58,17 @@ async function readSecret(file: string): Promise<string | undefined> {
   }
 }
 
+/** GATEWAY_POST_RATE: a positive integer (posts per second), or unset/empty for no limit. */
+function postRateFromEnv(): number | undefined {
+  const raw = process.env.GATEWAY_POST_RATE;
+  if (raw === undefined || raw.trim() === "") return undefined;
+  const rate = Number(raw);
+  if (!Number.isInteger(rate) || rate < 1) {
+    throw new Error(`GATEWAY_POST_RATE=${raw} is not a positive integer (posts per second); unset it for no limit`);
+  }
+  return rate;
+}
+
 function portFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === "") return fallback;
@@ -71,6 +87,7 @@ async function main() {
     web: portFromEnv("WEB_PORT", 5173),
   };
   const skipDisconnect = process.env.GATEWAY_SKIP_DISCONNECT === "1";
+  const postRateLimit = postRateFromEnv();
 
   let stack: LocalStack | undefined;
   let web: ChildProcess | undefined;
@@ -96,6 +113,14 @@ async function main() {
       void stop().then(() => process.exit(0));
     });
   }
+  // `pnpm dev` runs this file under tsx, which does not pass on its own death: if it is killed (SIGKILL too), this
+  // process is re-parented; notice that and stop, rather than keep every port taken with no one to stop it.
+  const parentPid = process.ppid;
+  setInterval(() => {
+    if (process.ppid === parentPid || stopping) return;
+    console.error(`error: the process that started this one (pid ${parentPid}) is gone; stopping`);
+    void stop().then(() => process.exit(1));
+  }, 500).unref();
 
   try {
     const { startLocalStack } = await import("./local-stack");
@@ -108,9 +133,11 @@ async function main() {
       dynamodb: { path: dataDir, port: ports.dynamodb },
       tableName: "rooms",
       skipDisconnect,
+      ...(postRateLimit !== undefined && { postRateLimit }),
       log: process.env.GATEWAY_LOG === "0" ? undefined : true,
     }).catch((error: Error) => {
-      if (!/already in use|DynamoDB Local exited/.test(error.message)) throw error;
+      // DynamoDB Local's own port message already names the holder and DYNAMODB_PORT.
+      if (!/already in use|DynamoDB Local exited/.test(error.message) || /DynamoDB Local cannot listen/.test(error.message)) throw error;
       throw new Error(
         `${error.message}\n(is another \`pnpm dev\` or DynamoDB Local already using ports ${ports.http}/${ports.ws}/${ports.connections}/${ports.dynamodb}? ` +
           "set HTTP_PORT, WS_PORT, CONNECTIONS_PORT, DYNAMODB_PORT)",
@@ -139,6 +166,9 @@ async function main() {
     });
     for (const [label, value] of rows) console.log(`${label?.padEnd(15)} ${value}`);
     if (skipDisconnect) console.log("GATEWAY_SKIP_DISCONNECT=1: closed sockets are dropped without $disconnect");
+    if (postRateLimit !== undefined) {
+      console.log(`GATEWAY_POST_RATE=${postRateLimit}: @connections answers 429 past ${postRateLimit} posts per second`);
+    }
     console.log("ready");
   } catch (error) {
     console.error(`error: ${(error as Error).message}`);
@@ -211,4 +241,8 @@ function signalGroup(pid: number | undefined, signal: NodeJS.Signals) {
   }
 }
 
-void main();
+main().catch((error: Error) => {
+  // Bad settings (a port or GATEWAY_POST_RATE that is not a number) end here, before anything started.
+  console.error(`error: ${error.message}`);
+  process.exit(1);
+});

@@ -16,6 +16,12 @@ export interface ConnectionsApiOptions {
   /** The stage path the management endpoint ends with: http://127.0.0.1:PORT/<stage>. */
   stage?: string;
   logger?: GatewayLogger;
+  /**
+   * GATEWAY_POST_RATE: at most this many PostToConnection calls per second over all connections (a sliding
+   * one-second window, like API Gateway's account-wide throttle); the rest are answered 429
+   * LimitExceededException. Omitted: no limit.
+   */
+  postRateLimit?: number;
 }
 
 export interface ConnectionsApi {
@@ -36,8 +42,10 @@ export async function startConnectionsApi({
   host = "127.0.0.1",
   stage = "local",
   logger = errorsOnlyLogger,
+  postRateLimit,
 }: ConnectionsApiOptions): Promise<ConnectionsApi> {
   const pathPattern = new RegExp(`^/${stage}/(?:@|%40)connections/([^/?]+)$`);
+  const postThrottle = postRateLimit === undefined ? undefined : slidingWindowLimiter(postRateLimit, 1_000);
 
   async function handle(request: IncomingMessage, response: ServerResponse) {
     const body = await readBody(request, MAX_POST_BYTES);
@@ -52,6 +60,11 @@ export async function startConnectionsApi({
 
     switch (request.method) {
       case "POST": {
+        // Before anything about the connection: the throttle stands in front of the integration on AWS.
+        if (postThrottle && !postThrottle.tryTake(performance.now())) {
+          logger.info(`@connections POST ${connectionId} 429 (over ${postRateLimit}/s)`);
+          return fail(response, 429, "LimitExceededException", "Rate exceeded");
+        }
         if (!body) return fail(response, 413, "PayloadTooLargeException", `Message too long; the limit is ${MAX_POST_BYTES} bytes`);
         if (!connection) return gone(response);
         const sent = await new Promise<boolean>((resolve) =>
@@ -88,6 +101,28 @@ export async function startConnectionsApi({
   });
   const boundPort = await listen(server, port, host);
   return { url: `http://${host}:${boundPort}/${stage}`, port: boundPort, close: () => closeServer(server) };
+}
+
+/**
+ * At most `limit` events in any `windowMs`: a ring of the times of the last `limit` accepted events; a new one is
+ * accepted when the oldest of them is at least `windowMs` old. Refused events do not count, so capacity comes back
+ * as the window slides (as a token bucket refills), however hard callers keep trying.
+ */
+export function slidingWindowLimiter(limit: number, windowMs: number) {
+  // One slot per allowed event: cap it (API Gateway's default account limit is 10,000 per second).
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1_000_000) {
+    throw new Error(`postRateLimit must be a positive integer up to 1000000, got ${limit}`);
+  }
+  const accepted = new Array<number>(limit).fill(Number.NEGATIVE_INFINITY);
+  let oldest = 0;
+  return {
+    tryTake(now: number): boolean {
+      if (now - (accepted[oldest] ?? Number.NEGATIVE_INFINITY) < windowMs) return false;
+      accepted[oldest] = now;
+      oldest = (oldest + 1) % limit;
+      return true;
+    },
+  };
 }
 
 function reply(response: ServerResponse, statusCode: number, json?: unknown, headers: Record<string, string> = {}) {

@@ -22,6 +22,8 @@ export interface LocalGatewayOptions {
   idleTimeoutMs?: number;
   maxDurationMs?: number;
   log?: LogOption;
+  /** GATEWAY_POST_RATE: @connections answers 429 past this many posts per second (all connections); none by default. */
+  postRateLimit?: number;
 }
 
 export interface LocalGateway {
@@ -50,12 +52,19 @@ export async function startLocalGateway({
   idleTimeoutMs,
   maxDurationMs,
   log,
+  postRateLimit,
 }: LocalGatewayOptions): Promise<LocalGateway> {
   const logger = toLogger(log);
   const connections = new ConnectionRegistry();
   const started: { close(): Promise<void> }[] = [];
   try {
-    const connectionsApi: ConnectionsApi = await startConnectionsApi({ connections, port: connectionsPort, host, logger });
+    const connectionsApi: ConnectionsApi = await startConnectionsApi({
+      connections,
+      port: connectionsPort,
+      host,
+      logger,
+      ...(postRateLimit !== undefined && { postRateLimit }),
+    });
     started.push(connectionsApi);
     const http: HttpGateway = await startHttpGateway({ routes: httpRoutes, port: httpPort, host, logger, ...(cors !== undefined && { cors }) });
     started.push(http);

@@ -21,6 +21,8 @@ export interface LocalStackOptions {
   tableName?: string;
   /** GATEWAY_SKIP_DISCONNECT: drop closed sockets without invoking $disconnect. */
   skipDisconnect?: boolean;
+  /** GATEWAY_POST_RATE: @connections answers 429 LimitExceededException past this many posts per second. */
+  postRateLimit?: number;
   /** Shorten API Gateway's 10-minute idle timeout and 2-hour maximum duration (tests). */
   idleTimeoutMs?: number;
   maxDurationMs?: number;
@@ -72,6 +74,7 @@ export async function startLocalStack({
   dynamodb = {},
   tableName = "rooms",
   skipDisconnect = false,
+  postRateLimit,
   idleTimeoutMs,
   maxDurationMs,
   cors,
@@ -118,6 +121,7 @@ export async function startLocalStack({
       skipDisconnect,
       log,
       ...(cors !== undefined && { cors }),
+      ...(postRateLimit !== undefined && { postRateLimit }),
       ...(idleTimeoutMs !== undefined && { idleTimeoutMs }),
       ...(maxDurationMs !== undefined && { maxDurationMs }),
     });

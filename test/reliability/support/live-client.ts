@@ -1,5 +1,6 @@
 import type { ServerFrame } from "@rooms/core/protocol";
 import { WebSocket } from "ws";
+import { createSession, joinUrl, type Session } from "../../support/room-session";
 
 /** A frame as a client got it: parsed JSON, or `{ raw }` for text that is not JSON (never expected). */
 export type ReceivedFrame = ServerFrame | { type?: undefined; raw: string } | { type?: undefined; message: string; connectionId?: string };
@@ -20,7 +21,8 @@ export class LiveClient {
 
   constructor(
     readonly socket: WebSocket,
-    readonly name: string,
+    /** The user this socket belongs to (its ticket's). */
+    readonly session: Session,
     readonly roomId: string,
   ) {
     socket.on("message", (data) => {
@@ -38,6 +40,11 @@ export class LiveClient {
       for (const wake of this.#waiters) wake();
     });
     this.closed = new Promise((resolve) => socket.once("close", (code, reason) => resolve({ code, reason: reason.toString() })));
+  }
+
+  /** The user's display name (labels in failure messages). */
+  get name() {
+    return this.session.user.name;
   }
 
   send(frame: unknown) {
@@ -96,18 +103,37 @@ export class LiveClient {
   }
 }
 
-/** Opens a socket to the gateway's room; resolves once the handshake (and so $connect) completed. */
-export function connectLive(wsUrl: string, { roomId, name }: { roomId: string; name: string }): Promise<LiveClient> {
-  const url = new URL(wsUrl);
-  url.searchParams.set("roomId", roomId);
-  url.searchParams.set("name", name);
+/** A user with a fresh ticket for one room: everything a socket needs but the handshake. */
+export interface LiveTicket {
+  session: Session;
+  roomId: string;
+  url: string;
+}
+
+/**
+ * Signs in as `who` (a display name: a new guest, `POST /sessions`; or an existing session: another socket, or a
+ * reconnect, of that user) and takes a fresh single-use ticket for `roomId`, valid 60 s. Separate from the
+ * handshake so a test can make many sockets join at the very same moment.
+ */
+export async function prepareLive(stack: { httpUrl: string; wsUrl: string }, { roomId, who }: { roomId: string; who: string | Session }): Promise<LiveTicket> {
+  const session = typeof who === "string" ? await createSession(stack.httpUrl, who) : who;
+  return { session, roomId, url: await joinUrl(stack, session, roomId) };
+}
+
+/** Opens the socket a ticket was taken for; resolves once the handshake (and so $connect) completed. */
+export function openLive({ session, roomId, url }: LiveTicket): Promise<LiveClient> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, { perMessageDeflate: false });
-    const client = new LiveClient(socket, name, roomId);
+    const client = new LiveClient(socket, session, roomId);
     socket.once("open", () => resolve(client));
-    socket.once("unexpected-response", (_request, response) => reject(new Error(`${name}: handshake refused with ${response.statusCode}`)));
+    socket.once("unexpected-response", (_request, response) => reject(new Error(`${session.user.name}: handshake refused with ${response.statusCode}`)));
     socket.once("error", reject);
   });
+}
+
+/** `prepareLive` then `openLive`: one socket to `roomId` as `who`, with a fresh ticket. */
+export async function connectLive(stack: { httpUrl: string; wsUrl: string }, target: { roomId: string; who: string | Session }): Promise<LiveClient> {
+  return openLive(await prepareLive(stack, target));
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

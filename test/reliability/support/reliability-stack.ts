@@ -6,11 +6,15 @@ import type { Room } from "@rooms/core/protocol";
 import { localDynamoClient } from "@rooms/dynamodb-local";
 import { type LocalStack, type LocalStackOptions, startLocalStack } from "@rooms/local";
 import { inject, type MockInstance, vi } from "vitest";
+import { bearer, createRoom, createSession, type Session } from "../../support/room-session";
 
 export interface ReliabilityStack {
   stack: LocalStack;
   db: Db;
   dynamo: DynamoDBClient;
+  /** The user the suite works as (it owns the rooms `http.createRoom` makes). */
+  owner: Session;
+  /** The HTTP API, as `owner` unless a call says otherwise. */
   http: ReturnType<typeof httpClient>;
   /**
    * What went wrong inside. `escaped`: handler failures the gateway caught (a handler threw or timed out) and
@@ -45,15 +49,18 @@ export async function startReliabilityStack(options: LocalStackOptions = {}): Pr
   const errorSpies: MockInstance[] = [vi.spyOn(logger, "error"), vi.spyOn(logger, "critical")];
   const infoSpy = vi.spyOn(logger, "info");
   const dynamo = localDynamoClient(stack.dynamodbEndpoint);
-  const http = httpClient(stack.httpUrl);
+  const owner = await createSession(stack.httpUrl, "reliability owner");
+  const http = httpClient(stack.httpUrl, owner);
   // The spies must sit on the very logger the handlers use (one module instance): every invocation logs one
   // INFO line, so a request has to show up on the info spy, or the failure capture would be blind.
   const before = infoSpy.mock.calls.length;
-  await http.call("GET", "/rooms?limit=1");
+  const probe = await http.call("GET", "/rooms?limit=1");
+  if (probe.status !== 200) throw new Error(`GET /rooms as the owner answered ${probe.status}: ${probe.text}`);
   if (infoSpy.mock.calls.length <= before) throw new Error("the handlers' logger is not the one spied on: failure capture would see nothing");
   return {
     stack,
     dynamo,
+    owner,
     db: createDb({ client: dynamo, table: stack.tableName }),
     http,
     failures: () => ({
@@ -81,12 +88,23 @@ export interface HttpReply {
   json: any;
 }
 
-/** JSON over the stack's HTTP API; bodies are sent as given when they are strings. */
-export function httpClient(baseUrl: string) {
-  const call = async (method: string, path: string, { body, headers = {} }: { body?: unknown; headers?: Record<string, string> } = {}): Promise<HttpReply> => {
+/**
+ * JSON over the stack's HTTP API; bodies are sent as given when they are strings. Calls carry `session`'s bearer
+ * token unless `token` says otherwise (another session or raw token; `null`: no Authorization header at all).
+ */
+export function httpClient(baseUrl: string, session?: Session) {
+  const call = async (
+    method: string,
+    path: string,
+    { body, headers = {}, token = session }: { body?: unknown; headers?: Record<string, string>; token?: Session | string | null } = {},
+  ): Promise<HttpReply> => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: { ...(body !== undefined && typeof body !== "string" && { "content-type": "application/json" }), ...headers },
+      headers: {
+        ...(token != null && bearer(token)),
+        ...(body !== undefined && typeof body !== "string" && { "content-type": "application/json" }),
+        ...headers,
+      },
       ...(body !== undefined && { body: typeof body === "string" ? body : JSON.stringify(body) }),
     });
     const text = await response.text();
@@ -100,10 +118,10 @@ export function httpClient(baseUrl: string) {
   };
   return {
     call,
-    async createRoom(name: string): Promise<Room> {
-      const reply = await call("POST", "/rooms", { body: { name } });
-      if (reply.status !== 201) throw new Error(`POST /rooms answered ${reply.status}: ${reply.text}`);
-      return reply.json.room as Room;
+    /** `POST /rooms` as the session's user (public unless said otherwise). */
+    createRoom(name: string, visibility?: Room["visibility"]): Promise<Room> {
+      if (!session) throw new Error("createRoom needs a signed-in client");
+      return createRoom(baseUrl, session, { name, ...(visibility && { visibility }) });
     },
   };
 }

@@ -3,7 +3,7 @@ import { createDb } from "@rooms/core/db";
 import { localDynamoClient } from "@rooms/dynamodb-local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalStack } from "../../src/local-stack";
-import { httpApi, joinRoom, startE2eStack } from "../support/e2e-stack";
+import { httpApi, joinRoom, signIn, startE2eStack } from "../support/e2e-stack";
 import { eventually } from "../support/ws-test-client";
 
 /** API Gateway's 10-minute idle timeout, shortened: the gateway closes (1001) and $disconnect tells the room. */
@@ -21,17 +21,17 @@ afterAll(async () => {
 describe("idle timeout through the real handlers", () => {
   it("closes a silent member with 1001, announces memberLeft and deletes its record; pings keep the other", async () => {
     const db = createDb({ client, table: stack.tableName });
-    const room = await httpApi(stack).createRoom("Quiet");
+    const room = await httpApi(stack, await signIn(stack, "Owner")).createRoom("Quiet");
     const talker = await joinRoom(stack, room.roomId, "Talker");
     const keepAlive = setInterval(() => talker.send({ action: "ping" }), 200);
     try {
       const sleeper = await joinRoom(stack, room.roomId, "Sleeper");
       expect(await sleeper.closed).toEqual({ code: 1001, reason: "Going away" });
       const left = await talker.nextOfType<any>("memberLeft", (f) => f.member.name === "Sleeper");
-      expect(left.member.name).toBe("Sleeper");
+      expect(left.member).toMatchObject({ name: "Sleeper", userId: sleeper.session.user.userId });
       await eventually(async () => {
         const records = await Connection.listByRoom(db, { roomId: room.roomId });
-        return records.length === 1 && records[0]?.name === "Talker";
+        return records.length === 1 && records[0]?.userId === talker.session.user.userId;
       });
       expect(talker.socket.readyState).toBe(talker.socket.OPEN);
     } finally {

@@ -3,7 +3,7 @@ import { createDb } from "@rooms/core/db";
 import { localDynamoClient } from "@rooms/dynamodb-local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalStack } from "../../src/local-stack";
-import { clientId, httpApi, joinRoom, startE2eStack } from "../support/e2e-stack";
+import { clientId, httpApi, joinRoom, signIn, startE2eStack } from "../support/e2e-stack";
 
 /**
  * While a member's $connect runs, @connections answers 410 for it (as on AWS). If its record were stored
@@ -24,13 +24,23 @@ afterAll(async () => {
 describe("members joining at the same moment", () => {
   it("nobody is pruned while connecting, and every joiner can talk to every other", async () => {
     const db = createDb({ client, table: stack.tableName });
-    const room = await httpApi(stack).createRoom("Race");
+    const owner = await signIn(stack, "Owner");
+    const api = httpApi(stack, owner);
+    const room = await api.createRoom("Race");
     const residents = await Promise.all(Array.from({ length: 20 }, (_, i) => joinRoom(stack, room.roomId, `Resident ${i}`)));
     const joiners = await Promise.all(Array.from({ length: 12 }, (_, i) => joinRoom(stack, room.roomId, `Joiner ${i}`)));
     const everyone = [...residents, ...joiners];
     try {
-      const names = (await Connection.listByRoom(db, { roomId: room.roomId })).map((c) => c.name);
-      expect(names).toHaveLength(everyone.length);
+      const records = await Connection.listByRoom(db, { roomId: room.roomId });
+      expect(records).toHaveLength(everyone.length);
+      // Each record is its ticket's user: one guest per socket here.
+      expect(records.map((c) => `${c.userId} ${c.name}`).sort()).toEqual(everyone.map((m) => `${m.session.user.userId} ${m.session.user.name}`).sort());
+      // Connecting to a public room made every joiner a member, next to the owner.
+      const members = await api.get(`/rooms/${room.roomId}/members?limit=100`);
+      expect(members.status).toBe(200);
+      expect(members.json.members.map((m: { userId: string }) => m.userId).sort()).toEqual(
+        [owner.user.userId, ...everyone.map((m) => m.session.user.userId)].sort(),
+      );
 
       const ids = joiners.map((joiner, i) => {
         const id = clientId(`race-${i}`);

@@ -3,7 +3,7 @@ import { createDb } from "@rooms/core/db";
 import { localDynamoClient } from "@rooms/dynamodb-local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalStack } from "../../src/local-stack";
-import { clientId, httpApi, joinRoom, startE2eStack } from "../support/e2e-stack";
+import { clientId, httpApi, joinRoom, signIn, startE2eStack } from "../support/e2e-stack";
 import { sleep } from "../support/ws-test-client";
 
 /** GATEWAY_SKIP_DISCONNECT: a closed socket leaves its record behind until a broadcast meets it (410). */
@@ -22,12 +22,13 @@ afterAll(async () => {
 
 describe("a socket gone without $disconnect", () => {
   it("is pruned by the next broadcast: memberLeft to the others, record deleted, delivery to the rest intact", async () => {
-    const api = httpApi(stack);
+    const api = httpApi(stack, await signIn(stack, "Owner"));
     const room = await api.createRoom("Pruning");
     const alice = await joinRoom(stack, room.roomId, "Alice");
     const bob = await joinRoom(stack, room.roomId, "Bob");
     const ghost = await joinRoom(stack, room.roomId, "Ghost");
     const ghostMember = (await alice.nextOfType<any>("memberJoined", (f) => f.member.name === "Ghost")).member;
+    expect(ghostMember.userId).toBe(ghost.session.user.userId);
 
     await ghost.terminate();
     await sleep(100);
@@ -56,7 +57,7 @@ describe("a socket gone without $disconnect", () => {
 
   // Regression: a joiner must never be told about (or hurt by) gone members met by its own join broadcast.
   it("a member joining a room that still lists a gone connection stays joined", async () => {
-    const api = httpApi(stack);
+    const api = httpApi(stack, await signIn(stack, "Owner"));
     const room = await api.createRoom("Stale record");
     const ghost = await joinRoom(stack, room.roomId, "Ghost");
     await ghost.terminate();

@@ -32,8 +32,8 @@ export interface HttpReply<T = any> {
 }
 
 /**
- * A small JSON client for the stack's HTTP API, calling as `session` (its bearer token on every request). Give
- * `headers: { authorization: "" }`-free calls with `anonymous` to see the 401s.
+ * A small JSON client for the stack's HTTP API, calling as `session` (its bearer token on every request; a
+ * `headers.authorization` given to `call` replaces it). `anonymous` sends no Authorization header at all.
  */
 export function httpApi(stack: LocalStack, session?: Session) {
   const call = async <T>(

@@ -91,7 +91,11 @@ export class TestClient<Frame = any> {
   }
 }
 
-/** Opens a socket and resolves once the handshake completed; rejects with the refusal otherwise. */
+/**
+ * Opens a socket and resolves once the handshake completed; rejects with the refusal otherwise. `query` is added
+ * to `url` as given (raw gateway tests). Against the real stack, connect to `connectUrl(wsUrl, ticket)` from
+ * test/support/room-session.ts (or use `joinRoom` in e2e-stack.ts), the one way tests become a user and connect.
+ */
 export function connectClient<Frame = any>(
   url: string,
   query: Record<string, string> = {},
