@@ -60,8 +60,12 @@ export const webSocketSizing: Record<WebSocketRouteKey, Sizing> = {
   addTodo: fanOut,
   updateTodo: fanOut,
   deleteTodo: fanOut,
-  // Room + todos + members + a page of messages, up to a 128 KB frame to one client.
+  // Room + todos + members + read positions + a page of messages, in 128 KB parts to one client.
   sync: fanOut,
+  // A read position moves; a small room hears of it.
+  markRead: fanOut,
+  // Nothing stored but the connection's typingAt; a small room hears of it.
+  typing: fanOut,
   // A GetItem, at most one UpdateItem (expiry refresh) and a pong.
   ping: singleReply,
 };

@@ -1,4 +1,4 @@
-import type { RouteEntry, httpRoutes } from "../packages/functions/src/routes";
+import type { RouteEntry } from "../packages/functions/src/routes";
 
 /**
  * Every IAM statement a route handler (and the `$connect` authorizer) gets, computed here and nowhere else. Pure
@@ -20,15 +20,10 @@ export interface PermissionSpec<T> {
 export const TABLE_READ_ACTIONS = ["dynamodb:GetItem", "dynamodb:Query"];
 
 /**
- * Reading many items by key in one call. Only `GET /me/rooms` does it (a page of the caller's memberships, then
- * their rooms in one BatchGetItem); BatchGetItem works on tables, never on an index, so it gets the table ARN only.
+ * Reading many items by key in one call, for routes the manifest marks `batchReads` (`GET /me/rooms`: the caller's
+ * rooms). BatchGetItem works on tables, never on an index, so it gets the table ARN only.
  */
 export const BATCH_READ_ACTION = "dynamodb:BatchGetItem";
-
-type HttpRouteKey = (typeof httpRoutes)[number]["routeKey"];
-
-/** Keyed by the manifest's route keys, so a renamed or removed route fails `tsc` here. */
-export const BATCH_READ_ROUTES: readonly HttpRouteKey[] = ["GET /me/rooms"];
 
 /**
  * What core calls on writes. TransactWriteItems has no IAM action of its own: DynamoDB authorizes each item of a
@@ -99,7 +94,7 @@ export function routePermissions<T>(route: RouteEntry, kind: RouteKind, arns: Ro
       resources: [[tableArn], ...indexNames.map((index) => [tableArn, `/index/${index}`])],
     },
   ];
-  if (kind === "http" && (BATCH_READ_ROUTES as readonly string[]).includes(route.routeKey)) {
+  if (route.batchReads) {
     statements.push({ actions: [BATCH_READ_ACTION], resources: [[tableArn]] });
   }
   if (tableAccess(route, kind) === "read-write") {

@@ -167,8 +167,8 @@ describe("infra wiring source", () => {
     const routeCalls = sources.flatMap((s) => [...s.code.matchAll(/\.route\(/g)].map(() => s.path));
     expect(routeCalls).toEqual(["infra/function-args.ts"]);
     for (const { path, code: source } of sources) {
-      // The sizing tables and the BatchGetItem list are keyed by route key (tsc checks the keys against the manifest).
-      if (path === "infra/function-args.ts" || path === "infra/permissions.ts") continue;
+      // The sizing tables are keyed by route key (tsc checks the keys against the manifest).
+      if (path === "infra/function-args.ts") continue;
       const code = source.replace('WEBSOCKET_STAGE = "$default"', ""); // a stage name, not the route
       for (const route of [...httpRoutes, ...webSocketRoutes]) {
         expect(code, `${path} mentions route ${route.routeKey}`).not.toContain(`"${route.routeKey}"`);

@@ -9,6 +9,8 @@ export interface RouteEntry {
   broadcasts: boolean;
   /** Handlers that also close other users' sockets (DeleteConnection) need DELETE on @connections. */
   closesConnections?: boolean;
+  /** Handlers that read many items by key in one call (BatchGetItem) need that action. */
+  batchReads?: boolean;
 }
 
 /**
@@ -19,7 +21,7 @@ export const httpRoutes = [
   { routeKey: "POST /sessions", module: "http/create-session", broadcasts: false },
   { routeKey: "POST /rooms", module: "http/create-room", broadcasts: false },
   { routeKey: "GET /rooms", module: "http/list-rooms", broadcasts: false },
-  { routeKey: "GET /me/rooms", module: "http/list-my-rooms", broadcasts: false },
+  { routeKey: "GET /me/rooms", module: "http/list-my-rooms", broadcasts: false, batchReads: true },
   { routeKey: "GET /rooms/{roomId}", module: "http/get-room", broadcasts: false },
   { routeKey: "GET /rooms/{roomId}/messages", module: "http/list-messages", broadcasts: false },
   { routeKey: "GET /rooms/{roomId}/members", module: "http/list-members", broadcasts: false },
@@ -44,6 +46,8 @@ export const webSocketRoutes = [
   { routeKey: "updateTodo", module: "ws/update-todo", broadcasts: true },
   { routeKey: "deleteTodo", module: "ws/delete-todo", broadcasts: true },
   { routeKey: "sync", module: "ws/sync", broadcasts: true },
+  { routeKey: "markRead", module: "ws/mark-read", broadcasts: true },
+  { routeKey: "typing", module: "ws/typing", broadcasts: true },
   { routeKey: "ping", module: "ws/ping", broadcasts: true },
 ] as const satisfies readonly RouteEntry[];
 

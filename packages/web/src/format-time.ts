@@ -10,6 +10,9 @@ export function formatMessageTime(iso: string, now = new Date()): string {
   return sameDay(date, now) ? timeOnly.format(date) : dateAndTime.format(date);
 }
 
+/** "Last message 14:05" today, "Last message Mar 3, 14:05" on other days. */
+export const formatLastMessage = (iso: string, now = new Date()): string => `Last message ${formatMessageTime(iso, now)}`;
+
 /** "Created today" / "Created Mar 3, 2025". */
 export function formatCreated(iso: string, now = new Date()): string {
   const date = new Date(iso);

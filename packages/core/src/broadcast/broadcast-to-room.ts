@@ -1,4 +1,5 @@
 import * as Connection from "../connection/connection";
+import type { ConnectionItem } from "../connection/connection.entity";
 import type { Db } from "../db/create-db";
 import type { Member } from "../protocol/shapes";
 import type { ServerFrame } from "../protocol/frames";
@@ -27,6 +28,8 @@ export interface BroadcastToRoomOptions extends DeliveryOptions {
   now?: Date;
   /** Query page size; DynamoDB's 1 MB page when omitted. */
   pageSize?: number;
+  /** The room's live connections when the caller has just listed them (no second Query). */
+  listing?: readonly ConnectionItem[];
 }
 
 /**
@@ -40,14 +43,14 @@ export interface BroadcastToRoomOptions extends DeliveryOptions {
  */
 export async function broadcastToRoom(
   db: Db,
-  { roomId, frame, except = [], now, pageSize, ...delivery }: BroadcastToRoomOptions,
+  { roomId, frame, except = [], now, pageSize, listing, ...delivery }: BroadcastToRoomOptions,
 ): Promise<BroadcastResult> {
   const data = serializeFrame(frame);
   const fanOut = createFanOut(db, delivery);
   const skipped = new Set(except);
   // Who hears about members pruned along the way: everyone listed who is neither gone nor unreachable.
   const remaining = new Set<string>();
-  const connections = itemsWithPrefetch(Connection.pagesByRoom(db, { roomId, now, pageSize }));
+  const connections = listing ?? itemsWithPrefetch(Connection.pagesByRoom(db, { roomId, now, pageSize }));
 
   await forEachConcurrently(connections, fanOut.concurrency, async ({ connectionId }) => {
     if (skipped.has(connectionId)) return;

@@ -18,6 +18,8 @@ export const createConnectionEntity = (config?: EntityConfiguration) =>
         name: { type: "string", required: true, readOnly: true },
         connectedAt: { type: "string", required: true, readOnly: true },
         expiresAt: { type: "number", required: true },
+        /** When this connection's last `typing` was forwarded (epoch ms): at most one per 3 s goes out. */
+        typingAt: { type: "number" },
       },
       indexes: {
         byConnectionId: {

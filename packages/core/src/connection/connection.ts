@@ -2,6 +2,7 @@ import { isConditionFailure } from "../db/condition-failure";
 import type { Db } from "../db/create-db";
 import { NotFoundError } from "../errors/domain-errors";
 import { newId } from "../ids/ids";
+import { TYPING_INTERVAL_MS } from "../limits/limits";
 import type { Member } from "../protocol/shapes";
 import type { TicketClaims } from "../ticket/ticket";
 import type { ConnectionItem } from "./connection.entity";
@@ -72,6 +73,26 @@ export async function touch(db: Db, { connection, now = new Date() }: { connecti
     return true;
   } catch (error) {
     // The connection was removed meanwhile; nothing to refresh.
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * Takes this connection's typing slot: true (and `typingAt` written) when its last forwarded `typing` is at
+ * least TYPING_INTERVAL_MS old. The write is conditional on the value read, so two frames racing forward one.
+ */
+export async function claimTyping(db: Db, { connection, now = new Date() }: { connection: ConnectionItem; now?: Date }) {
+  const previous = connection.typingAt;
+  if (previous !== undefined && now.getTime() - previous < TYPING_INTERVAL_MS) return false;
+  try {
+    await db.entities.connection
+      .patch({ connectionId: connection.connectionId })
+      .set({ typingAt: now.getTime() })
+      .where((attr, { eq, notExists }) => (previous === undefined ? notExists(attr.typingAt) : eq(attr.typingAt, previous)))
+      .go();
+    return true;
+  } catch (error) {
     if (isConditionFailure(error)) return false;
     throw error;
   }

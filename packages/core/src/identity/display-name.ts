@@ -6,8 +6,8 @@ import { z } from "zod";
  * rewrite how the text around it reads ("‮txt.exe"), which is impersonation, not a name.
  */
 const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/u;
-/** Invisible characters: a name made only of these (and spaces) looks empty. */
-const INVISIBLE = /[\s\u200b-\u200d\u2060\ufeff\u180e\u00ad\u034f\u115f\u1160\u3164\uffa0]/gu;
+/** Invisible characters (white space and Unicode's default-ignorable code points): a name of only these looks empty. */
+const INVISIBLE = /[\s\p{Default_Ignorable_Code_Point}]/gu;
 const LONE_SURROGATE = /\p{Surrogate}/u;
 
 /** Length in code points, as the contract counts it. */
@@ -20,7 +20,8 @@ const codePoints = (text: string) => [...text].length;
 export const displayName = z
   .string()
   .refine((raw) => !LONE_SURROGATE.test(raw), "must be valid Unicode text (no unpaired surrogates)")
+  // Checked before trimming: trim() would quietly drop a leading or trailing TAB, LF, VT, FF or CR.
+  .refine((raw) => !FORBIDDEN.test(raw.normalize("NFKC")), "must not contain control or text-direction characters")
   .transform((raw) => raw.normalize("NFKC").trim())
-  .refine((name) => !FORBIDDEN.test(name), "must not contain control or text-direction characters")
   .refine((name) => name.replace(INVISIBLE, "").length > 0, "must contain a visible character")
   .refine((name) => codePoints(name) <= 40, "must be at most 40 characters");

@@ -7,6 +7,7 @@ import { newSecretToken, SECRET_TOKEN_PATTERN } from "../ids/secret-token";
 import * as Membership from "../membership/membership";
 import { newMembership } from "../membership/membership.entity";
 import type { Room, User } from "../protocol/shapes";
+import { toRoom } from "../room/room";
 
 /** Invites last a week unless the owner asks otherwise (1 hour to 30 days). */
 export const DEFAULT_INVITE_HOURS = 7 * 24;
@@ -51,12 +52,13 @@ export async function accept(db: Db, { input, caller, now = new Date() }: { inpu
     db.entities.removal.get({ roomId: invite.roomId, userId: caller.userId }).go({ consistent: true }),
   ]);
   if (!room || (room.invitesRevokedAt && invite.createdAt <= room.invitesRevokedAt)) throw unknownInvite();
-  const result: Room = { roomId: room.roomId, name: room.name, createdAt: room.createdAt, visibility: room.visibility };
+  const result = toRoom(room);
   if (membership) return result;
   if (removal && invite.createdAt <= removal.removedAt) {
     throw new ForbiddenError("You were removed from this room; ask its owner for a new invite");
   }
-  const item = newMembership({ roomId: room.roomId, user: caller, role: "member", now });
+  // History is not unread: a new member starts at the room's newest message.
+  const item = newMembership({ roomId: room.roomId, user: caller, role: "member", now, readSeq: room.lastSeq });
   await db.transaction
     .write(({ membership: memberships, removal: removals }) => [
       memberships.put(item).commit(),

@@ -4,8 +4,8 @@ import { tableDefinition as t } from "../table/definition";
 
 /**
  * Who belongs to a room (not who is connected: that is Connection). In the room's partition, so the member
- * list is one Query; on gsi1 under the user, so "My rooms" is one Query. `readSeq` is the member's read
- * position (0 until read receipts use it).
+ * list is one Query; on gsi1 under the user, so "My rooms" is one Query. `readSeq` and `mentionSeqs` give
+ * the member's unread counts against the room's `lastSeq`.
  */
 export const createMembershipEntity = () =>
   new Entity(
@@ -17,7 +17,10 @@ export const createMembershipEntity = () =>
         name: { type: "string", required: true },
         role: { type: ["owner", "member"] as const, required: true, readOnly: true },
         joinedAt: { type: "string", required: true, readOnly: true },
+        /** The member's read position: messages with a higher `seq` are unread. Only moves forward. */
         readSeq: { type: "number", required: true, default: 0 },
+        /** Seqs of messages mentioning this member; those above `readSeq` are unread mentions (trimmed on markRead). */
+        mentionSeqs: { type: "list", items: { type: "number" }, required: true, default: () => [] },
       },
       indexes: {
         byRoom: {
@@ -36,8 +39,14 @@ export const createMembershipEntity = () =>
 export type MembershipItem = EntityItem<ReturnType<typeof createMembershipEntity>>;
 
 /** A new membership of `user` in `roomId` (Room.create writes the owner's; joins and invites a member's). */
-export function newMembership({ roomId, user, role, now }: { roomId: string; user: User; role: Role; now: Date }): MembershipItem {
-  return { roomId, userId: user.userId, name: user.name, role, joinedAt: now.toISOString(), readSeq: 0 };
+export function newMembership({
+  roomId,
+  user,
+  role,
+  now,
+  readSeq = 0,
+}: { roomId: string; user: User; role: Role; now: Date; readSeq?: number }): MembershipItem {
+  return { roomId, userId: user.userId, name: user.name, role, joinedAt: now.toISOString(), readSeq, mentionSeqs: [] };
 }
 
 /**

@@ -1,8 +1,11 @@
 import { z } from "zod";
+import { fullJitterDelayMs } from "../broadcast/full-jitter-backoff";
 import type { Db } from "../db/create-db";
-import { NotFoundError } from "../errors/domain-errors";
+import { failedConditions, isRetryableCancellation } from "../db/transaction-outcome";
+import { ForbiddenError, NotFoundError, ValidationError } from "../errors/domain-errors";
 import { parseInput } from "../errors/parse-input";
 import { idSchema, newId } from "../ids/ids";
+import { userIdSchema } from "../identity/tokens";
 import * as Membership from "../membership/membership";
 import type { Message, User } from "../protocol/shapes";
 import { limitSchema } from "../room/room";
@@ -10,65 +13,111 @@ import type { MessageItem } from "./message.entity";
 
 export const text = z.string().min(1).max(4000).refine((t) => t.trim().length > 0, "must not be blank");
 export const clientMessageId = z.string().min(1).max(64);
+export const seqSchema = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 /** Fields a client sends; the room and author come from its connection record. */
-export const sendFields = z.object({ text, clientMessageId });
+export const sendFields = z.object({ text, clientMessageId, mentions: z.array(userIdSchema).max(20).optional() });
 export const sendInput = sendFields.extend({ roomId: idSchema, authorId: z.string().min(1), author: z.string().min(1) });
-export const historyInput = z.object({ roomId: idSchema, limit: limitSchema, before: idSchema.optional() });
-export const afterInput = z.object({ roomId: idSchema, after: idSchema, limit: limitSchema });
+export const historyInput = z.object({ roomId: idSchema, limit: limitSchema, before: seqSchema.optional() });
+export const afterInput = z.object({ roomId: idSchema, afterSeq: z.number().int().min(0), limit: limitSchema });
 
-export const toMessage = ({ messageId, roomId, clientMessageId, authorId, author, text, sentAt }: MessageItem): Message => ({
+/** A sender racing others for the next `seq` retries this often before the send fails (503-class `internal`). */
+const MAX_SEND_ATTEMPTS = 12;
+
+export const toMessage = ({ messageId, roomId, seq, clientMessageId, authorId, author, text, mentions, sentAt }: MessageItem): Message => ({
   messageId,
   roomId,
+  seq,
   clientMessageId,
   authorId,
   author,
   text,
+  mentions: mentions ?? [],
   sentAt,
 });
 
-/**
- * Stores a message exactly once per (author, room, clientMessageId): the client id is claimed in the same
- * transaction as the message. A repeat returns the stored message with `created: false`.
- */
-export async function send(db: Db, input: z.input<typeof sendInput>, now = new Date()) {
-  const { roomId, authorId, author, text, clientMessageId } = parseInput(sendInput, input);
-  const message: Message = { messageId: newId(now.getTime()), roomId, clientMessageId, authorId, author, text, sentAt: now.toISOString() };
-  const { canceled } = await db.transaction
-    .write(({ message: messages, claim }) => [
-      claim.create({ roomId, scope: "message", userId: authorId, clientId: clientMessageId, targetId: message.messageId }).commit(),
-      messages.create(message).commit(),
-    ])
-    .go();
-  if (!canceled) return { message, created: true };
-  return { message: await getByClientId(db, { roomId, authorId, clientMessageId }), created: false };
+/** Thrown when contention or throttling outlasts the retries: nothing was stored; the client may resend. */
+export class SendContendedError extends Error {
+  constructor(attempts: number) {
+    super(`sendMessage gave up after ${attempts} attempts (transaction conflicts or throttling)`);
+    this.name = "SendContendedError";
+  }
 }
 
-/** Finds the message one author's client id was claimed for. */
+/**
+ * Stores a message with the room's next `seq`, exactly once per (author, room, clientMessageId). One
+ * TransactWriteItems holds everything, so a Lambda dying at any point leaves either all of it or none:
+ * 0. the room's counter moves from `seq - 1` to `seq` (conditional: a concurrent sender who got there first
+ *    makes this one re-read the counter and try the next number; no gap, no repeat),
+ * 1. the client id is claimed for this author (conditional: a repeat returns the stored message),
+ * 2. the message is put under its `seq`,
+ * 3. the author's read position moves to `seq` (their own message is never unread; also proves membership),
+ * 4+. each mentioned member's membership gets the `seq` as an unread mention (also proves they are members).
+ */
+export async function send(db: Db, input: z.input<typeof sendInput>, now = new Date()) {
+  const { roomId, authorId, author, text, clientMessageId, mentions = [] } = parseInput(sendInput, input);
+  const mentioned = [...new Set(mentions)].filter((userId) => userId !== authorId);
+  const messageId = newId(now.getTime());
+  for (let attempt = 0; attempt < MAX_SEND_ATTEMPTS; attempt++) {
+    const { data: room } = await db.entities.room.get({ roomId }).go({ consistent: true });
+    if (!room) throw new NotFoundError(`Room ${roomId} does not exist`);
+    const seq = room.lastSeq + 1;
+    const message: Message = { messageId, roomId, seq, clientMessageId, authorId, author, text, mentions: [...new Set(mentions)], sentAt: now.toISOString() };
+    const { canceled, data } = await db.transaction
+      .write(({ room: rooms, claim, message: messages, membership }) => [
+        rooms
+          .patch({ roomId })
+          .set({ lastSeq: seq, lastMessageAt: message.sentAt })
+          .where((attr, { eq }) => eq(attr.lastSeq, room.lastSeq))
+          .commit(),
+        claim.create({ roomId, scope: "message", userId: authorId, clientId: clientMessageId, targetId: messageId, targetSeq: seq }).commit(),
+        messages.create(message).commit(),
+        membership.patch({ roomId, userId: authorId }).set({ readSeq: seq }).commit(),
+        ...mentioned.map((userId) => membership.patch({ roomId, userId }).append({ mentionSeqs: [seq] }).commit()),
+      ])
+      .go();
+    if (!canceled) return { message, created: true };
+    const failed = failedConditions(data);
+    if (failed.includes(1)) return { message: await getByClientId(db, { roomId, authorId, clientMessageId }), created: false };
+    if (failed.includes(3)) throw new ForbiddenError("You are no longer a member of this room");
+    if (failed.some((index) => index >= 4)) {
+      throw new ValidationError("Invalid sendMessage frame: mentions: every mentioned user must be a member of the room", [
+        { path: ["mentions"], message: "must be members of the room" },
+      ]);
+    }
+    if (!failed.includes(0) && !isRetryableCancellation(data)) throw new Error(`sendMessage cancelled: ${JSON.stringify(data.map((d) => d.code))}`);
+    // Another sender took `seq`, or DynamoDB asked us to back off: wait a little (jittered) and take the next one.
+    await new Promise((resolve) => setTimeout(resolve, fullJitterDelayMs(attempt, { baseDelayMs: 10, maxDelayMs: 200 })));
+  }
+  throw new SendContendedError(MAX_SEND_ATTEMPTS);
+}
+
+/** Finds the message one author's client id was claimed for (strongly consistent: the claim may be a moment old). */
 export async function getByClientId(db: Db, { roomId, authorId, clientMessageId }: { roomId: string; authorId: string; clientMessageId: string }) {
   const { data: claim } = await db.entities.claim
     .get({ roomId, scope: "message", userId: authorId, clientId: clientMessageId })
     .go({ consistent: true });
-  const { data } = claim ? await db.entities.message.get({ roomId, messageId: claim.targetId }).go({ consistent: true }) : { data: null };
+  const seq = claim?.targetSeq;
+  const { data } = seq !== undefined ? await db.entities.message.get({ roomId, seq }).go({ consistent: true }) : { data: null };
   if (!data) throw new NotFoundError(`No message with client id ${clientMessageId}`);
   return toMessage(data);
 }
 
 /**
- * One page of history ending at the newest message (or just before `before`), oldest to newest.
- * `cursor` is the oldest id on the page when older messages exist, else null.
+ * One page of history ending at the newest message (or just before `before`, a seq), oldest to newest.
+ * `cursor` is the oldest seq on the page when older messages exist, else null.
  */
 export async function history(db: Db, input: z.input<typeof historyInput>) {
   const { roomId, limit, before } = parseInput(historyInput, input);
   const query = db.entities.message.query.byRoom({ roomId });
-  const { data } = await (before ? query.lt({ messageId: before }) : query).go({ order: "desc", limit: limit + 1 });
+  const { data } = await (before ? query.lt({ seq: before }) : query).go({ order: "desc", limit: limit + 1 });
   const messages = data.slice(0, limit).reverse().map(toMessage);
-  return { messages, cursor: data.length > limit ? (messages[0]?.messageId ?? null) : null };
+  return { messages, cursor: data.length > limit ? (messages[0]?.seq ?? null) : null };
 }
 
-/** Messages stored after `after` (catch-up after a reconnect), oldest to newest, at most `limit`. */
+/** Messages with `seq > afterSeq` (catch-up after a reconnect or a gap), oldest to newest, at most `limit`. */
 export async function after(db: Db, input: z.input<typeof afterInput>) {
-  const { roomId, after, limit } = parseInput(afterInput, input);
-  const { data } = await db.entities.message.query.byRoom({ roomId }).gt({ messageId: after }).go({ order: "asc", limit: limit + 1 });
+  const { roomId, afterSeq, limit } = parseInput(afterInput, input);
+  const { data } = await db.entities.message.query.byRoom({ roomId }).gt({ seq: afterSeq }).go({ order: "asc", limit: limit + 1 });
   return { messages: data.slice(0, limit).map(toMessage), hasMore: data.length > limit };
 }
 

@@ -1,16 +1,15 @@
 import { z } from "zod";
 import type { ErrorCode } from "../errors/domain-errors";
-import { idSchema } from "../ids/ids";
 import { sendFields } from "../message/message";
 import { addFields, hasChange, removeFields, updateFields } from "../todo/todo";
-import type { Member, Message, Room, Todo } from "./shapes";
+import type { Member, Message, ReadPosition, Room, Todo } from "./shapes";
 
 /** API Gateway refuses client frames over 32 KB (close code 1009). */
 export const MAX_CLIENT_FRAME_BYTES = 32 * 1024;
 /** API Gateway refuses to post more than 128 KB to a connection. */
 export const MAX_SERVER_FRAME_BYTES = 128 * 1024;
 
-export const clientActions = ["sendMessage", "addTodo", "updateTodo", "deleteTodo", "sync", "ping"] as const;
+export const clientActions = ["sendMessage", "addTodo", "updateTodo", "deleteTodo", "sync", "markRead", "typing", "ping"] as const;
 export type ClientAction = (typeof clientActions)[number];
 
 /** Every frame a client may send, keyed by `action` (API Gateway's route selection expression). */
@@ -19,7 +18,9 @@ export const clientFrameSchemas = {
   addTodo: addFields.extend({ action: z.literal("addTodo") }),
   updateTodo: updateFields.extend({ action: z.literal("updateTodo") }).refine(hasChange, "give title or done to change"),
   deleteTodo: removeFields.extend({ action: z.literal("deleteTodo") }),
-  sync: z.object({ action: z.literal("sync"), after: idSchema.optional() }),
+  sync: z.object({ action: z.literal("sync"), afterSeq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional() }),
+  markRead: z.object({ action: z.literal("markRead"), seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }),
+  typing: z.object({ action: z.literal("typing") }),
   ping: z.object({ action: z.literal("ping") }),
 } satisfies Record<ClientAction, z.ZodType>;
 
@@ -29,21 +30,39 @@ export type ClientFrameOf<A extends ClientAction> = z.infer<(typeof clientFrameS
 export interface Snapshot {
   room: Room;
   todos: Todo[];
+  /** Live connections (one per socket). */
   members: Member[];
+  memberCount: number;
   messages: Message[];
   hasMore: boolean;
+  /** The caller's read position (where the "new messages" divider goes). */
+  readSeq: number;
+  /** The other members' read positions (online or not), in rooms of at most the presence-detail limit of members (else empty). */
+  reads: ReadPosition[];
 }
+
+/** A snapshot as sent: whole, or in parts (`part` from 1, `last` on the final one) when over 128 KB. */
+export type SnapshotFrame = { type: "snapshot" } & Snapshot & { part?: number; last?: boolean };
 
 /** Every frame the server sends. */
 export type ServerFrame =
   | { type: "message"; message: Message }
   | { type: "todo"; todo: Todo }
   | { type: "todoDeleted"; todoId: string }
-  | ({ type: "snapshot" } & Snapshot)
-  | { type: "pong" }
+  | SnapshotFrame
+  | { type: "pong"; lastSeq: number }
+  | { type: "read"; userId: string; seq: number }
+  | { type: "typing"; member: Member }
   | { type: "memberJoined"; member: Member }
   | { type: "memberLeft"; member: Member }
   /** To a member the owner removed, just before the server closes their socket. */
   | { type: "removed"; roomId: string }
-  | { type: "error"; code: "conflict"; message: string; todo: Todo; action?: string }
-  | { type: "error"; code: ErrorCode; message: string; action?: string; issues?: { path: (string | number)[]; message: string }[] };
+  | ({ type: "error"; code: "conflict"; message: string; todo: Todo } & ErrorEcho)
+  | ({ type: "error"; code: ErrorCode; message: string; issues?: { path: (string | number)[]; message: string }[] } & ErrorEcho);
+
+/** What an error frame repeats of the frame it refuses, so the client knows which send failed. */
+export interface ErrorEcho {
+  action?: string;
+  clientMessageId?: string;
+  clientTodoId?: string;
+}

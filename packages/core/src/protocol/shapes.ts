@@ -15,10 +15,13 @@ export interface Room {
   name: string;
   createdAt: string;
   visibility: Visibility;
+  /** The `seq` of the newest message (0: none yet). */
+  lastSeq: number;
+  lastMessageAt?: string;
 }
 
-/** A room in "My rooms": the room and the caller's role in it. */
-export type MyRoom = Room & { role: Role };
+/** A room in "My rooms": the room, the caller's role, and what they have not read yet. */
+export type MyRoom = Room & { role: Role; unread: number; unreadMentions: number };
 
 /** A membership as the member list shows it (not a connection: members may be offline). */
 export interface RoomMember {
@@ -31,13 +34,23 @@ export interface RoomMember {
 export interface Message {
   messageId: string;
   roomId: string;
+  /** 1, 2, 3… per room, in the order the room stored them: no gaps, no repeats. */
+  seq: number;
   clientMessageId: string;
   /** The author's userId: what "is this mine" compares. */
   authorId: string;
   /** The author's display name when the message was sent. */
   author: string;
   text: string;
+  /** userIds the author mentioned. */
+  mentions: string[];
   sentAt: string;
+}
+
+/** A member's read position, for "seen by". */
+export interface ReadPosition {
+  userId: string;
+  seq: number;
 }
 
 export interface Todo {

@@ -1,11 +1,12 @@
 import { sendToConnection } from "../broadcast";
+import { Room } from "../room";
 import { forJoinedConnection } from "./for-joined-connection";
 import type { RealtimeDeps, RealtimeOutcome } from "./realtime-deps";
 
-/** Answers `pong` to a joined connection; the visit refreshes its record's expiry. */
+/** Answers `pong` with the room's `lastSeq`, so an idle client can see that it missed something; refreshes the record. */
 export function answerPing({ db, delivery, connectionId }: RealtimeDeps): Promise<RealtimeOutcome> {
-  return forJoinedConnection({ db, connectionId }, async ({ roomId }) => ({
-    roomId,
-    reply: await sendToConnection(db, { ...delivery, connectionId, frame: { type: "pong" } }),
-  }));
+  return forJoinedConnection({ db, connectionId }, async ({ roomId }) => {
+    const { lastSeq } = await Room.get(db, { roomId });
+    return { roomId, reply: await sendToConnection(db, { ...delivery, connectionId, frame: { type: "pong", lastSeq } }) };
+  });
 }

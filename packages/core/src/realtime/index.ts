@@ -5,6 +5,8 @@ export { sendChatMessage } from "./send-chat-message";
 export { addTodo, updateTodo, deleteTodo } from "./room-todos";
 export { sendSnapshot } from "./send-snapshot";
 export { answerPing } from "./answer-ping";
+export { markRead } from "./mark-read";
+export { forwardTyping } from "./forward-typing";
 export { refuseUnknownFrame } from "./refuse-unknown-frame";
 export { forJoinedConnection } from "./for-joined-connection";
 export type { RealtimeDeps, RealtimeOutcome } from "./realtime-deps";

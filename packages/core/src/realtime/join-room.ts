@@ -1,4 +1,4 @@
-import { broadcastToRoom } from "../broadcast";
+import { broadcastToRoom, pruneGoneConnection } from "../broadcast";
 import { Connection } from "../connection";
 import { ForbiddenError } from "../errors/domain-errors";
 import { Membership } from "../membership";
@@ -11,16 +11,23 @@ import type { RealtimeDeps, RealtimeOutcome } from "./realtime-deps";
  * NotFound (404), a room the owner removed them from is Forbidden (403). Joining a public room makes the user
  * a member. Then tells the room `memberJoined`, and only then stores the record: during `$connect` API Gateway
  * answers 410 for the new socket, so a record stored earlier could be met by a concurrent broadcast (another
- * member's join, say) and pruned as gone. The joiner learns who is here from its first `sync`.
+ * member's join, say) and pruned as gone. The joiner learns who is here from its first `sync`. Last, a
+ * removal that raced all this is caught by one more read.
  */
 export async function joinRoom({ db, delivery, connectionId, claims }: RealtimeDeps & { claims: TicketClaims }): Promise<RealtimeOutcome> {
   const { roomId, userId, name } = claims;
-  const { membership, removedAt } = await Membership.access(db, { roomId, userId, knownToRemoved: true });
+  const { room, membership, removedAt } = await Membership.access(db, { roomId, userId, knownToRemoved: true });
   if (removedAt) throw new ForbiddenError("You were removed from this room");
-  if (!membership) await Membership.join(db, { roomId, user: { userId, name } });
+  if (!membership) await Membership.join(db, { room, user: { userId, name } });
   const connection = Connection.newRecord({ connectionId, claims });
   const frame = { type: "memberJoined", member: Connection.toMember(connection) } as const;
   const broadcast = await broadcastToRoom(db, { ...delivery, roomId, frame });
   await Connection.save(db, connection);
+  // A removal that landed while this ran listed the user's sockets before this one was stored: look again
+  // (one strongly consistent Get), and if so take the record back and refuse the handshake.
+  if (await Membership.removedSince(db, { roomId, userId, since: removedAt })) {
+    await pruneGoneConnection(db, { ...delivery, connectionId });
+    throw new ForbiddenError("You were removed from this room");
+  }
   return { roomId, broadcast };
 }

@@ -1,13 +1,21 @@
 import { sendToConnection } from "../broadcast";
+import type { BroadcastResult } from "../broadcast/connection-sender";
 import type { ClientFrameOf } from "../protocol";
-import { Snapshot } from "../snapshot";
+import { Snapshot, snapshotParts } from "../snapshot";
 import { forJoinedConnection } from "./for-joined-connection";
 import type { RealtimeDeps, RealtimeOutcome } from "./realtime-deps";
 
-/** Sends the sender its room's snapshot: messages after `after`, or the newest page. */
+/** Sends the sender its room's snapshot (messages after `afterSeq`, or the newest page), in parts if over 128 KB. */
 export function sendSnapshot({ db, delivery, connectionId, frame }: RealtimeDeps & { frame: ClientFrameOf<"sync"> }): Promise<RealtimeOutcome> {
-  return forJoinedConnection({ db, connectionId }, async ({ roomId }) => {
-    const snapshot = await Snapshot.read(db, { roomId, after: frame.after });
-    return { roomId, reply: await sendToConnection(db, { ...delivery, connectionId, frame: { type: "snapshot", ...snapshot } }) };
+  return forJoinedConnection({ db, connectionId }, async ({ roomId, userId }) => {
+    const snapshot = await Snapshot.read(db, { roomId, userId, afterSeq: frame.afterSeq });
+    const reply: BroadcastResult = { delivered: 0, pruned: 0, failed: 0, retried: 0 };
+    // In order: a client merges the parts as they come and applies the snapshot on the `last` one.
+    for (const part of snapshotParts(snapshot)) {
+      const sent = await sendToConnection(db, { ...delivery, connectionId, frame: part });
+      for (const key of Object.keys(reply) as (keyof BroadcastResult)[]) reply[key] += sent[key];
+      if (sent.delivered === 0) break;
+    }
+    return { roomId, reply };
   });
 }

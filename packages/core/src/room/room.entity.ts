@@ -17,6 +17,9 @@ export const createRoomEntity = (config?: EntityConfiguration) =>
         visibility: { type: ["public", "private"] as const, required: true, readOnly: true },
         /** Invites created at or before this instant no longer work (`DELETE /rooms/{id}/invites`). */
         invitesRevokedAt: { type: "string" },
+        /** The room's message counter: the newest message has this `seq` (0: none yet). Moves only with a new message. */
+        lastSeq: { type: "number", required: true, default: 0 },
+        lastMessageAt: { type: "string" },
       },
       indexes: {
         byRoom: {

@@ -14,12 +14,19 @@ export const createInput = z.object({ name: z.string().trim().min(1).max(80), vi
 export const listInput = z.object({ limit: limitSchema, cursor: idSchema.optional() });
 export const roomIdInput = z.object({ roomId: idSchema });
 
-export const toRoom = ({ roomId, name, createdAt, visibility }: RoomItem): Room => ({ roomId, name, createdAt, visibility });
+export const toRoom = ({ roomId, name, createdAt, visibility, lastSeq, lastMessageAt }: RoomItem): Room => ({
+  roomId,
+  name,
+  createdAt,
+  visibility,
+  lastSeq,
+  ...(lastMessageAt && { lastMessageAt }),
+});
 
 /** Creates a room and makes its creator the owner, in one transaction; its id orders the room list. */
 export async function create(db: Db, { input, caller, now = new Date() }: { input: z.input<typeof createInput>; caller: User; now?: Date }) {
   const { name, visibility } = parseInput(createInput, input);
-  const room: Room = { roomId: newId(now.getTime()), name, createdAt: now.toISOString(), visibility };
+  const room: Room = { roomId: newId(now.getTime()), name, createdAt: now.toISOString(), visibility, lastSeq: 0 };
   await db.transaction
     .write(({ room: rooms, membership }) => [
       rooms.create(room).commit(),

@@ -1,2 +1,2 @@
 export * as Snapshot from "./snapshot";
-export { fitSnapshot } from "./fit-snapshot";
+export { snapshotParts } from "./snapshot-parts";

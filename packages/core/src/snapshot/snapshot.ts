@@ -1,28 +1,60 @@
 import { z } from "zod";
 import * as Connection from "../connection/connection";
 import type { Db } from "../db/create-db";
+import { ValidationError } from "../errors/domain-errors";
 import { parseInput } from "../errors/parse-input";
-import { fitSnapshot } from "./fit-snapshot";
 import { idSchema } from "../ids/ids";
+import { PRESENCE_DETAIL_LIMIT, SYNC_AFTER_PAGE, SYNC_NEWEST_PAGE } from "../limits/limits";
+import * as Membership from "../membership/membership";
 import * as Message from "../message/message";
 import type { Snapshot } from "../protocol/frames";
+import type { ReadPosition } from "../protocol/shapes";
 import * as Room from "../room/room";
 
-export const readInput = z.object({ roomId: idSchema, after: idSchema.optional() });
+export const readInput = z.object({ roomId: idSchema, userId: z.string().min(1), afterSeq: z.number().int().min(0).optional() });
 
 /**
- * What a (re)connecting client needs: the room, its todos, who is here, and either the messages after the
- * last one it has or the newest page. `hasMore` means older messages (newest page) or more after (catch-up).
- * The result always fits in one frame a connection may receive (messages are dropped and `hasMore` set if not).
+ * What a (re)connecting client needs, read in one round trip: the room, its todos, who is here, the caller's
+ * read position and, in rooms of at most PRESENCE_DETAIL_LIMIT members, everyone else's (for "seen by"), and
+ * either the messages with `seq > afterSeq`
+ * or the newest page. `hasMore`: more follow after the last one (with afterSeq: sync again from it) or older ones
+ * exist (newest page). An `afterSeq` beyond the room's last seq is refused: the client holds something the room
+ * never had.
  */
 export async function read(db: Db, input: z.input<typeof readInput>, now = new Date()): Promise<Snapshot> {
-  const { roomId, after } = parseInput(readInput, input);
-  const [{ room, todos }, members, page] = await Promise.all([
+  const { roomId, userId, afterSeq } = parseInput(readInput, input);
+  const [{ room, todos }, members, membership, reads, page] = await Promise.all([
     Room.getWithTodos(db, { roomId }),
     Connection.members(db, { roomId, now }),
-    after
-      ? Message.after(db, { roomId, after, limit: 100 })
-      : Message.history(db, { roomId, limit: 50 }).then(({ messages, cursor }) => ({ messages, hasMore: cursor !== null })),
+    Membership.get(db, { roomId, userId }),
+    readPositions(db, { roomId, except: userId }),
+    afterSeq !== undefined
+      ? Message.after(db, { roomId, afterSeq, limit: SYNC_AFTER_PAGE })
+      : Message.history(db, { roomId, limit: SYNC_NEWEST_PAGE }).then(({ messages, cursor }) => ({ messages, hasMore: cursor !== null })),
   ]);
-  return fitSnapshot({ room, todos, members, messages: page.messages, hasMore: page.hasMore }, { keep: after ? "oldest" : "newest" });
+  if (afterSeq !== undefined && afterSeq > room.lastSeq) {
+    throw new ValidationError(`Invalid sync frame: afterSeq: ${afterSeq} is ahead of the room's last seq ${room.lastSeq}`, [
+      { path: ["afterSeq"], message: "must not be ahead of the room's last seq" },
+    ]);
+  }
+  return {
+    room,
+    todos,
+    members,
+    memberCount: members.length,
+    messages: page.messages,
+    hasMore: page.hasMore,
+    readSeq: membership?.readSeq ?? room.lastSeq,
+    reads,
+  };
+}
+
+/**
+ * Every other member's read position (online or not), in rooms of at most PRESENCE_DETAIL_LIMIT members: one
+ * Query of at most that many memberships plus one; a bigger room gets none (no "seen by" there).
+ */
+async function readPositions(db: Db, { roomId, except }: { roomId: string; except: string }): Promise<ReadPosition[]> {
+  const { data } = await db.entities.membership.query.byRoom({ roomId }).go({ limit: PRESENCE_DETAIL_LIMIT + 1 });
+  if (data.length > PRESENCE_DETAIL_LIMIT) return [];
+  return data.filter(({ userId }) => userId !== except).map(({ userId, readSeq }) => ({ userId, seq: readSeq }));
 }

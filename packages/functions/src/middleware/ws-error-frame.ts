@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from "@middy/core";
 import type { BroadcastResult } from "@rooms/core/broadcast";
-import type { ServerFrame, Todo } from "@rooms/core/protocol";
+import type { ErrorEcho, ServerFrame, Todo } from "@rooms/core/protocol";
 import { describeError, type PublicError } from "../errors/describe-error";
 import { json } from "../http/json-response";
 import { noteInvocation } from "../logging/invocation-notes";
@@ -37,7 +37,7 @@ export function wsErrorFrame(opts: Partial<typeof defaults> = {}): MiddlewareObj
       return;
     }
     try {
-      noteInvocation(event, { reply: await options.deliver(event, errorFrame(described, actionOf(event))) });
+      noteInvocation(event, { reply: await options.deliver(event, errorFrame(described, echoOf(event))) });
     } catch (error) {
       // The frame itself could not be built or sent; the log line keeps the original error.
       noteInvocation(event, { replyError: (error as Error)?.message ?? String(error) });
@@ -48,15 +48,22 @@ export function wsErrorFrame(opts: Partial<typeof defaults> = {}): MiddlewareObj
   return { onError: wsErrorFrameOnError };
 }
 
-function errorFrame({ code, message, issues, current }: PublicError, action: string | undefined): ServerFrame {
-  const base = { type: "error" as const, message, ...(action && { action }) };
+function errorFrame({ code, message, issues, current }: PublicError, echo: ErrorEcho): ServerFrame {
+  const base = { type: "error" as const, message, ...echo };
   if (code === "conflict" && current) return { ...base, code, todo: current as Todo };
   return { ...base, code, ...(issues && { issues }) };
 }
 
-/** The action the failed frame asked for: its route, or on `$default` whatever `action` it carried. */
-function actionOf({ requestContext: { routeKey }, body }: WebSocketEvent): string | undefined {
-  if (!routeKey.startsWith("$")) return routeKey;
-  const action = (body as { action?: unknown } | null | undefined)?.action;
-  return typeof action === "string" ? action.slice(0, 64) : undefined;
+/**
+ * What the error frame repeats of the failed frame: the action it asked for (its route, or on `$default`
+ * whatever `action` it carried), and its clientMessageId / clientTodoId when it had one, so the client knows
+ * which pending send failed.
+ */
+function echoOf({ requestContext: { routeKey }, body }: WebSocketEvent): ErrorEcho {
+  const frame = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === "string" && value.length > 0 ? value.slice(0, 64) : undefined);
+  const action = routeKey.startsWith("$") ? text(frame.action) : routeKey;
+  const clientMessageId = text(frame.clientMessageId);
+  const clientTodoId = text(frame.clientTodoId);
+  return { ...(action && { action }), ...(clientMessageId && { clientMessageId }), ...(clientTodoId && { clientTodoId }) };
 }

@@ -1,19 +1,39 @@
-import { createEffect, For, Match, on, Show, Switch } from "solid-js";
+import { createEffect, createMemo, For, Index, Match, on, onCleanup, onMount, Show, Switch } from "solid-js";
 import { formatMessageTime } from "../format-time";
 import type { Message, OlderHistory, PendingMessage } from "../network";
+import { mentionSegments } from "../room/mentions";
+import { mentionsYouText, seenByText } from "./attention-text";
 import { describeProblem } from "./problem-text";
 
 const NEAR_BOTTOM_PX = 80;
+/** Space kept above the "New messages" divider when the room opens scrolled to it. */
+const DIVIDER_MARGIN_PX = 12;
 
-function MessageBody(props: { author: string; sentAt: string; text: string; mine: boolean }) {
+function MessageText(props: { text: string; mentionNames: readonly string[] }) {
+  // Text nodes only: whatever people type is shown as text, never parsed as HTML; @Names are only wrapped.
+  return (
+    <p class="message-text">
+      <Index each={mentionSegments(props.text, props.mentionNames)}>
+        {(segment) => (segment().mention ? <span class="mention">{segment().text}</span> : segment().text)}
+      </Index>
+    </p>
+  );
+}
+
+function MessageBody(props: { author: string; sentAt: string; text: string; mine: boolean; mentionNames: readonly string[]; mentionsMe?: boolean }) {
   return (
     <>
       <header class="message-meta">
         <strong class="message-author">{props.mine ? `${props.author} (you)` : props.author}</strong>
         <time datetime={props.sentAt}>{formatMessageTime(props.sentAt)}</time>
+        <Show when={props.mentionsMe}>
+          <span class="mention-flag">
+            <span aria-hidden="true">@</span>
+            <span class="visually-hidden">{mentionsYouText}</span>
+          </span>
+        </Show>
       </header>
-      {/* Text nodes only: whatever people type is shown as text, never parsed as HTML. */}
-      <p class="message-text">{props.text}</p>
+      <MessageText text={props.text} mentionNames={props.mentionNames} />
     </>
   );
 }
@@ -21,6 +41,8 @@ function MessageBody(props: { author: string; sentAt: string; text: string; mine
 /**
  * The conversation: confirmed messages, then our own pending ones. Sticks to the bottom while you are there,
  * keeps your place when older history is loaded above, and loads older history when scrolled to the top.
+ * Opens at the "New messages" divider when what is new does not fit on screen, marks messages that mention
+ * you, shows "Seen by" under the newest, and reports the newest message as seen once it is on screen.
  */
 export function MessageList(props: {
   messages: readonly Message[];
@@ -29,23 +51,51 @@ export function MessageList(props: {
   synced: boolean;
   /** The signed-in userId: messages whose `authorId` matches are ours (names are not unique). */
   me: string;
+  /** The "New messages" divider goes before the first message after this seq (null: no divider). */
+  unreadAfter: number | null;
+  /** Who else has read up to the newest message. */
+  seenBy: readonly string[];
+  /** A member's current name, for highlighting `@Name` in text. */
+  nameOf: (userId: string) => string | undefined;
+  /** The newest message (this seq) has been on screen while the page was visible. */
+  onSeen: (seq: number) => void;
   onLoadOlder: () => void;
   onRetry: (clientMessageId: string) => void;
   onDiscard: (clientMessageId: string) => void;
 }) {
   let scroller!: HTMLDivElement;
   let stickToBottom = true;
+  let placedAtOpen = false;
   let restore: { height: number; top: number } | null = null;
 
+  const firstUnreadSeq = createMemo(() => {
+    const after = props.unreadAfter;
+    return after === null ? null : (props.messages.find((m) => m.seq > after)?.seq ?? null);
+  });
+  const namesOf = (userIds: readonly string[] | undefined) =>
+    (userIds ?? []).map((userId) => props.nameOf(userId)).filter((name): name is string => Boolean(name));
+
   const loadOlder = () => {
-    if (!props.older.cursor || props.older.loading) return;
+    if (props.older.cursor === null || props.older.loading) return;
     restore = { height: scroller.scrollHeight, top: scroller.scrollTop };
     props.onLoadOlder();
   };
 
+  const nearBottom = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < NEAR_BOTTOM_PX;
   const onScroll = () => {
-    stickToBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < NEAR_BOTTOM_PX;
+    stickToBottom = nearBottom();
     if (scroller.scrollTop < 24 && props.synced) loadOlder();
+  };
+
+  /** On opening with unread messages that don't all fit, start at the divider rather than at the bottom. */
+  const placeAtDivider = (): boolean => {
+    const divider = scroller.querySelector<HTMLElement>("[data-testid=new-messages]");
+    if (!divider) return false;
+    const offset = divider.getBoundingClientRect().top - scroller.getBoundingClientRect().top - DIVIDER_MARGIN_PX;
+    if (offset + scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight) return false;
+    scroller.scrollTop += offset;
+    stickToBottom = nearBottom();
+    return true;
   };
 
   createEffect(
@@ -53,6 +103,10 @@ export function MessageList(props: {
       () => [props.messages, props.pending.length] as const,
       ([messages], previous) => {
         const prependedOlder = previous && messages[0] !== previous[0][0] && messages.at(-1) === previous[0].at(-1);
+        if (!placedAtOpen && props.synced && messages.length > 0) {
+          placedAtOpen = true;
+          if (placeAtDivider()) return;
+        }
         if (restore && prependedOlder) {
           scroller.scrollTop = restore.top + (scroller.scrollHeight - restore.height);
           restore = null;
@@ -64,6 +118,42 @@ export function MessageList(props: {
     ),
   );
 
+  // "Seen" = the newest message is (at least partly) inside the scroll area while the page is visible; a
+  // hidden panel (phone tabs) or a background tab does not count.
+  let newestInView = false;
+  let observed: Element | null = null;
+  const reportSeen = () => {
+    const newest = props.messages.at(-1);
+    if (newest && newestInView && document.visibilityState === "visible") props.onSeen(newest.seq);
+  };
+  onMount(() => {
+    const observer = new IntersectionObserver(
+      (entries) => {
+        for (const entry of entries) if (entry.target === observed) newestInView = entry.isIntersecting;
+        reportSeen();
+      },
+      { root: scroller },
+    );
+    createEffect(
+      on(
+        () => props.messages.at(-1)?.seq,
+        (seq) => {
+          const element = seq === undefined ? null : scroller.querySelector(`li[data-seq="${seq}"]`);
+          if (element === observed) return reportSeen();
+          if (observed) observer.unobserve(observed);
+          observed = element;
+          newestInView = false;
+          if (element) observer.observe(element);
+        },
+      ),
+    );
+    document.addEventListener("visibilitychange", reportSeen);
+    onCleanup(() => {
+      observer.disconnect();
+      document.removeEventListener("visibilitychange", reportSeen);
+    });
+  });
+
   return (
     <div class="messages" ref={scroller} onScroll={onScroll} role="log" aria-label="Messages" tabIndex={0} data-testid="messages">
       <div class="history-edge">
@@ -74,7 +164,7 @@ export function MessageList(props: {
               Try again
             </button>
           </Match>
-          <Match when={props.older.cursor}>
+          <Match when={props.older.cursor !== null}>
             <button type="button" onClick={loadOlder} disabled={props.older.loading}>
               {props.older.loading ? "Loading…" : "Load older messages"}
             </button>
@@ -89,16 +179,44 @@ export function MessageList(props: {
       </Show>
       <ol class="message-items">
         <For each={props.messages}>
-          {(message) => (
-            <li class="message" classList={{ mine: message.authorId === props.me }} data-message-id={message.messageId}>
-              <MessageBody author={message.author} sentAt={message.sentAt} text={message.text} mine={message.authorId === props.me} />
-            </li>
-          )}
+          {(message) => {
+            const mine = () => message.authorId === props.me;
+            const mentionsMe = () => !mine() && (message.mentions ?? []).includes(props.me);
+            return (
+              <>
+                <Show when={message.seq === firstUnreadSeq()}>
+                  <li class="new-messages-divider" data-testid="new-messages">
+                    <span>New messages</span>
+                  </li>
+                </Show>
+                <li
+                  class="message"
+                  classList={{ mine: mine(), "mentions-me": mentionsMe() }}
+                  data-message-id={message.messageId}
+                  data-seq={message.seq}
+                >
+                  <MessageBody
+                    author={message.author}
+                    sentAt={message.sentAt}
+                    text={message.text}
+                    mine={mine()}
+                    mentionNames={namesOf(message.mentions)}
+                    mentionsMe={mentionsMe()}
+                  />
+                </li>
+              </>
+            );
+          }}
         </For>
+        <Show when={props.seenBy.length > 0}>
+          <li class="seen-by hint" data-testid="seen-by">
+            {seenByText(props.seenBy)}
+          </li>
+        </Show>
         <For each={props.pending}>
           {(pending) => (
             <li class="message mine pending" data-state={pending.state} data-client-message-id={pending.clientMessageId}>
-              <MessageBody author={pending.author} sentAt={pending.createdAt} text={pending.text} mine />
+              <MessageBody author={pending.author} sentAt={pending.createdAt} text={pending.text} mine mentionNames={namesOf(pending.mentions)} />
               <p class="message-status">
                 <Switch>
                   <Match when={pending.state === "sending"}>Sending…</Match>

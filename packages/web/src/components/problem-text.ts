@@ -51,6 +51,7 @@ const refusals: Record<Refusal, string> = {
   ended: "You're no longer connected to this room.",
   empty: "Write something first.",
   tooLong: `Messages can be at most ${limits.messageText} characters.`,
+  tooManyMentions: `A message can mention at most ${limits.mentions} people.`,
   todoTitleMissing: "Give the todo a title.",
   todoTitleTooLong: `Todo titles can be at most ${limits.todoTitle} characters.`,
   tooLarge: "That's too large to send. Try something shorter.",

@@ -7,8 +7,9 @@ import { describeFailure } from "./problem-text";
 const PAGE_SIZE = 20;
 
 /**
- * One list of rooms on the home screen, newest first, a page at a time ("Load more rooms"). Failures show in
- * words with a way to try again.
+ * One list of rooms on the home screen, in the server's order, a page at a time ("Load more rooms"). Failures
+ * show in words with a way to try again. `detail` is the small text on the right (default: when it was created);
+ * `unread` rooms have their name in bold.
  */
 export function RoomList<R extends Room>(props: {
   heading: string;
@@ -16,6 +17,8 @@ export function RoomList<R extends Room>(props: {
   empty: JSX.Element;
   load: (page: { limit: number; cursor: string | null }) => Promise<{ rooms: R[]; cursor: string | null }>;
   badges?: (room: R) => JSX.Element;
+  detail?: (room: R) => string;
+  unread?: (room: R) => boolean;
 }) {
   const [rooms, setRooms] = createSignal<R[]>([]);
   const [cursor, setCursor] = createSignal<string | null>(null);
@@ -61,11 +64,11 @@ export function RoomList<R extends Room>(props: {
         <For each={rooms()}>
           {(room) => (
             <li>
-              <a href={roomHref(room.roomId)} class="room-link">
+              <a href={roomHref(room.roomId)} class="room-link" classList={{ unread: props.unread?.(room) ?? false }}>
                 <span class="room-name">{room.name}</span>
                 <span class="room-facts">
                   {props.badges?.(room)}
-                  <span class="hint">{formatCreated(room.createdAt)}</span>
+                  <span class="hint">{props.detail ? props.detail(room) : formatCreated(room.createdAt)}</span>
                 </span>
               </a>
             </li>

@@ -1,6 +1,6 @@
-import type { Message, MyRoom, Role, Room, RoomMember, Todo, User, Visibility } from "@rooms/core/protocol";
 import { ApiError, type Issue } from "./api-error";
 import { httpUrl } from "./endpoints";
+import type { Message, MyRoom, Role, Room, RoomMember, Todo, User, Visibility } from "./protocol";
 
 export interface RoomsPage {
   rooms: Room[];
@@ -12,7 +12,8 @@ export interface MyRoomsPage {
 }
 export interface MessagesPage {
   messages: Message[];
-  cursor: string | null;
+  /** The oldest seq on the page when older messages exist (pass it as `before`), else null. */
+  cursor: number | null;
 }
 export interface MembersPage {
   members: RoomMember[];
@@ -116,7 +117,7 @@ export const renameSession = ({ name }: { name: string }) => request<SessionGran
 export const listRooms = ({ limit, cursor }: { limit?: number; cursor?: string | null } = {}) =>
   request<RoomsPage>(`/rooms${query({ limit, cursor })}`);
 
-/** GET /me/rooms: the rooms I am a member of (public and private), with my role in each. */
+/** GET /me/rooms: the rooms I am a member of (public and private), most recent activity first, with my role and unread counts. */
 export const listMyRooms = ({ limit, cursor }: { limit?: number; cursor?: string | null } = {}) =>
   request<MyRoomsPage>(`/me/rooms${query({ limit, cursor })}`);
 
@@ -127,8 +128,8 @@ export const createRoom = ({ name, visibility }: { name: string; visibility?: Vi
 /** GET /rooms/{roomId}: the room, its todos and my role; unknown (or private and not mine) is `not_found`. */
 export const getRoom = ({ roomId }: { roomId: string }) => request<RoomWithTodos>(roomPath(roomId));
 
-/** GET /rooms/{roomId}/messages: a page ending at the newest message (or just before `before`), oldest first. */
-export const listMessages = ({ roomId, before, limit }: { roomId: string; before?: string | null; limit?: number }) =>
+/** GET /rooms/{roomId}/messages: a page ending at the newest message (or just before seq `before`), oldest first. */
+export const listMessages = ({ roomId, before, limit }: { roomId: string; before?: number | null; limit?: number }) =>
   request<MessagesPage>(`${roomPath(roomId)}/messages${query({ limit, before })}`);
 
 // ---- membership -------------------------------------------------------------------------------------------

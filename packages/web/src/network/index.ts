@@ -7,6 +7,7 @@
 import { newClientId } from "./client-ids";
 import { wsUrl } from "./endpoints";
 import { createTicket, listMessages } from "./http-api";
+import type { User } from "./protocol";
 import { RoomConnection, type Clock, type OpenSocket } from "./room-connection";
 
 export type { Issue, Problem } from "./api-error";
@@ -37,8 +38,8 @@ export {
 } from "./http-api";
 export { limits } from "./limits";
 export { RoomConnection, type Refusal, type SendResult } from "./room-connection";
-export type { ConnectionStatus, EndReason, Notice, OlderHistory, PendingMessage, RoomState } from "./room-state";
-export type { Member, Message, MyRoom, Role, Room, RoomMember, Todo, User, Visibility } from "@rooms/core/protocol";
+export type { ConnectionStatus, EndReason, Notice, OlderHistory, PendingMessage, RoomState, Typist } from "./room-state";
+export type { Member, Message, MyRoom, ReadPosition, Role, Room, RoomMember, Todo, User, Visibility } from "./protocol";
 
 /** The browser's WebSocket behind the connection's socket seam. */
 export const openBrowserSocket: OpenSocket = (url, { onOpen, onMessage, onClose }) => {
@@ -59,14 +60,15 @@ const browserClock: Clock = {
 };
 
 /**
- * A connection to one room with the browser's socket, clock and randomness (call `start()` to connect). Every
- * connect asks for a fresh ticket with the session's token; the token itself never goes into a URL.
+ * A connection to one room with the browser's socket, clock and randomness (call `start()` to connect), as
+ * `user`. Every connect asks for a fresh ticket with the session's token; the token itself never goes into a URL.
  */
-export const connectToRoom = ({ roomId, name }: { roomId: string; name: string }) =>
+export const connectToRoom = ({ roomId, user }: { roomId: string; user: User }) =>
   new RoomConnection({
     wsUrl,
     roomId,
-    name,
+    name: user.name,
+    userId: user.userId,
     getTicket: (roomId) => createTicket({ roomId }).then(({ ticket }) => ticket),
     openSocket: openBrowserSocket,
     fetchOlder: ({ roomId, before }) => listMessages({ roomId, before }),

@@ -8,6 +8,8 @@ export const limits = {
   messageText: 4000,
   todoTitle: 200,
   clientId: 64,
+  /** userIds in one message's `mentions`. */
+  mentions: 20,
   /** API Gateway refuses client frames over 32 KB and closes the socket (1009). */
   clientFrameBytes: 32 * 1024,
   pageSize: 50,

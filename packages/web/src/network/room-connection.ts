@@ -1,12 +1,14 @@
-import type { ClientFrame, ClientFrameOf, Message, Room, ServerFrame, Snapshot, Todo } from "@rooms/core/protocol";
 import { ApiError, problemOf } from "./api-error";
 import { backoffDelay, type BackoffPolicy } from "./backoff";
 import type { MessagesPage } from "./http-api";
 import { limits } from "./limits";
+import type { ClientFrame, ClientFrameOf, Member, Message, Room, ServerFrame, SnapshotPart, Todo } from "./protocol";
 import {
   addMember,
+  advanceRead,
+  contiguousEnd,
   initialRoomState,
-  lastMessageId,
+  joinSnapshotParts,
   mergeMessages,
   removeMember,
   removeTodo,
@@ -54,11 +56,20 @@ export interface ConnectionTiming {
   /** Info notices disappear after this long; errors stay until dismissed. */
   infoNoticeMs: number;
   /**
-   * A catch-up sync starts before every message received in this window. Message ids are assigned before the
-   * write and broadcasts race each other, so a message can arrive ahead of an earlier-stored one whose
-   * broadcast never made it before the drop; re-reading the last seconds (deduplicated) keeps it from being lost.
+   * Seeing a seq beyond a hole (a message, or a pong's `lastSeq`) waits this long for the missing messages to
+   * arrive live before syncing exactly that range: broadcasts of neighbouring messages race each other, so a
+   * hole is usually filled a moment later, and a sync answers with the room's todos and members too.
    */
-  catchUpOverlapMs: number;
+  gapSyncDelayMs: number;
+  /** `markRead` is sent at most this often, for the newest message seen by then. */
+  markReadDelayMs: number;
+  /**
+   * `typing` is sent at most this often while the person types. The server forwards one per 3 s per connection
+   * and drops the rest, so this is a little more, for network jitter not to get one dropped.
+   */
+  typingEveryMs: number;
+  /** Someone shows as typing for this long after their last `typing` frame. */
+  typingShownMs: number;
 }
 
 export const defaultTiming: ConnectionTiming = {
@@ -70,7 +81,10 @@ export const defaultTiming: ConnectionTiming = {
   sendTimeoutMs: 15_000,
   stableAfterMs: 10_000,
   infoNoticeMs: 8_000,
-  catchUpOverlapMs: 10_000,
+  gapSyncDelayMs: 1_000,
+  markReadDelayMs: 1_000,
+  typingEveryMs: 3_250,
+  typingShownMs: 5_000,
 };
 
 export interface RoomConnectionOptions {
@@ -78,6 +92,8 @@ export interface RoomConnectionOptions {
   roomId: string;
   /** Our display name, shown on pending messages (the server takes the real one from the ticket). */
   name: string;
+  /** Our userId: which messages are ours (they settle pending ones and are never unread) and which reads are others'. */
+  userId: string;
   /**
    * A fresh single-use ticket for one connect (POST /rooms/{id}/tickets), asked for before every connect and
    * reconnect. A rejection with an ApiError of status 401, 403 or 404 ends the connection for good (signed
@@ -85,8 +101,8 @@ export interface RoomConnectionOptions {
    */
   getTicket: (roomId: string) => PromiseLike<string>;
   openSocket: OpenSocket;
-  /** Older history over HTTP (GET /rooms/{id}/messages?before=). */
-  fetchOlder: (input: { roomId: string; before: string }) => Promise<MessagesPage>;
+  /** Older history over HTTP (GET /rooms/{id}/messages?before=<seq>). */
+  fetchOlder: (input: { roomId: string; before: number }) => Promise<MessagesPage>;
   clock: Clock;
   random: () => number;
   newClientId: () => string;
@@ -95,10 +111,10 @@ export interface RoomConnectionOptions {
 
 /**
  * Why a command was not sent, as a code (views word it): `offline` (not live right now), `ended` (the
- * connection is closed for good), `empty` / `tooLong` (message text), `todoTitleMissing` / `todoTitleTooLong`,
- * `tooLarge` (the frame would exceed API Gateway's 32 KB).
+ * connection is closed for good), `empty` / `tooLong` (message text), `tooManyMentions` (over the contract's
+ * 20), `todoTitleMissing` / `todoTitleTooLong`, `tooLarge` (the frame would exceed API Gateway's 32 KB).
  */
-export type Refusal = "offline" | "ended" | "empty" | "tooLong" | "todoTitleMissing" | "todoTitleTooLong" | "tooLarge";
+export type Refusal = "offline" | "ended" | "empty" | "tooLong" | "tooManyMentions" | "todoTitleMissing" | "todoTitleTooLong" | "tooLarge";
 export type SendResult = { ok: true } | { ok: false; refusal: Refusal };
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -109,12 +125,19 @@ const MAX_NOTICES = 3;
 /** Ticket answers that end the connection instead of being retried. */
 const endingTicketStatus: Record<number, EndReason> = { 401: "signed_out", 403: "removed", 404: "not_found" };
 
-type Timer = "connect" | "ping" | "pong" | "maxAge" | "reconnect";
+type Timer = "connect" | "ping" | "pong" | "maxAge" | "reconnect" | "gapSync" | "markRead" | "typing";
+
+/** Frames sent in the background: a refusal of one is nothing the person could act on. */
+const backgroundActions = new Set(["ping", "typing", "markRead"]);
 
 /**
  * One person's live connection to one room: the WebSocket lifecycle (connect, sync, ping, reconnect with
  * backoff, proactive refresh before API Gateway's 2-hour limit) and the room state it feeds. Plain TypeScript:
  * socket, clock and randomness come in as options, so tests drive it step by step.
+ *
+ * Messages are kept in `seq` order, and `state.lastSeq` is the end of the run held without a hole. Anything
+ * that shows the server has more (a message beyond the hole, a pong's or snapshot's `lastSeq`) leads to one
+ * `sync {afterSeq: lastSeq}`, repeated while `hasMore`; a reconnect catches up the same way.
  */
 export class RoomConnection {
   #state: RoomState = initialRoomState();
@@ -124,16 +147,25 @@ export class RoomConnection {
   readonly #timers = new Map<Timer, unknown>();
   readonly #sendTimers = new Map<string, unknown>();
   readonly #deletedTodos = new Set<string>();
-  /** When recently held messages arrived (only those inside the catch-up overlap window). */
-  readonly #recentlyReceived = new Map<string, number>();
+  /** Per typing userId: when they stop showing as typing. */
+  readonly #typingTimers = new Map<string, unknown>();
   #socket: SocketHandle | null = null;
   #socketOpen = false;
   /** Bumped per socket so events from a socket we already left are ignored. */
   #generation = 0;
   #attempt = 0;
   #liveSince: number | null = null;
-  /** The `after` of the sync we are waiting for: undefined = none in flight, null = newest page. */
-  #syncAfter: string | null | undefined = undefined;
+  /** The `afterSeq` of the sync we are waiting for: undefined = none in flight, null = newest page. */
+  #syncAfter: number | null | undefined = undefined;
+  /** The parts of a snapshot sent in several frames, until the one marked `last`. */
+  #snapshotParts: SnapshotPart[] = [];
+  /** The highest seq the server has shown us exists (held messages, pong, snapshot). */
+  #serverSeq = 0;
+  /** A gap sync that brought nothing new stops gap syncs until a higher seq shows up (no loop on a bad server). */
+  #gapGaveUpAt = -1;
+  /** The newest seq seen on screen and waiting to be sent as `markRead`. */
+  #readWanted = 0;
+  #typingSentAt: number | null = null;
   #started = false;
   #stopped = false;
   #noticeId = 0;
@@ -179,19 +211,24 @@ export class RoomConnection {
 
   // ---- messages -------------------------------------------------------------------------------------------
 
-  /** Shows the message at once as pending and sends it when the room is live. */
-  sendMessage(text: string): SendResult {
+  /** Shows the message at once as pending and sends it when the room is live. `mentions`: userIds picked. */
+  sendMessage(text: string, { mentions = [] }: { mentions?: readonly string[] } = {}): SendResult {
     if (this.#stopped) return refused("ended");
     if (text.trim().length === 0) return refused("empty");
     if (text.length > limits.messageText) return refused("tooLong");
+    const mentioned = [...new Set(mentions)];
+    if (mentioned.length > limits.mentions) return refused("tooManyMentions");
     const pending: PendingMessage = {
       clientMessageId: this.#options.newClientId(),
       text,
+      mentions: mentioned,
       author: this.#options.name,
       createdAt: new Date(this.#options.clock.now()).toISOString(),
       state: "queued",
     };
     this.#update({ pending: [...this.#state.pending, pending] });
+    // The message is what they were typing: a `typing` still waiting to go out would now be wrong.
+    this.#clearTimer("typing");
     if (this.#state.status === "live") this.#transmitPending(pending.clientMessageId);
     return { ok: true };
   }
@@ -213,7 +250,7 @@ export class RoomConnection {
   /** Loads the page of history before the oldest message held. */
   async loadOlder(): Promise<void> {
     const { cursor, loading } = this.#state.older;
-    if (!cursor || loading) return;
+    if (cursor === null || loading) return;
     this.#update({ older: { cursor, loading: true, error: null } });
     try {
       const page = await this.#options.fetchOlder({ roomId: this.#options.roomId, before: cursor });
@@ -250,6 +287,35 @@ export class RoomConnection {
 
   deleteTodo(todoId: string): SendResult {
     return this.#sendIfLive({ action: "deleteTodo", todoId });
+  }
+
+  // ---- attention ------------------------------------------------------------------------------------------
+
+  /**
+   * The person has seen every message up to `seq` (the view calls this when the newest message is on screen).
+   * Sent as `markRead` at most once per `markReadDelayMs`, only forward, and only while live (else when live).
+   */
+  markRead(seq: number): void {
+    if (this.#stopped || !Number.isInteger(seq) || seq <= Math.max(this.#state.readSeq, this.#readWanted)) return;
+    this.#readWanted = seq;
+    if (!this.#timers.has("markRead")) this.#setTimer("markRead", this.#timing.markReadDelayMs, () => this.#flushRead());
+  }
+
+  /**
+   * The person is typing: tells the room at once, then at most once per `typingEveryMs`. Typing during the wait
+   * is told when it ends (else a short message typed just after the last would never show); sending a message
+   * cancels that.
+   */
+  typing(): void {
+    if (this.#stopped || this.#state.status !== "live") return;
+    const wait = this.#typingSentAt === null ? 0 : this.#typingSentAt + this.#timing.typingEveryMs - this.#options.clock.now();
+    if (wait <= 0) return this.#sendTyping();
+    if (!this.#timers.has("typing")) this.#setTimer("typing", wait, () => this.#sendTyping());
+  }
+
+  #sendTyping(): void {
+    this.#clearTimer("typing");
+    if (this.#state.status === "live" && this.#transmit({ action: "typing" })) this.#typingSentAt = this.#options.clock.now();
   }
 
   dismissNotice(id: number): void {
@@ -291,12 +357,18 @@ export class RoomConnection {
   /** Closes the connection for good (no reconnect, every timer cleared) and says why in `ended`. */
   #end(reason: EndReason): void {
     if (this.#stopped) return;
+    // What was seen but not yet reported still counts: leaving the room right after reading is common.
+    if (reason === "stopped" && this.#state.status === "live" && this.#readWanted > this.#state.readSeq) {
+      this.#transmit({ action: "markRead", seq: this.#readWanted });
+    }
     this.#stopped = true;
     this.#generation++;
-    for (const handle of this.#timers.values()) this.#options.clock.clearTimeout(handle);
-    for (const handle of this.#sendTimers.values()) this.#options.clock.clearTimeout(handle);
+    for (const handle of [...this.#timers.values(), ...this.#sendTimers.values(), ...this.#typingTimers.values()]) {
+      this.#options.clock.clearTimeout(handle);
+    }
     this.#timers.clear();
     this.#sendTimers.clear();
+    this.#typingTimers.clear();
     this.#closeSocket(1000, reason === "stopped" ? "left the room" : reason);
     this.#update({ status: "closed", retryAt: null, ended: reason });
   }
@@ -305,20 +377,8 @@ export class RoomConnection {
     this.#socketOpen = true;
     this.#schedulePing();
     this.#setTimer("maxAge", this.#timing.maxConnectionAgeMs, () => this.#drop({ immediately: true }));
-    this.#requestSync(this.#catchUpFrom());
-  }
-
-  /**
-   * Where a catch-up sync starts: the newest message held, or, if messages arrived within the overlap window,
-   * the one just before the earliest of them (see `catchUpOverlapMs`). Null: nothing held, read the newest page.
-   */
-  #catchUpFrom(): string | null {
-    const { messages } = this.#state;
-    this.#forgetOldArrivals();
-    if (this.#recentlyReceived.size === 0) return lastMessageId(messages) ?? null;
-    const earliest = [...this.#recentlyReceived.keys()].reduce((a, b) => (a < b ? a : b));
-    const index = messages.findIndex((m) => m.messageId === earliest);
-    return messages[Math.max(0, index - 1)]?.messageId ?? lastMessageId(messages) ?? null;
+    // Seqs have no gaps, so the end of the run held is exactly where what we missed begins.
+    this.#requestSync(this.#state.synced ? this.#state.lastSeq : null);
   }
 
   #onClose(code: number): void {
@@ -337,9 +397,12 @@ export class RoomConnection {
     if (this.#liveSince !== null && clock.now() - this.#liveSince >= this.#timing.stableAfterMs) this.#attempt = 0;
     this.#liveSince = null;
     this.#syncAfter = undefined;
+    this.#snapshotParts = [];
+    this.#gapGaveUpAt = -1;
+    this.#typingSentAt = null;
     this.#generation++;
     this.#closeSocket(4000, immediately ? "refresh" : "reconnect");
-    for (const timer of ["connect", "ping", "pong", "maxAge"] as const) this.#clearTimer(timer);
+    for (const timer of ["connect", "ping", "pong", "maxAge", "gapSync", "typing"] as const) this.#clearTimer(timer);
     const sending = this.#state.pending.filter((p) => p.state === "sending").map((p) => p.clientMessageId);
     for (const id of sending) this.#clearSendTimer(id);
     const delay = immediately ? 0 : Math.max(atLeastMs ?? 0, backoffDelay(this.#attempt, this.#timing.backoff, this.#options.random));
@@ -371,9 +434,11 @@ export class RoomConnection {
     });
   }
 
-  #requestSync(after: string | null): void {
-    this.#syncAfter = after;
-    this.#transmit(after ? { action: "sync", after } : { action: "sync" });
+  /** `afterSeq` null: the newest page. */
+  #requestSync(afterSeq: number | null): void {
+    this.#syncAfter = afterSeq;
+    this.#clearTimer("gapSync");
+    this.#transmit(afterSeq === null ? { action: "sync" } : { action: "sync", afterSeq });
   }
 
   #goLive(): void {
@@ -381,6 +446,38 @@ export class RoomConnection {
     this.#liveSince = this.#options.clock.now();
     this.#update({ status: "live", retryAt: null });
     for (const pending of this.#state.pending) this.#transmitPending(pending.clientMessageId);
+    if (this.#readWanted > this.#state.readSeq && !this.#timers.has("markRead")) this.#flushRead();
+  }
+
+  /** Sends the newest read position waiting, if it moves ours forward and we are live (else `#goLive` retries). */
+  #flushRead(): void {
+    const seq = this.#readWanted;
+    if (seq <= this.#state.readSeq || this.#state.status !== "live") return;
+    if (this.#transmit({ action: "markRead", seq })) this.#update({ readSeq: seq });
+  }
+
+  // ---- gaps -----------------------------------------------------------------------------------------------
+
+  /** The server has (at least) messages up to `seq`. */
+  #noteServerSeq(seq: number | undefined): void {
+    if (typeof seq !== "number" || !Number.isInteger(seq) || seq <= this.#serverSeq) return;
+    this.#serverSeq = seq;
+    this.#checkGap();
+  }
+
+  /**
+   * If the server has messages past the run we hold, syncs exactly that range after `gapSyncDelayMs` (unless
+   * they arrive live meanwhile). Only while live and with no sync on its way: a catch-up covers it otherwise.
+   */
+  #checkGap(): void {
+    if (this.#serverSeq <= this.#state.lastSeq) return this.#clearTimer("gapSync");
+    if (this.#state.status !== "live" || this.#syncAfter !== undefined || this.#timers.has("gapSync")) return;
+    if (this.#serverSeq <= this.#gapGaveUpAt) return;
+    this.#setTimer("gapSync", this.#timing.gapSyncDelayMs, () => {
+      if (this.#state.status === "live" && this.#syncAfter === undefined && this.#serverSeq > this.#state.lastSeq) {
+        this.#requestSync(this.#state.lastSeq);
+      }
+    });
   }
 
   // ---- incoming frames ------------------------------------------------------------------------------------
@@ -396,9 +493,15 @@ export class RoomConnection {
     if (!frame || typeof frame !== "object" || typeof frame.type !== "string") return;
     switch (frame.type) {
       case "snapshot":
-        return this.#onSnapshot(frame);
+        return this.#onSnapshotFrame(frame);
       case "message":
+        // Their message is what they were typing.
+        this.#stopTyping(frame.message.authorId);
         return this.#onMessages([frame.message]);
+      case "read":
+        return this.#onRead(frame.userId, frame.seq);
+      case "typing":
+        return this.#onTyping(frame.member);
       case "todo":
         if (this.#deletedTodos.has(frame.todo.todoId)) return;
         return this.#update({ todos: upsertTodo(this.#state.todos, frame.todo) });
@@ -408,6 +511,7 @@ export class RoomConnection {
       case "memberJoined":
         return this.#update({ members: addMember(this.#state.members, frame.member) });
       case "memberLeft":
+        this.#stopTyping(frame.member.userId);
         return this.#update({ members: removeMember(this.#state.members, frame.member) });
       case "error":
         return this.#onError(frame);
@@ -415,54 +519,111 @@ export class RoomConnection {
         // Sent just before the server closes the socket of a member the owner removed: no reconnect.
         return this.#end("removed");
       case "pong":
-        return;
-    }
-  }
-
-  /** Entries are inserted in arrival order, so the stale ones are at the front. */
-  #forgetOldArrivals(): void {
-    const cutoff = this.#options.clock.now() - this.#timing.catchUpOverlapMs;
-    for (const [messageId, at] of this.#recentlyReceived) {
-      if (at >= cutoff) break;
-      this.#recentlyReceived.delete(messageId);
+        return this.#noteServerSeq(frame.lastSeq);
     }
   }
 
   #onMessages(messages: readonly Message[]): void {
-    for (const message of messages) this.#clearSendTimer(message.clientMessageId);
+    if (messages.length === 0) return;
+    const { userId } = this.#options;
+    const mine = messages.filter((m) => m.authorId === userId);
+    for (const message of mine) this.#clearSendTimer(message.clientMessageId);
     const merged = mergeMessages(this.#state.messages, messages);
-    if (merged !== this.#state.messages) {
-      this.#forgetOldArrivals();
-      const held = new Set(this.#state.messages.map((m) => m.messageId));
-      const now = this.#options.clock.now();
-      for (const { messageId } of messages) if (!held.has(messageId)) this.#recentlyReceived.set(messageId, now);
-    }
+    // Sending moves one's own read position to the message (contract), so ours are never unread.
+    const readSeq = Math.max(this.#state.readSeq, ...mine.map((m) => m.seq));
     this.#update({
       messages: merged,
-      pending: settlePending(this.#state.pending, messages),
+      lastSeq: contiguousEnd(merged, this.#state.lastSeq),
+      pending: settlePending(this.#state.pending, mine),
+      readSeq,
     });
+    this.#noteServerSeq(Math.max(...messages.map((m) => m.seq)));
+    this.#checkGap();
   }
 
-  #onSnapshot(snapshot: Snapshot): void {
+  #onSnapshotFrame(frame: SnapshotPart): void {
+    if (frame.part === undefined) return this.#onSnapshot(frame);
+    if (frame.part === 1) this.#snapshotParts = [];
+    this.#snapshotParts.push(frame);
+    if (!frame.last) return;
+    const whole = joinSnapshotParts(this.#snapshotParts);
+    this.#snapshotParts = [];
+    this.#onSnapshot(whole);
+  }
+
+  /** A whole snapshot (parts already joined; a field missing from every part keeps what we had). */
+  #onSnapshot(snapshot: SnapshotPart): void {
     const after = this.#syncAfter;
     this.#syncAfter = undefined;
     const newestPage = after === null;
-    this.#onMessages(snapshot.messages);
+    const messages = snapshot.messages ?? [];
+    const firstSnapshot = !this.#state.synced;
+    // The newest page starts the run we hold; every later page continues it.
+    if (newestPage) this.#update({ lastSeq: Math.max(this.#state.lastSeq, messages.at(-1)?.seq ?? 0) });
+    this.#onMessages(messages);
+    const { userId } = this.#options;
+    const readSeq = snapshot.readSeq;
+    let reads = this.#state.reads;
+    for (const read of snapshot.reads ?? []) if (read.userId !== userId) reads = advanceRead(reads, read);
     this.#update({
       synced: true,
-      room: snapshot.room,
-      todos: snapshotTodos(snapshot.todos, this.#deletedTodos),
-      members: snapshot.members,
+      room: snapshot.room ?? this.#state.room,
+      todos: snapshot.todos ? snapshotTodos(snapshot.todos, this.#deletedTodos) : this.#state.todos,
+      members: snapshot.members ?? this.#state.members,
+      readSeq: Math.max(this.#state.readSeq, readSeq ?? 0),
+      reads,
+      ...(firstSnapshot &&
+        typeof readSeq === "number" && {
+          unreadAfter: messages.some((m) => m.seq > readSeq && m.authorId !== userId) ? readSeq : null,
+        }),
       ...(newestPage && {
-        older: { cursor: snapshot.hasMore ? (snapshot.messages[0]?.messageId ?? null) : null, loading: false, error: null },
+        older: { cursor: snapshot.hasMore ? (messages[0]?.seq ?? null) : null, loading: false, error: null },
       }),
     });
-    if (after === undefined || this.#state.status === "live") return;
-    // A catch-up page with more behind it: continue from the last message of that page, not from a newer
-    // live message that may have overtaken it.
-    const pageEnd = snapshot.messages.at(-1)?.messageId;
-    if (!newestPage && snapshot.hasMore && pageEnd) this.#requestSync(pageEnd);
-    else this.#goLive();
+    this.#noteServerSeq(snapshot.room?.lastSeq);
+    if (after === undefined) return;
+    if (!newestPage && snapshot.hasMore && this.#state.lastSeq > after) return this.#requestSync(this.#state.lastSeq);
+    // Nothing more, or a page that moved us no further (a server in trouble): settle, and don't ask again for
+    // the same range until something newer shows up.
+    if (!newestPage && this.#state.lastSeq === after && this.#serverSeq > after) this.#gapGaveUpAt = this.#serverSeq;
+    if (this.#state.status !== "live") this.#goLive();
+    this.#checkGap();
+  }
+
+  /** Someone's read position moved: another member's (for "Seen by") or ours, from another tab. */
+  #onRead(userId: string, seq: number): void {
+    if (!Number.isInteger(seq)) return;
+    if (userId === this.#options.userId) {
+      if (seq > this.#state.readSeq) this.#update({ readSeq: seq });
+      return;
+    }
+    const reads = advanceRead(this.#state.reads, { userId, seq });
+    if (reads !== this.#state.reads) this.#update({ reads });
+  }
+
+  /** Shows `member` as typing for `typingShownMs` more (one entry per userId; never ourselves). */
+  #onTyping(member: Member): void {
+    const { userId, name } = member;
+    if (userId === this.#options.userId) return;
+    const clock = this.#options.clock;
+    const previous = this.#typingTimers.get(userId);
+    if (previous !== undefined) clock.clearTimeout(previous);
+    this.#typingTimers.set(
+      userId,
+      clock.setTimeout(() => this.#stopTyping(userId), this.#timing.typingShownMs),
+    );
+    const typing = this.#state.typing;
+    const index = typing.findIndex((t) => t.userId === userId);
+    if (index === -1) return this.#update({ typing: [...typing, { userId, name }] });
+    if ((typing[index] as { name: string }).name !== name) this.#update({ typing: typing.map((t) => (t.userId === userId ? { userId, name } : t)) });
+  }
+
+  /** Their message arrived, their time ran out, or they left: no longer typing. */
+  #stopTyping(userId: string): void {
+    const handle = this.#typingTimers.get(userId);
+    if (handle !== undefined) this.#options.clock.clearTimeout(handle);
+    this.#typingTimers.delete(userId);
+    if (this.#state.typing.some((t) => t.userId === userId)) this.#update({ typing: this.#state.typing.filter((t) => t.userId !== userId) });
   }
 
   #onError(frame: Extract<ServerFrame, { type: "error" }>): void {
@@ -477,14 +638,23 @@ export class RoomConnection {
       this.#drop();
       return;
     }
-    if (frame.action === "sendMessage") {
-      // Error frames carry no clientMessageId: every message on the wire may be the one refused. Marking them
-      // all failed is safe, since a retry reuses the clientMessageId and a copy that did land still arrives.
-      const sending = this.#state.pending.filter((p) => p.state === "sending").map((p) => p.clientMessageId);
-      for (const id of sending) this.#clearSendTimer(id);
-      this.#setPendingState(sending, "failed");
+    if (frame.action && backgroundActions.has(frame.action)) return;
+    const clientMessageId = "clientMessageId" in frame ? frame.clientMessageId : undefined;
+    if (frame.action === "sendMessage" || clientMessageId) {
+      // The error names the message it refused. (Without a name, every message on the wire may be the one:
+      // marking them all failed is safe, since a retry reuses the clientMessageId and a copy that did land
+      // still arrives.)
+      const refusedIds = clientMessageId ? [clientMessageId] : this.#state.pending.filter((p) => p.state === "sending").map((p) => p.clientMessageId);
+      for (const id of refusedIds) this.#clearSendTimer(id);
+      this.#setPendingState(refusedIds, "failed");
     }
-    this.#notify("error", { kind: "refused", problem: { code: frame.code, message: frame.message, ...("issues" in frame && frame.issues && { issues: frame.issues }) } });
+    const problem = {
+      code: frame.code,
+      message: frame.message,
+      ...("issues" in frame && frame.issues && { issues: frame.issues }),
+      ...("retryAfterMs" in frame && typeof frame.retryAfterMs === "number" && { retryAfterMs: frame.retryAfterMs }),
+    };
+    this.#notify("error", { kind: "refused", problem });
   }
 
   // ---- outgoing frames ------------------------------------------------------------------------------------
@@ -511,7 +681,9 @@ export class RoomConnection {
   #transmitPending(clientMessageId: string): void {
     const pending = this.#state.pending.find((p) => p.clientMessageId === clientMessageId);
     if (!pending) return;
-    if (!this.#transmit({ action: "sendMessage", text: pending.text, clientMessageId })) {
+    const frame: ClientFrameOf<"sendMessage"> = { action: "sendMessage", text: pending.text, clientMessageId };
+    if (pending.mentions.length > 0) frame.mentions = [...pending.mentions];
+    if (!this.#transmit(frame)) {
       this.#setPendingState([clientMessageId], "failed");
       return;
     }

@@ -1,5 +1,5 @@
-import type { Member, Message, Room, Todo } from "@rooms/core/protocol";
 import type { Problem } from "./api-error";
+import type { Member, Message, ReadPosition, Room, SnapshotPart, Todo } from "./protocol";
 
 /**
  * What the person sees: `connecting` (first time), `live`, `reconnecting` (after a drop), `closed` (for good;
@@ -21,6 +21,8 @@ export type EndReason = "stopped" | "removed" | "not_found" | "signed_out";
 export interface PendingMessage {
   clientMessageId: string;
   text: string;
+  /** The userIds picked with `@` completion. */
+  mentions: readonly string[];
   author: string;
   createdAt: string;
   state: "queued" | "sending" | "failed";
@@ -38,8 +40,8 @@ export type Notice = { id: number; tone: "info" | "error" } & (
 );
 
 export interface OlderHistory {
-  /** Fetches the page before this message id; null when the oldest message is already here. */
-  cursor: string | null;
+  /** Fetches the page before this seq; null when the oldest message is already here. */
+  cursor: number | null;
   loading: boolean;
   error: Problem | null;
 }
@@ -50,8 +52,13 @@ export interface RoomState {
   /** True once the first snapshot arrived. */
   synced: boolean;
   room: Room | null;
-  /** Confirmed messages, each messageId once, in messageId (= storage) order. */
+  /** Confirmed messages, each seq (and messageId) once, in seq order. */
   messages: readonly Message[];
+  /**
+   * The highest seq held with none missing before it (down to the oldest page loaded): where a catch-up sync
+   * starts. 0 before the first snapshot and in an empty room.
+   */
+  lastSeq: number;
   pending: readonly PendingMessage[];
   /** In creation (todoId) order. */
   todos: readonly Todo[];
@@ -62,6 +69,22 @@ export interface RoomState {
   notices: readonly Notice[];
   /** Set once the status is `closed`. */
   ended: EndReason | null;
+  /** My read position as far as we know: the snapshot's `readSeq`, moved on by `markRead` and my own messages. */
+  readSeq: number;
+  /**
+   * My read position when the room was opened, if something after it was unread then: the "New messages"
+   * divider goes before the first message after it. Fixed for as long as this connection lives.
+   */
+  unreadAfter: number | null;
+  /** The other members' read positions, one per userId (small rooms only; never mine). */
+  reads: readonly ReadPosition[];
+  /** Who else is typing right now, one per userId, in the order they started. */
+  typing: readonly Typist[];
+}
+
+export interface Typist {
+  userId: string;
+  name: string;
 }
 
 export const initialRoomState = (): RoomState => ({
@@ -76,29 +99,83 @@ export const initialRoomState = (): RoomState => ({
   retryAt: null,
   notices: [],
   ended: null,
+  lastSeq: 0,
+  readSeq: 0,
+  unreadAfter: null,
+  reads: [],
+  typing: [],
 });
 
-const byMessageId = (a: Message, b: Message) => (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0);
+const bySeq = (a: Message, b: Message) => a.seq - b.seq;
 const byTodoId = (a: Todo, b: Todo) => (a.todoId < b.todoId ? -1 : a.todoId > b.todoId ? 1 : 0);
 
 /**
- * Adds messages, keeping each messageId once and the list in messageId order. Returns the same array when
- * nothing is new, so a duplicate frame causes no re-render. The common case (one newer message) is an append.
+ * Adds messages, keeping each seq (and each messageId) once and the list in seq order. Returns the same array
+ * when nothing is new, so a duplicate frame causes no re-render. The common case (one newer message) is an append.
  */
 export function mergeMessages(current: readonly Message[], incoming: readonly Message[]): readonly Message[] {
   if (incoming.length === 0) return current;
-  const known = new Set(current.map((m) => m.messageId));
+  const seqs = new Set(current.map((m) => m.seq));
+  const ids = new Set(current.map((m) => m.messageId));
   const fresh: Message[] = [];
   for (const message of incoming) {
-    if (known.has(message.messageId)) continue;
-    known.add(message.messageId);
+    if (seqs.has(message.seq) || ids.has(message.messageId)) continue;
+    seqs.add(message.seq);
+    ids.add(message.messageId);
     fresh.push(message);
   }
   if (fresh.length === 0) return current;
-  fresh.sort(byMessageId);
+  fresh.sort(bySeq);
   const last = current.at(-1);
-  if (!last || last.messageId < (fresh[0] as Message).messageId) return [...current, ...fresh];
-  return [...current, ...fresh].sort(byMessageId);
+  if (!last || last.seq < (fresh[0] as Message).seq) return [...current, ...fresh];
+  return [...current, ...fresh].sort(bySeq);
+}
+
+/**
+ * How far the held messages run on from `from` without a hole: the highest seq reachable from `from` by
+ * steps of one. `messages` is in seq order.
+ */
+export function contiguousEnd(messages: readonly Message[], from: number): number {
+  let low = 0;
+  let high = messages.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((messages[middle] as Message).seq <= from) low = middle + 1;
+    else high = middle;
+  }
+  let end = from;
+  for (let i = low; i < messages.length && (messages[i] as Message).seq === end + 1; i++) end++;
+  return end;
+}
+
+/**
+ * One snapshot from the frames of a snapshot sent in parts. The server slices todos, members and messages across
+ * the parts (joined here in part order) and repeats the rest in each (taken from the last part that has it;
+ * `hasMore` too, as it describes where the whole snapshot ends).
+ */
+export function joinSnapshotParts(parts: readonly SnapshotPart[]): SnapshotPart {
+  const ordered = [...parts].sort((a, b) => (a.part ?? 0) - (b.part ?? 0));
+  const joined: SnapshotPart = { todos: [], members: [], messages: [] };
+  for (const part of ordered) {
+    for (const key of ["todos", "members", "messages"] as const) {
+      const list = part[key];
+      if (Array.isArray(list)) (joined[key] as unknown[]).push(...list);
+    }
+    for (const key of ["room", "memberCount", "hasMore", "readSeq", "reads"] as const) {
+      if (part[key] !== undefined) (joined as Record<string, unknown>)[key] = part[key];
+    }
+  }
+  return joined;
+}
+
+/** Moves one member's read position forward (never back), adding them if new. */
+export function advanceRead(reads: readonly ReadPosition[], { userId, seq }: ReadPosition): readonly ReadPosition[] {
+  const index = reads.findIndex((r) => r.userId === userId);
+  if (index === -1) return [...reads, { userId, seq }];
+  if ((reads[index] as ReadPosition).seq >= seq) return reads;
+  const next = reads.slice();
+  next[index] = { userId, seq };
+  return next;
 }
 
 /** Drops the pending entries the server has now confirmed (matched by clientMessageId). */
@@ -131,6 +208,3 @@ export const addMember = (members: readonly Member[], member: Member): readonly 
 
 export const removeMember = (members: readonly Member[], member: Member): readonly Member[] =>
   members.some((m) => m.memberId === member.memberId) ? members.filter((m) => m.memberId !== member.memberId) : members;
-
-/** The newest message id held, i.e. where a catch-up `sync` starts. */
-export const lastMessageId = (messages: readonly Message[]): string | undefined => messages.at(-1)?.messageId;

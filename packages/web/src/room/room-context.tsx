@@ -20,7 +20,7 @@ const RoomContext = createContext<RoomSession>();
 export function RoomProvider(props: ParentProps<{ roomId: string; user: User }>) {
   // Props are fixed for this provider's life (the parent keys it), so reading them once is intended.
   const { roomId, user } = props;
-  const connection = connectToRoom({ roomId, name: user.name });
+  const connection = connectToRoom({ roomId, user });
   const [state, setState] = createSignal(connection.state);
   const unsubscribe = connection.subscribe(setState);
   const members = createRoomMembers({ roomId, live: () => state().members });

@@ -1,4 +1,4 @@
-import { createEffect, createSignal, Match, onCleanup, onMount, Show, Switch } from "solid-js";
+import { createEffect, createMemo, createSignal, Match, onCleanup, onMount, Show, Switch } from "solid-js";
 import { Badge } from "../components/badge";
 import { ConnectionBadge } from "../components/connection-badge";
 import { CopyLinkButton } from "../components/copy-link-button";
@@ -10,6 +10,7 @@ import { MessageList } from "../components/message-list";
 import { NoticeList } from "../components/notice-list";
 import { describeFailure, describeProblem } from "../components/problem-text";
 import { TodoList } from "../components/todo-list";
+import { TypingIndicator } from "../components/typing-indicator";
 import type { TodoActions } from "../components/todo-item";
 import { ApiError, getRoom, leaveRoom, type Role, type RoomWithTodos, type Todo } from "../network";
 import { RoomProvider, useRoom } from "../room/room-context";
@@ -108,6 +109,20 @@ function RoomScreen(props: { seed: RoomWithTodos | null }) {
   const myRole = (): Role | null => members.people().find((p) => p.userId === user.userId)?.role ?? props.seed?.role ?? null;
   const isOwner = () => myRole() === "owner";
   const isPrivate = () => room()?.visibility === "private";
+  /** Names come from the member list (current names, one per userId), not from old frames. */
+  const names = createMemo(() => new Map(members.people().map((p) => [p.userId, p.name])));
+  /** Everyone else who has read the newest message (its author aside), by name. Only small rooms send reads. */
+  const seenBy = createMemo(() => {
+    const newest = state().messages.at(-1);
+    if (!newest) return [];
+    const known = names();
+    return state()
+      .reads.filter((r) => r.seq >= newest.seq && r.userId !== user.userId && r.userId !== newest.authorId)
+      .map((r) => known.get(r.userId))
+      .filter((name): name is string => Boolean(name))
+      .sort((a, b) => a.localeCompare(b));
+  });
+  const typingNames = () => state().typing.map((t) => names().get(t.userId) ?? t.name);
 
   createEffect(() => props.seed && connection.seed(props.seed));
   createEffect(() => {
@@ -189,11 +204,21 @@ function RoomScreen(props: { seed: RoomWithTodos | null }) {
               older={state().older}
               synced={state().synced}
               me={user.userId}
+              unreadAfter={state().unreadAfter}
+              seenBy={seenBy()}
+              nameOf={(userId) => names().get(userId)}
+              onSeen={(seq) => connection.markRead(seq)}
               onLoadOlder={() => void connection.loadOlder()}
               onRetry={(id) => connection.retryMessage(id)}
               onDiscard={(id) => connection.discardMessage(id)}
             />
-            <MessageComposer onSend={(text) => connection.sendMessage(text)} />
+            <TypingIndicator names={typingNames()} />
+            <MessageComposer
+              people={members.people()}
+              me={user.userId}
+              onSend={(text, mentions) => connection.sendMessage(text, { mentions })}
+              onTyping={() => connection.typing()}
+            />
           </section>
 
           <section id="panel-todos" class="panel panel-todos card" aria-labelledby="todos-heading">

@@ -4,6 +4,8 @@ import { CreateRoomForm } from "../components/create-room-form";
 import { NameForm } from "../components/name-form";
 import { OpenRoomForm } from "../components/open-room-form";
 import { RoomList } from "../components/room-list";
+import { UnreadBadge } from "../components/unread-badge";
+import { formatCreated, formatLastMessage } from "../format-time";
 import { listMyRooms, listRooms } from "../network";
 import { navigate, roomHref } from "../router";
 import { useSession, useUser } from "../session/session-context";
@@ -59,8 +61,11 @@ export function RoomsPage() {
             testId="my-rooms"
             empty="Rooms you create or join show up here."
             load={(page) => listMyRooms(page)}
+            unread={(room) => room.unread > 0 || room.unreadMentions > 0}
+            detail={(room) => (room.lastMessageAt ? formatLastMessage(room.lastMessageAt) : formatCreated(room.createdAt))}
             badges={(room) => (
               <>
+                <UnreadBadge unread={room.unread} mentions={room.unreadMentions} />
                 <Show when={room.role === "owner"}>
                   <Badge>Owner</Badge>
                 </Show>

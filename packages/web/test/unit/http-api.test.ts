@@ -36,7 +36,7 @@ describe("HTTP API client", () => {
     const fetch: FetchMock = vi.fn(async () => reply(200, { rooms: [], cursor: null, messages: [], members: [], room: {}, invite: {}, ticket: "t" }));
     vi.stubGlobal("fetch", fetch);
     await listRooms({ limit: 20, cursor: "ABC" });
-    await listMessages({ roomId: "R1", before: "M9" });
+    await listMessages({ roomId: "R1", before: 9 });
     await createRoom({ name: "Trip" });
     await createRoom({ name: "Secret", visibility: "private" });
     await listMyRooms({ limit: 20 });
@@ -47,7 +47,7 @@ describe("HTTP API client", () => {
     await acceptInvite({ code: "abc_DEF-1" });
     expect(fetch.mock.calls.map(([url, init]) => `${init?.method ?? "GET"} ${url}`)).toEqual([
       "GET http://127.0.0.1:3000/rooms?limit=20&cursor=ABC",
-      "GET http://127.0.0.1:3000/rooms/R1/messages?before=M9",
+      "GET http://127.0.0.1:3000/rooms/R1/messages?before=9",
       "POST http://127.0.0.1:3000/rooms",
       "POST http://127.0.0.1:3000/rooms",
       "GET http://127.0.0.1:3000/me/rooms?limit=20",

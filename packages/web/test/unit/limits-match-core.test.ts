@@ -19,8 +19,23 @@ describe("limits", () => {
     expect(limits.clientFrameBytes).toBe(MAX_CLIENT_FRAME_BYTES);
   });
 
+  // Runs once @rooms/core's sendMessage schema knows `mentions` (the backend half of the same issue).
+  const coreKnowsMentions = "mentions" in clientFrameSchemas.sendMessage.shape;
+  it.skipIf(!coreKnowsMentions)("allows as many mentions as @rooms/core does", () => {
+    const send = (count: number) =>
+      clientFrameSchemas.sendMessage.safeParse({ action: "sendMessage", text: "t", clientMessageId: "c1", mentions: Array.from({ length: count }, (_, i) => `user-${i}`) })
+        .success;
+    expect(send(limits.mentions)).toBe(true);
+    expect(send(limits.mentions + 1)).toBe(false);
+  });
+
   it("the longest message still fits in one frame", () => {
-    const worst = JSON.stringify({ action: "sendMessage", text: "\u0001".repeat(limits.messageText), clientMessageId: "c".repeat(limits.clientId) });
+    const worst = JSON.stringify({
+      action: "sendMessage",
+      text: "\u0001".repeat(limits.messageText),
+      clientMessageId: "c".repeat(limits.clientId),
+      mentions: Array.from({ length: limits.mentions }, () => "u".repeat(64)),
+    });
     expect(new TextEncoder().encode(worst).byteLength).toBeLessThanOrEqual(limits.clientFrameBytes);
   });
 

@@ -18,6 +18,7 @@ describe("problem text (the only place codes become words)", () => {
     expect(describeRefusal("offline")).toMatch(/not connected/);
     expect(describeRefusal("todoTitleMissing")).toBe("Give the todo a title.");
     expect(describeRefusal("tooLong")).toContain("4000");
+    expect(describeRefusal("tooManyMentions")).toContain("20");
     expect(describeNotice({ id: 1, tone: "info", kind: "todoConflict", todoTitle: "their edit" })).toContain("“their edit” was changed by someone else");
     expect(describeNotice({ id: 2, tone: "error", kind: "refused", problem: { code: "bad_request", message: "title is too long" } })).toBe(
       "That wasn't accepted: title is too long.",

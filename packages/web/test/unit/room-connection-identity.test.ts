@@ -21,7 +21,7 @@ describe("RoomConnection: tickets", () => {
     }
     // A refresh before API Gateway's 2-hour limit is a connect too.
     for (let minute = 0; minute < 30; minute += 5) {
-      sockets.last.receive({ type: "pong" });
+      sockets.last.receive({ type: "pong", lastSeq: 0 });
       clock.advance(5 * MINUTE);
     }
     expect(connection.state.status).toBe("reconnecting");

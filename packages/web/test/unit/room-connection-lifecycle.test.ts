@@ -24,8 +24,9 @@ describe("RoomConnection: connecting and syncing", () => {
     expect(connection.state.room).toEqual(room);
     expect(connection.state.members).toEqual([member(1)]);
     expect(connection.state.messages.map((m) => m.text)).toEqual(["message 2", "message 3"]);
-    // Older history starts at the oldest message of the newest page.
-    expect(connection.state.older.cursor).toBe(message(2).messageId);
+    // Older history starts at the oldest message of the newest page; the run held ends at its newest.
+    expect(connection.state.older.cursor).toBe(2);
+    expect(connection.state.lastSeq).toBe(3);
   });
 
   it("has no older history when the newest page is everything", () => {
@@ -130,7 +131,7 @@ describe("RoomConnection: reconnecting", () => {
     expect(connection.state.status).toBe("reconnecting");
   });
 
-  it("syncs after the last messageId it has, and keeps syncing while hasMore", () => {
+  it("catches up after the last seq it holds, and keeps syncing while hasMore", () => {
     const { connection, sockets, clock, goLive } = harness({ random: () => 0 });
     goLive({ messages: [message(1), message(2)] });
     clock.advance(MINUTE);
@@ -141,12 +142,13 @@ describe("RoomConnection: reconnecting", () => {
 
     const second = sockets.last;
     second.accept();
-    expect(second.frames).toEqual([{ action: "sync", after: message(3).messageId }]);
+    expect(second.frames).toEqual([{ action: "sync", afterSeq: 3 }]);
     // The first catch-up page has more behind it; a live message overtakes it meanwhile.
     second.receive({ type: "message", message: message(9) });
     second.receive(snapshot({ messages: [message(4), message(5), message(6)], hasMore: true }));
     expect(connection.state.status).toBe("reconnecting");
-    expect(second.frames.at(-1)).toEqual({ action: "sync", after: message(6).messageId });
+    // From the end of the page (the run held), not from the live message beyond the hole.
+    expect(second.frames.at(-1)).toEqual({ action: "sync", afterSeq: 6 });
 
     second.receive(snapshot({ messages: [message(7), message(8), message(9)], hasMore: false }));
     expect(connection.state.status).toBe("live");
@@ -155,19 +157,21 @@ describe("RoomConnection: reconnecting", () => {
     expect(connection.state.older.cursor).toBeNull();
   });
 
-  it("re-reads the last seconds on catch-up, so a message overtaken by a newer broadcast is not lost", () => {
+  it("re-reads nothing it holds on catch-up: no time overlap, however recent the last messages are", () => {
     const { connection, sockets, clock, goLive } = harness({ random: () => 0 });
     goLive({ messages: [message(1), message(2)] });
     clock.advance(MINUTE);
-    // 3 and 4 were stored in that order, but 4's broadcast arrived first and the socket dropped before 3's.
+    sockets.last.receive({ type: "message", message: message(3) });
     sockets.last.receive({ type: "message", message: message(4) });
-    clock.advance(defaultTiming.catchUpOverlapMs / 2);
+    clock.advance(500); // the drop comes right after them
     sockets.last.drop();
     clock.advance(0);
     sockets.last.accept();
-    expect(sockets.last.frames).toEqual([{ action: "sync", after: message(2).messageId }]);
-    sockets.last.receive(snapshot({ messages: [message(3), message(4), message(5)] }));
-    expect(connection.state.messages.map((m) => m.text)).toEqual([1, 2, 3, 4, 5].map((n) => `message ${n}`));
+    expect(sockets.last.frames).toEqual([{ action: "sync", afterSeq: 4 }]);
+    sockets.last.receive(snapshot({ messages: [message(5)] }));
+    expect(connection.state.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(sockets.last.framesOf("sync")).toHaveLength(1);
+    expect("catchUpOverlapMs" in defaultTiming).toBe(false);
   });
 
   it("replaces members from the snapshot after a reconnect and follows joins and leaves", () => {
@@ -214,7 +218,7 @@ describe("RoomConnection: keeping the connection alive", () => {
     clock.advance(1);
     expect(pings()).toBe(1);
     for (let i = 2; i <= 12; i++) {
-      sockets.last.receive({ type: "pong" });
+      sockets.last.receive({ type: "pong", lastSeq: 0 });
       clock.advance(5 * MINUTE);
       expect(pings()).toBe(i);
     }
@@ -239,7 +243,7 @@ describe("RoomConnection: keeping the connection alive", () => {
       for (let minute = 0; minute < 110; minute += 5) {
         clock.advance(5 * MINUTE);
         if (sockets.all.length > 1) return;
-        sockets.last.receive({ type: "pong" });
+        sockets.last.receive({ type: "pong", lastSeq: 0 });
       }
     };
     answerPings();
@@ -249,7 +253,7 @@ describe("RoomConnection: keeping the connection alive", () => {
     expect(clock.now() - 1_700_000_000_000).toBeLessThan(120 * MINUTE);
     // The new socket catches up from the last message, without a backoff wait.
     sockets.last.accept();
-    expect(sockets.last.frames).toEqual([{ action: "sync", after: message(1).messageId }]);
+    expect(sockets.last.frames).toEqual([{ action: "sync", afterSeq: 1 }]);
     sockets.last.receive(snapshot());
     expect(connection.state.status).toBe("live");
   });

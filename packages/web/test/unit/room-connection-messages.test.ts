@@ -6,7 +6,7 @@ import { ANA, message, snapshot } from "./support/fixtures";
 const mine = (n: number, clientMessageId: string) => message(n, { clientMessageId, authorId: ANA, author: "Ana", text: `mine ${n}` });
 
 describe("RoomConnection: messages", () => {
-  it("keeps each messageId once, whether it comes from a broadcast, a snapshot or a history page", async () => {
+  it("keeps each seq once, whether it comes from a broadcast, a snapshot or a history page", async () => {
     const { connection, sockets, clock, goLive } = harness({
       random: () => 0,
       fetchOlder: async () => ({ messages: [message(1), message(2)], cursor: null }),
@@ -31,11 +31,12 @@ describe("RoomConnection: messages", () => {
     expect(connection.state.messages).toBe(before);
   });
 
-  it("orders messages by messageId even when broadcasts arrive out of order", () => {
+  it("orders messages by seq even when broadcasts arrive out of order", () => {
     const { connection, sockets, goLive } = harness();
     goLive();
     for (const n of [3, 1, 2]) sockets.last.receive({ type: "message", message: message(n) });
-    expect(connection.state.messages.map((m) => m.messageId)).toEqual([1, 2, 3].map((n) => message(n).messageId));
+    expect(connection.state.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
+    expect(connection.state.lastSeq).toBe(3);
   });
 
   it("shows a sent message at once as pending, then as sent when the server's copy returns", () => {
@@ -89,7 +90,7 @@ describe("RoomConnection: messages", () => {
     clock.advance(0);
     const second = sockets.last;
     second.accept();
-    expect(second.frames).toEqual([{ action: "sync", after: message(1).messageId }]);
+    expect(second.frames).toEqual([{ action: "sync", afterSeq: 1 }]);
     second.receive(snapshot({ messages: [mine(2, "c1")] }));
     expect(second.framesOf("sendMessage")).toEqual([
       { action: "sendMessage", text: "lost in the drop", clientMessageId: "c2" },
@@ -153,18 +154,18 @@ describe("RoomConnection: messages", () => {
 
 describe("RoomConnection: older history", () => {
   it("loads the page before the oldest message and follows the server's cursor", async () => {
-    const calls: { roomId: string; before: string }[] = [];
+    const calls: { roomId: string; before: number }[] = [];
     const { connection, goLive } = harness({
       fetchOlder: async (input) => {
         calls.push(input);
-        return calls.length === 1 ? { messages: [message(3), message(4)], cursor: message(3).messageId } : { messages: [message(1), message(2)], cursor: null };
+        return calls.length === 1 ? { messages: [message(3), message(4)], cursor: 3 } : { messages: [message(1), message(2)], cursor: null };
       },
     });
     goLive({ messages: [message(5), message(6)], hasMore: true });
     await connection.loadOlder();
     await connection.loadOlder();
     await connection.loadOlder(); // nothing older: no call
-    expect(calls.map((c) => c.before)).toEqual([message(5).messageId, message(3).messageId]);
+    expect(calls.map((c) => c.before)).toEqual([5, 3]);
     expect(connection.state.messages.map((m) => m.text)).toEqual([1, 2, 3, 4, 5, 6].map((n) => `message ${n}`));
     expect(connection.state.older).toEqual({ cursor: null, loading: false, error: null });
   });
@@ -177,7 +178,7 @@ describe("RoomConnection: older history", () => {
     });
     goLive({ messages: [message(5)], hasMore: true });
     await connection.loadOlder();
-    expect(connection.state.older.cursor).toBe(message(5).messageId);
+    expect(connection.state.older.cursor).toBe(5);
     expect(connection.state.older.error).toEqual({ code: "unexpected" });
   });
 });

@@ -1,4 +1,4 @@
-import type { ClientFrame, ServerFrame } from "@rooms/core/protocol";
+import type { ClientFrame, ServerFrame } from "../../../src/network/protocol";
 import type { OpenSocket, SocketHandle, SocketHandlers } from "../../../src/network/room-connection";
 
 /** The server's end of one fake WebSocket: the test accepts it, pushes frames, and drops it. */

@@ -1,18 +1,21 @@
-import type { Member, Message, Room, Snapshot, Todo } from "@rooms/core/protocol";
+import type { Member, Message, Room, Snapshot, Todo } from "../../../src/network/protocol";
 
 /** A 26-character id that sorts by `n`, like the server's ULIDs. */
 export const id = (n: number) => String(n).padStart(26, "0");
 
 export const ROOM_ID = "01JROOM0000000000000000000";
-export const room: Room = { roomId: ROOM_ID, name: "Trip", createdAt: "2025-01-01T00:00:00.000Z", visibility: "public" };
+export const room: Room = { roomId: ROOM_ID, name: "Trip", createdAt: "2025-01-01T00:00:00.000Z", visibility: "public", lastSeq: 0 };
 
 /** userIds: Ana is the person whose connection the tests drive; Bo writes the other messages. */
 export const ANA = "user-ana";
 export const BO = "user-bo";
 
+/** The room's n-th message: seq n (ids sort the same way). */
 export const message = (n: number, extra: Partial<Message> = {}): Message => ({
   messageId: id(n),
   roomId: ROOM_ID,
+  seq: n,
+  mentions: [],
   clientMessageId: `other-${n}`,
   authorId: BO,
   author: "Bo",
@@ -44,7 +47,10 @@ export const snapshot = (extra: Partial<Snapshot> = {}): Snapshot & { type: "sna
   room,
   todos: [],
   members: [],
+  memberCount: 0,
   messages: [],
   hasMore: false,
+  readSeq: 0,
+  reads: [],
   ...extra,
 });

@@ -1,9 +1,9 @@
-import type { Snapshot } from "@rooms/core/protocol";
-import { RoomConnection, type ConnectionTiming } from "../../../src/network/room-connection";
 import type { MessagesPage } from "../../../src/network/http-api";
+import type { Snapshot } from "../../../src/network/protocol";
+import { RoomConnection, type ConnectionTiming } from "../../../src/network/room-connection";
 import { FakeClock } from "./fake-clock";
 import { FakeSockets } from "./fake-socket";
-import { ROOM_ID, snapshot } from "./fixtures";
+import { ANA, ROOM_ID, snapshot } from "./fixtures";
 import { settledNow } from "./sync-thenable";
 
 /**
@@ -12,7 +12,10 @@ import { settledNow } from "./sync-thenable";
  */
 export type TicketAnswer = string | Error | PromiseLike<string>;
 
-/** A RoomConnection wired to a fake socket, a fake clock, a scripted random() and a fake ticket endpoint. */
+/**
+ * A RoomConnection for Ana (userId ANA) wired to a fake socket, a fake clock, a scripted random() and a fake
+ * ticket endpoint.
+ */
 export function harness({
   random = () => 0.5,
   timing,
@@ -21,7 +24,7 @@ export function harness({
 }: {
   random?: () => number;
   timing?: Partial<ConnectionTiming>;
-  fetchOlder?: (input: { roomId: string; before: string }) => Promise<MessagesPage>;
+  fetchOlder?: (input: { roomId: string; before: number }) => Promise<MessagesPage>;
   ticket?: (n: number) => TicketAnswer;
 } = {}) {
   const clock = new FakeClock();
@@ -33,6 +36,7 @@ export function harness({
     wsUrl: "ws://gateway.test",
     roomId: ROOM_ID,
     name: "Ana",
+    userId: ANA,
     getTicket: (roomId) => {
       ticketRequests.push(roomId);
       const answer = ticket(ticketRequests.length);

@@ -1,0 +1,21 @@
+import { broadcastToRoom } from "../broadcast";
+import { Connection } from "../connection";
+import { PRESENCE_DETAIL_LIMIT } from "../limits";
+import { forJoinedConnection } from "./for-joined-connection";
+import type { RealtimeDeps, RealtimeOutcome } from "./realtime-deps";
+
+/**
+ * `typing`: the others in the room get `{"type":"typing","member"}`. Nothing is stored but the connection's
+ * `typingAt`: at most one per TYPING_INTERVAL_MS per connection goes out, the rest are dropped silently, and
+ * rooms past the presence-detail limit get none.
+ */
+export function forwardTyping({ db, delivery, connectionId }: RealtimeDeps): Promise<RealtimeOutcome> {
+  return forJoinedConnection({ db, connectionId }, async (connection) => {
+    const { roomId } = connection;
+    if (!(await Connection.claimTyping(db, { connection }))) return { roomId };
+    const listing = await Connection.listByRoom(db, { roomId });
+    if (listing.length > PRESENCE_DETAIL_LIMIT) return { roomId };
+    const frame = { type: "typing", member: Connection.toMember(connection) } as const;
+    return { roomId, broadcast: await broadcastToRoom(db, { ...delivery, roomId, listing, except: [connectionId], frame }) };
+  });
+}

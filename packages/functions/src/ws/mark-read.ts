@@ -1,0 +1,11 @@
+import middy from "@middy/core";
+import { clientFrameSchemas } from "@rooms/core/protocol";
+import { markRead } from "@rooms/core/realtime";
+import { type ValidatedWebSocketEvent, accepted } from "../middleware/ws-event";
+import { wsFrameMiddlewares } from "../middleware/ws-stack";
+import { realtimeFor } from "../realtime/realtime-deps";
+
+/** markRead {seq}: the sender's read position moves forward only; others in a small room get `read` */
+export const handler = middy(async (event: ValidatedWebSocketEvent<typeof clientFrameSchemas.markRead>) => {
+  return accepted(event, await markRead({ ...realtimeFor(event), frame: event.input }));
+}).use(wsFrameMiddlewares("markRead"));
