@@ -1,5 +1,6 @@
 import { PayloadTooLargeError } from "../errors/domain-errors";
-import { MAX_SERVER_FRAME_BYTES, type ServerFrame } from "../protocol/frames";
+import { MAX_SERVER_FRAME_BYTES } from "../protocol/constants";
+import type { ServerFrame } from "../protocol/frames";
 
 const encoder = new TextEncoder();
 

@@ -1,16 +1,16 @@
 import { createRemoteJWKSet, decodeJwt, type JWTPayload, jwtVerify, SignJWT } from "jose";
-import { z } from "zod";
 import { UnauthorizedError } from "../errors/domain-errors";
 import type { User } from "../protocol/shapes";
 import { displayName } from "./display-name";
+import { userIdSchema } from "./user-id";
+
+export { userIdSchema };
 
 /** Guest sessions last 30 days; renaming issues a fresh token for the same user. */
 export const GUEST_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
 const GUEST_ALGORITHM = "HS256";
 /** What a trusted OIDC issuer may sign with (Cognito uses RS256). Never "none", never a symmetric algorithm. */
 const OIDC_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA"];
-/** A userId is a guest ULID or an OIDC `sub`; anything else cannot be a key or a path segment safely. */
-export const userIdSchema = z.string().regex(/^[\w.:@|+-]{1,128}$/, "must be a user id");
 
 export interface IdentityConfig {
   /** The stage's signing secret for guest tokens (SST secret on AWS, a file under .data locally). */
@@ -70,6 +70,8 @@ export function createIdentity({ secret, issuer, oidc }: IdentityConfig): Identi
         payload = claimedIssuer === issuer ? await verifyGuest(token) : await verifyOidc(token);
       } catch (error) {
         if (error instanceof UnauthorizedError) throw error;
+        // The OIDC issuer's keys could not be fetched: an outage on our side (500), not the caller's bad token.
+        if (isJwksOutage(error)) throw error;
         throw new UnauthorizedError("The bearer token is not valid (malformed, forged or expired); sign in again");
       }
       const userId = userIdSchema.safeParse(payload.sub);
@@ -77,6 +79,14 @@ export function createIdentity({ secret, issuer, oidc }: IdentityConfig): Identi
       return { userId: userId.data, name: nameFromClaims(payload) };
     },
   };
+}
+
+/** jose's errors for a JWKS that did not answer (timeout, network failure, not JSON), as opposed to a bad token. */
+function isJwksOutage(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  if (code === "ERR_JWKS_TIMEOUT" || code === "ERR_JOSE_GENERIC") return true;
+  // A failed fetch (connection refused, DNS) surfaces as a plain TypeError, not a JOSE error.
+  return error instanceof TypeError;
 }
 
 /** Guest tokens carry `name`; OIDC tokens may carry any of these. A name that does not pass is replaced. */

@@ -5,7 +5,7 @@ import { parseInput } from "../errors/parse-input";
 import { idSchema } from "../ids/ids";
 import { newSecretToken, SECRET_TOKEN_PATTERN } from "../ids/secret-token";
 import * as Membership from "../membership/membership";
-import { newMembership } from "../membership/membership.entity";
+import { newMembership } from "../membership/new-membership";
 import type { Room, User } from "../protocol/shapes";
 import { toRoom } from "../room/room";
 

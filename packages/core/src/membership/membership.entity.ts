@@ -1,5 +1,4 @@
 import { Entity, type EntityItem } from "electrodb";
-import type { Role, User } from "../protocol/shapes";
 import { tableDefinition as t } from "../table/definition";
 
 /**
@@ -38,16 +37,8 @@ export const createMembershipEntity = () =>
 
 export type MembershipItem = EntityItem<ReturnType<typeof createMembershipEntity>>;
 
-/** A new membership of `user` in `roomId` (Room.create writes the owner's; joins and invites a member's). */
-export function newMembership({
-  roomId,
-  user,
-  role,
-  now,
-  readSeq = 0,
-}: { roomId: string; user: User; role: Role; now: Date; readSeq?: number }): MembershipItem {
-  return { roomId, userId: user.userId, name: user.name, role, joinedAt: now.toISOString(), readSeq, mentionSeqs: [] };
-}
+/** In a module of its own, free of ElectroDB, so domain code can build items without loading it. */
+export { newMembership } from "./new-membership";
 
 /**
  * A user the owner removed from a room. Their tickets are refused (403) and invites created before

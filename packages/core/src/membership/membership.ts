@@ -4,12 +4,13 @@ import type { Db } from "../db/create-db";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors/domain-errors";
 import { parseInput } from "../errors/parse-input";
 import { idSchema } from "../ids/ids";
-import { userIdSchema } from "../identity/tokens";
+import { userIdSchema } from "../identity/user-id";
 import type { MyRoom, Room, RoomMember, User } from "../protocol/shapes";
 import { getWithTodos, limitSchema, roomIdInput, toRoom } from "../room/room";
 import { fullJitterDelayMs } from "../broadcast/full-jitter-backoff";
 import type { RoomItem } from "../room/room.entity";
-import { type MembershipItem, newMembership } from "./membership.entity";
+import type { MembershipItem } from "./membership.entity";
+import { newMembership } from "./new-membership";
 
 export const membersInput = z.object({ roomId: idSchema, limit: limitSchema, cursor: userIdSchema.optional() });
 export const myRoomsInput = z.object({ limit: limitSchema, cursor: idSchema.optional() });
@@ -67,6 +68,16 @@ export async function roomView(db: Db, { input, caller }: { input: z.input<typeo
   const { roomId } = parseInput(roomIdInput, input);
   const [{ membership }, { room, todos }] = await Promise.all([access(db, { roomId, userId: caller.userId }), getWithTodos(db, { roomId })]);
   return { room, todos, role: membership?.role ?? null };
+}
+
+/** Keeps the member list's name current after a rename (the name in the ticket is the one that counts). */
+export async function rename(db: Db, { roomId, userId, name }: { roomId: string; userId: string; name: string }) {
+  try {
+    await db.entities.membership.patch({ roomId, userId }).set({ name }).go();
+  } catch (error) {
+    // Removed or left meanwhile: nothing to rename.
+    if (!isConditionFailure(error)) throw error;
+  }
 }
 
 /** True when the owner removed `userId` from the room after `since` (null: any removal counts). */

@@ -5,7 +5,7 @@ import { failedConditions, isRetryableCancellation } from "../db/transaction-out
 import { ForbiddenError, NotFoundError, ValidationError } from "../errors/domain-errors";
 import { parseInput } from "../errors/parse-input";
 import { idSchema, newId } from "../ids/ids";
-import { userIdSchema } from "../identity/tokens";
+import { userIdSchema } from "../identity/user-id";
 import * as Membership from "../membership/membership";
 import type { Message, User } from "../protocol/shapes";
 import { limitSchema } from "../room/room";

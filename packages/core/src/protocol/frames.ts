@@ -2,15 +2,10 @@ import { z } from "zod";
 import type { ErrorCode } from "../errors/domain-errors";
 import { sendFields } from "../message/message";
 import { addFields, hasChange, removeFields, updateFields } from "../todo/todo";
+import type { ClientAction } from "./constants";
 import type { Member, Message, ReadPosition, Room, Todo } from "./shapes";
 
-/** API Gateway refuses client frames over 32 KB (close code 1009). */
-export const MAX_CLIENT_FRAME_BYTES = 32 * 1024;
-/** API Gateway refuses to post more than 128 KB to a connection. */
-export const MAX_SERVER_FRAME_BYTES = 128 * 1024;
-
-export const clientActions = ["sendMessage", "addTodo", "updateTodo", "deleteTodo", "sync", "markRead", "typing", "ping"] as const;
-export type ClientAction = (typeof clientActions)[number];
+export { type ClientAction, clientActions, MAX_CLIENT_FRAME_BYTES, MAX_SERVER_FRAME_BYTES } from "./constants";
 
 /** Every frame a client may send, keyed by `action` (API Gateway's route selection expression). */
 export const clientFrameSchemas = {

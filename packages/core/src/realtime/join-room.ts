@@ -19,6 +19,7 @@ export async function joinRoom({ db, delivery, connectionId, claims }: RealtimeD
   const { room, membership, removedAt } = await Membership.access(db, { roomId, userId, knownToRemoved: true });
   if (removedAt) throw new ForbiddenError("You were removed from this room");
   if (!membership) await Membership.join(db, { room, user: { userId, name } });
+  else if (membership.name !== name) await Membership.rename(db, { roomId, userId, name });
   const connection = Connection.newRecord({ connectionId, claims });
   const frame = { type: "memberJoined", member: Connection.toMember(connection) } as const;
   const broadcast = await broadcastToRoom(db, { ...delivery, roomId, frame });

@@ -1,5 +1,5 @@
 import { ValidationError } from "../errors";
-import { clientActions } from "../protocol";
+import { clientActions } from "../protocol/constants";
 
 const shown = (value: string) => (value.length > 64 ? `${value.slice(0, 64)}…` : value);
 

@@ -3,7 +3,7 @@ import type { Db } from "../db/create-db";
 import { NotFoundError } from "../errors/domain-errors";
 import { parseInput } from "../errors/parse-input";
 import { idSchema, newId } from "../ids/ids";
-import { newMembership } from "../membership/membership.entity";
+import { newMembership } from "../membership/new-membership";
 import { type Room, type User, visibilitySchema } from "../protocol/shapes";
 import { toTodo } from "../todo/todo";
 import type { RoomItem } from "./room.entity";

@@ -1,4 +1,5 @@
-import { MAX_SERVER_FRAME_BYTES, type Snapshot, type SnapshotFrame } from "../protocol/frames";
+import { MAX_SERVER_FRAME_BYTES } from "../protocol/constants";
+import type { Snapshot, SnapshotFrame } from "../protocol/frames";
 
 const byteLength = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
 const LISTS = ["todos", "members", "messages"] as const;

@@ -15,6 +15,7 @@ import { Room } from "../../src/room";
 import { type ConnectionsApiServer, type Reply, startConnectionsApiServer } from "../support/connections-api-server";
 import { seedConnections } from "../support/seed-connections";
 import { createTestDb } from "../support/test-db";
+import { newUser } from "../support/users";
 
 let db: Db;
 beforeAll(async () => {
@@ -33,14 +34,24 @@ async function serve(reply: (connectionId: string, attempt: number) => Reply | P
 }
 
 async function seededRoom(count: number, prefix = "c") {
-  const room = await Room.create(db, { name: `room of ${count}` });
+  const room = await Room.create(db, { input: { name: `room of ${count}` }, caller: newUser("Owner") });
   const connections = await seedConnections(db, { roomId: room.roomId, count, prefix });
   return { roomId: room.roomId, connections };
 }
 
 const messageFrame = (roomId: string, text = "hello"): ServerFrame => ({
   type: "message",
-  message: { messageId: "01J0000000000000000000000A", roomId, clientMessageId: "m1", author: "Ann", text, sentAt: "2026-01-01T00:00:00.000Z" },
+  message: {
+    messageId: "01J0000000000000000000000A",
+    roomId,
+    seq: 1,
+    clientMessageId: "m1",
+    authorId: "01J0000000000000000000000B",
+    author: "Ann",
+    text,
+    mentions: [],
+    sentAt: "2026-01-01T00:00:00.000Z",
+  },
 });
 
 const decode = (body: Buffer) => JSON.parse(body.toString("utf8")) as ServerFrame;
@@ -232,11 +243,11 @@ describe("sendToConnection", () => {
     const server = await serve((_, attempt) => (attempt === 1 ? "throttle" : "ok"));
     const sender = createApiGatewaySender({ endpoint: server.endpoint });
 
-    const result = await sendToConnection(db, { connectionId: target.connectionId, frame: { type: "pong" }, sender, baseDelayMs: 5 });
+    const result = await sendToConnection(db, { connectionId: target.connectionId, frame: { type: "pong", lastSeq: 0 }, sender, baseDelayMs: 5 });
 
     expect(result).toEqual({ delivered: 1, pruned: 0, failed: 0, retried: 1 });
     expect([...server.delivered.keys()]).toEqual([target.connectionId]);
-    expect(framesOfType(server, target.connectionId, "pong")).toEqual([{ type: "pong" }]);
+    expect(framesOfType(server, target.connectionId, "pong")).toEqual([{ type: "pong", lastSeq: 0 }]);
     expect(await Connection.listByRoom(db, { roomId })).toHaveLength(3);
   });
 
@@ -246,7 +257,7 @@ describe("sendToConnection", () => {
     const server = await serve((id) => (id === target.connectionId ? "gone" : "ok"));
     const sender = createApiGatewaySender({ endpoint: server.endpoint });
 
-    const result = await sendToConnection(db, { connectionId: target.connectionId, frame: { type: "pong" }, sender });
+    const result = await sendToConnection(db, { connectionId: target.connectionId, frame: { type: "pong", lastSeq: 0 }, sender });
 
     expect(result).toEqual({ delivered: 0, pruned: 1, failed: 0, retried: 0 });
     expect(await Connection.get(db, { connectionId: target.connectionId })).toBeNull();
@@ -261,7 +272,7 @@ describe("sendToConnection", () => {
     const server = await serve(() => "hang");
     const sender = createApiGatewaySender({ endpoint: server.endpoint, timeoutMs: 300 });
     const started = performance.now();
-    const result = await sendToConnection(db, { connectionId: connections[0]!.connectionId, frame: { type: "pong" }, sender });
+    const result = await sendToConnection(db, { connectionId: connections[0]!.connectionId, frame: { type: "pong", lastSeq: 0 }, sender });
     expect(result).toEqual({ delivered: 0, pruned: 0, failed: 1, retried: 0 });
     expect(performance.now() - started).toBeLessThan(1000);
     expect(await Connection.listByRoom(db, { roomId })).toHaveLength(2);

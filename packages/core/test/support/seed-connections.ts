@@ -4,7 +4,8 @@ import { newId } from "../../src/ids";
 
 /**
  * Writes connection records straight to the table (25 per batch), as $connect would have, for rooms too
- * big to join one by one. Ids end in "=" like API Gateway's, which the SDK must escape in the URL.
+ * big to join one by one. Ids end in "=" like API Gateway's, which the SDK must escape in the URL. Each
+ * connection is its own user (`user-<prefix><n>`), as tickets would have said.
  */
 export async function seedConnections(db: Db, { roomId, count, prefix = "c" }: { roomId: string; count: number; prefix?: string }) {
   const now = new Date();
@@ -12,6 +13,7 @@ export async function seedConnections(db: Db, { roomId, count, prefix = "c" }: {
   const items: ConnectionItem[] = Array.from({ length: count }, (_, i) => ({
     connectionId: `${prefix}${String(i).padStart(5, "0")}Aw=`,
     roomId,
+    userId: `user-${prefix}${String(i).padStart(5, "0")}`,
     memberId: newId(now.getTime()),
     name: `member ${i}`,
     connectedAt: now.toISOString(),

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { ValidationError, parseInput, statusByCode } from "../../src/errors";
+import { ConflictError, DomainError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError, parseInput } from "../../src/errors";
 import { newId } from "../../src/ids";
 import { Room } from "../../src/room";
 
 describe("parseInput", () => {
   it("returns parsed data with defaults and trims", () => {
-    expect(parseInput(Room.createInput, { name: "  hi " })).toEqual({ name: "hi" });
+    expect(parseInput(Room.createInput, { name: "  hi " })).toEqual({ name: "hi", visibility: "public" });
+    expect(parseInput(Room.createInput, { name: "hi", visibility: "private" })).toEqual({ name: "hi", visibility: "private" });
     expect(parseInput(Room.listInput, {})).toEqual({ limit: 50 });
     expect(parseInput(Room.listInput, { limit: "7" })).toEqual({ limit: 7 });
   });
@@ -42,15 +43,23 @@ describe("ids", () => {
   });
 });
 
-describe("error codes", () => {
-  it("map to the contract's statuses", () => {
-    expect(statusByCode).toEqual({
-      bad_request: 400,
-      not_found: 404,
-      conflict: 409,
-      too_large: 413,
-      unsupported_media_type: 415,
-      internal: 500,
-    });
+describe("domain errors", () => {
+  it("carry the contract's code and HTTP status, and their own name", () => {
+    const cases = [
+      [new ValidationError("bad"), "bad_request", 400],
+      [new UnauthorizedError(), "unauthorized", 401],
+      [new ForbiddenError("not yours"), "forbidden", 403],
+      [new NotFoundError("gone"), "not_found", 404],
+      [new ConflictError("stale", null), "conflict", 409],
+    ] as const;
+    for (const [error, code, status] of cases) {
+      expect(error).toBeInstanceOf(DomainError);
+      expect({ code: error.code, status: error.status, name: error.name }).toEqual({ code, status, name: error.constructor.name });
+    }
+    expect(new UnauthorizedError().message).toMatch(/token/i);
+  });
+
+  it("refuse an unknown visibility and say which field", () => {
+    expect(() => parseInput(Room.createInput, { name: "x", visibility: "secret" })).toThrow(/visibility/);
   });
 });

@@ -1,6 +1,6 @@
 import middy from "@middy/core";
 import { Invite } from "@rooms/core/invite";
-import { getDb } from "../config";
+import { getDb } from "../config/table";
 import { type HttpEvent, httpMiddlewares } from "../middleware/http-stack";
 import { json } from "./json-response";
 

@@ -1,7 +1,7 @@
 import middy from "@middy/core";
 import { sessionInput, startSession } from "@rooms/core/identity";
 import type { User } from "@rooms/core/protocol";
-import { getIdentity } from "../config";
+import { getIdentity } from "../config/identity";
 import { type HttpEvent, httpMiddlewares } from "../middleware/http-stack";
 import { json } from "./json-response";
 

@@ -1,7 +1,7 @@
 import middy from "@middy/core";
 import { Membership } from "@rooms/core/membership";
 import { Room } from "@rooms/core/room";
-import { getDb } from "../config";
+import { getDb } from "../config/table";
 import { type HttpEvent, httpMiddlewares } from "../middleware/http-stack";
 import { json } from "./json-response";
 

@@ -1,6 +1,6 @@
 import middy from "@middy/core";
 import { Room } from "@rooms/core/room";
-import { getDb } from "../config";
+import { getDb } from "../config/table";
 import { type HttpEvent, httpMiddlewares } from "../middleware/http-stack";
 import { json } from "./json-response";
 

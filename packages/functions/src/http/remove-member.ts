@@ -1,7 +1,8 @@
 import middy from "@middy/core";
 import { Membership } from "@rooms/core/membership";
 import { removeMember } from "@rooms/core/realtime";
-import { getDb, getLinkedSender } from "../config";
+import { getLinkedSender } from "../config/realtime";
+import { getDb } from "../config/table";
 import { noteInvocation } from "../logging/invocation-notes";
 import { logger } from "../logging/logger";
 import { type HttpEvent, httpMiddlewares } from "../middleware/http-stack";

@@ -2,7 +2,7 @@ import type { MiddlewareObj } from "@middy/core";
 import { UnauthorizedError } from "@rooms/core/errors";
 import { bearerToken } from "@rooms/core/identity";
 import type { User } from "@rooms/core/protocol";
-import { getIdentity } from "../config";
+import { getIdentity } from "../config/identity";
 
 /** An event after `authenticate`: `user` is who the bearer token names (null only where the token is optional). */
 export type WithUser<E, U extends User | null = User> = E & { user: U };

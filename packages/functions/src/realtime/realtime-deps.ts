@@ -1,6 +1,7 @@
 import type { WebSocketRequestContext } from "@rooms/core/broadcast";
 import type { RealtimeDeps } from "@rooms/core/realtime";
-import { getDb, getSender } from "../config";
+import { getSender } from "../config/realtime";
+import { getDb } from "../config/table";
 import { logger } from "../logging/logger";
 
 /** The deps of one WebSocket invocation; clients are shared across invocations (see config). */

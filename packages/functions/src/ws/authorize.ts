@@ -2,7 +2,7 @@ import middy, { type MiddlewareObj } from "@middy/core";
 import { UnauthorizedError } from "@rooms/core/errors";
 import { Ticket } from "@rooms/core/ticket";
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from "aws-lambda";
-import { getDb } from "../config";
+import { getDb } from "../config/table";
 import { logInvocation } from "../middleware/log-invocation";
 
 /**

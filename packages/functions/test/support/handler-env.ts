@@ -1,11 +1,17 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
+import { type AttributeValue, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { localDynamoClient } from "@rooms/dynamodb-local";
 import { createDb } from "@rooms/core/db";
+import { createIdentity } from "@rooms/core/identity";
+import { newId } from "@rooms/core/ids";
+import type { User } from "@rooms/core/protocol";
 import { ensureTable } from "@rooms/core/table";
 import { inject } from "vitest";
 import { type FakeConnectionsApi, startFakeConnectionsApi } from "./fake-connections-api";
 
+/** `iss`/`aud` of this stage's guest tokens (SST_RESOURCE_Identity.issuer). */
+export const TEST_ISSUER = "rooms-test";
 
 export interface HandlerEnvOptions {
   /** Link `Realtime` (as SST does for routes that broadcast); otherwise handlers derive it from the event. */
@@ -17,7 +23,9 @@ export interface HandlerEnvOptions {
 /**
  * What the local stack gives the handlers, for one test file: a fresh table in the run's DynamoDB Local, a fake
  * @connections server, and the environment config.ts reads (SST_RESOURCE_Table, SST_RESOURCE_Realtime,
- * DYNAMODB_ENDPOINT). Call it before the first handler import: SST reads the variables once, on first use.
+ * SST_RESOURCE_AuthSecret, SST_RESOURCE_Identity, DYNAMODB_ENDPOINT). Call it before the first handler import:
+ * SST reads the variables once, on first use. The signing secret is fresh for every test file; `signIn` mints
+ * tokens with it, as `POST /sessions` would.
  */
 export async function startHandlerEnv({ linkRealtime = true, tableName }: HandlerEnvOptions = {}) {
   const endpoint = inject("dynamodbEndpoint");
@@ -28,11 +36,37 @@ export async function startHandlerEnv({ linkRealtime = true, tableName }: Handle
 
   process.env.DYNAMODB_ENDPOINT = endpoint;
   process.env.SST_RESOURCE_Table = JSON.stringify({ name: table });
+  const secret = randomBytes(32).toString("base64url");
+  process.env.SST_RESOURCE_AuthSecret = JSON.stringify({ value: secret });
+  process.env.SST_RESOURCE_Identity = JSON.stringify({ issuer: TEST_ISSUER, oidcIssuer: "", oidcAudience: "", oidcJwksUrl: "" });
+  const identity = createIdentity({ secret, issuer: TEST_ISSUER });
   if (linkRealtime) process.env.SST_RESOURCE_Realtime = JSON.stringify({ managementEndpoint: connections.endpoint });
   else delete process.env.SST_RESOURCE_Realtime;
 
-  return { db: createDb({ client, table }), table, connections, close: () => connections.close() };
+  /** A guest as `POST /sessions` would make one: a user, their token, and the header that carries it. */
+  async function signIn(name: string, userId: string = newId()) {
+    const user: User = { userId, name };
+    const { token } = await identity.issue(user);
+    return { user, token, authorization: `Bearer ${token}` };
+  }
+
+  /** Every item of this file's table, canonical: to show a refused call wrote nothing (tests may scan; the app never does). */
+  async function tableItems() {
+    const items: string[] = [];
+    let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await client.send(new ScanCommand({ TableName: table, ConsistentRead: true, ExclusiveStartKey }));
+      items.push(...(page.Items ?? []).map((item) => JSON.stringify(item)));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items.sort();
+  }
+
+  return { db: createDb({ client, table }), client, table, connections, secret, identity, signIn, tableItems, close: () => connections.close() };
 }
+
+export type HandlerEnv = Awaited<ReturnType<typeof startHandlerEnv>>;
+export type SignedIn = Awaited<ReturnType<HandlerEnv["signIn"]>>;
 
 export type Invoke = (event: unknown) => Promise<any>;
 

@@ -1,7 +1,8 @@
 import { Connection } from "@rooms/core/connection";
 import type { Db } from "@rooms/core/db";
 import { Message } from "@rooms/core/message";
-import type { Room } from "@rooms/core/protocol";
+import { Membership } from "@rooms/core/membership";
+import type { Room, User } from "@rooms/core/protocol";
 import { Room as Rooms } from "@rooms/core/room";
 import { Todo } from "@rooms/core/todo";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -29,17 +30,24 @@ afterAll(() => env.close());
 beforeEach(() => api.clear());
 
 let nextId = 0;
-/** A room with members joined through the real $connect handler; their ids are API Gateway-like strings. */
-async function roomWith(...names: string[]): Promise<{ room: Room; ids: string[] }> {
-  const room = await Rooms.create(db, { name: `room ${++nextId}` });
+/**
+ * A public room (owned by someone not connected) with members joined through the real $connect handler, as the
+ * ticket authorizer would have admitted them; their connection ids are API Gateway-like strings.
+ */
+async function roomWith(...names: string[]): Promise<{ room: Room; ids: string[]; users: User[]; owner: User }> {
+  const { user: owner } = await env.signIn("Owner");
+  const room = await Rooms.create(db, { input: { name: `room ${++nextId}` }, caller: owner });
   const ids: string[] = [];
+  const users: User[] = [];
   for (const name of names) {
+    const { user } = await env.signIn(name);
     const id = `${name}-${nextId}-Zg=`;
-    expect(await handlers.connect!(wsConnectEvent(id, { roomId: room.roomId, name }))).toMatchObject({ statusCode: 200 });
+    expect(await handlers.connect!(wsConnectEvent(id, { ...user, roomId: room.roomId }))).toMatchObject({ statusCode: 200 });
     ids.push(id);
+    users.push(user);
   }
   api.clear();
-  return { room, ids };
+  return { room, ids, users, owner };
 }
 
 const send = (connectionId: string, frame: unknown) => {
@@ -50,58 +58,117 @@ const send = (connectionId: string, frame: unknown) => {
   return handlers[module]!(event);
 };
 
+const tableItems = () => env.tableItems();
+
 describe("$connect", () => {
   it("joins the room and announces memberJoined to the others, not to the socket still opening", async () => {
     const { room, ids: [ann] } = await roomWith("Ann");
-    const response = await handlers.connect!(wsConnectEvent("bob-Zg=", { roomId: room.roomId, name: " Bob " }));
+    const { user: bob } = await env.signIn("Bob");
+    const response = await handlers.connect!(wsConnectEvent("bob-Zg=", { ...bob, roomId: room.roomId }));
     expect(response).toEqual({ statusCode: 200 });
     expect(api.framesFor(ann!)).toEqual([
-      { type: "memberJoined", member: { memberId: expect.any(String), name: "Bob", connectedAt: expect.any(String) } },
+      { type: "memberJoined", member: { memberId: expect.any(String), userId: bob.userId, name: "Bob", connectedAt: expect.any(String) } },
     ]);
     expect(api.framesFor("bob-Zg=")).toEqual([]);
     expect(JSON.stringify(api.framesFor(ann!))).not.toContain("bob-Zg=");
-    expect(await Connection.get(db, { connectionId: "bob-Zg=" })).toMatchObject({ roomId: room.roomId, name: "Bob" });
+    expect(await Connection.get(db, { connectionId: "bob-Zg=" })).toMatchObject({ roomId: room.roomId, userId: bob.userId, name: "Bob" });
   });
 
-  it("refuses an unknown room with 404, writing nothing", async () => {
-    const response = await handlers.connect!(wsConnectEvent("lost-Zg=", { roomId: unknownRoomId, name: "Ann" }));
-    expect(response.statusCode).toBe(404);
-    expect(parseBody(response).error.code).toBe("not_found");
-    expect(await Connection.get(db, { connectionId: "lost-Zg=" })).toBeNull();
+  it("joining a public room makes the user a member of it", async () => {
+    const { room, users: [ann] } = await roomWith("Ann");
+    expect(await Membership.get(db, { roomId: room.roomId, userId: ann!.userId })).toMatchObject({ role: "member", name: "Ann" });
   });
 
-  it("refuses a room id that cannot exist with 404 too", async () => {
-    const response = await handlers.connect!(wsConnectEvent("lost2-Zg=", { roomId: "lobby", name: "Ann" }));
-    expect(response.statusCode).toBe(404);
+  it("takes user, name and room from the authorizer only, never from the query string", async () => {
+    const { room } = await roomWith();
+    const { room: other } = await roomWith();
+    const { user: ann } = await env.signIn("Ann");
+    const event = wsConnectEvent("spoof-Zg=", { ...ann, roomId: room.roomId });
+    event.queryStringParameters = { ...event.queryStringParameters, roomId: other.roomId, name: "Mallory", userId: "someone-else" };
+    expect(await handlers.connect!(event)).toEqual({ statusCode: 200 });
+    expect(await Connection.get(db, { connectionId: "spoof-Zg=" })).toMatchObject({ roomId: room.roomId, userId: ann.userId, name: "Ann" });
+  });
+
+  it("without authorizer context (no ticket was checked) refuses the handshake with 401, writing nothing", async () => {
+    const before = await tableItems();
+    const response = await handlers.connect!(wsConnectEvent("anon-Zg=", null));
+    expect(response.statusCode).toBe(401);
+    expect(parseBody(response).error.code).toBe("unauthorized");
+    expect(await tableItems()).toEqual(before);
   });
 
   it.each([
-    ["empty", "   "],
-    ["over 40 characters", "n".repeat(41)],
-  ])("refuses a name that is %s with 400", async (_, name) => {
-    const { room } = await roomWith();
-    const response = await handlers.connect!(wsConnectEvent("badname-Zg=", { roomId: room.roomId, name }));
-    expect(response.statusCode).toBe(400);
-    expect(parseBody(response).error).toMatchObject({ code: "bad_request", issues: [expect.objectContaining({ path: ["name"] })] });
-    expect(await Connection.get(db, { connectionId: "badname-Zg=" })).toBeNull();
+    ["no userId", { name: "Ann", roomId: unknownRoomId }],
+    ["no room", { userId: "u-1", name: "Ann" }],
+    ["a room id that cannot be one", { userId: "u-1", name: "Ann", roomId: "lobby" }],
+    ["an empty name", { userId: "u-1", name: "", roomId: unknownRoomId }],
+    ["only a principal", {}],
+  ])("with incomplete authorizer context (%s) refuses the handshake with 401", async (_, context) => {
+    const event = wsConnectEvent("partial-Zg=", context);
+    if (!("userId" in context)) delete (event.requestContext.authorizer as Record<string, unknown>).principalId;
+    const response = await handlers.connect!(event);
+    expect(response.statusCode).toBe(401);
+    expect(await Connection.get(db, { connectionId: "partial-Zg=" })).toBeNull();
   });
 
-  it("refuses a missing name or room id with 400", async () => {
-    const { room } = await roomWith();
-    expect((await handlers.connect!(wsConnectEvent("noname-Zg=", { roomId: room.roomId }))).statusCode).toBe(400);
-    expect((await handlers.connect!(wsConnectEvent("noroom-Zg=", { name: "Ann" }))).statusCode).toBe(400);
+  it("a room that no longer exists is 404, writing nothing", async () => {
+    const { user } = await env.signIn("Ann");
+    const before = await tableItems();
+    const response = await handlers.connect!(wsConnectEvent("lost-Zg=", { ...user, roomId: unknownRoomId }));
+    expect(response.statusCode).toBe(404);
+    expect(parseBody(response).error.code).toBe("not_found");
+    expect(await tableItems()).toEqual(before);
+  });
+
+  it("a private room: a member gets in; someone who is no member (any more) gets 404, writing nothing", async () => {
+    const { user: owner } = await env.signIn("Owner");
+    const room = await Rooms.create(db, { input: { name: "private", visibility: "private" }, caller: owner });
+    expect((await handlers.connect!(wsConnectEvent("owner-Zg=", { ...owner, roomId: room.roomId }))).statusCode).toBe(200);
+    const { user: stranger } = await env.signIn("Stranger");
+    const before = await tableItems();
+    const response = await handlers.connect!(wsConnectEvent("stranger-private-Zg=", { ...stranger, roomId: room.roomId }));
+    expect(response.statusCode).toBe(404);
+    expect(await tableItems()).toEqual(before);
+    expect(api.framesFor("owner-Zg=")).toEqual([]);
+  });
+
+  it("a user removed since their ticket was issued gets 403, writing nothing", async () => {
+    const { room, users: [rex], owner } = await roomWith("Rex");
+    await Membership.remove(db, { input: { roomId: room.roomId, userId: rex!.userId }, caller: owner });
+    const before = await tableItems();
+    const response = await handlers.connect!(wsConnectEvent("rex-again-Zg=", { ...rex!, roomId: room.roomId }));
+    expect(response.statusCode).toBe(403);
+    expect(parseBody(response).error.code).toBe("forbidden");
+    expect(await tableItems()).toEqual(before);
   });
 });
 
 describe("sendMessage", () => {
-  it("stores the message with the connection's room and name, and every member gets it (sender included)", async () => {
-    const { room, ids: [ann, bob] } = await roomWith("Ann", "Bob");
-    // A roomId or author in the frame is ignored: the connection record decides.
-    const response = await send(ann!, { action: "sendMessage", text: "hi all", clientMessageId: "m-1", roomId: unknownRoomId, author: "Mallory" });
+  it("stores the message with the connection's room, user and name, and every member gets it (sender included)", async () => {
+    const { room, ids: [ann, bob], users: [annUser] } = await roomWith("Ann", "Bob");
+    // A roomId, authorId or author in the frame is ignored: the connection record decides.
+    const response = await send(ann!, {
+      action: "sendMessage",
+      text: "hi all",
+      clientMessageId: "m-1",
+      roomId: unknownRoomId,
+      authorId: "someone-else",
+      author: "Mallory",
+    });
     expect(response).toEqual({ statusCode: 200 });
     const expected = {
       type: "message",
-      message: { messageId: expect.any(String), roomId: room.roomId, clientMessageId: "m-1", author: "Ann", text: "hi all", sentAt: expect.any(String) },
+      message: {
+        messageId: expect.any(String),
+        roomId: room.roomId,
+        seq: 1,
+        clientMessageId: "m-1",
+        authorId: annUser!.userId,
+        author: "Ann",
+        text: "hi all",
+        mentions: [],
+        sentAt: expect.any(String),
+      },
     };
     expect(api.framesFor(ann!)).toEqual([expected]);
     expect(api.framesFor(bob!)).toEqual([expected]);
@@ -119,6 +186,21 @@ describe("sendMessage", () => {
     expect((await Message.history(db, { roomId: room.roomId })).messages.map((m) => m.text)).toEqual(["once"]);
   });
 
+  it("idempotency is per user: another member reusing the clientMessageId stores a new message of their own", async () => {
+    const { room, ids: [ann, bob], users: [annUser, bobUser] } = await roomWith("Ann", "Bob");
+    await send(ann!, { action: "sendMessage", text: "ann's", clientMessageId: "same" });
+    api.clear();
+    await send(bob!, { action: "sendMessage", text: "bob's", clientMessageId: "same" });
+    const bobFrame = { type: "message", message: expect.objectContaining({ authorId: bobUser!.userId, author: "Bob", text: "bob's" }) };
+    expect(api.framesFor(bob!)).toEqual([bobFrame]);
+    expect(api.framesFor(ann!)).toEqual([bobFrame]);
+    const stored = (await Message.history(db, { roomId: room.roomId })).messages;
+    expect(stored.map((m) => [m.authorId, m.text])).toEqual([
+      [annUser!.userId, "ann's"],
+      [bobUser!.userId, "bob's"],
+    ]);
+  });
+
   it.each([
     ["empty text", { text: "", clientMessageId: "v-1" }, "text"],
     ["text over 4000", { text: "x".repeat(4001), clientMessageId: "v-2" }, "text"],
@@ -133,6 +215,7 @@ describe("sendMessage", () => {
         code: "bad_request",
         message: expect.any(String),
         action: "sendMessage",
+        ...("clientMessageId" in fields && { clientMessageId: fields.clientMessageId }),
         issues: expect.arrayContaining([expect.objectContaining({ path: [path] })]),
       },
     ]);
@@ -143,7 +226,7 @@ describe("sendMessage", () => {
   it("from a connection that is not joined: not_found error frame", async () => {
     await send("stranger-Zg=", { action: "sendMessage", text: "hello?", clientMessageId: "s-1" });
     expect(api.framesFor("stranger-Zg=")).toEqual([
-      { type: "error", code: "not_found", message: expect.stringContaining("reconnect"), action: "sendMessage" },
+      { type: "error", code: "not_found", message: expect.stringContaining("reconnect"), action: "sendMessage", clientMessageId: "s-1" },
     ]);
   });
 });
@@ -169,7 +252,7 @@ describe("todos", () => {
 
   it("updateTodo at the current version: the room gets version + 1", async () => {
     const { room, ids: [ann, bob] } = await roomWith("Ann", "Bob");
-    const { todo } = await Todo.add(db, { roomId: room.roomId, title: "draft" });
+    const { todo } = await Todo.add(db, { roomId: room.roomId, userId: "someone", title: "draft" });
     await send(bob!, { action: "updateTodo", todoId: todo.todoId, version: 1, done: true });
     const frame = { type: "todo", todo: { ...todo, done: true, version: 2, updatedAt: expect.any(String) } };
     expect(api.framesFor(ann!)).toEqual([frame]);
@@ -178,7 +261,7 @@ describe("todos", () => {
 
   it("updateTodo at a stale version: conflict frame with the current todo, to the sender alone", async () => {
     const { room, ids: [ann, bob] } = await roomWith("Ann", "Bob");
-    const { todo } = await Todo.add(db, { roomId: room.roomId, title: "draft" });
+    const { todo } = await Todo.add(db, { roomId: room.roomId, userId: "someone", title: "draft" });
     const current = await Todo.update(db, { roomId: room.roomId, todoId: todo.todoId, version: 1, title: "final" });
     await send(ann!, { action: "updateTodo", todoId: todo.todoId, version: 1, title: "mine" });
     expect(api.framesFor(ann!)).toEqual([
@@ -190,14 +273,14 @@ describe("todos", () => {
 
   it("updateTodo with nothing to change is refused with bad_request", async () => {
     const { room, ids: [ann] } = await roomWith("Ann");
-    const { todo } = await Todo.add(db, { roomId: room.roomId, title: "draft" });
+    const { todo } = await Todo.add(db, { roomId: room.roomId, userId: "someone", title: "draft" });
     await send(ann!, { action: "updateTodo", todoId: todo.todoId, version: 1 });
     expect(api.framesFor(ann!)).toEqual([expect.objectContaining({ type: "error", code: "bad_request", action: "updateTodo" })]);
   });
 
   it("deleteTodo: the room gets todoDeleted; deleting it again is not_found to the sender", async () => {
     const { room, ids: [ann, bob] } = await roomWith("Ann", "Bob");
-    const { todo } = await Todo.add(db, { roomId: room.roomId, title: "gone soon" });
+    const { todo } = await Todo.add(db, { roomId: room.roomId, userId: "someone", title: "gone soon" });
     await send(ann!, { action: "deleteTodo", todoId: todo.todoId });
     expect(api.framesFor(bob!)).toEqual([{ type: "todoDeleted", todoId: todo.todoId }]);
     api.clear();
@@ -208,7 +291,7 @@ describe("todos", () => {
 
   it("a todo of another room cannot be touched: the room comes from the connection", async () => {
     const { room: other } = await roomWith();
-    const { todo } = await Todo.add(db, { roomId: other.roomId, title: "not yours" });
+    const { todo } = await Todo.add(db, { roomId: other.roomId, userId: "someone", title: "not yours" });
     const { ids: [ann] } = await roomWith("Ann");
     await send(ann!, { action: "deleteTodo", todoId: todo.todoId });
     expect(api.framesFor(ann!)).toEqual([expect.objectContaining({ code: "not_found" })]);
@@ -217,42 +300,50 @@ describe("todos", () => {
 });
 
 describe("sync and ping", () => {
-  it("sync: the sender alone gets the snapshot of its room", async () => {
-    const { room, ids: [ann, bob] } = await roomWith("Ann", "Bob");
-    const { todo } = await Todo.add(db, { roomId: room.roomId, title: "t" });
-    const { message: m1 } = await Message.send(db, { roomId: room.roomId, author: "Ann", text: "one", clientMessageId: "1" });
-    const { message: m2 } = await Message.send(db, { roomId: room.roomId, author: "Bob", text: "two", clientMessageId: "2" });
+  it("sync: the sender alone gets the snapshot of its room, with read positions", async () => {
+    const { room, ids: [ann, bob], users: [annUser, bobUser] } = await roomWith("Ann", "Bob");
+    const { todo } = await Todo.add(db, { roomId: room.roomId, userId: annUser!.userId, title: "t" });
+    const { message: m1 } = await Message.send(db, { roomId: room.roomId, authorId: annUser!.userId, author: "Ann", text: "one", clientMessageId: "1" });
+    const { message: m2 } = await Message.send(db, { roomId: room.roomId, authorId: bobUser!.userId, author: "Bob", text: "two", clientMessageId: "2" });
     await send(ann!, { action: "sync" });
     expect(api.framesFor(ann!)).toEqual([
       {
         type: "snapshot",
-        room,
+        room: { ...room, lastSeq: 2, lastMessageAt: m2.sentAt },
         todos: [todo],
-        members: [expect.objectContaining({ name: "Ann" }), expect.objectContaining({ name: "Bob" })],
+        members: [expect.objectContaining({ name: "Ann", userId: annUser!.userId }), expect.objectContaining({ name: "Bob", userId: bobUser!.userId })],
+        memberCount: 2,
         messages: [m1, m2],
         hasMore: false,
+        // Sending moves one's own read position: Ann's is at her message, Bob's at his.
+        readSeq: 1,
+        reads: expect.arrayContaining([{ userId: bobUser!.userId, seq: 2 }]),
       },
     ]);
+    const [snapshot] = api.framesFor(ann!) as { reads: { userId: string }[] }[];
+    expect(snapshot!.reads.map((r) => r.userId)).not.toContain(annUser!.userId);
     expect(JSON.stringify(api.framesFor(ann!))).not.toContain(ann!);
     expect(api.framesFor(bob!)).toEqual([]);
     api.clear();
-    await send(ann!, { action: "sync", after: m1.messageId });
+    await send(ann!, { action: "sync", afterSeq: m1.seq });
     expect(api.framesFor(ann!)).toEqual([expect.objectContaining({ type: "snapshot", messages: [m2], hasMore: false })]);
   });
 
-  it("sync with a malformed `after` is refused", async () => {
+  it("sync with a malformed `afterSeq` is refused", async () => {
     const { ids: [ann] } = await roomWith("Ann");
-    await send(ann!, { action: "sync", after: "yesterday" });
+    await send(ann!, { action: "sync", afterSeq: "yesterday" });
     expect(api.framesFor(ann!)).toEqual([expect.objectContaining({ type: "error", code: "bad_request", action: "sync" })]);
   });
 
   it("ping: the sender gets pong, and a stale expiry is pushed forward", async () => {
     const { room } = await roomWith();
     const tenMinutesAgo = new Date(Date.now() - 10 * 60 * 1000);
-    const before = await Connection.connect(db, { connectionId: "pinger-Zg=", roomId: room.roomId, name: "P" }, tenMinutesAgo);
+    const { user } = await env.signIn("P");
+    const before = Connection.newRecord({ connectionId: "pinger-Zg=", claims: { ...user, roomId: room.roomId }, now: tenMinutesAgo });
+    await Connection.save(db, before);
     const response = await send("pinger-Zg=", { action: "ping" });
     expect(response).toEqual({ statusCode: 200 });
-    expect(api.framesFor("pinger-Zg=")).toEqual([{ type: "pong" }]);
+    expect(api.framesFor("pinger-Zg=")).toEqual([{ type: "pong", lastSeq: 0 }]);
     const after = await Connection.get(db, { connectionId: "pinger-Zg=" });
     expect(after!.expiresAt).toBeGreaterThan(before.expiresAt);
   });
@@ -328,9 +419,11 @@ describe("logging", () => {
       eventType: "MESSAGE",
       roomId: room.roomId,
       statusCode: 200,
-      broadcast: { delivered: 2, pruned: 0, failed: 0, retried: 0 },
+      // The sender's copy is a reply; the broadcast reaches everyone else.
+      reply: { delivered: 1, pruned: 0, failed: 0, retried: 0 },
+      broadcast: { delivered: 1, pruned: 0, failed: 0, retried: 0 },
       durationMs: expect.any(Number),
     });
-    expect(bob).toBeDefined();
+    expect(api.framesFor(bob!)).toEqual([expect.objectContaining({ type: "message" })]);
   });
 });
