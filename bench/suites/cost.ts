@@ -19,10 +19,10 @@ import { type CapacityProxy, startCapacityProxy, sumTally, verifySignaturesIgnor
 import { addCosts, type NaiveCost, naiveDesign } from "../support/naive-design";
 import { type RoomClient, RoomClients } from "../support/room-clients";
 import { seatMembers } from "../support/seat-members";
-import { seedMessages } from "../support/seed-table";
+import { seedMessages, setRoomCounter } from "../support/seed-table";
 import { sized } from "../support/quick";
 import { startStackInChild } from "../support/stack-in-child";
-import { mapConcurrently, ratio } from "../support/stats";
+import { mapConcurrently, ms, percentile, ratio } from "../support/stats";
 import type { BenchTable } from "../table";
 
 const TABLE = "bench-cost";
@@ -33,6 +33,9 @@ const MESSAGES_PER_OTHER_ROOM = 100;
 const ROOM_HISTORY = 120;
 const ROOM_TODOS = 5;
 const CONNECT_CONCURRENCY = 16;
+/** sendMessage under contention: this many senders in one room, each sending one message at a time. */
+const CONCURRENT_SENDERS = sized([1, 5, 20], [1, 20]);
+const MESSAGES_PER_CONCURRENT_SENDER = sized(25, 5);
 
 interface Ours {
   rcu: number;
@@ -76,6 +79,7 @@ export async function run(): Promise<BenchTable[]> {
     const measure = measurer(proxy);
 
     const rows: (string | number)[][] = [];
+    const syncParts: string[] = [];
     const scanNotes: string[] = [];
     const gsiNotes: string[] = [];
     const transactionNotes: string[] = [];
@@ -87,7 +91,9 @@ export async function run(): Promise<BenchTable[]> {
     const owner = await createSession(stack.httpUrl, "cost owner");
     for (const size of ROOM_SIZES) {
       const room = await Room.create(db, { input: { name: `cost ${size}` }, caller: owner.user });
-      await seedMessages({ client: direct, db, table: TABLE, roomIds: [room.roomId], perRoom: ROOM_HISTORY, startMs: Date.UTC(2026, 5, 1) });
+      const historyStart = Date.UTC(2026, 5, 1);
+      await seedMessages({ client: direct, db, table: TABLE, roomIds: [room.roomId], perRoom: ROOM_HISTORY, startMs: historyStart });
+      await setRoomCounter(db, { roomId: room.roomId, lastSeq: ROOM_HISTORY, lastMessageAt: new Date(historyStart + (ROOM_HISTORY - 1) * 1000).toISOString() });
       for (let i = 0; i < ROOM_TODOS; i++) await Todo.add(db, { roomId: room.roomId, title: `todo ${i}`, userId: owner.user.userId });
 
       const clients = new RoomClients(stack);
@@ -165,32 +171,60 @@ export async function run(): Promise<BenchTable[]> {
         ),
       );
 
-      // sendMessage: stored once, fanned out to the room.
-      let sent!: Message;
-      const send = await measure(async () => {
-        const everyone = clients.waitForAll("message", (f) => f.message?.clientMessageId === `cost-${size}`, 120_000);
-        joiner.send({ action: "sendMessage", text: "How much does this line cost?", clientMessageId: `cost-${size}` });
-        sent = ((await everyone)[0] as { message: Message }).message;
-      });
-      row("sendMessage", send, addCosts(await naive.get(connectionKey, { consistent: true }), await naive.put(`message-${size}`, { ...sent }), naiveScan));
+      // sendMessage: stored with the room's next seq (one TransactWriteItems: counter, client-id claim, message,
+      // the sender's read position), echoed to the sender, then fanned out to the room.
+      const naiveMessage = async (id: string, message: Message) => {
+        const { mentions, ...flat } = message;
+        return naive.put(id, { ...flat, mentions: mentions.join(",") });
+      };
+      const sendOne = async (clientMessageId: string, mentions?: string[]) => {
+        let stored!: Message;
+        const cost = await measure(async () => {
+          const everyone = clients.waitForAll("message", (f) => f.message?.clientMessageId === clientMessageId, 120_000);
+          joiner.send({ action: "sendMessage", text: "How much does this line cost?", clientMessageId, ...(mentions && { mentions }) });
+          stored = ((await everyone)[0] as { message: Message }).message;
+        });
+        if (stored.seq !== ++lastSeq) throw new Error(`${clientMessageId} was stored with seq ${stored.seq}, expected ${lastSeq}`);
+        return { cost, stored };
+      };
+      let lastSeq = ROOM_HISTORY;
+      const plain = await sendOne(`cost-${size}`);
+      row("sendMessage (seq)", plain.cost, addCosts(await naive.get(connectionKey, { consistent: true }), await naiveMessage(`message-${size}`, plain.stored), naiveScan));
+      // With two mentions: each mentioned member's membership records the seq (their unreadMentions).
+      const mentioned = clients.clients.slice(0, 2).map((client) => client.session!.user.userId);
+      const withMentions = await sendOne(`cost-mentions-${size}`, mentioned);
+      row(
+        "sendMessage, 2 mentions",
+        withMentions.cost,
+        addCosts(await naive.get(connectionKey, { consistent: true }), await naiveMessage(`message-m-${size}`, withMentions.stored), naiveScan),
+      );
 
-      // sync: the snapshot (room, todos, members, newest page of messages) to the sender alone, in one frame or
-      // in parts (v2: `part` n, `last`). An error answer instead is recorded as a failed row, not thrown, so the
-      // other rows of the table still come out.
-      let syncFailure: string | undefined;
-      const sync = await measure(async () => {
-        const answer = collectSnapshot(joiner);
-        joiner.send({ action: "sync" });
-        const outcome = await answer;
-        if ("error" in outcome) {
-          syncFailure = outcome.error;
-          return;
-        }
-        const { members, messages } = outcome;
-        if (members !== size || messages !== 50) throw new Error(`snapshot had ${members} members, ${messages} messages`);
-      });
-      if (syncFailure) failures.push(`sync @${size}: the joiner got ${syncFailure} instead of a snapshot`);
-      row(syncFailure ? `sync (FAILED: ${syncFailure.split(":")[0]})` : "sync", sync, addCosts(await naive.get(connectionKey, { consistent: true }), naiveScan));
+      // sync: the snapshot (room, todos, members, newest page of messages, read positions) to the sender alone,
+      // in one frame or in parts (v2: `part` n, `last`, each <= 128 KB). An error answer instead is recorded as
+      // a failed row, not thrown, so the other rows of the table still come out.
+      const syncRow = async (label: string, frame: Record<string, unknown>, expectedMessages: number) => {
+        let failure: string | undefined;
+        let parts = 0;
+        const cost = await measure(async () => {
+          const answer = collectSnapshot(joiner);
+          joiner.send({ action: "sync", ...frame });
+          const outcome = await answer;
+          if ("error" in outcome) {
+            failure = outcome.error;
+            return;
+          }
+          const { members, messages, largestPart } = outcome;
+          parts = outcome.parts;
+          if (members !== size || messages !== expectedMessages) throw new Error(`${label}: snapshot had ${members} members, ${messages} messages`);
+          if (largestPart > 128 * 1024) throw new Error(`${label}: a snapshot frame of ${largestPart} bytes`);
+        });
+        if (failure) failures.push(`${label} @${size}: the joiner got ${failure} instead of a snapshot`);
+        const partsNote = parts > 1 ? `${parts} parts` : "1 frame";
+        row(failure ? `${label} (FAILED: ${failure.split(":")[0]})` : `${label} (${partsNote})`, cost, addCosts(await naive.get(connectionKey, { consistent: true }), naiveScan));
+        syncParts.push(`${label} @${size}: ${partsNote}`);
+      };
+      await syncRow("sync {}", {}, 50);
+      await syncRow("sync {afterSeq}", { afterSeq: lastSeq - 10 }, 10);
 
       const ping = await measure(async () => {
         const pong = joiner.waitFor("pong");
@@ -198,6 +232,38 @@ export async function run(): Promise<BenchTable[]> {
         await pong;
       });
       row("ping", ping, await naive.get(connectionKey, { consistent: true }));
+
+      // markRead up to the newest: the joiner's read position moves; in rooms up to the presence-detail limit
+      // (100 live members) the others get `read`, in larger ones nobody does.
+      const others = clients.clients.filter((client) => client !== joiner);
+      const readReceipts = size <= 100;
+      // Something to read first: another member's message (not a row; its cost is the sendMessage row's).
+      await measure(async () => {
+        const everyone = clients.waitForAll("message", (f) => f.message?.clientMessageId === `unread-${size}`, 120_000);
+        others[0]!.send({ action: "sendMessage", text: "news", clientMessageId: `unread-${size}` });
+        await everyone;
+      });
+      lastSeq++;
+      const markRead = await measure(async () => {
+        const heard = readReceipts ? Promise.all(others.map((client) => client.waitFor("read", (f) => f.userId === session.user.userId, 120_000))) : undefined;
+        joiner.send({ action: "markRead", seq: lastSeq });
+        // No receipts past 100: done once the position moved (read directly, not through the proxy).
+        await (heard ?? until(async () => (await db.entities.membership.get({ roomId: room.roomId, userId: session.user.userId }).go({ consistent: true })).data?.readSeq === lastSeq));
+      });
+      row(
+        `markRead${readReceipts ? "" : " (no receipts past 100)"}`,
+        markRead,
+        addCosts(await naive.get(connectionKey, { consistent: true }), await naive.update(`connection-${size}`, "read", true), ...(readReceipts ? [naiveScan] : [])),
+      );
+
+      // typing: forwarded to the others (at most once per 3 s per connection; nothing stored but the throttle).
+      const typing = await measure(async () => {
+        const heard = readReceipts ? Promise.all(others.map((client) => client.waitFor("typing", () => true, 120_000))) : undefined;
+        joiner.send({ action: "typing" });
+        // Not forwarded past 100: done once the connection took its typing slot (read directly).
+        await (heard ?? until(async () => (await db.entities.connection.get({ connectionId }).go({ consistent: true })).data?.typingAt !== undefined));
+      });
+      row(`typing${readReceipts ? "" : " (not forwarded past 100)"}`, typing, addCosts(await naive.get(connectionKey, { consistent: true }), ...(readReceipts ? [naiveScan] : [])));
 
       let todo!: TodoShape;
       const add = await measure(async () => {
@@ -227,7 +293,6 @@ export async function run(): Promise<BenchTable[]> {
       row("deleteTodo", remove, addCosts(await naive.get(connectionKey, { consistent: true }), await naive.remove(`todo-${size}`), naiveScan));
 
       // $disconnect: the joiner leaves politely; the others hear memberLeft.
-      const others = clients.clients.filter((client) => client !== joiner);
       const disconnect = await measure(async () => {
         const left = Promise.all(others.map((client) => client.waitFor("memberLeft", (f) => f.member?.memberId === memberId, 120_000)));
         await joiner.close();
@@ -257,6 +322,13 @@ export async function run(): Promise<BenchTable[]> {
         if (rooms.length !== Math.min(50, publicRoomCount)) throw new Error(`GET /rooms listed ${rooms.length} rooms, expected ${Math.min(50, publicRoomCount)}`);
       });
       row("GET /rooms", listRooms, naiveScan);
+      // My rooms: the measured room and the one just created, with unread counts.
+      const myRooms = await measure(async () => {
+        const { rooms } = await http("GET", "/me/rooms");
+        const mine = rooms.find((r: { roomId: string }) => r.roomId === room.roomId);
+        if (rooms.length !== 2 || mine?.unread !== 0) throw new Error(`GET /me/rooms listed ${JSON.stringify(rooms)}`);
+      });
+      row("GET /me/rooms (2 rooms)", myRooms, naiveScan);
       const getRoom = await measure(async () => {
         const { todos } = await http("GET", `/rooms/${room.roomId}`);
         if (todos.length !== ROOM_TODOS) throw new Error(`GET /rooms/{roomId} listed ${todos.length} todos`);
@@ -275,7 +347,9 @@ export async function run(): Promise<BenchTable[]> {
       proxy.take();
     }
 
-    if (proxy.unsized.length) throw new Error(`transactions the proxy could not size: ${proxy.unsized.join("; ")}`);
+    const contention = await measureContention({ db, proxy, stack, owner });
+
+    if (proxy.unsized.length) throw new Error(`${proxy.unsized.length} transactions the proxy could not size: ${proxy.unsized.slice(0, 3).join("; ")}`);
     if (stack.problems.length) throw new Error(`the stack reported problems during the run:\n${stack.problems.slice(0, 20).join("\n")}`);
     return [
       {
@@ -290,14 +364,19 @@ export async function run(): Promise<BenchTable[]> {
             (transactionNotes.join("; ") || "none ran") +
             ".",
           `gsi1 share of the write units: ${gsiNotes.join("; ") || "none"}.`,
+          "sendMessage (v2): a strongly consistent GetItem of the room's counter, then one TransactWriteItems: Update of the room (lastSeq, lastMessageAt; the room is on gsi1), Put of the client-id claim, Put of the message keyed by seq, Update of the sender's membership (readSeq; on gsi1), and one Update per mentioned member (mentionSeqs). Updates are sized from the item as read just before plus the values set (bench/support/capacity-proxy.ts).",
+          `sync (v2): {} is the newest page (50), {afterSeq} the 10 newest here; over 128 KB the snapshot comes in parts (${syncParts.join("; ")}); every part was checked to be <= 128 KB and the parts together to hold every member and message.`,
+          "markRead / typing: receipts and typing go to the other members only in rooms up to the presence-detail limit (100 live members); past it the handler stops after the write (markRead) or the throttle (typing), so the naive column has no Scan there either. typing writes the connection's typingAt (its 3 s throttle), nothing else.",
+          "GET /me/rooms: one Query of the caller's memberships on gsi1, then BatchGetItem of their rooms (unread = lastSeq - readSeq; unreadMentions from mentionSeqs); naive: a Scan for the memberships.",
           "RCU: eventually consistent reads and Queries cost 0.5 per 4 KB, strongly consistent Gets 1 per 4 KB; gsi1 Queries are eventually consistent. Connection.touch wrote nothing here (it writes only when the expiry is 5 minutes stale).",
           `Naive: the same operations as tutorials write them, on the same table: GetItem of the sender's connection (keyed by connection id, as they do), plain PutItem/UpdateItem/DeleteItem (no index, no idempotency claim, no transaction), and a Scan with a FilterExpression (roomId = X) wherever a room's connections, messages, todos or rooms list are needed.`,
           `A Scan is charged on every item read before the filter applies, so it costs the same whatever it filters: one full Scan was measured per room size and charged to each naive operation that scans. ${scanNotes.join("; ")}.`,
           `Seeded with BatchWriteItem: ${seeded.toLocaleString("en")} message items of ${OTHER_ROOMS} other rooms, shaped exactly as Message.send stores them, in ${Math.round(seedMs / 1000)} s; each measured room also has ${ROOM_HISTORY} messages and ${ROOM_TODOS} todos of its own, and ${ROOM_SIZES.reduce((sum, n) => sum + n - 1, 0).toLocaleString("en")} private one-member staging rooms exist (see latency notes on seating).`,
           "Identity rows: POST /sessions signs a JWT with the stage secret and touches no table; POST /rooms/{id}/tickets checks the caller's access to the room and stores a single-use ticket; $connect with ticket is the authorizer consuming the ticket (one DeleteItem returning the old item) plus $connect (access check, membership of the public room, memberJoined broadcast, connection record). The naive design has no identity (anyone connects with ?name=): no counterpart for the first two.",
-          `Room of N: N-1 members seated (see bench/support/seat-members.ts: each a user of its own, joined with a ticket to a private staging room, then moved), then the N-th signs in, takes a ticket and joins through the real authorizer and $connect (the three identity rows), sends, syncs, pings, edits todos and leaves ($disconnect row); the HTTP rows are called as that user. Load average before / after: ${loadBefore.toFixed(2)} / ${loadavg()[0]!.toFixed(2)}; suite took ${Math.round((performance.now() - started) / 1000)} s.`,
+          `Room of N: N-1 members seated (see bench/support/seat-members.ts: each a user of its own, joined with a ticket to a private staging room, then moved), then the N-th signs in, takes a ticket and joins through the real authorizer and $connect (the three identity rows), sends (plain, then with 2 mentions), syncs (newest page, then afterSeq), pings, marks read, types, edits todos and leaves ($disconnect row); the HTTP rows are called as that user. The measured room's ${ROOM_HISTORY} seeded messages have seq 1..${ROOM_HISTORY} and the room's counter is set to match. Load average before / after: ${loadBefore.toFixed(2)} / ${loadavg()[0]!.toFixed(2)}; suite took ${Math.round((performance.now() - started) / 1000)} s.`,
         ],
       },
+      contention,
     ];
   } finally {
     await stack?.stop();
@@ -309,29 +388,165 @@ export async function run(): Promise<BenchTable[]> {
 }
 
 /**
- * The answer to a `sync`: one `snapshot` frame, or (v2) several with `part` 1..n, the last with `last: true`;
- * totals its members and messages. An `error` frame instead resolves with its code and message.
+ * sendMessage when several members of one room send at once: each sender sends its messages one at a time
+ * (the next once its own echo came back, as a chat client does), all senders together. Every attempt reads the
+ * room's counter (a strongly consistent GetItem) and tries one TransactWriteItems conditional on it; a sender who
+ * lost the race (ConditionalCheckFailed, or TransactionConflict while another transaction held the room item)
+ * re-reads and retries with jitter, and gives up after 12 attempts (an `internal` error frame; the client here
+ * resends the same clientMessageId, as the web client does). Capacity is measured through the proxy over the
+ * whole burst and divided by the messages stored.
  */
-function collectSnapshot(client: RoomClient): Promise<{ members: number; messages: number } | { error: string }> {
-  return new Promise((resolve, reject) => {
-    let members = 0;
-    let messages = 0;
-    const next = () =>
-      client
-        .waitForFrame<{ type: string; code?: string; message?: string; members?: unknown[]; messages?: unknown[]; part?: number; last?: boolean }>(
-          (f) => f.type === "snapshot" || f.type === "error",
-          60_000,
-          "snapshot or error frame",
-        )
-        .then((frame) => {
-          if (frame.type === "error") return resolve({ error: `${frame.code}: ${frame.message}` });
-          members += frame.members?.length ?? 0;
-          messages += frame.messages?.length ?? 0;
-          if (frame.part === undefined || frame.last) return resolve({ members, messages });
-          next();
-        }, reject);
-    next();
-  });
+async function measureContention({
+  db,
+  proxy,
+  stack,
+  owner,
+}: {
+  db: Db;
+  proxy: CapacityProxy;
+  stack: { httpUrl: string; wsUrl: string; problems: string[] };
+  owner: Session;
+}): Promise<BenchTable> {
+  const rows: (string | number)[][] = [];
+  const notes: string[] = [];
+  for (const senders of CONCURRENT_SENDERS) {
+    const room = await Room.create(db, { input: { name: `contention ${senders}` }, caller: owner.user });
+    const clients = new RoomClients(stack);
+    // One after the other (simultaneous joins are not the subject here).
+    for (let i = 0; i < senders; i++) clients.clients.push(await clients.connect(room.roomId, `sender-${senders}-${i}`));
+    await proxy.settle();
+    proxy.take();
+    const problemsBefore = stack.problems.length;
+
+    const echoMs: number[] = [];
+    let gaveUp = 0;
+    const started = performance.now();
+    await Promise.all(
+      clients.clients.map(async (sender, s) => {
+        for (let n = 0; n < MESSAGES_PER_CONCURRENT_SENDER; n++) {
+          const clientMessageId = `contention-${senders}-${s}-${n}`;
+          const sentAt = performance.now();
+          for (let attempt = 0; ; attempt++) {
+            if (attempt >= 10) throw new Error(`${clientMessageId}: refused 10 times`);
+            const answer = sender.waitForFrame<{ type: string; code?: string }>(
+              (f) => (f.type === "message" && f.message?.clientMessageId === clientMessageId) || (f.type === "error" && f.clientMessageId === clientMessageId),
+              120_000,
+              `echo of ${clientMessageId}`,
+            );
+            sender.send({ action: "sendMessage", text: `message ${n} from sender ${s}`, clientMessageId });
+            const frame = await answer;
+            if (frame.type === "message") break;
+            if (frame.code !== "internal") throw new Error(`${clientMessageId}: refused with ${JSON.stringify(frame)}`);
+            gaveUp++;
+          }
+          echoMs.push(performance.now() - sentAt);
+        }
+      }),
+    );
+    const elapsedMs = performance.now() - started;
+    // The last fan-outs may still run; their reads belong to this burst too.
+    await proxy.settle();
+    // A send that gave up logs its SendContendedError (ERROR): expected here, and counted as `gave up`.
+    const lines = stack.problems.splice(problemsBefore);
+    const gaveUpLogged = lines.filter((line) => line.includes("SendContendedError")).length;
+    stack.problems.push(...lines.filter((line) => !line.includes("SendContendedError")));
+    if (gaveUpLogged !== gaveUp) throw new Error(`contention ${senders}: ${gaveUp} sends answered internal, ${gaveUpLogged} SendContendedError lines logged`);
+    const tally = sumTally(proxy.take());
+    const stored = senders * MESSAGES_PER_CONCURRENT_SENDER;
+    const { lastSeq } = await Room.get(db, { roomId: room.roomId });
+    if (lastSeq !== stored) throw new Error(`contention ${senders}: the room's lastSeq is ${lastSeq}, expected ${stored}`);
+    const { calls: attempts, cancellations, cancelledUnits } = tally.transactWrites;
+    const lost = cancellations.ConditionalCheckFailed ?? 0;
+    const conflicts = cancellations.TransactionConflict ?? 0;
+    const other = Object.entries(cancellations).filter(([reason]) => reason !== "ConditionalCheckFailed" && reason !== "TransactionConflict");
+    if (tally.errors) throw new Error(`contention ${senders}: ${tally.errors} DynamoDB calls failed (${tally.operations.join(", ")})`);
+    const per = (value: number) => (value / stored).toFixed(2);
+    rows.push([
+      senders,
+      stored,
+      per(attempts),
+      per(attempts - stored),
+      `${per(lost)} / ${per(conflicts)}`,
+      gaveUp,
+      per(tally.rcu),
+      per(tally.wcu),
+      per(tally.wcu + cancelledUnits),
+      (stored / (elapsedMs / 1000)).toFixed(1),
+      ms(percentile(echoMs, 0.5)),
+      ms(percentile(echoMs, 0.95)),
+      ms(Math.max(...echoMs)),
+    ]);
+    notes.push(`${senders} sender(s): ${tally.operations.join(", ")}${other.length ? `; other cancellations ${JSON.stringify(Object.fromEntries(other))}` : ""}`);
+    await removeConnectionRecords(db, room.roomId);
+    await clients.closeAll();
+    await proxy.settle();
+    proxy.take();
+  }
+  return {
+    title: `sendMessage under contention: N senders in one room at once, ${MESSAGES_PER_CONCURRENT_SENDER} messages each (one at a time per sender)`,
+    columns: [
+      "senders",
+      "stored",
+      "attempts / msg",
+      "retries / msg",
+      "lost race / conflict per msg",
+      "gave up (resent)",
+      "RCU / msg",
+      "WCU / msg",
+      "WCU / msg incl. cancelled",
+      "msgs/s",
+      "echo p50 ms",
+      "echo p95 ms",
+      "echo max ms",
+    ],
+    rows,
+    notes: [
+      "attempts = TransactWriteItems calls (each preceded by a strongly consistent GetItem of the room's counter); retries = attempts - stored. lost race: cancelled with ConditionalCheckFailed (another sender took the seq first); conflict: cancelled with TransactionConflict (another transaction held the room item at that moment). Both retry after a full-jitter wait (10-200 ms).",
+      "gave up: sends that exhausted the 12 attempts and answered `internal` to the sender; the bench then resent the same clientMessageId (idempotent), so every message is stored once: the room's lastSeq equals the messages sent, checked.",
+      "RCU / msg: every read of the burst (counter reads, the sender's connection, the fan-out's room listing) per stored message. WCU / msg: committed transactions sized by AWS's rules (Updates sized from the item read just before, see capacity-proxy.ts), plus other writes. incl. cancelled: as if every cancelled transaction had been charged in full (DynamoDB Local reports nothing for them; what AWS charges for a cancelled TransactWriteItems lies between the two columns).",
+      "echo: from the send to the sender's own `message` frame (the sender gets it before the room's fan-out), resends included. The proxy reads each updated item once before forwarding a transaction (to size it), which adds a little latency to every attempt here.",
+      ...notes,
+    ],
+  };
+}
+
+/**
+ * The answer to a `sync`: one `snapshot` frame, or (v2) several with `part` 1..n, the last with `last: true`;
+ * totals its members and messages, counts the parts and the largest one's bytes (as re-encoded: the server
+ * sends JSON.stringify's output). An `error` frame instead resolves with its code and message. One waiter sees
+ * every frame (parts can arrive in one TCP read, before a second waiter could be set).
+ */
+function collectSnapshot(
+  client: RoomClient,
+): Promise<{ members: number; messages: number; parts: number; largestPart: number } | { error: string }> {
+  let members = 0;
+  let messages = 0;
+  let parts = 0;
+  let largestPart = 0;
+  let error: string | undefined;
+  type Part = { type: string; code?: string; message?: string; members?: unknown[]; messages?: unknown[]; part?: number; last?: boolean };
+  return client
+    .waitForFrame<Part>(
+      (frame: Part) => {
+        if (frame.type === "error") {
+          error = `${frame.code}: ${frame.message}`;
+          return true;
+        }
+        if (frame.type !== "snapshot") return false;
+        parts++;
+        largestPart = Math.max(largestPart, Buffer.byteLength(JSON.stringify(frame)));
+        members += frame.members?.length ?? 0;
+        messages += frame.messages?.length ?? 0;
+        if (frame.part !== undefined && frame.part !== parts) {
+          error = `parts out of order: part ${frame.part} arrived as the ${parts}th`;
+          return true;
+        }
+        return frame.part === undefined || frame.last === true;
+      },
+      60_000,
+      "snapshot (every part) or error frame",
+    )
+    .then(() => (error ? { error } : { members, messages, parts, largestPart }));
 }
 
 /** Runs `action` and returns what DynamoDB consumed meanwhile; the tally must be empty before it starts. */
@@ -345,6 +560,15 @@ function measurer(proxy: CapacityProxy) {
     const sum = sumTally(proxy.take());
     return sum;
   };
+}
+
+/** Polls `check` (every 20 ms, up to 60 s) until it holds. */
+async function until(check: () => Promise<boolean>) {
+  const deadline = performance.now() + 60_000;
+  while (!(await check())) {
+    if (performance.now() > deadline) throw new Error("condition not reached within 60 s");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 /** "GetItem, PutItem, Scan" from a list of calls, repeated ones counted: "GetItem x2". */

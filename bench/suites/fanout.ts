@@ -134,10 +134,12 @@ const frameFor = (roomId: string): ServerFrame => ({
   message: {
     messageId: "01J0000000000000000000000A",
     roomId,
+    seq: 1,
     clientMessageId: "bench",
     authorId: OWNER.userId,
     author: OWNER.name,
     text: "x".repeat(200),
+    mentions: [],
     sentAt: new Date(0).toISOString(),
   },
 });

@@ -116,7 +116,7 @@ export async function run(): Promise<BenchTable[]> {
       ],
       rows,
       notes: [
-        "ours: ws client -> local API Gateway -> sendMessage handler (Get connection, TransactWriteItems, Query gsi1) -> @connections POST per member (real SDK, 32 in flight) -> socket. Stack and DynamoDB Local in their own processes; all clients in the bench process.",
+        "ours: ws client -> local API Gateway -> sendMessage handler (Get connection, strongly consistent Get of the room's seq counter, one TransactWriteItems, the echo to the sender, then Query gsi1) -> @connections POST per member (real SDK, 32 in flight) -> socket. Stack and DynamoDB Local in their own processes; all clients in the bench process.",
         "floor: the same clients and frames through one bare `ws` server process that sends the frame to every socket of the room (no Lambda, no DynamoDB, no @connections).",
         `Each room gets ${WARMUP_MESSAGES} unmeasured warm-up messages, then ${MEASURED_MESSAGES} measured; ours and floor alternate message by message; one message at a time (the next is sent once the last client got the previous one).`,
         "exactly once: every client (sender included) got every message, warm-ups too, exactly once, and no error or memberLeft frame; otherwise the suite throws.",

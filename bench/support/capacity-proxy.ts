@@ -1,5 +1,5 @@
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
-import { itemSize, transactionalWriteUnits } from "./item-size";
+import { attributeValueSize, itemSize } from "./item-size";
 
 /** What one DynamoDB operation consumed, summed over its calls, as DynamoDB Local reported it. */
 export interface OperationTally {
@@ -16,6 +16,13 @@ export interface OperationTally {
    * Puts: 2 WCU instead of AWS's 4), so `units` holds the figure computed from the request's items instead.
    */
   reportedUnits: number;
+  /**
+   * TransactWriteItems only: what the cancelled ones would have cost had they committed (computed the same way).
+   * DynamoDB Local reports nothing for them; what AWS charges for a cancelled transaction is between 0 and this.
+   */
+  cancelledUnits: number;
+  /** TransactWriteItems only: cancelled ones by reason (ConditionalCheckFailed, TransactionConflict, ...). */
+  cancellations: Record<string, number>;
 }
 
 export type Tally = Map<string, OperationTally>;
@@ -48,7 +55,10 @@ export async function startCapacityProxy({ target, indexKeys = [["gsi1pk", "gsi1
 
   const entry = (operation: string) => {
     let found = tally.get(operation);
-    if (!found) tally.set(operation, (found = { calls: 0, units: 0, indexUnits: 0, conditionFailures: 0, errors: 0, reportedUnits: 0 }));
+    if (!found) {
+      found = { calls: 0, units: 0, indexUnits: 0, conditionFailures: 0, errors: 0, reportedUnits: 0, cancelledUnits: 0, cancellations: {} };
+      tally.set(operation, found);
+    }
     return found;
   };
 
@@ -57,7 +67,7 @@ export async function startCapacityProxy({ target, indexKeys = [["gsi1pk", "gsi1
     lastActivity = performance.now();
     const chunks: Buffer[] = [];
     incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
-    incoming.on("end", () => {
+    incoming.on("end", async () => {
       const operation = String(incoming.headers["x-amz-target"] ?? "").split(".")[1] ?? "unknown";
       let body = Buffer.concat(chunks);
       let computedUnits: { units: number; indexUnits: number } | undefined;
@@ -70,7 +80,7 @@ export async function startCapacityProxy({ target, indexKeys = [["gsi1pk", "gsi1
       if (parsed) {
         if (operation === "TransactWriteItems") {
           try {
-            computedUnits = transactionUnits(parsed, indexKeys);
+            computedUnits = await transactionUnits(parsed, indexKeys, (request) => getItem(upstream, request));
           } catch (error) {
             unsized.push(String(error));
           }
@@ -118,11 +128,17 @@ export async function startCapacityProxy({ target, indexKeys = [["gsi1pk", "gsi1
     }
     if (status >= 400) {
       const type = parsed.__type ?? "";
-      const conditional =
-        type.endsWith("ConditionalCheckFailedException") ||
-        (type.endsWith("TransactionCanceledException") && (parsed.CancellationReasons ?? []).some((r) => r.Code === "ConditionalCheckFailed"));
+      const reasons = (parsed.CancellationReasons ?? []).map((r) => r.Code ?? "None").filter((code) => code !== "None");
+      const cancelled = type.endsWith("TransactionCanceledException");
+      if (cancelled) {
+        for (const reason of new Set(reasons)) tallied.cancellations[reason] = (tallied.cancellations[reason] ?? 0) + 1;
+        tallied.cancelledUnits += computed?.units ?? 0;
+      }
+      const conditional = type.endsWith("ConditionalCheckFailedException") || (cancelled && reasons.includes("ConditionalCheckFailed"));
+      // A transaction cancelled because a concurrent one held an item (TransactionConflict) is the expected
+      // outcome of a race too, not an error of the run.
       if (conditional) tallied.conditionFailures++;
-      else tallied.errors++;
+      else if (!(cancelled && reasons.length > 0 && reasons.every((code) => code === "TransactionConflict"))) tallied.errors++;
     }
     if (computed && status < 400) {
       tallied.units += computed.units;
@@ -173,22 +189,59 @@ export async function startCapacityProxy({ target, indexKeys = [["gsi1pk", "gsi1
 
 export type CapacityProxy = Awaited<ReturnType<typeof startCapacityProxy>>;
 
+type Item = Record<string, any>;
+interface TransactAction {
+  Put?: { Item?: Item };
+  Update?: { TableName: string; Key: Item; ExpressionAttributeValues?: Item };
+  Delete?: { TableName: string; Key: Item };
+  ConditionCheck?: { TableName: string; Key: Item };
+}
+
+/** Reads an item straight from DynamoDB Local (not tallied: the proxy's own look, not the handler's). */
+async function getItem(upstream: URL, request: { TableName: string; Key: Item }): Promise<Item | undefined> {
+  const response = await fetch(new URL("/", upstream), {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-amz-json-1.0",
+      "x-amz-target": "DynamoDB_20120810.GetItem",
+      authorization: "AWS4-HMAC-SHA256 Credential=local/20200101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=00",
+    },
+    body: JSON.stringify({ ...request, ConsistentRead: true }),
+  });
+  if (!response.ok) throw new Error(`the proxy's GetItem for sizing answered ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { Item?: Item }).Item;
+}
+
 /**
- * A transaction's write units by AWS's rules, from the request: each Put costs 2 WCU per 1 KB of its item; a
- * Put carrying an index's key attributes also writes that index (counted once per 1 KB, as a plain write).
- * Update, Delete and ConditionCheck name no item size in the request: their presence makes this throw, and the
- * caller should then extend it (none of the app's transactions uses them).
+ * A transaction's write units by AWS's rules: each item written costs 2 WCU per 1 KB, and an item carrying an
+ * index's key attributes also writes that index (counted once per 1 KB, as a plain write). A Put names its item.
+ * An Update or Delete does not: the item is read just before (`fetchItem`), and an Update is sized as that item
+ * plus every value it sets (an upper bound of "the larger of before and after", exact below 1 KB). ConditionCheck
+ * costs like a read and writes nothing; none of the app's transactions uses it, so its presence throws.
  */
-function transactionUnits(request: Record<string, unknown>, indexKeys: string[][]) {
+async function transactionUnits(request: Record<string, unknown>, indexKeys: string[][], fetchItem: (request: { TableName: string; Key: Item }) => Promise<Item | undefined>) {
   let units = 0;
   let indexUnits = 0;
-  for (const action of (request.TransactItems ?? []) as Record<string, { Item?: Record<string, any> }>[]) {
-    const put = action.Put;
-    if (!put?.Item) throw new Error(`cannot size a transaction action ${Object.keys(action).join(",")} from its request`);
-    units += transactionalWriteUnits(put.Item);
+  for (const action of (request.TransactItems ?? []) as TransactAction[]) {
+    let item: Item;
+    let size: number;
+    if (action.Put?.Item) {
+      item = action.Put.Item;
+      size = itemSize(item);
+    } else if (action.Update) {
+      item = (await fetchItem({ TableName: action.Update.TableName, Key: action.Update.Key })) ?? action.Update.Key;
+      const added = Object.values(action.Update.ExpressionAttributeValues ?? {}).reduce((sum: number, value) => sum + attributeValueSize(value), 0);
+      size = itemSize(item) + added;
+    } else if (action.Delete) {
+      item = (await fetchItem({ TableName: action.Delete.TableName, Key: action.Delete.Key })) ?? action.Delete.Key;
+      size = itemSize(item);
+    } else {
+      throw new Error(`cannot size a transaction action ${Object.keys(action).join(",")} from its request`);
+    }
+    units += 2 * Math.max(1, Math.ceil(size / 1024));
     for (const keys of indexKeys) {
-      if (keys.every((key) => key in put.Item!)) {
-        const index = Math.ceil(itemSize(put.Item) / 1024);
+      if (keys.every((key) => key in item)) {
+        const index = Math.max(1, Math.ceil(size / 1024));
         units += index;
         indexUnits += index;
       }
@@ -210,9 +263,16 @@ export function sumTally(tally: Tally) {
     operations: [] as string[],
     /** TransactWriteItems: computed vs reported units. */
     transactions: [] as { computed: number; reported: number }[],
+    /** TransactWriteItems: calls, cancelled ones by reason, and what the cancelled ones would have cost. */
+    transactWrites: { calls: 0, cancellations: {} as Record<string, number>, cancelledUnits: 0 },
   };
-  for (const [operation, { calls, units, indexUnits, conditionFailures, errors, reportedUnits }] of tally) {
-    if (operation === "TransactWriteItems") sum.transactions.push({ computed: units, reported: reportedUnits });
+  for (const [operation, { calls, units, indexUnits, conditionFailures, errors, reportedUnits, cancelledUnits, cancellations }] of tally) {
+    if (operation === "TransactWriteItems") {
+      sum.transactions.push({ computed: units, reported: reportedUnits });
+      sum.transactWrites.calls += calls;
+      sum.transactWrites.cancelledUnits += cancelledUnits;
+      for (const [reason, count] of Object.entries(cancellations)) sum.transactWrites.cancellations[reason] = (sum.transactWrites.cancellations[reason] ?? 0) + count;
+    }
     if (isRead(operation)) {
       sum.rcu += units;
       sum.indexRcu += indexUnits;

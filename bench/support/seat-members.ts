@@ -33,6 +33,7 @@ export async function seatMembers({
 }): Promise<RoomClient[]> {
   const { httpUrl } = clients.target;
   if (httpUrl === undefined) throw new Error("seatMembers needs the real stack (an HTTP API for sessions and tickets)");
+  const room = await Room.get(db, { roomId });
   const opened = await mapConcurrently(
     Array.from({ length: count }, (_, i) => `${namePrefix}${i}`),
     concurrency,
@@ -45,7 +46,7 @@ export async function seatMembers({
       if (records.length !== 1 || record?.userId !== session.user.userId) {
         throw new Error(`${name}: expected its one connection record in its staging room, found ${JSON.stringify(records)}`);
       }
-      await Membership.join(db, { roomId, user: session.user });
+      await Membership.join(db, { room, user: session.user });
       await db.entities.connection.put({ ...record, roomId }).go();
       return client;
     },

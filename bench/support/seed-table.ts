@@ -14,20 +14,21 @@ function chatLine(seed: number) {
   return Array.from({ length: words }, () => WORDS[next() % WORDS.length]).join(" ");
 }
 
-/** ElectroDB's own item (keys and entity markers included), as a low-level attribute map: all strings here. */
-function marshalStrings(item: Record<string, unknown>): Record<string, AttributeValue> {
-  return Object.fromEntries(
-    Object.entries(item).map(([name, value]) => {
-      if (typeof value !== "string") throw new Error(`seed items hold strings only; ${name} is ${typeof value}`);
-      return [name, { S: value }];
-    }),
-  );
+/** ElectroDB's own item (keys and entity markers included), as a low-level attribute map: strings, numbers, lists. */
+function marshal(value: unknown, name = "item"): AttributeValue {
+  if (typeof value === "string") return { S: value };
+  if (typeof value === "number") return { N: String(value) };
+  if (Array.isArray(value)) return { L: value.map((element) => marshal(element, name)) };
+  throw new Error(`seed items hold strings, numbers and lists only; ${name} is ${typeof value}`);
 }
+const marshalItem = (item: Record<string, unknown>): Record<string, AttributeValue> =>
+  Object.fromEntries(Object.entries(item).map(([name, value]) => [name, marshal(value, name)]));
 
 /**
  * Writes `rooms x perRoom` message items exactly as the app stores them (built by the Message entity's own
- * params), with BatchWriteItem, 25 items a call, `concurrency` calls in flight, retrying unprocessed items.
- * Returns the room ids used. Straight to DynamoDB Local: nothing of it is measured.
+ * params): seq 1..perRoom in each room, one second apart. BatchWriteItem, 25 items a call, `concurrency` calls
+ * in flight, retrying unprocessed items. Returns how many were written. Straight to DynamoDB Local: nothing of
+ * it is measured. The rooms' own counters are not touched: `setRoomCounter` does that for rooms that exist.
  */
 export async function seedMessages({
   client,
@@ -53,15 +54,17 @@ export async function seedMessages({
       const at = startMs + n * 1000;
       const message = {
         roomId,
+        seq: i + 1,
         messageId: newId(at),
         clientMessageId: `seed-${n}`,
         authorId: `seed-user-${n % 37}`,
         author: `member ${n % 37}`,
         text: chatLine(n),
+        mentions: [],
         sentAt: new Date(at).toISOString(),
       };
       const { Item } = db.entities.message.put(message).params() as { Item: Record<string, unknown> };
-      requests.push({ PutRequest: { Item: marshalStrings(Item) } });
+      requests.push({ PutRequest: { Item: marshalItem(Item) } });
       n++;
     }
   }
@@ -75,6 +78,11 @@ export async function seedMessages({
     }
   });
   return requests.length;
+}
+
+/** Sets a room's message counter (and last activity) to match `seedMessages`' history of `lastSeq` messages. */
+export async function setRoomCounter(db: Db, { roomId, lastSeq, lastMessageAt }: { roomId: string; lastSeq: number; lastMessageAt: string }) {
+  await db.entities.room.patch({ roomId }).set({ lastSeq, lastMessageAt }).go();
 }
 
 /**

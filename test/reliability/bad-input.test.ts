@@ -1,6 +1,8 @@
 import { type AttributeValue, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { randomBytes } from "node:crypto";
 import { createIdentity } from "@rooms/core/identity";
+import { MAX_MENTIONS } from "@rooms/core/limits";
+import { clientActions } from "@rooms/core/protocol";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
@@ -17,7 +19,7 @@ import { type HttpReply, type ReliabilityStack, startReliabilityStack } from "./
  * hold; WebSocket handshakes with bad tickets must be 401.
  */
 const SEED = 20_261_122;
-const WS_CASES = 300;
+const WS_CASES = 400;
 const HTTP_CASES = 250;
 const HANDSHAKE_CASES = 60;
 /** The stage's signing secret, known to this test so it can make tokens the stack must refuse (expired, say). */
@@ -137,8 +139,32 @@ const tooLong = (max: number) =>
     unit.repeat(Math.ceil(length / [...unit].length)),
   );
 
+/** Not an integer >= `min` (0 for afterSeq, 1 for a seq): strings (even "1"), floats, negatives, other types. */
+const notSeq = (min: 0 | 1) =>
+  fc.oneof(
+    fc.string({ maxLength: 10 }),
+    fc.integer({ max: min - 1 }),
+    fc.double({ min: -1e6, max: 1e6, noNaN: true, noInteger: true }),
+    fc.constantFrom(Number.MAX_SAFE_INTEGER + 2, 1e300),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 2 }),
+    fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 2 }),
+  );
+/** A well-formed user id (what a mention must look like), never a member of the test room. */
+const strangerId = fc.string({ unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789-_.:@|+".split("")), minLength: 1, maxLength: 40 });
+/** `mentions` that are not up to 20 user ids of members: not a list, too many, not user ids, or not members. */
+const badMentions = fc.oneof(
+  fc.oneof(fc.string({ maxLength: 20 }), fc.integer(), fc.boolean(), fc.constant(null), fc.dictionary(fc.string({ maxLength: 5 }), anyJson, { maxKeys: 2 })),
+  fc.array(strangerId, { minLength: MAX_MENTIONS + 1, maxLength: MAX_MENTIONS + 10 }),
+  fc.array(fc.oneof(fc.integer(), fc.constant(null), fc.constantFrom("", "a b", "x".repeat(129), "é", "a/b")), { minLength: 1, maxLength: 3 }),
+  fc.array(strangerId, { minLength: 1, maxLength: MAX_MENTIONS }),
+  // A member next to a stranger: the whole send is refused, the member's mention included.
+  strangerId.map((stranger) => [watcher.session.user.userId, stranger]),
+);
+
 interface FieldSpec {
-  type: "text" | "id" | "version" | "boolean";
+  type: "text" | "id" | "version" | "boolean" | "afterSeq" | "seq" | "mentions";
   required: boolean;
   max?: number;
   /** Values that fail only because they are empty or blank. */
@@ -153,6 +179,9 @@ function invalidValues(field: FieldSpec): fc.Arbitrary<unknown>[] {
   if (field.type === "id") values.push(notString, badId);
   if (field.type === "version") values.push(notVersion);
   if (field.type === "boolean") values.push(notBoolean);
+  if (field.type === "afterSeq") values.push(notSeq(0));
+  if (field.type === "seq") values.push(notSeq(1));
+  if (field.type === "mentions") values.push(badMentions);
   return values;
 }
 
@@ -162,6 +191,7 @@ const frameSpecs: Record<string, { base: () => Record<string, unknown>; fields: 
     fields: {
       text: { type: "text", required: true, max: 4000, blank: ["", " ", "\n\t  "] },
       clientMessageId: { type: "text", required: true, max: 64, blank: [""] },
+      mentions: { type: "mentions", required: false },
     },
   },
   addTodo: {
@@ -181,8 +211,11 @@ const frameSpecs: Record<string, { base: () => Record<string, unknown>; fields: 
     },
   },
   deleteTodo: { base: () => ({ todoId: knownTodoIds[1] }), fields: { todoId: { type: "id", required: true } } },
-  sync: { base: () => ({}), fields: { after: { type: "id", required: false } } },
+  sync: { base: () => ({}), fields: { afterSeq: { type: "afterSeq", required: false } } },
+  markRead: { base: () => ({ seq: 1 }), fields: { seq: { type: "seq", required: true } } },
 };
+/** The seeding below stores 3 messages: seqs past that are ahead of the room. */
+const SEEDED_LAST_SEQ = 3;
 
 interface WsCase {
   kind: string;
@@ -221,7 +254,7 @@ const wsCases: fc.Arbitrary<WsCase> = fc
       weight: 2,
       arbitrary: fc
         .oneof(fc.constantFrom("$connect", "$disconnect", "$default", "SendMessage", "send_message", "ping ", ""), fc.string({ unit: "grapheme", maxLength: 80 }))
-        .filter((action) => !Object.keys(frameSpecs).includes(action) && action !== "ping")
+        .filter((action) => !(clientActions as readonly string[]).includes(action))
         .chain((action) =>
           fc.dictionary(fc.string({ maxLength: 8 }), anyJson, { maxKeys: 3 }).map((extra): WsCase => ({
             kind: "unknown action",
@@ -251,6 +284,17 @@ const wsCases: fc.Arbitrary<WsCase> = fc
           code: "not_found",
           action,
         })),
+      ),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.tuple(fc.constantFrom("sync", "markRead"), fc.integer({ min: SEEDED_LAST_SEQ + 1, max: Number.MAX_SAFE_INTEGER })).map(
+        ([action, seq]): WsCase => ({
+          kind: `${action} ahead of the room's last seq`,
+          frame: known(action, action === "sync" ? { afterSeq: seq } : { seq }),
+          code: "bad_request",
+          action,
+        }),
       ),
     },
     {
@@ -301,6 +345,11 @@ async function makeBadAuthorization(owner: Session): Promise<Record<BadAuth, str
 
 const post = (kind: string, body: string, status: number, contentType = "application/json"): HttpCase => ({ kind, method: "POST", path: "/rooms", body, contentType, status });
 const query = (params: Record<string, string>) => (Object.keys(params).length ? `?${new URLSearchParams(params)}` : "");
+/** What `before` (a seq: z.coerce.number().int().min(1)) accepts. */
+const validSeq = (value: string) => Number.isSafeInteger(Number(value)) && Number(value) >= 1;
+const badSeq = fc
+  .oneof(fc.integer({ max: 0 }).map(String), fc.double({ noNaN: true, noInteger: true }).map(String), fc.string({ maxLength: 8 }), badId, fc.constant("9007199254740993"))
+  .filter((value) => !validSeq(value));
 /** What z.coerce.number().int().min(1).max(100) accepts. */
 const validLimit = (value: string) => Number.isInteger(Number(value)) && Number(value) >= 1 && Number(value) <= 100;
 const badLimit = fc
@@ -330,7 +379,7 @@ const httpCases: fc.Arbitrary<HttpCase> = fc.oneof(
     .tuple(
       fc.oneof(fc.constant({ id: "known", bad: false }), validId.map((id) => ({ id, bad: false })), badPathId.map((id) => ({ id, bad: true }))),
       fc.option(badLimit, { nil: undefined }),
-      fc.option(badId, { nil: undefined }),
+      fc.option(badSeq, { nil: undefined }),
     )
     .filter(([room, limit, before]) => room.id !== "known" || limit !== undefined || before !== undefined)
     .map(([room, limit, before]): HttpCase => {

@@ -30,6 +30,8 @@ export interface BroadcastToRoomOptions extends DeliveryOptions {
   pageSize?: number;
   /** The room's live connections when the caller has just listed them (no second Query). */
   listing?: readonly ConnectionItem[];
+  /** Connections that already have this frame (the sender's echo): not sent again, but told of members who left. */
+  alreadySent?: Iterable<string>;
 }
 
 /**
@@ -43,17 +45,22 @@ export interface BroadcastToRoomOptions extends DeliveryOptions {
  */
 export async function broadcastToRoom(
   db: Db,
-  { roomId, frame, except = [], now, pageSize, listing, ...delivery }: BroadcastToRoomOptions,
+  { roomId, frame, except = [], now, pageSize, listing, alreadySent = [], ...delivery }: BroadcastToRoomOptions,
 ): Promise<BroadcastResult> {
   const data = serializeFrame(frame);
   const fanOut = createFanOut(db, delivery);
   const skipped = new Set(except);
+  const sentBefore = new Set(alreadySent);
   // Who hears about members pruned along the way: everyone listed who is neither gone nor unreachable.
   const remaining = new Set<string>();
   const connections = listing ?? itemsWithPrefetch(Connection.pagesByRoom(db, { roomId, now, pageSize }));
 
   await forEachConcurrently(connections, fanOut.concurrency, async ({ connectionId }) => {
     if (skipped.has(connectionId)) return;
+    if (sentBefore.has(connectionId)) {
+      remaining.add(connectionId);
+      return;
+    }
     const status = await fanOut.deliver(connectionId, data, frame.type);
     if (status === "delivered") {
       fanOut.result.delivered++;

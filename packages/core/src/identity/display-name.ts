@@ -1,4 +1,5 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import "../errors/english-messages";
 
 /**
  * Characters a display name may not contain: C0/C1 controls, the bidi embeddings and overrides (U+202A–202E),
@@ -18,10 +19,15 @@ const codePoints = (text: string) => [...text].length;
  * zero-width-only and unpaired-surrogate input is refused (400), never cleaned up silently.
  */
 export const displayName = z
-  .string()
-  .refine((raw) => !LONE_SURROGATE.test(raw), "must be valid Unicode text (no unpaired surrogates)")
-  // Checked before trimming: trim() would quietly drop a leading or trailing TAB, LF, VT, FF or CR.
-  .refine((raw) => !FORBIDDEN.test(raw.normalize("NFKC")), "must not contain control or text-direction characters")
-  .transform((raw) => raw.normalize("NFKC").trim())
-  .refine((name) => name.replace(INVISIBLE, "").length > 0, "must contain a visible character")
-  .refine((name) => codePoints(name) <= 40, "must be at most 40 characters");
+  .pipe(
+    z.string().check(
+      z.refine((raw: string) => !LONE_SURROGATE.test(raw), "must be valid Unicode text (no unpaired surrogates)"),
+      // Checked before trimming: trim() would quietly drop a leading or trailing TAB, LF, VT, FF or CR.
+      z.refine((raw: string) => !FORBIDDEN.test(raw.normalize("NFKC")), "must not contain control or text-direction characters"),
+    ),
+    z.transform((raw: string) => raw.normalize("NFKC").trim()),
+  )
+  .check(
+    z.refine((name: string) => name.replace(INVISIBLE, "").length > 0, "must contain a visible character"),
+    z.refine((name: string) => codePoints(name) <= 40, "must be at most 40 characters"),
+  );

@@ -1,4 +1,5 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import "../errors/english-messages";
 import { parseInput } from "../errors/parse-input";
 import { newId } from "../ids/ids";
 import type { User } from "../protocol/shapes";

@@ -1,4 +1,5 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import "../errors/english-messages";
 import type { Db } from "../db/create-db";
 import { ForbiddenError, NotFoundError } from "../errors/domain-errors";
 import { parseInput } from "../errors/parse-input";
@@ -11,9 +12,12 @@ import { toRoom } from "../room/room";
 
 /** Invites last a week unless the owner asks otherwise (1 hour to 30 days). */
 export const DEFAULT_INVITE_HOURS = 7 * 24;
-export const createInput = z.object({ roomId: idSchema, expiresInHours: z.number().int().min(1).max(720).default(DEFAULT_INVITE_HOURS) });
+export const createInput = z.object({
+  roomId: idSchema,
+  expiresInHours: z._default(z.number().check(z.int(), z.gte(1), z.lte(720)), DEFAULT_INVITE_HOURS),
+});
 export const revokeInput = z.object({ roomId: idSchema });
-export const codeInput = z.object({ code: z.string().regex(SECRET_TOKEN_PATTERN, "must be an invite code") });
+export const codeInput = z.object({ code: z.string().check(z.regex(SECRET_TOKEN_PATTERN, "must be an invite code")) });
 
 const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 const unknownInvite = () => new NotFoundError("This invite link does not exist, has expired or was revoked");

@@ -1,4 +1,5 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import "../errors/english-messages";
 import { isConditionFailure } from "../db/condition-failure";
 import type { Db } from "../db/create-db";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors/domain-errors";
@@ -12,8 +13,8 @@ import type { RoomItem } from "../room/room.entity";
 import type { MembershipItem } from "./membership.entity";
 import { newMembership } from "./new-membership";
 
-export const membersInput = z.object({ roomId: idSchema, limit: limitSchema, cursor: userIdSchema.optional() });
-export const myRoomsInput = z.object({ limit: limitSchema, cursor: idSchema.optional() });
+export const membersInput = z.object({ roomId: idSchema, limit: limitSchema, cursor: z.optional(userIdSchema) });
+export const myRoomsInput = z.object({ limit: limitSchema, cursor: z.optional(idSchema) });
 /** `DELETE /rooms/{roomId}/members/{userId}`: a userId, or `me` for the caller. */
 export const removeInput = z.object({ roomId: idSchema, userId: z.union([z.literal("me"), userIdSchema]) });
 

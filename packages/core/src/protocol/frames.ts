@@ -1,4 +1,5 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import "../errors/english-messages";
 import type { ErrorCode } from "../errors/domain-errors";
 import { sendFields } from "../message/message";
 import { addFields, hasChange, removeFields, updateFields } from "../todo/todo";
@@ -9,15 +10,15 @@ export { type ClientAction, clientActions, MAX_CLIENT_FRAME_BYTES, MAX_SERVER_FR
 
 /** Every frame a client may send, keyed by `action` (API Gateway's route selection expression). */
 export const clientFrameSchemas = {
-  sendMessage: sendFields.extend({ action: z.literal("sendMessage") }),
-  addTodo: addFields.extend({ action: z.literal("addTodo") }),
-  updateTodo: updateFields.extend({ action: z.literal("updateTodo") }).refine(hasChange, "give title or done to change"),
-  deleteTodo: removeFields.extend({ action: z.literal("deleteTodo") }),
-  sync: z.object({ action: z.literal("sync"), afterSeq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional() }),
-  markRead: z.object({ action: z.literal("markRead"), seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }),
+  sendMessage: z.extend(sendFields, { action: z.literal("sendMessage") }),
+  addTodo: z.extend(addFields, { action: z.literal("addTodo") }),
+  updateTodo: z.extend(updateFields, { action: z.literal("updateTodo") }).check(z.refine(hasChange, "give title or done to change")),
+  deleteTodo: z.extend(removeFields, { action: z.literal("deleteTodo") }),
+  sync: z.object({ action: z.literal("sync"), afterSeq: z.optional(z.number().check(z.int(), z.gte(0), z.lte(Number.MAX_SAFE_INTEGER))) }),
+  markRead: z.object({ action: z.literal("markRead"), seq: z.number().check(z.int(), z.gte(1), z.lte(Number.MAX_SAFE_INTEGER)) }),
   typing: z.object({ action: z.literal("typing") }),
   ping: z.object({ action: z.literal("ping") }),
-} satisfies Record<ClientAction, z.ZodType>;
+} satisfies Record<ClientAction, z.ZodMiniType>;
 
 export type ClientFrame = { [A in ClientAction]: z.infer<(typeof clientFrameSchemas)[A]> }[ClientAction];
 export type ClientFrameOf<A extends ClientAction> = z.infer<(typeof clientFrameSchemas)[A]>;

@@ -1,4 +1,5 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import "../errors/english-messages";
 
 /** The public shapes clients see. Connection ids, tickets and table keys never appear in them. */
 export const visibilitySchema = z.enum(["public", "private"]);

@@ -1,4 +1,4 @@
-import { sendToConnection } from "../broadcast";
+import { sendToConnection } from "../broadcast/send-to-connection";
 import { Room } from "../room";
 import { forJoinedConnection } from "./for-joined-connection";
 import type { RealtimeDeps, RealtimeOutcome } from "./realtime-deps";

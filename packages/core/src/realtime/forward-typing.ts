@@ -1,4 +1,4 @@
-import { broadcastToRoom } from "../broadcast";
+import { broadcastToRoom } from "../broadcast/broadcast-to-room";
 import { Connection } from "../connection";
 import { PRESENCE_DETAIL_LIMIT } from "../limits";
 import { forJoinedConnection } from "./for-joined-connection";

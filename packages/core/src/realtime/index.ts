@@ -11,3 +11,5 @@ export { refuseUnknownFrame } from "./refuse-unknown-frame";
 export { forJoinedConnection } from "./for-joined-connection";
 export type { RealtimeDeps, RealtimeOutcome } from "./realtime-deps";
 export { removeMember } from "./remove-member";
+/** A frame to one connection outside any flow (the handlers' error frames), without the @connections client. */
+export { sendToConnection } from "../broadcast/send-to-connection";

@@ -1,4 +1,4 @@
-import { broadcastToRoom, pruneGoneConnection } from "../broadcast";
+import { broadcastToRoom } from "../broadcast/broadcast-to-room";
 import { Connection } from "../connection";
 import { ForbiddenError } from "../errors/domain-errors";
 import { Membership } from "../membership";
@@ -23,12 +23,9 @@ export async function joinRoom({ db, delivery, connectionId, claims }: RealtimeD
   const connection = Connection.newRecord({ connectionId, claims });
   const frame = { type: "memberJoined", member: Connection.toMember(connection) } as const;
   const broadcast = await broadcastToRoom(db, { ...delivery, roomId, frame });
+  // A removal that landed while this ran listed the user's sockets before this one existed: look again (one
+  // strongly consistent Get) before storing the record, which stays the last step (see above).
+  if (await Membership.removedSince(db, { roomId, userId, since: removedAt })) throw new ForbiddenError("You were removed from this room");
   await Connection.save(db, connection);
-  // A removal that landed while this ran listed the user's sockets before this one was stored: look again
-  // (one strongly consistent Get), and if so take the record back and refuse the handshake.
-  if (await Membership.removedSince(db, { roomId, userId, since: removedAt })) {
-    await pruneGoneConnection(db, { ...delivery, connectionId });
-    throw new ForbiddenError("You were removed from this room");
-  }
   return { roomId, broadcast };
 }

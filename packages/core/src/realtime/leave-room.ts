@@ -1,4 +1,4 @@
-import { pruneGoneConnection } from "../broadcast";
+import { pruneGoneConnection } from "../broadcast/prune-gone-connection";
 import type { RealtimeDeps, RealtimeOutcome } from "./realtime-deps";
 
 /**

@@ -1,4 +1,4 @@
-import { sendToConnection } from "../broadcast";
+import { sendToConnection } from "../broadcast/send-to-connection";
 import type { DeliveryOptions } from "../broadcast/delivery-options";
 import { Connection } from "../connection";
 import type { Db } from "../db";

@@ -1,4 +1,5 @@
-import { broadcastToRoom, sendToConnection } from "../broadcast";
+import { broadcastToRoom } from "../broadcast/broadcast-to-room";
+import { sendToConnection } from "../broadcast/send-to-connection";
 import type { ClientFrameOf } from "../protocol";
 import { Todo } from "../todo";
 import { forJoinedConnection } from "./for-joined-connection";

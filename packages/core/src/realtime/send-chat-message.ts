@@ -1,4 +1,5 @@
-import { broadcastToRoom, sendToConnection } from "../broadcast";
+import { broadcastToRoom } from "../broadcast/broadcast-to-room";
+import { sendToConnection } from "../broadcast/send-to-connection";
 import { Message } from "../message";
 import type { ClientFrameOf } from "../protocol";
 import { forJoinedConnection } from "./for-joined-connection";
@@ -20,6 +21,6 @@ export function sendChatMessage({
     const frame = { type: "message", message } as const;
     const reply = await sendToConnection(db, { ...delivery, connectionId, frame });
     if (!created) return { roomId, reply };
-    return { roomId, reply, broadcast: await broadcastToRoom(db, { ...delivery, roomId, frame, except: [connectionId] }) };
+    return { roomId, reply, broadcast: await broadcastToRoom(db, { ...delivery, roomId, frame, alreadySent: [connectionId] }) };
   });
 }

@@ -1,4 +1,4 @@
-import { sendToConnection } from "../broadcast";
+import { sendToConnection } from "../broadcast/send-to-connection";
 import type { BroadcastResult } from "../broadcast/connection-sender";
 import type { ClientFrameOf } from "../protocol";
 import { Snapshot, snapshotParts } from "../snapshot";

@@ -1,4 +1,5 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import "../errors/english-messages";
 import type { Db } from "../db/create-db";
 import { NotFoundError } from "../errors/domain-errors";
 import { parseInput } from "../errors/parse-input";
@@ -8,10 +9,13 @@ import { type Room, type User, visibilitySchema } from "../protocol/shapes";
 import { toTodo } from "../todo/todo";
 import type { RoomItem } from "./room.entity";
 
-export const limitSchema = z.coerce.number().int().min(1).max(100).default(50);
+export const limitSchema = z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 50);
 
-export const createInput = z.object({ name: z.string().trim().min(1).max(80), visibility: visibilitySchema.default("public") });
-export const listInput = z.object({ limit: limitSchema, cursor: idSchema.optional() });
+export const createInput = z.object({
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(80)),
+  visibility: z._default(visibilitySchema, "public"),
+});
+export const listInput = z.object({ limit: limitSchema, cursor: z.optional(idSchema) });
 export const roomIdInput = z.object({ roomId: idSchema });
 
 export const toRoom = ({ roomId, name, createdAt, visibility, lastSeq, lastMessageAt }: RoomItem): Room => ({

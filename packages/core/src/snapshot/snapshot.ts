@@ -1,4 +1,5 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import "../errors/english-messages";
 import * as Connection from "../connection/connection";
 import type { Db } from "../db/create-db";
 import { ValidationError } from "../errors/domain-errors";
@@ -11,7 +12,11 @@ import type { Snapshot } from "../protocol/frames";
 import type { ReadPosition } from "../protocol/shapes";
 import * as Room from "../room/room";
 
-export const readInput = z.object({ roomId: idSchema, userId: z.string().min(1), afterSeq: z.number().int().min(0).optional() });
+export const readInput = z.object({
+  roomId: idSchema,
+  userId: z.string().check(z.minLength(1)),
+  afterSeq: z.optional(z.number().check(z.int(), z.gte(0))),
+});
 
 /**
  * What a (re)connecting client needs, read in one round trip: the room, its todos, who is here, the caller's

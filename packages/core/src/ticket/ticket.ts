@@ -1,4 +1,5 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import "../errors/english-messages";
 import { isConditionFailure } from "../db/condition-failure";
 import type { Db } from "../db/create-db";
 import { ForbiddenError, UnauthorizedError } from "../errors/domain-errors";
@@ -12,10 +13,10 @@ import type { User } from "../protocol/shapes";
 export const TICKET_TTL_SECONDS = 60;
 export const issueInput = z.object({ roomId: idSchema });
 /** What `$connect` may carry: the ticket, and optionally the room the client means (refused if it differs). */
-export const consumeInput = z.object({ ticket: z.string().regex(SECRET_TOKEN_PATTERN), roomId: z.string().optional() });
+export const consumeInput = z.object({ ticket: z.string().check(z.regex(SECRET_TOKEN_PATTERN)), roomId: z.optional(z.string()) });
 
 /** What a consumed ticket says: who is connecting, under which name, to which room (the authorizer's context). */
-export const claimsSchema = z.object({ userId: z.string().min(1), name: z.string().min(1), roomId: idSchema });
+export const claimsSchema = z.object({ userId: z.string().check(z.minLength(1)), name: z.string().check(z.minLength(1)), roomId: idSchema });
 export type TicketClaims = z.infer<typeof claimsSchema>;
 
 const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);

@@ -1,4 +1,5 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import "../errors/english-messages";
 import { isConditionFailure } from "../db/condition-failure";
 import type { Db } from "../db/create-db";
 import { ConflictError, NotFoundError } from "../errors/domain-errors";
@@ -7,21 +8,21 @@ import { idSchema, newId } from "../ids/ids";
 import type { Todo } from "../protocol/shapes";
 import type { TodoItem } from "./todo.entity";
 
-export const title = z.string().trim().min(1).max(200);
+export const title = z.string().check(z.trim(), z.minLength(1), z.maxLength(200));
 /** Fields a client sends (the room comes from its connection); the inputs below add the room. */
-export const addFields = z.object({ title, clientTodoId: z.string().min(1).max(64).optional() });
+export const addFields = z.object({ title, clientTodoId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))) });
 export const updateFields = z.object({
   todoId: idSchema,
-  version: z.number().int().min(1),
-  title: title.optional(),
-  done: z.boolean().optional(),
+  version: z.number().check(z.int(), z.gte(1)),
+  title: z.optional(title),
+  done: z.optional(z.boolean()),
 });
 export const removeFields = z.object({ todoId: idSchema });
 
 export const hasChange = (u: { title?: string; done?: boolean }) => u.title !== undefined || u.done !== undefined;
-export const addInput = addFields.extend({ roomId: idSchema, userId: z.string().min(1) });
-export const updateInput = updateFields.extend({ roomId: idSchema }).refine(hasChange, "give title or done to change");
-export const removeInput = removeFields.extend({ roomId: idSchema });
+export const addInput = z.extend(addFields, { roomId: idSchema, userId: z.string().check(z.minLength(1)) });
+export const updateInput = z.extend(updateFields, { roomId: idSchema }).check(z.refine(hasChange, "give title or done to change"));
+export const removeInput = z.extend(removeFields, { roomId: idSchema });
 export const listInput = z.object({ roomId: idSchema });
 
 export const toTodo = ({ todoId, roomId, title, done, version, createdAt, updatedAt }: TodoItem): Todo => ({

@@ -1,28 +1,38 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { createDb, type Db } from "@rooms/core/db";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { Db } from "@rooms/core/db";
 import { isLoopbackHost } from "@rooms/core/net";
 import { Resource } from "sst";
 
 /**
  * The table, for every route that reads or writes it. On AWS: SST links `Table` (SST_RESOURCE_Table, read by
  * `Resource` on first access). The local stack sets the same variable, plus DYNAMODB_ENDPOINT to reach DynamoDB
- * Local. Built on first use and kept for the life of the container, so a warm invocation pays for none of it.
+ * Local. ElectroDB and the DynamoDB client are imported here and only here, on the first call (not when the
+ * handler module loads), then kept for the life of the container, so a warm invocation pays for none of it.
  */
 
-let db: Db | undefined;
+let db: Promise<Db> | undefined;
 
 /** The single table's ElectroDB service. */
-export function getDb(): Db {
-  db ??= createDb({ client: createDynamoClient(), table: Resource.Table.name });
+export function getDb(): Promise<Db> {
+  // A failure (say the table is not linked) is not kept: the next call tries again, as each call did before.
+  db ??= openDb().catch((error: unknown) => {
+    db = undefined;
+    throw error;
+  });
   return db;
 }
 
-function createDynamoClient(): DynamoDBClient {
+async function openDb(): Promise<Db> {
+  const [{ createDb }, { DynamoDBClient }] = await Promise.all([import("@rooms/core/db"), import("@aws-sdk/client-dynamodb")]);
+  return createDb({ client: createDynamoClient(DynamoDBClient), table: Resource.Table.name });
+}
+
+function createDynamoClient(Client: typeof DynamoDBClient): DynamoDBClient {
   const endpoint = process.env.DYNAMODB_ENDPOINT;
-  if (!endpoint) return new DynamoDBClient({});
+  if (!endpoint) return new Client({});
   // DynamoDB Local accepts any credentials; a loopback endpoint must not go looking for real ones.
   const local = isLoopbackHost(new URL(endpoint).hostname);
-  return new DynamoDBClient({
+  return new Client({
     endpoint,
     ...(local && { region: "local", credentials: { accessKeyId: "local", secretAccessKey: "local" } }),
   });

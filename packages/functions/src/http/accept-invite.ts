@@ -6,6 +6,6 @@ import { json } from "./json-response";
 
 /** POST /invites/{code} → 200 {room}: the caller becomes a member; unknown, revoked or expired → 404 */
 export const handler = middy(async (event: HttpEvent<typeof Invite.codeInput>) => {
-  const room = await Invite.accept(getDb(), { input: event.input, caller: event.user });
+  const room = await Invite.accept(await getDb(), { input: event.input, caller: event.user });
   return json(200, { room });
 }).use(httpMiddlewares({ params: Invite.codeInput }));

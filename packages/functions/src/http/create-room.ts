@@ -6,6 +6,6 @@ import { json } from "./json-response";
 
 /** POST /rooms {name, visibility?} → 201 {room}; the caller becomes its owner */
 export const handler = middy(async (event: HttpEvent<typeof Room.createInput>) => {
-  const room = await Room.create(getDb(), { input: event.input, caller: event.user });
+  const room = await Room.create(await getDb(), { input: event.input, caller: event.user });
   return json(201, { room });
 }).use(httpMiddlewares({ body: Room.createInput }));

@@ -7,5 +7,5 @@ import { json } from "./json-response";
 
 /** GET /rooms/{roomId} → {room, todos, role}; 404 for an unknown room and for a private room the caller is not in */
 export const handler = middy(async (event: HttpEvent<typeof Room.roomIdInput>) => {
-  return json(200, await Membership.roomView(getDb(), { input: event.input, caller: event.user }));
+  return json(200, await Membership.roomView(await getDb(), { input: event.input, caller: event.user }));
 }).use(httpMiddlewares({ params: Room.roomIdInput }));

@@ -6,6 +6,6 @@ import { json } from "./json-response";
 
 /** GET /rooms?limit&cursor → {rooms, cursor}, newest first */
 export const handler = middy(async (event: HttpEvent<typeof Room.listInput>) => {
-  const { rooms, cursor } = await Room.list(getDb(), event.input);
+  const { rooms, cursor } = await Room.list(await getDb(), event.input);
   return json(200, { rooms, cursor });
 }).use(httpMiddlewares({ params: Room.listInput }));

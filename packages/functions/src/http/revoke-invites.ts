@@ -6,6 +6,6 @@ import { noContent } from "./json-response";
 
 /** DELETE /rooms/{roomId}/invites → 204: every invite created so far stops working; owner only */
 export const handler = middy(async (event: HttpEvent<typeof Invite.revokeInput>) => {
-  await Invite.revokeAll(getDb(), { input: event.input, caller: event.user });
+  await Invite.revokeAll(await getDb(), { input: event.input, caller: event.user });
   return noContent();
 }).use(httpMiddlewares({ params: Invite.revokeInput }));

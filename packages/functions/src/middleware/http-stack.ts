@@ -2,7 +2,7 @@ import type { MiddlewareObj } from "@middy/core";
 import httpJsonBodyParser from "@middy/http-json-body-parser";
 import type { User } from "@rooms/core/protocol";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import type { z } from "zod";
+import type { $ZodType } from "zod/v4/core";
 import { authenticate, type WithUser } from "./authenticate";
 import { bodySizeLimit } from "./body-size-limit";
 import { httpErrorMapper } from "./http-error-mapper";
@@ -10,9 +10,9 @@ import { logInvocation } from "./log-invocation";
 import { validateInput, type WithInput } from "./validate-input";
 
 /** An HTTP API (payload v2) event from a signed-in caller whose input was validated into `input`. */
-export type HttpEvent<S extends z.ZodType, U extends User | null = User> = WithUser<WithInput<APIGatewayProxyEventV2, S>, U>;
+export type HttpEvent<S extends $ZodType, U extends User | null = User> = WithUser<WithInput<APIGatewayProxyEventV2, S>, U>;
 
-type HttpInput<S extends z.ZodType> =
+type HttpInput<S extends $ZodType> =
   /** A JSON body (POST), merged with the path parameters (which win). `optionalBody`: no body reads as `{}`. */
   | { body: S; optionalBody?: boolean }
   /** Path parameters and query string as one object; an invalid path parameter is a 404. */
@@ -35,7 +35,7 @@ const emptyBodyAsObject = (): MiddlewareObj<APIGatewayProxyEventV2> => ({
  * mapping, authentication (so a missing or bad token is 401 before any input error), then for a body the
  * size limit and JSON parsing, then validation with the core's schema.
  */
-export function httpMiddlewares<S extends z.ZodType>(input: HttpInput<S> & HttpAuth): MiddlewareObj<any>[] {
+export function httpMiddlewares<S extends $ZodType>(input: HttpInput<S> & HttpAuth): MiddlewareObj<any>[] {
   const common = [logInvocation(), httpErrorMapper(), authenticate({ optional: input.auth === "optional" })];
   if ("body" in input) {
     return [

@@ -1,11 +1,11 @@
 import type { MiddlewareObj } from "@middy/core";
 import { NotFoundError, parseInput, ValidationError } from "@rooms/core/errors";
-import type { z } from "zod";
+import type { $ZodType, output } from "zod/v4/core";
 
 /** An event after validateInput: `input` is the schema's output. */
-export type WithInput<E, S extends z.ZodType> = E & { input: z.output<S> };
+export type WithInput<E, S extends $ZodType> = E & { input: output<S> };
 
-export interface ValidateInputOptions<E, S extends z.ZodType> {
+export interface ValidateInputOptions<E, S extends $ZodType> {
   /** A core schema: the very one the core function parses with. */
   schema: S;
   /** Where the raw input sits in the event. */
@@ -22,7 +22,7 @@ export interface ValidateInputOptions<E, S extends z.ZodType> {
 const defaults = { what: "input", notFoundIfInvalid: () => [] as readonly string[] };
 
 /** Parses one part of the event with a core zod schema into `event.input`; failure is a ValidationError (400). */
-export function validateInput<E extends object, S extends z.ZodType>(opts: ValidateInputOptions<E, S>): MiddlewareObj<E> {
+export function validateInput<E extends object, S extends $ZodType>(opts: ValidateInputOptions<E, S>): MiddlewareObj<E> {
   const options = { ...defaults, ...opts };
 
   const validateInputBefore: MiddlewareObj<E>["before"] = ({ event }) => {

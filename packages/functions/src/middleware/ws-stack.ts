@@ -2,7 +2,8 @@ import type { MiddlewareObj } from "@middy/core";
 import httpJsonBodyParser from "@middy/http-json-body-parser";
 import { UnauthorizedError } from "@rooms/core/errors";
 import { clientFrameSchemas, type ClientAction } from "@rooms/core/protocol";
-import type { z } from "zod";
+import { safeParse } from "zod/mini";
+import type { $ZodType } from "zod/v4/core";
 import { logInvocation } from "./log-invocation";
 import { validateInput } from "./validate-input";
 import { wsErrorFrame } from "./ws-error-frame";
@@ -17,7 +18,7 @@ export function wsFrameMiddlewares(action: ClientAction): MiddlewareObj<any>[] {
     logInvocation(),
     wsErrorFrame(),
     parseFrame(),
-    validateInput<WebSocketEvent, z.ZodType>({ schema: clientFrameSchemas[action], from: (e) => e.body, what: `${action} frame` }),
+    validateInput<WebSocketEvent, $ZodType>({ schema: clientFrameSchemas[action], from: (e) => e.body, what: `${action} frame` }),
   ];
 }
 
@@ -30,14 +31,14 @@ export function wsDefaultMiddlewares(): MiddlewareObj<any>[] {
  * `$connect`: what the authorizer put in `requestContext.authorizer` (the consumed ticket's user, name and
  * room). Without it (no authorizer ran) the handshake is refused 401: the client is never believed.
  */
-export function wsConnectMiddlewares<S extends z.ZodType>(claims: S): MiddlewareObj<any>[] {
+export function wsConnectMiddlewares<S extends $ZodType>(claims: S): MiddlewareObj<any>[] {
   return [logInvocation(), wsErrorFrame(), requireAuthorizerContext(claims)];
 }
 
-function requireAuthorizerContext<S extends z.ZodType>(claims: S): MiddlewareObj<WebSocketEvent> {
+function requireAuthorizerContext<S extends $ZodType>(claims: S): MiddlewareObj<WebSocketEvent> {
   return {
     before: ({ event }) => {
-      const parsed = claims.safeParse((event.requestContext as { authorizer?: unknown }).authorizer);
+      const parsed = safeParse(claims, (event.requestContext as { authorizer?: unknown }).authorizer);
       if (!parsed.success) throw new UnauthorizedError("Connect with ?ticket= from POST /rooms/{roomId}/tickets");
       (event as WebSocketEvent & { input: unknown }).input = parsed.data;
     },

@@ -5,10 +5,12 @@ import { getDb } from "../config/table";
 import { logger } from "../logging/logger";
 
 /** The deps of one WebSocket invocation; clients are shared across invocations (see config). */
-export function realtimeFor({ requestContext }: { requestContext: WebSocketRequestContext & { connectionId: string } }): RealtimeDeps {
+export async function realtimeFor({ requestContext }: { requestContext: WebSocketRequestContext & { connectionId: string } }): Promise<RealtimeDeps> {
+  const db = await getDb();
+  const sender = await getSender(requestContext);
   return {
-    db: getDb(),
-    delivery: { sender: getSender(requestContext), log: (entry) => logger.warn("delivery problem", { ...entry }) },
+    db,
+    delivery: { sender, log: (entry) => logger.warn("delivery problem", { ...entry }) },
     connectionId: requestContext.connectionId,
   };
 }

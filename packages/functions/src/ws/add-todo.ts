@@ -7,5 +7,5 @@ import { realtimeFor } from "../realtime/realtime-deps";
 
 /** addTodo: the room gets {type:"todo"} */
 export const handler = middy(async (event: ValidatedWebSocketEvent<typeof clientFrameSchemas.addTodo>) => {
-  return accepted(event, await addTodo({ ...realtimeFor(event), frame: event.input }));
+  return accepted(event, await addTodo({ ...(await realtimeFor(event)), frame: event.input }));
 }).use(wsFrameMiddlewares("addTodo"));

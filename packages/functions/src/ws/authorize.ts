@@ -11,7 +11,7 @@ import { logInvocation } from "../middleware/log-invocation";
  * `requestContext.authorizer`. A bad ticket is 401 (see `authorizerRefusal`).
  */
 export const handler = middy(async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
-  const claims = await Ticket.consume(getDb(), { input: { ...event.queryStringParameters } });
+  const claims = await Ticket.consume(await getDb(), { input: { ...event.queryStringParameters } });
   return {
     principalId: claims.userId,
     policyDocument: { Version: "2012-10-17", Statement: [{ Action: "execute-api:Invoke", Effect: "Allow", Resource: event.methodArn }] },

@@ -7,5 +7,5 @@ import { realtimeFor } from "../realtime/realtime-deps";
 
 /** $connect ?ticket: joins the room the ticket names and tells its members; 403 removed, 404 no longer readable */
 export const handler = middy(async (event: ValidatedWebSocketEvent<typeof Ticket.claimsSchema>) => {
-  return accepted(event, await joinRoom({ ...realtimeFor(event), claims: event.input }));
+  return accepted(event, await joinRoom({ ...(await realtimeFor(event)), claims: event.input }));
 }).use(wsConnectMiddlewares(Ticket.claimsSchema));

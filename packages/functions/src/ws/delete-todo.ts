@@ -7,5 +7,5 @@ import { realtimeFor } from "../realtime/realtime-deps";
 
 /** deleteTodo: the room gets {type:"todoDeleted"} */
 export const handler = middy(async (event: ValidatedWebSocketEvent<typeof clientFrameSchemas.deleteTodo>) => {
-  return accepted(event, await deleteTodo({ ...realtimeFor(event), frame: event.input }));
+  return accepted(event, await deleteTodo({ ...(await realtimeFor(event)), frame: event.input }));
 }).use(wsFrameMiddlewares("deleteTodo"));

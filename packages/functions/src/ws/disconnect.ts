@@ -6,5 +6,5 @@ import { realtimeFor } from "../realtime/realtime-deps";
 
 /** $disconnect: removes the connection (idempotent) and tells the room memberLeft if this call removed it */
 export const handler = middy(async (event: WebSocketEvent) => {
-  return accepted(event, await leaveRoom(realtimeFor(event)));
+  return accepted(event, await leaveRoom(await realtimeFor(event)));
 }).use(wsDisconnectMiddlewares());

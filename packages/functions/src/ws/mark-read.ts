@@ -7,5 +7,5 @@ import { realtimeFor } from "../realtime/realtime-deps";
 
 /** markRead {seq}: the sender's read position moves forward only; others in a small room get `read` */
 export const handler = middy(async (event: ValidatedWebSocketEvent<typeof clientFrameSchemas.markRead>) => {
-  return accepted(event, await markRead({ ...realtimeFor(event), frame: event.input }));
+  return accepted(event, await markRead({ ...(await realtimeFor(event)), frame: event.input }));
 }).use(wsFrameMiddlewares("markRead"));

@@ -7,5 +7,5 @@ import { realtimeFor } from "../realtime/realtime-deps";
 
 /** ping: the sender gets {type:"pong"}; the connection record's expiry is refreshed */
 export const handler = middy(async (event: ValidatedWebSocketEvent<typeof clientFrameSchemas.ping>) => {
-  return accepted(event, await answerPing(realtimeFor(event)));
+  return accepted(event, await answerPing(await realtimeFor(event)));
 }).use(wsFrameMiddlewares("ping"));

@@ -7,5 +7,5 @@ import { realtimeFor } from "../realtime/realtime-deps";
 
 /** sendMessage: stores the message once per clientMessageId; the room gets it, or on a repeat the sender alone */
 export const handler = middy(async (event: ValidatedWebSocketEvent<typeof clientFrameSchemas.sendMessage>) => {
-  return accepted(event, await sendChatMessage({ ...realtimeFor(event), frame: event.input }));
+  return accepted(event, await sendChatMessage({ ...(await realtimeFor(event)), frame: event.input }));
 }).use(wsFrameMiddlewares("sendMessage"));

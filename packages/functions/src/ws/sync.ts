@@ -7,5 +7,5 @@ import { realtimeFor } from "../realtime/realtime-deps";
 
 /** sync: the sender gets a snapshot of its room (messages after `after`, or the newest page) */
 export const handler = middy(async (event: ValidatedWebSocketEvent<typeof clientFrameSchemas.sync>) => {
-  return accepted(event, await sendSnapshot({ ...realtimeFor(event), frame: event.input }));
+  return accepted(event, await sendSnapshot({ ...(await realtimeFor(event)), frame: event.input }));
 }).use(wsFrameMiddlewares("sync"));

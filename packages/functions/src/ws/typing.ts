@@ -6,5 +6,5 @@ import { realtimeFor } from "../realtime/realtime-deps";
 
 /** typing: the others in a small room get `typing` (at most one per 3 s per connection; nothing stored) */
 export const handler = middy(async (event: WebSocketEvent) => {
-  return accepted(event, await forwardTyping(realtimeFor(event)));
+  return accepted(event, await forwardTyping(await realtimeFor(event)));
 }).use(wsFrameMiddlewares("typing"));

@@ -7,5 +7,5 @@ import { realtimeFor } from "../realtime/realtime-deps";
 
 /** updateTodo: the room gets the todo at version+1; a stale version → conflict error frame with the current todo, to the sender alone */
 export const handler = middy(async (event: ValidatedWebSocketEvent<typeof clientFrameSchemas.updateTodo>) => {
-  return accepted(event, await updateTodo({ ...realtimeFor(event), frame: event.input }));
+  return accepted(event, await updateTodo({ ...(await realtimeFor(event)), frame: event.input }));
 }).use(wsFrameMiddlewares("updateTodo"));

@@ -192,24 +192,35 @@ describe("GET /rooms/{roomId}/messages", () => {
       member.send({ action: "sendMessage", text: `message ${i}`, clientMessageId: id });
       await member.next((f: any) => f.type === "message" && f.message.clientMessageId === id);
     }
+    // v2: the cursor is a seq (the oldest on the page), `before` takes one; seqs go 1..5.
     const first = await api.get(`/rooms/${room.roomId}/messages?limit=2`);
     expect(first.json.messages.map((m: Message) => m.clientMessageId)).toEqual(ids.slice(3));
-    expect(first.json.cursor).toEqual(expect.any(String));
+    expect(first.json.messages.map((m: Message) => m.seq)).toEqual([4, 5]);
+    expect(first.json.cursor).toBe(4);
     const second = await api.get(`/rooms/${room.roomId}/messages?limit=2&before=${first.json.cursor}`);
     expect(second.json.messages.map((m: Message) => m.clientMessageId)).toEqual(ids.slice(1, 3));
+    expect(second.json.cursor).toBe(2);
     const third = await api.get(`/rooms/${room.roomId}/messages?limit=2&before=${second.json.cursor}`);
     expect(third.json.messages.map((m: Message) => m.clientMessageId)).toEqual(ids.slice(0, 1));
     expect(third.json.cursor).toBeNull();
     const all = await api.get(`/rooms/${room.roomId}/messages`);
     expect(all.json).toEqual({ messages: expect.any(Array), cursor: null });
-    expect(all.json.messages).toHaveLength(5);
-    for (const message of all.json.messages) expect(message).toMatchObject({ authorId: member.session.user.userId, author: "Hal" });
+    expect(all.json.messages.map((m: Message) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+    for (const message of all.json.messages) {
+      expect(message).toMatchObject({ roomId: room.roomId, authorId: member.session.user.userId, author: "Hal", mentions: [] });
+    }
+    // A seq past the newest is a valid `before`: everything older than it.
+    expect((await api.get(`/rooms/${room.roomId}/messages?before=99`)).json.messages).toHaveLength(5);
     await member.close();
   });
 
   it("refuses limits outside 1..100 and answers 404 for an unknown room", async () => {
     const room = await api.createRoom("Limits");
     for (const limit of ["0", "101"]) expectError(await api.get(`/rooms/${room.roomId}/messages?limit=${limit}`), 400, "bad_request");
+    // `before` is a seq: a positive integer.
+    for (const before of ["0", "-1", "1.5", "abc", UNKNOWN_ROOM_ID]) {
+      expectError(await api.get(`/rooms/${room.roomId}/messages?before=${before}`), 400, "bad_request");
+    }
     expectError(await api.get(`/rooms/${UNKNOWN_ROOM_ID}/messages`), 404, "not_found");
   });
 });

@@ -117,7 +117,8 @@ describe("frames the server refuses", () => {
     ["addTodo with 201 characters", { action: "addTodo", title: "x".repeat(201) }, "addTodo"],
     ["updateTodo with a string version", { action: "updateTodo", todoId: UNKNOWN_ROOM_ID, version: "1", done: true }, "updateTodo"],
     ["deleteTodo with a malformed id", { action: "deleteTodo", todoId: "nope" }, "deleteTodo"],
-    ["sync with a malformed cursor", { action: "sync", after: "nope" }, "sync"],
+    ["sync with a malformed afterSeq", { action: "sync", afterSeq: "nope" }, "sync"],
+    ["markRead without a seq", { action: "markRead" }, "markRead"],
   ];
 
   for (const [what, frame, action] of cases) {

@@ -52,6 +52,7 @@ describe("messages", () => {
     for (const { message } of receivedA) {
       expect(message).toMatchObject({ roomId: roomA.roomId, authorId: a[0]!.session.user.userId, author: "Ann", text: "hello A", clientMessageId: inA });
       expect(message.messageId).toBe(receivedA[0]!.message.messageId);
+      expect(message).toMatchObject({ seq: 1, mentions: [] });
       expect(new Date(message.sentAt).toISOString()).toBe(message.sentAt);
     }
     expect(receivedB[0]!.message).toMatchObject({ roomId: roomB.roomId, authorId: b[1]!.session.user.userId, author: "Bea", text: "hello B" });
@@ -120,14 +121,18 @@ describe("messages", () => {
     }
   });
 
-  it("keep server order: messageIds sort in the order they were stored", async () => {
+  it("keep server order: each stored message takes the room's next seq, and history lists them by seq", async () => {
+    const before = (await api.get(`/rooms/${roomA.roomId}`)).json.room.lastSeq as number;
     const ids = [clientId("o1"), clientId("o2"), clientId("o3")];
+    const stored: Message[] = [];
     for (const id of ids) {
       a[2]!.send({ action: "sendMessage", text: id, clientMessageId: id });
-      await a[2]!.next(messageWith(id));
+      stored.push((await a[2]!.next<MessageFrame>(messageWith(id))).message);
     }
+    expect(stored.map((m) => m.seq)).toEqual([before + 1, before + 2, before + 3]);
     const history = await api.get(`/rooms/${roomA.roomId}/messages?limit=3`);
-    expect(history.json.messages.map((m: Message) => m.clientMessageId)).toEqual(ids);
+    expect(history.json.messages).toEqual(stored);
+    expect((await api.get(`/rooms/${roomA.roomId}`)).json.room).toMatchObject({ lastSeq: before + 3, lastMessageAt: stored[2]!.sentAt });
   });
 });
 
@@ -183,21 +188,27 @@ describe("sync", () => {
     const seen = clientId("seen");
     stayer.send({ action: "sendMessage", text: "before the gap", clientMessageId: seen });
     const lastSeen = (await leaver.next<MessageFrame>(messageWith(seen))).message;
+    expect(lastSeen.seq).toBe(1);
     await leaver.close();
 
     const missed = [clientId("m1"), clientId("m2"), clientId("m3")];
+    let last!: Message;
     for (const id of missed) {
       stayer.send({ action: "sendMessage", text: id, clientMessageId: id });
-      await stayer.next(messageWith(id));
+      last = (await stayer.next<MessageFrame>(messageWith(id))).message;
     }
 
-    // A reconnect: the same user with a fresh ticket.
+    // A reconnect: the same user with a fresh ticket, asking for everything after the last seq it holds.
     leaver = await joinRoom(stack, room.roomId, leaverUser);
-    leaver.send({ action: "sync", after: lastSeen.messageId });
+    leaver.send({ action: "sync", afterSeq: lastSeen.seq });
     const snapshot = await leaver.nextOfType<any>("snapshot");
-    expect(snapshot.room).toEqual(room);
+    expect(snapshot.room).toEqual({ ...room, lastSeq: 4, lastMessageAt: last.sentAt });
     expect(snapshot.messages.map((m: Message) => m.clientMessageId)).toEqual(missed);
+    expect(snapshot.messages.map((m: Message) => m.seq)).toEqual([2, 3, 4]);
     expect(snapshot.hasMore).toBe(false);
+    expect(snapshot.part).toBeUndefined();
+    // The leaver joined the empty room (read position 0) and has marked nothing read since.
+    expect(snapshot.readSeq).toBe(0);
     expect(snapshot.members.map((m: { name: string }) => m.name).sort()).toEqual(["Leave", "Stay"]);
     for (const member of snapshot.members) expect(Object.keys(member).sort()).toEqual(["connectedAt", "memberId", "name", "userId"]);
     expect(snapshot.members.find((m: { name: string }) => m.name === "Leave").userId).toBe(leaverUser.user.userId);
@@ -209,10 +220,13 @@ describe("sync", () => {
     await Promise.all([stayer.close(), leaver.close()]);
   });
 
-  it("ping answers pong", async () => {
+  it("ping answers pong with the room's lastSeq", async () => {
+    const { lastSeq } = (await api.get(`/rooms/${roomA.roomId}`)).json.room;
+    expect(lastSeq).toBeGreaterThan(0);
     a[0]!.send({ action: "ping" });
-    // v2 adds `lastSeq` to pong; the type is what this test holds on to.
-    expect(await a[0]!.nextOfType("pong")).toMatchObject({ type: "pong" });
+    expect(await a[0]!.nextOfType("pong")).toEqual({ type: "pong", lastSeq });
+    b[0]!.send({ action: "ping" });
+    expect(await b[0]!.nextOfType("pong")).toEqual({ type: "pong", lastSeq: (await api.get(`/rooms/${roomB.roomId}`)).json.room.lastSeq });
   });
 });
 
