@@ -184,7 +184,8 @@ describe("the granted actions cover what the code calls", () => {
       "dynamodb:Scan": /\bS[c]anCommand\b|\.s[c]an\b/,
       "dynamodb:BatchGetItem": /\bBatchGetItemCommand\b|\.get\(\s*(\[|[\w.]+\.map\()/,
       "dynamodb:BatchWriteItem": /\bBatchWriteItemCommand\b|\.(put|delete)\(\s*(\[|[\w.]+\.map\()/,
-      "dynamodb:ConditionCheckItem": /\.check\(/,
+      // ElectroDB's condition check takes a key object (`entity.check({ ... })`); zod/mini's `.check(z.…)` does not.
+      "dynamodb:ConditionCheckItem": /\.check\(\s*\{/,
     };
     for (const { path, text } of code) {
       for (const [action, pattern] of Object.entries(calls)) {

@@ -22,11 +22,14 @@ export const historyInput = z.object({ roomId: idSchema, limit: limitSchema, bef
 export const afterInput = z.object({ roomId: idSchema, afterSeq: z.number().check(z.int(), z.gte(0)), limit: limitSchema });
 
 /**
- * A sender racing others for the next `seq` retries this often before the send fails (503-class `internal`).
- * Each lost race means another message was stored, so the room as a whole always progresses; the cap only
- * bounds one sender's wait in a very busy room (20 senders at once need 7 attempts on average, measured).
+ * A sender racing others for the next `seq` keeps trying for this long before the send fails (503-class
+ * `internal`, nothing stored; the client may resend). Each lost race means another message was stored, so the
+ * room as a whole always progresses; the budget (under the handler's 15 s timeout) only bounds one sender's
+ * wait in a very busy room.
  */
-const MAX_SEND_ATTEMPTS = 60;
+const SEND_BUDGET_MS = 12_000;
+/** Losers wait a moment before trying again, less the more often they lost: older sends get ahead of newer ones. */
+const lostRaceDelayMs = (lost: number) => Math.random() * Math.max(0, 16 - lost);
 
 export const toMessage = ({ messageId, roomId, seq, clientMessageId, authorId, author, text, mentions, sentAt }: MessageItem): Message => ({
   messageId,
@@ -65,7 +68,9 @@ export async function send(db: Db, input: z.input<typeof sendInput>, now = new D
   const { data: found } = await db.entities.room.get({ roomId }).go({ consistent: true });
   if (!found) throw new NotFoundError(`Room ${roomId} does not exist`);
   let lastSeq = found.lastSeq;
-  for (let attempt = 0; attempt < MAX_SEND_ATTEMPTS; attempt++) {
+  const deadline = Date.now() + SEND_BUDGET_MS;
+  let attempt = 0;
+  for (; Date.now() < deadline; attempt++) {
     const seq = lastSeq + 1;
     const message: Message = { messageId, roomId, seq, clientMessageId, authorId, author, text, mentions: [...new Set(mentions)], sentAt: now.toISOString() };
     const { canceled, data } = await db.transaction
@@ -92,16 +97,17 @@ export async function send(db: Db, input: z.input<typeof sendInput>, now = new D
       ]);
     }
     if (failed.includes(0)) {
-      // Another sender took `seq`: take the next one at once (the counter just moved, so it is free now).
+      // Another sender took `seq`: take the next one (the counter just moved, so it is free now).
       const current = (data[0]?.item as { lastSeq?: number } | null | undefined)?.lastSeq;
       lastSeq = current ?? (await db.entities.room.get({ roomId }).go({ consistent: true })).data?.lastSeq ?? lastSeq + 1;
+      await new Promise((resolve) => setTimeout(resolve, lostRaceDelayMs(attempt)));
       continue;
     }
     if (!isRetryableCancellation(data)) throw new Error(`sendMessage cancelled: ${JSON.stringify(data.map((d) => d.code))}`);
     // DynamoDB asked us to back off (throttling, conflicts): wait a little, jittered, and try again.
     await new Promise((resolve) => setTimeout(resolve, fullJitterDelayMs(attempt, { baseDelayMs: 10, maxDelayMs: 200 })));
   }
-  throw new SendContendedError(MAX_SEND_ATTEMPTS);
+  throw new SendContendedError(attempt);
 }
 
 /** Finds the message one author's client id was claimed for (strongly consistent: the claim may be a moment old). */
