@@ -22,7 +22,7 @@ import { Room } from "../../packages/core/src/room";
 import { ensureTable } from "../../packages/core/src/table";
 import { type ConnectionsApiServer, startConnectionsApiServer } from "../../packages/core/test/support/connections-api-server";
 import { sized } from "../support/quick";
-import { seedConnections } from "../support/seed-table";
+import { seedConnections } from "../../packages/core/test/support/seed-connections";
 import type { BenchTable } from "../table";
 
 const LATENCY_MS = 20;

@@ -1,5 +1,4 @@
 import { type AttributeValue, BatchWriteItemCommand, type DynamoDBClient, type WriteRequest } from "@aws-sdk/client-dynamodb";
-import type { ConnectionItem } from "@rooms/core/connection";
 import type { Db } from "@rooms/core/db";
 import { newId } from "@rooms/core/ids";
 import { mapConcurrently } from "./stats";
@@ -83,30 +82,4 @@ export async function seedMessages({
 /** Sets a room's message counter (and last activity) to match `seedMessages`' history of `lastSeq` messages. */
 export async function setRoomCounter(db: Db, { roomId, lastSeq, lastMessageAt }: { roomId: string; lastSeq: number; lastMessageAt: string }) {
   await db.entities.room.patch({ roomId }).set({ lastSeq, lastMessageAt }).go();
-}
-
-/**
- * Writes connection records straight to the table (25 per batch), as $connect would have stored them, for rooms
- * too big to join one by one (no socket behind them: a post to one reaches whatever @connections server the
- * sender talks to). One user per connection; ids end in "=" like API Gateway's, which the SDK must escape.
- */
-export async function seedConnections(db: Db, { roomId, count, prefix = "c" }: { roomId: string; count: number; prefix?: string }) {
-  const now = new Date();
-  const expiresAt = Math.floor(now.getTime() / 1000) + 15 * 60;
-  const items: ConnectionItem[] = Array.from({ length: count }, (_, i) => ({
-    connectionId: `${prefix}${String(i).padStart(5, "0")}Aw=`,
-    roomId,
-    userId: `${prefix}user-${i}`,
-    memberId: newId(now.getTime()),
-    name: `member ${i}`,
-    connectedAt: now.toISOString(),
-    expiresAt,
-  }));
-  const batches = Array.from({ length: Math.ceil(items.length / 25) }, (_, i) => items.slice(i * 25, i * 25 + 25));
-  // A few batches at a time: DynamoDB Local answers faster than one by one, without drowning it.
-  await mapConcurrently(batches, 8, async (batch) => {
-    const { unprocessed } = await db.entities.connection.put(batch).go();
-    if (unprocessed.length) throw new Error(`${unprocessed.length} connection records were not written`);
-  });
-  return items;
 }

@@ -1,6 +1,6 @@
 import { localDynamoClient } from "@rooms/dynamodb-local";
 import { MAX_MENTIONS, SYNC_AFTER_PAGE, SYNC_NEWEST_PAGE, TYPING_INTERVAL_MS } from "@rooms/core/limits";
-import { MAX_SERVER_FRAME_BYTES } from "@rooms/core/protocol";
+import { MAX_SERVER_FRAME_BYTES, type SnapshotFrame } from "@rooms/core/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalStack } from "../../src/local-stack";
 import { tableSnapshot } from "../../../../test/support/table-snapshot";
@@ -8,7 +8,6 @@ import {
   clientId,
   httpApi,
   joinRoom,
-  type Member,
   type Message,
   type Room,
   type RoomClient,
@@ -44,19 +43,6 @@ afterAll(async () => {
 });
 
 type MessageFrame = { type: "message"; message: Message };
-interface SnapshotFrame {
-  type: "snapshot";
-  room: Room;
-  todos: Todo[];
-  members: Member[];
-  memberCount: number;
-  messages: Message[];
-  hasMore: boolean;
-  readSeq: number;
-  reads: { userId: string; seq: number }[];
-  part?: number;
-  last?: boolean;
-}
 
 const messageWith = (id: string) => (frame: any) => frame.type === "message" && frame.message.clientMessageId === id;
 const seqs = (messages: Message[]) => messages.map((m) => m.seq);
