@@ -6,8 +6,8 @@
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { BenchTable } from "./table";
 import { QUICK } from "./support/quick";
+import type { BenchTable } from "./table";
 import { printTable } from "./table";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
@@ -29,5 +29,8 @@ for (const file of suites) {
 
 const out = join(here, "results", QUICK ? "quick.json" : "latest.json");
 mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, `${JSON.stringify({ at: new Date().toISOString(), node: process.version, quick: QUICK, results }, null, 2)}\n`);
+writeFileSync(
+  out,
+  `${JSON.stringify({ at: new Date().toISOString(), node: process.version, quick: QUICK, results }, null, 2)}\n`,
+);
 console.log(`\nwrote ${out}`);

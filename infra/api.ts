@@ -22,6 +22,10 @@ export const api = new sst.aws.ApiGatewayV2("Api", {
 
 wireRoutes(api, "http", {
   links: { table, realtime, auth: { secret: authSecret, identity } },
-  arns: { tableArn: table.arn, indexNames: tableIndexNames(), realtimeExecutionArn: realtime.nodes.api.executionArn },
+  arns: {
+    tableArn: table.arn,
+    indexNames: tableIndexNames(),
+    realtimeExecutionArn: realtime.nodes.api.executionArn,
+  },
   joinArn,
 });

@@ -1,17 +1,17 @@
 import {
   type AuthorizerEntry,
-  type RouteEntry,
   httpRoutes,
+  type RouteEntry,
   sstHandler,
   webSocketAuthorizer,
   webSocketRoutes,
 } from "../packages/functions/src/routes";
 import {
   type ArnParts,
+  authorizerPermissions,
   type PermissionSpec,
   type RouteArns,
   type RouteKind,
-  authorizerPermissions,
   routePermissions,
 } from "./permissions";
 
@@ -97,8 +97,12 @@ export const httpSizing: Record<HttpRouteKey, Sizing> = {
 export const authorizerSizing: Sizing = singleReply;
 
 export function routeSizing(route: RouteEntry, kind: RouteKind): Sizing {
-  const sizing = kind === "http" ? httpSizing[route.routeKey as HttpRouteKey] : webSocketSizing[route.routeKey as WebSocketRouteKey];
-  if (!sizing) throw new Error(`No memory/timeout for ${kind} route "${route.routeKey}" in infra/function-args.ts`);
+  const sizing =
+    kind === "http"
+      ? httpSizing[route.routeKey as HttpRouteKey]
+      : webSocketSizing[route.routeKey as WebSocketRouteKey];
+  if (!sizing)
+    throw new Error(`No memory/timeout for ${kind} route "${route.routeKey}" in infra/function-args.ts`);
   return sizing;
 }
 
@@ -124,7 +128,9 @@ export function routeLinks<L>(route: RouteEntry, kind: RouteKind, links: RouteLi
     throw new Error(`Route "${route.routeKey}" broadcasts but no WebSocket API was given to link`);
   }
   if (verifiesTokens(kind) !== (auth !== undefined)) {
-    throw new Error(`The ${kind} routes must ${verifiesTokens(kind) ? "" : "not "}be given AuthSecret and Identity`);
+    throw new Error(
+      `The ${kind} routes must ${verifiesTokens(kind) ? "" : "not "}be given AuthSecret and Identity`,
+    );
   }
   return [
     table,
@@ -217,7 +223,10 @@ export function wireRoutes<L, T, R, A = never>(
   }: { links: RouteLinks<L>; arns: RouteArns<T>; joinArn: (parts: ArnParts<T>) => R; connectAuthorizer?: A },
 ): string[] {
   const routes: readonly RouteEntry[] = routesOf[kind];
-  if (connectAuthorizer !== undefined && !(kind === "websocket" && routes.some((r) => r.routeKey === CONNECT_ROUTE_KEY))) {
+  if (
+    connectAuthorizer !== undefined &&
+    !(kind === "websocket" && routes.some((r) => r.routeKey === CONNECT_ROUTE_KEY))
+  ) {
     throw new Error(`A connect authorizer needs a ${CONNECT_ROUTE_KEY} route in the WebSocket manifest`);
   }
   return routes.map((route) => {

@@ -32,7 +32,8 @@ export const OIDC_ENV = {
 } as const;
 
 /** The guest-token issuer of a stage: `rooms-<app>-<stage>`, e.g. `rooms-realtime-rooms-prod`. */
-export const guestTokenIssuer = ({ name, stage }: { name: string; stage: string }) => `rooms-${name}-${stage}`;
+export const guestTokenIssuer = ({ name, stage }: { name: string; stage: string }) =>
+  `rooms-${name}-${stage}`;
 
 /** The JWKS location most providers use (Cognito, Auth0, Okta): `<issuer>/.well-known/jwks.json`. */
 export const defaultJwksUrl = (issuer: string) => `${issuer.replace(/\/+$/, "")}/.well-known/jwks.json`;
@@ -66,7 +67,9 @@ export function oidcFromEnv(env: Readonly<Record<string, string | undefined>>): 
     return null;
   }
   if (audience === undefined) {
-    throw new Error(`${OIDC_ENV.issuer} is set but ${OIDC_ENV.audience} is not: tokens for any client would be accepted`);
+    throw new Error(
+      `${OIDC_ENV.issuer} is set but ${OIDC_ENV.audience} is not: tokens for any client would be accepted`,
+    );
   }
   return {
     issuer: httpsUrl(OIDC_ENV.issuer, issuer),

@@ -14,4 +14,4 @@ sst.Linkable.wrap(sst.aws.ApiGatewayWebSocket, (api) => ({
 }));
 
 /** Joins ARN parts from infra/permissions.ts into one deploy-time string. */
-export const joinArn = (parts: readonly ($util.Input<string>)[]) => $concat(...parts);
+export const joinArn = (parts: readonly $util.Input<string>[]) => $concat(...parts);

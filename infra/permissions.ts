@@ -31,11 +31,7 @@ export const BATCH_READ_ACTION = "dynamodb:BatchGetItem";
  * one checks another item). No control plane (CreateTable, UpdateTimeToLive: the local stack's ensureTable only),
  * no BatchWriteItem.
  */
-export const TABLE_WRITE_ACTIONS = [
-  "dynamodb:PutItem",
-  "dynamodb:UpdateItem",
-  "dynamodb:DeleteItem",
-];
+export const TABLE_WRITE_ACTIONS = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"];
 
 /**
  * The `$connect` authorizer's one call: it consumes the single-use ticket with DeleteItem (ReturnValues ALL_OLD),
@@ -68,10 +64,14 @@ export function tableAccess(route: RouteEntry, kind: RouteKind): TableAccess {
 /** The @connections methods a route's handler calls: none, POST, or POST and DELETE. */
 export function connectionMethods(route: RouteEntry): string[] {
   if (route.closesConnections && !route.broadcasts) {
-    throw new Error(`Route "${route.routeKey}" closes connections but is not marked broadcasts in the manifest`);
+    throw new Error(
+      `Route "${route.routeKey}" closes connections but is not marked broadcasts in the manifest`,
+    );
   }
   if (!route.broadcasts) return [];
-  return route.closesConnections ? [POST_TO_CONNECTION_METHOD, DELETE_CONNECTION_METHOD] : [POST_TO_CONNECTION_METHOD];
+  return route.closesConnections
+    ? [POST_TO_CONNECTION_METHOD, DELETE_CONNECTION_METHOD]
+    : [POST_TO_CONNECTION_METHOD];
 }
 
 export interface RouteArns<T> {
@@ -86,7 +86,11 @@ export interface RouteArns<T> {
  * The statements of one route's function: table reads (plus BatchGetItem where listed), table writes unless
  * read-only, @connections with exactly the methods the route uses.
  */
-export function routePermissions<T>(route: RouteEntry, kind: RouteKind, arns: RouteArns<T>): PermissionSpec<T>[] {
+export function routePermissions<T>(
+  route: RouteEntry,
+  kind: RouteKind,
+  arns: RouteArns<T>,
+): PermissionSpec<T>[] {
   const { tableArn, indexNames, realtimeExecutionArn } = arns;
   const statements: PermissionSpec<T>[] = [
     {
@@ -103,12 +107,17 @@ export function routePermissions<T>(route: RouteEntry, kind: RouteKind, arns: Ro
   const methods = connectionMethods(route);
   if (methods.length > 0) {
     if (realtimeExecutionArn === undefined) {
-      throw new Error(`Route "${route.routeKey}" broadcasts but no WebSocket API was given to grant @connections on`);
+      throw new Error(
+        `Route "${route.routeKey}" broadcasts but no WebSocket API was given to grant @connections on`,
+      );
     }
     statements.push({
       actions: [MANAGE_CONNECTIONS_ACTION],
       // `*` is the connection id, which only exists at run time; API, stage and method are fixed.
-      resources: methods.map((method) => [realtimeExecutionArn, `/${WEBSOCKET_STAGE}/${method}/@connections/*`]),
+      resources: methods.map((method) => [
+        realtimeExecutionArn,
+        `/${WEBSOCKET_STAGE}/${method}/@connections/*`,
+      ]),
     });
   }
   return statements;

@@ -21,7 +21,11 @@ export const realtime = new sst.aws.ApiGatewayWebSocket("Realtime", {
   },
 });
 
-const arns = { tableArn: table.arn, indexNames: tableIndexNames(), realtimeExecutionArn: realtime.nodes.api.executionArn };
+const arns = {
+  tableArn: table.arn,
+  indexNames: tableIndexNames(),
+  realtimeExecutionArn: realtime.nodes.api.executionArn,
+};
 
 const connectAuthorizer = wireConnectAuthorizer(realtime, { links: { table }, arns, joinArn });
 

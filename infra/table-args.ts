@@ -1,13 +1,20 @@
-import { tableDefinition, type TableDefinition } from "../packages/core/src/table/definition";
+import { type TableDefinition, tableDefinition } from "../packages/core/src/table/definition";
 
 /**
  * The arguments of `sst.aws.Dynamo("Table", ...)`, derived from core's table definition and nothing else,
  * so the deployed key names, index and TTL attribute are the ones ElectroDB, the local stack and the tests use.
  * Pure (no SST globals) so infra/test can compare it with the definition.
  */
-export function tableArgs({ production }: { production: boolean }, definition: TableDefinition = tableDefinition) {
+export function tableArgs(
+  { production }: { production: boolean },
+  definition: TableDefinition = tableDefinition,
+) {
   const { partitionKey, sortKey, globalIndexes, ttlAttribute } = definition;
-  const keyNames = [partitionKey, sortKey, ...Object.values(globalIndexes).flatMap((i) => [i.partitionKey, i.sortKey])];
+  const keyNames = [
+    partitionKey,
+    sortKey,
+    ...Object.values(globalIndexes).flatMap((i) => [i.partitionKey, i.sortKey]),
+  ];
   return {
     // Only attributes used in a key are declared; every key is a string (ElectroDB composite keys).
     fields: Object.fromEntries(keyNames.map((name) => [name, "string" as const])),
@@ -26,4 +33,5 @@ export function tableArgs({ production }: { production: boolean }, definition: T
 }
 
 /** The index names, for IAM resources (`<table arn>/index/<name>`): listed, never `index/*`. */
-export const tableIndexNames = (definition: TableDefinition = tableDefinition) => Object.keys(definition.globalIndexes);
+export const tableIndexNames = (definition: TableDefinition = tableDefinition) =>
+  Object.keys(definition.globalIndexes);

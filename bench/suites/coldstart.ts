@@ -57,7 +57,11 @@ async function handlerTable(out: string): Promise<BenchTable> {
   hello.bundle = await bundleHandler({ source: HELLO, outfile: join(out, "hello.mjs") });
 
   // The $connect authorizer is a Lambda of its own, cold-started on a connect like the routes.
-  const routes = [...httpRoutes, ...webSocketRoutes, { routeKey: `$connect authorizer (${webSocketAuthorizer.name})`, module: webSocketAuthorizer.module }];
+  const routes = [
+    ...httpRoutes,
+    ...webSocketRoutes,
+    { routeKey: `$connect authorizer (${webSocketAuthorizer.name})`, module: webSocketAuthorizer.module },
+  ];
   const entries: Entry[] = [];
   for (const { routeKey, module } of routes) {
     const entry: Entry = { routeKey, module, event: firstEvent(routeKey, bearer), samples: [] };
@@ -89,7 +93,20 @@ async function handlerTable(out: string): Promise<BenchTable> {
   const ok = entries.filter((e): e is Entry & { bundle: BundleResult } => e.bundle !== undefined);
   const smallest = Math.min(...ok.map((e) => e.bundle.gzipBytes));
   const rows: (string | number)[][] = [
-    ["(hello baseline)", "-", kb(hello.bundle.rawBytes), kb(hello.bundle.gzipBytes), "-", ms(base.importMs), "1.00x", ms(base.importCpuMs), "1.00x", ms(base.readyMs), ms(base.firstInvokeMs), base.outcome],
+    [
+      "(hello baseline)",
+      "-",
+      kb(hello.bundle.rawBytes),
+      kb(hello.bundle.gzipBytes),
+      "-",
+      ms(base.importMs),
+      "1.00x",
+      ms(base.importCpuMs),
+      "1.00x",
+      ms(base.readyMs),
+      ms(base.firstInvokeMs),
+      base.outcome,
+    ],
   ];
   const failures: string[] = [];
   const overBudget: string[] = [];
@@ -100,7 +117,20 @@ async function handlerTable(out: string): Promise<BenchTable> {
       continue;
     }
     if (importError) {
-      rows.push([routeKey, module, kb(bundle.rawBytes), kb(bundle.gzipBytes), ratio(bundle.gzipBytes, smallest), "IMPORT FAILED", "-", "-", "-", "-", "-", "-"]);
+      rows.push([
+        routeKey,
+        module,
+        kb(bundle.rawBytes),
+        kb(bundle.gzipBytes),
+        ratio(bundle.gzipBytes, smallest),
+        "IMPORT FAILED",
+        "-",
+        "-",
+        "-",
+        "-",
+        "-",
+        "-",
+      ]);
       failures.push(`${module}: ${importError}`);
       continue;
     }
@@ -124,17 +154,25 @@ async function handlerTable(out: string): Promise<BenchTable> {
 
   const largest = ok.reduce((a, b) => (b.bundle.gzipBytes > a.bundle.gzipBytes ? b : a), ok[0]!);
   const smallestBuilt = ok.reduce((a, b) => (b.bundle.gzipBytes < a.bundle.gzipBytes ? b : a), ok[0]!);
-  const has = (e: (typeof ok)[number], name: string) => Object.keys(e.bundle.metafile.inputs).some((input) => input.includes(name));
+  const has = (e: (typeof ok)[number], name: string) =>
+    Object.keys(e.bundle.metafile.inputs).some((input) => input.includes(name));
   const managementApiIn = ok.filter((e) => has(e, "client-apigatewaymanagementapi")).map((e) => e.module);
   const httpWithManagementApi = managementApiIn.filter((m) => m.startsWith("http/"));
   const joseIn = ok.filter((e) => has(e, "/jose/")).map((e) => e.module);
-  const loading = ok.map((e) => ({ module: e.module, ...loadedAtImport(e.bundle.metafile, `packages/functions/src/${e.module}.ts`) }));
+  const loading = ok.map((e) => ({
+    module: e.module,
+    ...loadedAtImport(e.bundle.metafile, `packages/functions/src/${e.module}.ts`),
+  }));
   const electroDbAtImport = loading.filter((l) => l.eager.has("electrodb")).map((l) => l.module);
   const electroDbDeferred = loading.filter((l) => l.deferred.has("electrodb")).map((l) => l.module);
-  const sdkAtImport = loading.filter((l) => [...l.eager.keys()].some((p) => p.startsWith("@aws-sdk/"))).map((l) => l.module);
+  const sdkAtImport = loading
+    .filter((l) => [...l.eager.keys()].some((p) => p.startsWith("@aws-sdk/")))
+    .map((l) => l.module);
   const eagerOfLargest = loading.find((l) => l.module === largest?.module);
   const eagerKb = eagerOfLargest ? [...eagerOfLargest.eager.values()].reduce((a, b) => a + b, 0) / 1024 : 0;
-  const deferredKb = eagerOfLargest ? [...eagerOfLargest.deferred.values()].reduce((a, b) => a + b, 0) / 1024 : 0;
+  const deferredKb = eagerOfLargest
+    ? [...eagerOfLargest.deferred.values()].reduce((a, b) => a + b, 0) / 1024
+    : 0;
 
   return {
     title: `handler bundles as Lambda gets them (esbuild: node22, esm, minified, AWS SDK included), import and first invocation in a fresh node ${process.version}`,
@@ -154,7 +192,7 @@ async function handlerTable(out: string): Promise<BenchTable> {
     ],
     rows,
     notes: [
-      "esbuild 0.28 with bundle, platform node, target node22, format esm, minify, tree shaking, mainFields module,main, and SST's createRequire banner; gzip at level 9. The hello baseline is `export const handler = async () => ({statusCode: 200, body: \"hello\"})` bundled the same way.",
+      'esbuild 0.28 with bundle, platform node, target node22, format esm, minify, tree shaking, mainFields module,main, and SST\'s createRequire banner; gzip at level 9. The hello baseline is `export const handler = async () => ({statusCode: 200, body: "hello"})` bundled the same way.',
       `import ms: \`await import(bundle)\` alone, in a new node process with a Lambda-like environment (AWS_REGION, env credentials, SST_RESOURCE_* set, nothing reachable), from a temp folder outside the repository so nothing resolves from node_modules; hello and every handler in turn, ${IMPORT_RUNS} rounds, medians. import CPU ms: user + system CPU of that import (steadier than wall time when the machine is busy). process start to handler: from the process's time origin to the import resolving (node's own boot included).`,
       "first invocation: the same process then calls the handler once with a valid event for its route (a bearer signed with the bench stage's secret, valid ids and bodies) whose DynamoDB and @connections endpoints are a closed local port: everything the route defers to first use is loaded and its clients built, and the first call fails at once (500, or an error frame attempt and 200, on WebSocket routes; POST /sessions needs no table and answers 201). On AWS that call would then wait for DynamoDB.",
       `Over the budget (${BUDGET.gzipKb} KB gzip or ${BUDGET.importMs} ms import): ${overBudget.length} of ${ok.length} handlers${overBudget.length ? ` (${overBudget.join(", ")})` : ""}.`,
@@ -183,24 +221,49 @@ export function firstEvent(routeKey: string, bearer: string): unknown {
       type: "REQUEST",
       methodArn: "arn:aws:execute-api:us-east-1:123456789012/bench/$connect",
       queryStringParameters: { ticket: "A".repeat(43) },
-      requestContext: { routeKey: "$connect", eventType: "CONNECT", connectionId: "bench-conn=", requestId, stage: "bench", domainName: "0.0.0.0:9" },
+      requestContext: {
+        routeKey: "$connect",
+        eventType: "CONNECT",
+        connectionId: "bench-conn=",
+        requestId,
+        stage: "bench",
+        domainName: "0.0.0.0:9",
+      },
     };
   }
   const [method, path] = routeKey.split(" ");
   if (path) {
-    const params: Record<string, string> = { roomId: ID, userId: `${ID.slice(0, -1)}C`, code: "A".repeat(22) };
-    const pathParameters = Object.fromEntries([...path.matchAll(/\{(\w+)\}/g)].map(([, key]) => [key!, params[key!]!]));
-    const bodies: Record<string, unknown> = { "POST /sessions": { name: "Bench" }, "POST /rooms": { name: "bench room" } };
+    const params: Record<string, string> = {
+      roomId: ID,
+      userId: `${ID.slice(0, -1)}C`,
+      code: "A".repeat(22),
+    };
+    const pathParameters = Object.fromEntries(
+      [...path.matchAll(/\{(\w+)\}/g)].map(([, key]) => [key!, params[key!]!]),
+    );
+    const bodies: Record<string, unknown> = {
+      "POST /sessions": { name: "Bench" },
+      "POST /rooms": { name: "bench room" },
+    };
     const body = method === "POST" ? JSON.stringify(bodies[routeKey] ?? {}) : undefined;
     return {
       version: "2.0",
       routeKey,
       rawPath: path.replace(/\{(\w+)\}/g, (_, key: string) => params[key]!),
       rawQueryString: "",
-      headers: { "content-type": "application/json", ...(routeKey !== "POST /sessions" && { authorization: `Bearer ${bearer}` }) },
+      headers: {
+        "content-type": "application/json",
+        ...(routeKey !== "POST /sessions" && { authorization: `Bearer ${bearer}` }),
+      },
       pathParameters,
       queryStringParameters: {},
-      requestContext: { routeKey, requestId, http: { method, path }, stage: "$default", domainName: "0.0.0.0" },
+      requestContext: {
+        routeKey,
+        requestId,
+        http: { method, path },
+        stage: "$default",
+        domainName: "0.0.0.0",
+      },
       ...(body !== undefined && { body, isBase64Encoded: false }),
     };
   }
@@ -215,7 +278,8 @@ export function firstEvent(routeKey: string, bearer: string): unknown {
     typing: { action: "typing" },
     ping: { action: "ping" },
   };
-  const eventType = routeKey === "$connect" ? "CONNECT" : routeKey === "$disconnect" ? "DISCONNECT" : "MESSAGE";
+  const eventType =
+    routeKey === "$connect" ? "CONNECT" : routeKey === "$disconnect" ? "DISCONNECT" : "MESSAGE";
   return {
     requestContext: {
       routeKey,
@@ -225,7 +289,9 @@ export function firstEvent(routeKey: string, bearer: string): unknown {
       apiId: "bench",
       stage: "bench",
       domainName: "0.0.0.0:9",
-      ...(eventType === "CONNECT" && { authorizer: { principalId: ID, userId: ID, name: "Bench", roomId: ID } }),
+      ...(eventType === "CONNECT" && {
+        authorizer: { principalId: ID, userId: ID, name: "Bench", roomId: ID },
+      }),
     },
     isBase64Encoded: false,
     ...(eventType === "MESSAGE" && { body: JSON.stringify(frames[routeKey]) }),
@@ -235,22 +301,36 @@ export function firstEvent(routeKey: string, bearer: string): unknown {
 async function webTable(): Promise<BenchTable> {
   const started = performance.now();
   await new Promise<void>((resolve, reject) =>
-    execFile("pnpm", ["--filter", "@rooms/web", "build"], { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
-      error ? reject(new Error(`web build failed: ${stderr || stdout || error.message}`)) : resolve(),
+    execFile(
+      "pnpm",
+      ["--filter", "@rooms/web", "build"],
+      { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) =>
+        error ? reject(new Error(`web build failed: ${stderr || stdout || error.message}`)) : resolve(),
     ),
   );
   const buildMs = performance.now() - started;
   const assets = join(repoRoot, "packages/web/dist/assets");
-  const files = readdirSync(assets).filter((f) => /\.(js|css)$/.test(f)).sort();
+  const files = readdirSync(assets)
+    .filter((f) => /\.(js|css)$/.test(f))
+    .sort();
   const rows = files.map((file) => {
     const bytes = readFileSync(join(assets, file));
     return { file, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
   });
-  const total = rows.reduce((sum, r) => ({ raw: sum.raw + r.raw, gzip: sum.gzip + r.gzip }), { raw: 0, gzip: 0 });
+  const total = rows.reduce((sum, r) => ({ raw: sum.raw + r.raw, gzip: sum.gzip + r.gzip }), {
+    raw: 0,
+    gzip: 0,
+  });
   return {
     title: "web app production build (vite), what a first visit downloads",
     columns: ["file", "raw KB", "gzip KB"],
-    rows: [...rows.map((r) => [r.file, kb(r.raw), kb(r.gzip)]), ["total js + css", kb(total.raw), kb(total.gzip)]],
-    notes: [`\`pnpm --filter @rooms/web build\` took ${Math.round(buildMs / 1000)} s; gzip level 9 over packages/web/dist/assets/*.js|css (index.html not counted).`],
+    rows: [
+      ...rows.map((r) => [r.file, kb(r.raw), kb(r.gzip)]),
+      ["total js + css", kb(total.raw), kb(total.gzip)],
+    ],
+    notes: [
+      `\`pnpm --filter @rooms/web build\` took ${Math.round(buildMs / 1000)} s; gzip level 9 over packages/web/dist/assets/*.js|css (index.html not counted).`,
+    ],
   };
 }

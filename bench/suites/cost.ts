@@ -15,12 +15,17 @@ import { ensureTable } from "@rooms/core/table";
 import { Todo } from "@rooms/core/todo";
 import { localDynamoClient, startDynamoDbLocal } from "@rooms/dynamodb-local";
 import { bearer, connectUrl, createSession, type Session, ticketFor } from "../../test/support/room-session";
-import { type CapacityProxy, startCapacityProxy, sumTally, verifySignaturesIgnored } from "../support/capacity-proxy";
+import {
+  type CapacityProxy,
+  startCapacityProxy,
+  sumTally,
+  verifySignaturesIgnored,
+} from "../support/capacity-proxy";
 import { addCosts, type NaiveCost, naiveDesign } from "../support/naive-design";
+import { sized } from "../support/quick";
 import { type RoomClient, RoomClients } from "../support/room-clients";
 import { seatMembers } from "../support/seat-members";
 import { seedMessages, setRoomCounter } from "../support/seed-table";
-import { sized } from "../support/quick";
 import { startStackInChild } from "../support/stack-in-child";
 import { mapConcurrently, ms, percentile, ratio } from "../support/stats";
 import type { BenchTable } from "../table";
@@ -71,7 +76,13 @@ export async function run(): Promise<BenchTable[]> {
 
     const seedStarted = performance.now();
     const otherRooms = Array.from({ length: OTHER_ROOMS }, (_, i) => newId(Date.UTC(2025, 0, 1) + i));
-    const seeded = await seedMessages({ client: direct, db, table: TABLE, roomIds: otherRooms, perRoom: MESSAGES_PER_OTHER_ROOM });
+    const seeded = await seedMessages({
+      client: direct,
+      db,
+      table: TABLE,
+      roomIds: otherRooms,
+      perRoom: MESSAGES_PER_OTHER_ROOM,
+    });
     const seedMs = performance.now() - seedStarted;
 
     proxy = await startCapacityProxy({ target: dynamo.endpoint });
@@ -92,12 +103,31 @@ export async function run(): Promise<BenchTable[]> {
     for (const size of ROOM_SIZES) {
       const room = await Room.create(db, { input: { name: `cost ${size}` }, caller: owner.user });
       const historyStart = Date.UTC(2026, 5, 1);
-      await seedMessages({ client: direct, db, table: TABLE, roomIds: [room.roomId], perRoom: ROOM_HISTORY, startMs: historyStart });
-      await setRoomCounter(db, { roomId: room.roomId, lastSeq: ROOM_HISTORY, lastMessageAt: new Date(historyStart + (ROOM_HISTORY - 1) * 1000).toISOString() });
-      for (let i = 0; i < ROOM_TODOS; i++) await Todo.add(db, { roomId: room.roomId, title: `todo ${i}`, userId: owner.user.userId });
+      await seedMessages({
+        client: direct,
+        db,
+        table: TABLE,
+        roomIds: [room.roomId],
+        perRoom: ROOM_HISTORY,
+        startMs: historyStart,
+      });
+      await setRoomCounter(db, {
+        roomId: room.roomId,
+        lastSeq: ROOM_HISTORY,
+        lastMessageAt: new Date(historyStart + (ROOM_HISTORY - 1) * 1000).toISOString(),
+      });
+      for (let i = 0; i < ROOM_TODOS; i++)
+        await Todo.add(db, { roomId: room.roomId, title: `todo ${i}`, userId: owner.user.userId });
 
       const clients = new RoomClients(stack);
-      await seatMembers({ db, clients, roomId: room.roomId, count: size - 1, concurrency: CONNECT_CONCURRENCY, namePrefix: `c${size}-` });
+      await seatMembers({
+        db,
+        clients,
+        roomId: room.roomId,
+        count: size - 1,
+        concurrency: CONNECT_CONCURRENCY,
+        namePrefix: `c${size}-`,
+      });
       await proxy.settle();
       proxy.take();
 
@@ -108,14 +138,18 @@ export async function run(): Promise<BenchTable[]> {
         names: { "#entity": "__edb_e__" },
         values: { ":connection": { S: "connection" }, ":roomId": { S: room.roomId } },
       });
-      if (scan.matched !== size - 1) throw new Error(`naive Scan found ${scan.matched} connections of the room, expected ${size - 1}`);
+      if (scan.matched !== size - 1)
+        throw new Error(`naive Scan found ${scan.matched} connections of the room, expected ${size - 1}`);
       scanNotes.push(
         `room of ${size}: one Scan read ${scan.scanned} items in ${scan.pages} pages = ${scan.rcu} RCU (${Math.round(performance.now() - scanStarted)} ms)`,
       );
       const naiveScan: NaiveCost = { rcu: scan.rcu, wcu: 0, calls: ["Scan"] };
       /** `naiveCost` null: the naive design has no such step (it has no identity: anyone connects with ?name=). */
       const row = (operation: string, ours: Ours, naiveCost: NaiveCost | null) => {
-        if (ours.errors) throw new Error(`${operation} at ${size}: ${ours.errors} DynamoDB calls failed (${ours.operations.join(", ")})`);
+        if (ours.errors)
+          throw new Error(
+            `${operation} at ${size}: ${ours.errors} DynamoDB calls failed (${ours.operations.join(", ")})`,
+          );
         // DynamoDB Local reports nothing for a failed conditional write; AWS charges at least 1 WCU for each.
         const wcu = ours.wcu + ours.conditionFailures;
         rows.push([
@@ -125,13 +159,22 @@ export async function run(): Promise<BenchTable[]> {
           ours.rcu,
           wcu,
           ...(naiveCost
-            ? [naiveCost.rcu, naiveCost.wcu, ratio(ours.rcu, naiveCost.rcu), ratio(wcu, naiveCost.wcu), summarize(naiveCost.calls)]
+            ? [
+                naiveCost.rcu,
+                naiveCost.wcu,
+                ratio(ours.rcu, naiveCost.rcu),
+                ratio(wcu, naiveCost.wcu),
+                summarize(naiveCost.calls),
+              ]
             : ["-", "-", "-", "-", "(no such step)"]),
         ]);
         for (const { computed, reported } of ours.transactions) {
-          transactionNotes.push(`${operation} @${size}: ${computed} WCU by AWS's rules, DynamoDB Local reported ${reported}`);
+          transactionNotes.push(
+            `${operation} @${size}: ${computed} WCU by AWS's rules, DynamoDB Local reported ${reported}`,
+          );
         }
-        if (ours.indexWcu) gsiNotes.push(`${operation} @${size}: ${ours.indexWcu} of ${ours.wcu} WCU on gsi1`);
+        if (ours.indexWcu)
+          gsiNotes.push(`${operation} @${size}: ${ours.indexWcu} of ${ours.wcu} WCU on gsi1`);
       };
 
       // The size-th member arrives as a browser does: signs in, takes a ticket, connects with it.
@@ -149,14 +192,20 @@ export async function run(): Promise<BenchTable[]> {
 
       // $connect with the ticket: the authorizer consumes it, $connect makes the joiner a member of the public
       // room and announces it; everyone already there hears memberJoined.
-      const announced = clients.waitForAll("memberJoined", (f) => f.member?.userId === session.user.userId, 120_000);
+      const announced = clients.waitForAll(
+        "memberJoined",
+        (f) => f.member?.userId === session.user.userId,
+        120_000,
+      );
       let joiner!: RoomClient;
       const connect = await measure(async () => {
         joiner = await clients.connectTo(connectUrl(stack!.wsUrl, ticket), joinerName, session);
         await announced;
       });
       clients.clients.push(joiner);
-      const joinerRecord = (await Connection.listByRoom(db, { roomId: room.roomId })).find((c) => c.userId === session.user.userId);
+      const joinerRecord = (await Connection.listByRoom(db, { roomId: room.roomId })).find(
+        (c) => c.userId === session.user.userId,
+      );
       if (!joinerRecord) throw new Error(`${joinerName} has no connection record after $connect`);
       const { connectionId, roomId, userId, memberId, name, connectedAt, expiresAt } = joinerRecord;
       const connectionKey = { pk: { S: `$rooms#connectionId_${connectionId}` }, sk: { S: "$connection_1" } };
@@ -166,7 +215,15 @@ export async function run(): Promise<BenchTable[]> {
         connect,
         addCosts(
           await naive.get(roomKey),
-          await naive.put(`connection-${size}`, { connectionId, roomId, userId, memberId, name, connectedAt, expiresAt }),
+          await naive.put(`connection-${size}`, {
+            connectionId,
+            roomId,
+            userId,
+            memberId,
+            name,
+            connectedAt,
+            expiresAt,
+          }),
           naiveScan,
         ),
       );
@@ -180,23 +237,45 @@ export async function run(): Promise<BenchTable[]> {
       const sendOne = async (clientMessageId: string, mentions?: string[]) => {
         let stored!: Message;
         const cost = await measure(async () => {
-          const everyone = clients.waitForAll("message", (f) => f.message?.clientMessageId === clientMessageId, 120_000);
-          joiner.send({ action: "sendMessage", text: "How much does this line cost?", clientMessageId, ...(mentions && { mentions }) });
+          const everyone = clients.waitForAll(
+            "message",
+            (f) => f.message?.clientMessageId === clientMessageId,
+            120_000,
+          );
+          joiner.send({
+            action: "sendMessage",
+            text: "How much does this line cost?",
+            clientMessageId,
+            ...(mentions && { mentions }),
+          });
           stored = ((await everyone)[0] as { message: Message }).message;
         });
-        if (stored.seq !== ++lastSeq) throw new Error(`${clientMessageId} was stored with seq ${stored.seq}, expected ${lastSeq}`);
+        if (stored.seq !== ++lastSeq)
+          throw new Error(`${clientMessageId} was stored with seq ${stored.seq}, expected ${lastSeq}`);
         return { cost, stored };
       };
       let lastSeq = ROOM_HISTORY;
       const plain = await sendOne(`cost-${size}`);
-      row("sendMessage (seq)", plain.cost, addCosts(await naive.get(connectionKey, { consistent: true }), await naiveMessage(`message-${size}`, plain.stored), naiveScan));
+      row(
+        "sendMessage (seq)",
+        plain.cost,
+        addCosts(
+          await naive.get(connectionKey, { consistent: true }),
+          await naiveMessage(`message-${size}`, plain.stored),
+          naiveScan,
+        ),
+      );
       // With two mentions: each mentioned member's membership records the seq (their unreadMentions).
       const mentioned = clients.clients.slice(0, 2).map((client) => client.session!.user.userId);
       const withMentions = await sendOne(`cost-mentions-${size}`, mentioned);
       row(
         "sendMessage, 2 mentions",
         withMentions.cost,
-        addCosts(await naive.get(connectionKey, { consistent: true }), await naiveMessage(`message-m-${size}`, withMentions.stored), naiveScan),
+        addCosts(
+          await naive.get(connectionKey, { consistent: true }),
+          await naiveMessage(`message-m-${size}`, withMentions.stored),
+          naiveScan,
+        ),
       );
 
       // sync: the snapshot (room, todos, members, newest page of messages, read positions) to the sender alone,
@@ -215,12 +294,17 @@ export async function run(): Promise<BenchTable[]> {
           }
           const { members, messages, largestPart } = outcome;
           parts = outcome.parts;
-          if (members !== size || messages !== expectedMessages) throw new Error(`${label}: snapshot had ${members} members, ${messages} messages`);
+          if (members !== size || messages !== expectedMessages)
+            throw new Error(`${label}: snapshot had ${members} members, ${messages} messages`);
           if (largestPart > 128 * 1024) throw new Error(`${label}: a snapshot frame of ${largestPart} bytes`);
         });
         if (failure) failures.push(`${label} @${size}: the joiner got ${failure} instead of a snapshot`);
         const partsNote = parts > 1 ? `${parts} parts` : "1 frame";
-        row(failure ? `${label} (FAILED: ${failure.split(":")[0]})` : `${label} (${partsNote})`, cost, addCosts(await naive.get(connectionKey, { consistent: true }), naiveScan));
+        row(
+          failure ? `${label} (FAILED: ${failure.split(":")[0]})` : `${label} (${partsNote})`,
+          cost,
+          addCosts(await naive.get(connectionKey, { consistent: true }), naiveScan),
+        );
         syncParts.push(`${label} @${size}: ${partsNote}`);
       };
       await syncRow("sync {}", {}, 50);
@@ -239,31 +323,64 @@ export async function run(): Promise<BenchTable[]> {
       const readReceipts = size <= 100;
       // Something to read first: another member's message (not a row; its cost is the sendMessage row's).
       await measure(async () => {
-        const everyone = clients.waitForAll("message", (f) => f.message?.clientMessageId === `unread-${size}`, 120_000);
+        const everyone = clients.waitForAll(
+          "message",
+          (f) => f.message?.clientMessageId === `unread-${size}`,
+          120_000,
+        );
         others[0]!.send({ action: "sendMessage", text: "news", clientMessageId: `unread-${size}` });
         await everyone;
       });
       lastSeq++;
       const markRead = await measure(async () => {
-        const heard = readReceipts ? Promise.all(others.map((client) => client.waitFor("read", (f) => f.userId === session.user.userId, 120_000))) : undefined;
+        const heard = readReceipts
+          ? Promise.all(
+              others.map((client) =>
+                client.waitFor("read", (f) => f.userId === session.user.userId, 120_000),
+              ),
+            )
+          : undefined;
         joiner.send({ action: "markRead", seq: lastSeq });
         // No receipts past 100: done once the position moved (read directly, not through the proxy).
-        await (heard ?? until(async () => (await db.entities.membership.get({ roomId: room.roomId, userId: session.user.userId }).go({ consistent: true })).data?.readSeq === lastSeq));
+        await (heard ??
+          until(
+            async () =>
+              (
+                await db.entities.membership
+                  .get({ roomId: room.roomId, userId: session.user.userId })
+                  .go({ consistent: true })
+              ).data?.readSeq === lastSeq,
+          ));
       });
       row(
         `markRead${readReceipts ? "" : " (no receipts past 100)"}`,
         markRead,
-        addCosts(await naive.get(connectionKey, { consistent: true }), await naive.update(`connection-${size}`, "read", true), ...(readReceipts ? [naiveScan] : [])),
+        addCosts(
+          await naive.get(connectionKey, { consistent: true }),
+          await naive.update(`connection-${size}`, "read", true),
+          ...(readReceipts ? [naiveScan] : []),
+        ),
       );
 
       // typing: forwarded to the others (at most once per 3 s per connection; nothing stored but the throttle).
       const typing = await measure(async () => {
-        const heard = readReceipts ? Promise.all(others.map((client) => client.waitFor("typing", () => true, 120_000))) : undefined;
+        const heard = readReceipts
+          ? Promise.all(others.map((client) => client.waitFor("typing", () => true, 120_000)))
+          : undefined;
         joiner.send({ action: "typing" });
         // Not forwarded past 100: done once the connection took its typing slot (read directly).
-        await (heard ?? until(async () => (await db.entities.connection.get({ connectionId }).go({ consistent: true })).data?.typingAt !== undefined));
+        await (heard ??
+          until(
+            async () =>
+              (await db.entities.connection.get({ connectionId }).go({ consistent: true })).data?.typingAt !==
+              undefined,
+          ));
       });
-      row(`typing${readReceipts ? "" : " (not forwarded past 100)"}`, typing, addCosts(await naive.get(connectionKey, { consistent: true }), ...(readReceipts ? [naiveScan] : [])));
+      row(
+        `typing${readReceipts ? "" : " (not forwarded past 100)"}`,
+        typing,
+        addCosts(await naive.get(connectionKey, { consistent: true }), ...(readReceipts ? [naiveScan] : [])),
+      );
 
       let todo!: TodoShape;
       const add = await measure(async () => {
@@ -275,26 +392,54 @@ export async function run(): Promise<BenchTable[]> {
       row(
         "addTodo",
         add,
-        addCosts(await naive.get(connectionKey, { consistent: true }), await naive.put(`todo-${size}`, { todoId, roomId, title, done, version, createdAt, updatedAt }), naiveScan),
+        addCosts(
+          await naive.get(connectionKey, { consistent: true }),
+          await naive.put(`todo-${size}`, { todoId, roomId, title, done, version, createdAt, updatedAt }),
+          naiveScan,
+        ),
       );
 
       const update = await measure(async () => {
-        const everyone = clients.waitForAll("todo", (f) => f.todo?.todoId === todoId && f.todo.version === version + 1, 120_000);
+        const everyone = clients.waitForAll(
+          "todo",
+          (f) => f.todo?.todoId === todoId && f.todo.version === version + 1,
+          120_000,
+        );
         joiner.send({ action: "updateTodo", todoId, version, done: true });
         await everyone;
       });
-      row("updateTodo", update, addCosts(await naive.get(connectionKey, { consistent: true }), await naive.update(`todo-${size}`, "done", true), naiveScan));
+      row(
+        "updateTodo",
+        update,
+        addCosts(
+          await naive.get(connectionKey, { consistent: true }),
+          await naive.update(`todo-${size}`, "done", true),
+          naiveScan,
+        ),
+      );
 
       const remove = await measure(async () => {
         const everyone = clients.waitForAll("todoDeleted", (f) => f.todoId === todoId, 120_000);
         joiner.send({ action: "deleteTodo", todoId });
         await everyone;
       });
-      row("deleteTodo", remove, addCosts(await naive.get(connectionKey, { consistent: true }), await naive.remove(`todo-${size}`), naiveScan));
+      row(
+        "deleteTodo",
+        remove,
+        addCosts(
+          await naive.get(connectionKey, { consistent: true }),
+          await naive.remove(`todo-${size}`),
+          naiveScan,
+        ),
+      );
 
       // $disconnect: the joiner leaves politely; the others hear memberLeft.
       const disconnect = await measure(async () => {
-        const left = Promise.all(others.map((client) => client.waitFor("memberLeft", (f) => f.member?.memberId === memberId, 120_000)));
+        const left = Promise.all(
+          others.map((client) =>
+            client.waitFor("memberLeft", (f) => f.member?.memberId === memberId, 120_000),
+          ),
+        );
         await joiner.close();
         await left;
       });
@@ -308,7 +453,8 @@ export async function run(): Promise<BenchTable[]> {
           headers: { ...bearer(session), ...(body !== undefined && { "content-type": "application/json" }) },
           ...(body !== undefined && { body: JSON.stringify(body) }),
         });
-        if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
+        if (!response.ok)
+          throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
         return response.json() as Promise<any>;
       };
       let created!: RoomShape;
@@ -319,14 +465,18 @@ export async function run(): Promise<BenchTable[]> {
       row("POST /rooms", postRooms, await naive.put(`room-${size}`, { ...created }));
       const listRooms = await measure(async () => {
         const { rooms } = await http("GET", "/rooms");
-        if (rooms.length !== Math.min(50, publicRoomCount)) throw new Error(`GET /rooms listed ${rooms.length} rooms, expected ${Math.min(50, publicRoomCount)}`);
+        if (rooms.length !== Math.min(50, publicRoomCount))
+          throw new Error(
+            `GET /rooms listed ${rooms.length} rooms, expected ${Math.min(50, publicRoomCount)}`,
+          );
       });
       row("GET /rooms", listRooms, naiveScan);
       // My rooms: the measured room and the one just created, with unread counts.
       const myRooms = await measure(async () => {
         const { rooms } = await http("GET", "/me/rooms");
         const mine = rooms.find((r: { roomId: string }) => r.roomId === room.roomId);
-        if (rooms.length !== 2 || mine?.unread !== 0) throw new Error(`GET /me/rooms listed ${JSON.stringify(rooms)}`);
+        if (rooms.length !== 2 || mine?.unread !== 0)
+          throw new Error(`GET /me/rooms listed ${JSON.stringify(rooms)}`);
       });
       row("GET /me/rooms (2 rooms)", myRooms, naiveScan);
       const getRoom = await measure(async () => {
@@ -336,7 +486,8 @@ export async function run(): Promise<BenchTable[]> {
       row("GET /rooms/{roomId}", getRoom, naiveScan);
       const history = await measure(async () => {
         const { messages } = await http("GET", `/rooms/${room.roomId}/messages`);
-        if (messages.length !== 50) throw new Error(`GET /rooms/{roomId}/messages listed ${messages.length} messages`);
+        if (messages.length !== 50)
+          throw new Error(`GET /rooms/{roomId}/messages listed ${messages.length} messages`);
       });
       row("GET /rooms/{roomId}/messages", history, naiveScan);
 
@@ -349,12 +500,29 @@ export async function run(): Promise<BenchTable[]> {
 
     const contention = await measureContention({ db, proxy, stack, owner });
 
-    if (proxy.unsized.length) throw new Error(`${proxy.unsized.length} transactions the proxy could not size: ${proxy.unsized.slice(0, 3).join("; ")}`);
-    if (stack.problems.length) throw new Error(`the stack reported problems during the run:\n${stack.problems.slice(0, 20).join("\n")}`);
+    if (proxy.unsized.length)
+      throw new Error(
+        `${proxy.unsized.length} transactions the proxy could not size: ${proxy.unsized.slice(0, 3).join("; ")}`,
+      );
+    if (stack.problems.length)
+      throw new Error(
+        `the stack reported problems during the run:\n${stack.problems.slice(0, 20).join("\n")}`,
+      );
     return [
       {
         title: `DynamoDB capacity per operation, ours vs naive Scan design, same table (${seeded.toLocaleString("en")} unrelated items + the rooms)`,
-        columns: ["operation", "room", "our DynamoDB calls", "our RCU", "our WCU", "naive RCU", "naive WCU", "RCU vs naive", "WCU vs naive", "naive calls"],
+        columns: [
+          "operation",
+          "room",
+          "our DynamoDB calls",
+          "our RCU",
+          "our WCU",
+          "naive RCU",
+          "naive WCU",
+          "RCU vs naive",
+          "WCU vs naive",
+          "naive calls",
+        ],
         rows,
         notes: [
           ...(failures.length ? [`FAILURES: ${failures.join("; ")}.`] : []),
@@ -413,7 +581,8 @@ async function measureContention({
     const room = await Room.create(db, { input: { name: `contention ${senders}` }, caller: owner.user });
     const clients = new RoomClients(stack);
     // One after the other (simultaneous joins are not the subject here).
-    for (let i = 0; i < senders; i++) clients.clients.push(await clients.connect(room.roomId, `sender-${senders}-${i}`));
+    for (let i = 0; i < senders; i++)
+      clients.clients.push(await clients.connect(room.roomId, `sender-${senders}-${i}`));
     await proxy.settle();
     proxy.take();
     const problemsBefore = stack.problems.length;
@@ -429,14 +598,17 @@ async function measureContention({
           for (let attempt = 0; ; attempt++) {
             if (attempt >= 10) throw new Error(`${clientMessageId}: refused 10 times`);
             const answer = sender.waitForFrame<{ type: string; code?: string }>(
-              (f) => (f.type === "message" && f.message?.clientMessageId === clientMessageId) || (f.type === "error" && f.clientMessageId === clientMessageId),
+              (f) =>
+                (f.type === "message" && f.message?.clientMessageId === clientMessageId) ||
+                (f.type === "error" && f.clientMessageId === clientMessageId),
               120_000,
               `echo of ${clientMessageId}`,
             );
             sender.send({ action: "sendMessage", text: `message ${n} from sender ${s}`, clientMessageId });
             const frame = await answer;
             if (frame.type === "message") break;
-            if (frame.code !== "internal") throw new Error(`${clientMessageId}: refused with ${JSON.stringify(frame)}`);
+            if (frame.code !== "internal")
+              throw new Error(`${clientMessageId}: refused with ${JSON.stringify(frame)}`);
             gaveUp++;
           }
           echoMs.push(performance.now() - sentAt);
@@ -450,16 +622,25 @@ async function measureContention({
     const lines = stack.problems.splice(problemsBefore);
     const gaveUpLogged = lines.filter((line) => line.includes("SendContendedError")).length;
     stack.problems.push(...lines.filter((line) => !line.includes("SendContendedError")));
-    if (gaveUpLogged !== gaveUp) throw new Error(`contention ${senders}: ${gaveUp} sends answered internal, ${gaveUpLogged} SendContendedError lines logged`);
+    if (gaveUpLogged !== gaveUp)
+      throw new Error(
+        `contention ${senders}: ${gaveUp} sends answered internal, ${gaveUpLogged} SendContendedError lines logged`,
+      );
     const tally = sumTally(proxy.take());
     const stored = senders * MESSAGES_PER_CONCURRENT_SENDER;
     const { lastSeq } = await Room.get(db, { roomId: room.roomId });
-    if (lastSeq !== stored) throw new Error(`contention ${senders}: the room's lastSeq is ${lastSeq}, expected ${stored}`);
+    if (lastSeq !== stored)
+      throw new Error(`contention ${senders}: the room's lastSeq is ${lastSeq}, expected ${stored}`);
     const { calls: attempts, cancellations, cancelledUnits } = tally.transactWrites;
     const lost = cancellations.ConditionalCheckFailed ?? 0;
     const conflicts = cancellations.TransactionConflict ?? 0;
-    const other = Object.entries(cancellations).filter(([reason]) => reason !== "ConditionalCheckFailed" && reason !== "TransactionConflict");
-    if (tally.errors) throw new Error(`contention ${senders}: ${tally.errors} DynamoDB calls failed (${tally.operations.join(", ")})`);
+    const other = Object.entries(cancellations).filter(
+      ([reason]) => reason !== "ConditionalCheckFailed" && reason !== "TransactionConflict",
+    );
+    if (tally.errors)
+      throw new Error(
+        `contention ${senders}: ${tally.errors} DynamoDB calls failed (${tally.operations.join(", ")})`,
+      );
     const per = (value: number) => (value / stored).toFixed(2);
     rows.push([
       senders,
@@ -476,7 +657,9 @@ async function measureContention({
       ms(percentile(echoMs, 0.95)),
       ms(Math.max(...echoMs)),
     ]);
-    notes.push(`${senders} sender(s): ${tally.operations.join(", ")}${other.length ? `; other cancellations ${JSON.stringify(Object.fromEntries(other))}` : ""}`);
+    notes.push(
+      `${senders} sender(s): ${tally.operations.join(", ")}${other.length ? `; other cancellations ${JSON.stringify(Object.fromEntries(other))}` : ""}`,
+    );
     await removeConnectionRecords(db, room.roomId);
     await clients.closeAll();
     await proxy.settle();
@@ -524,7 +707,15 @@ function collectSnapshot(
   let parts = 0;
   let largestPart = 0;
   let error: string | undefined;
-  type Part = { type: string; code?: string; message?: string; members?: unknown[]; messages?: unknown[]; part?: number; last?: boolean };
+  type Part = {
+    type: string;
+    code?: string;
+    message?: string;
+    members?: unknown[];
+    messages?: unknown[];
+    part?: number;
+    last?: boolean;
+  };
   return client
     .waitForFrame<Part>(
       (frame: Part) => {
@@ -554,7 +745,8 @@ function measurer(proxy: CapacityProxy) {
   return async (action: () => Promise<void>): Promise<Ours> => {
     await proxy.settle();
     const leftover = sumTally(proxy.take());
-    if (leftover.calls) throw new Error(`unexpected DynamoDB traffic between measurements: ${leftover.operations.join(", ")}`);
+    if (leftover.calls)
+      throw new Error(`unexpected DynamoDB traffic between measurements: ${leftover.operations.join(", ")}`);
     await action();
     await proxy.settle();
     const sum = sumTally(proxy.take());
@@ -581,9 +773,13 @@ function summarize(calls: string[]) {
 /** Deletes a room's connection records straight in DynamoDB, so closing its sockets announces nothing. */
 async function removeConnectionRecords(db: Db, roomId: string) {
   const records = await Connection.listByRoom(db, { roomId });
-  const batches = Array.from({ length: Math.ceil(records.length / 25) }, (_, i) => records.slice(i * 25, i * 25 + 25));
+  const batches = Array.from({ length: Math.ceil(records.length / 25) }, (_, i) =>
+    records.slice(i * 25, i * 25 + 25),
+  );
   await mapConcurrently(batches, 4, async (batch) => {
-    const { unprocessed } = await db.entities.connection.delete(batch.map(({ connectionId }) => ({ connectionId }))).go();
+    const { unprocessed } = await db.entities.connection
+      .delete(batch.map(({ connectionId }) => ({ connectionId })))
+      .go();
     if (unprocessed.length) throw new Error(`${unprocessed.length} connection records were not deleted`);
   });
 }

@@ -9,20 +9,23 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { localDynamoClient, startDynamoDbLocal } from "@rooms/dynamodb-local";
 import {
   type BroadcastResult,
-  type ConnectionSender,
-  DEFAULT_CONCURRENCY,
   broadcastToRoom,
+  type ConnectionSender,
   createApiGatewaySender,
+  DEFAULT_CONCURRENCY,
   serializeFrame,
 } from "../../packages/core/src/broadcast";
 import { Connection } from "../../packages/core/src/connection";
-import { type Db, createDb } from "../../packages/core/src/db";
+import { createDb, type Db } from "../../packages/core/src/db";
 import type { ServerFrame } from "../../packages/core/src/protocol";
 import { Room } from "../../packages/core/src/room";
 import { ensureTable } from "../../packages/core/src/table";
-import { type ConnectionsApiServer, startConnectionsApiServer } from "../../packages/core/test/support/connections-api-server";
-import { sized } from "../support/quick";
+import {
+  type ConnectionsApiServer,
+  startConnectionsApiServer,
+} from "../../packages/core/test/support/connections-api-server";
 import { seedConnections } from "../../packages/core/test/support/seed-connections";
+import { sized } from "../support/quick";
 import type { BenchTable } from "../table";
 
 const LATENCY_MS = 20;
@@ -57,7 +60,12 @@ export async function run(): Promise<BenchTable[]> {
       rooms.push({ size, roomId });
     }
     // Warm-up: JIT, sockets, DynamoDB Local's caches. Not measured.
-    await broadcastToRoom(db, { roomId: rooms[1]!.roomId, frame: frameFor(rooms[1]!.roomId), sender, concurrency: 64 });
+    await broadcastToRoom(db, {
+      roomId: rooms[1]!.roomId,
+      frame: frameFor(rooms[1]!.roomId),
+      sender,
+      concurrency: 64,
+    });
 
     const rows: (string | number)[][] = [];
     const serialMsPerConnection: number[] = [];
@@ -82,7 +90,14 @@ export async function run(): Promise<BenchTable[]> {
               ? await broadcastWithPromiseAll(db, { roomId, frame: frameFor(roomId), sender })
               : await broadcastToRoom(db, { roomId, frame: frameFor(roomId), sender, concurrency: setting });
           const ms = performance.now() - started;
-          runs.push({ ms, result, rcu: capacity.read, wcu: capacity.write, peak: server.maxInFlight, p95: timed.percentile(0.95) });
+          runs.push({
+            ms,
+            result,
+            rcu: capacity.read,
+            wcu: capacity.write,
+            peak: server.maxInFlight,
+            p95: timed.percentile(0.95),
+          });
         }
         const { ms, result, rcu, wcu, peak, p95 } = median(runs);
         if (setting === 1) {
@@ -108,7 +123,18 @@ export async function run(): Promise<BenchTable[]> {
     return [
       {
         title: `broadcast of one message frame, ${LATENCY_MS} ms per post, real SDK sender, DynamoDB Local`,
-        columns: ["room", "concurrency", "ms", "posts/s", "vs conc. 1", "delivered", "failed", "peak in flight", "p95 post ms", "RCU / WCU"],
+        columns: [
+          "room",
+          "concurrency",
+          "ms",
+          "posts/s",
+          "vs conc. 1",
+          "delivered",
+          "failed",
+          "peak in flight",
+          "p95 post ms",
+          "RCU / WCU",
+        ],
         rows,
         notes: [
           `Concurrency 1 is measured at ${ROOM_SIZES.filter((s) => s <= SERIAL_MAX_ROOM).join(" and ")} only; at larger rooms it is extrapolated (worst measured ms per connection x size).`,
@@ -151,7 +177,9 @@ async function broadcastWithPromiseAll(
 ): Promise<BroadcastResult> {
   const data = serializeFrame(frame);
   const connections = await Connection.listByRoom(db, { roomId });
-  const outcomes = await Promise.all(connections.map(({ connectionId }) => sender.send({ connectionId, data })));
+  const outcomes = await Promise.all(
+    connections.map(({ connectionId }) => sender.send({ connectionId, data })),
+  );
   const delivered = outcomes.filter((o) => o.status === "delivered").length;
   return { delivered, pruned: 0, failed: outcomes.length - delivered, retried: 0 };
 }
@@ -159,14 +187,19 @@ async function broadcastWithPromiseAll(
 /** The cost of stale connections: 1% gone in a room of 1,000, at the default concurrency. */
 async function measurePruning(
   db: Db,
-  { sender, server, capacity }: { sender: ConnectionSender; server: ConnectionsApiServer; capacity: CapacityCounter },
+  {
+    sender,
+    server,
+    capacity,
+  }: { sender: ConnectionSender; server: ConnectionsApiServer; capacity: CapacityCounter },
 ): Promise<BenchTable> {
   const size = sized(1_000, 200);
   const { roomId } = await Room.create(db, { input: { name: "bench pruning" }, caller: OWNER });
   const connections = await seedConnections(db, { roomId, count: size, prefix: "gone-" });
   const gone = new Set(connections.filter((_, i) => i % 100 === 0).map((c) => c.connectionId));
   const goneSender: ConnectionSender = {
-    send: (input) => (gone.has(input.connectionId) ? Promise.resolve({ status: "gone" }) : sender.send(input)),
+    send: (input) =>
+      gone.has(input.connectionId) ? Promise.resolve({ status: "gone" }) : sender.send(input),
   };
   server.reset();
   capacity.reset();
@@ -176,7 +209,15 @@ async function measurePruning(
   return {
     title: `stale connections: room of ${size}, ${gone.size} gone, default concurrency ${DEFAULT_CONCURRENCY}`,
     columns: ["ms", "delivered", "pruned", "posts (frame + memberLeft)", "RCU / WCU"],
-    rows: [[Math.round(ms), result.delivered, result.pruned, server.requests, `${capacity.read.toFixed(1)} / ${capacity.write.toFixed(1)}`]],
+    rows: [
+      [
+        Math.round(ms),
+        result.delivered,
+        result.pruned,
+        server.requests,
+        `${capacity.read.toFixed(1)} / ${capacity.write.toFixed(1)}`,
+      ],
+    ],
     notes: [
       "Gone answers come from a wrapper (no HTTP); every live post goes through the server at 20 ms.",
       `memberLeft reuses the broadcast's listing: ${gone.size} x ${size - gone.size} announcement posts, one room Query, ${gone.size} DeleteItems.`,
@@ -213,13 +254,20 @@ type CapacityCounter = ReturnType<typeof countConsumedCapacity>;
 function countConsumedCapacity(client: DynamoDBClient) {
   let read = 0;
   let write = 0;
-  const readCommands = new Set(["QueryCommand", "GetItemCommand", "GetCommand", "BatchGetItemCommand", "BatchGetCommand"]);
+  const readCommands = new Set([
+    "QueryCommand",
+    "GetItemCommand",
+    "GetCommand",
+    "BatchGetItemCommand",
+    "BatchGetCommand",
+  ]);
   client.middlewareStack.add(
     (next, context) => async (args) => {
       (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = "TOTAL";
       const response = await next(args);
-      const consumed = (response.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] })
-        .ConsumedCapacity;
+      const consumed = (
+        response.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }
+      ).ConsumedCapacity;
       const units = [consumed ?? []].flat().reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
       if (readCommands.has(context.commandName ?? "")) read += units;
       else write += units;

@@ -10,9 +10,9 @@ import { Room } from "@rooms/core/room";
 import { localDynamoClient } from "@rooms/dynamodb-local";
 import { createSession } from "../../test/support/room-session";
 import { startBareFanoutServer } from "../support/bare-fanout";
+import { sized } from "../support/quick";
 import { type RoomClient, RoomClients } from "../support/room-clients";
 import { seatMembers } from "../support/seat-members";
-import { sized } from "../support/quick";
 import { startStackInChild } from "../support/stack-in-child";
 import { ms, percentile, ratio } from "../support/stats";
 import type { BenchTable } from "../table";
@@ -22,7 +22,8 @@ const WARMUP_MESSAGES = 5;
 const MEASURED_MESSAGES = sized(50, 10);
 const CONNECT_CONCURRENCY = 16;
 const MESSAGE_TIMEOUT_MS = 60_000;
-const TEXT = "The quick brown fox jumps over the lazy dog; a chat line of about a hundred characters, as people type.";
+const TEXT =
+  "The quick brown fox jumps over the lazy dog; a chat line of about a hundred characters, as people type.";
 
 interface Side {
   clients: RoomClients;
@@ -51,19 +52,38 @@ export async function run(): Promise<BenchTable[]> {
       const room = await Room.create(db, { input: { name: `latency ${size}` }, caller: owner.user });
       const seatStarted = performance.now();
       const oursClients = new RoomClients(stack);
-      await seatMembers({ db, clients: oursClients, roomId: room.roomId, count: size, concurrency: CONNECT_CONCURRENCY, namePrefix: `m${size}-` });
+      await seatMembers({
+        db,
+        clients: oursClients,
+        roomId: room.roomId,
+        count: size,
+        concurrency: CONNECT_CONCURRENCY,
+        namePrefix: `m${size}-`,
+      });
       seatingNotes.push(`${size}: ${Math.round(performance.now() - seatStarted)} ms`);
       const floorClients = new RoomClients({ wsUrl: floor.wsUrl });
-      await floorClients.open({ count: size, concurrency: CONNECT_CONCURRENCY, namePrefix: `f${size}-`, roomFor: () => `floor-${size}` });
+      await floorClients.open({
+        count: size,
+        concurrency: CONNECT_CONCURRENCY,
+        namePrefix: `f${size}-`,
+        roomFor: () => `floor-${size}`,
+      });
 
       const ours: Side = { clients: oursClients, sender: oursClients.clients[0]!, samples: [], ids: [] };
       const bare: Side = { clients: floorClients, sender: floorClients.clients[0]!, samples: [], ids: [] };
       // Interleaved, one message each in turn, so both sides see the same background load.
       for (let i = 0; i < WARMUP_MESSAGES + MEASURED_MESSAGES; i++) {
-        for (const [label, side] of [["ours", ours], ["floor", bare]] as const) {
+        for (const [label, side] of [
+          ["ours", ours],
+          ["floor", bare],
+        ] as const) {
           const clientMessageId = `${label}-${size}-${i}`;
           side.ids.push(clientMessageId);
-          const elapsed = await side.clients.timeOneMessage(side.sender, { clientMessageId, text: TEXT, timeoutMs: MESSAGE_TIMEOUT_MS });
+          const elapsed = await side.clients.timeOneMessage(side.sender, {
+            clientMessageId,
+            text: TEXT,
+            timeoutMs: MESSAGE_TIMEOUT_MS,
+          });
           if (i >= WARMUP_MESSAGES) side.samples.push(elapsed);
         }
       }
@@ -72,8 +92,16 @@ export async function run(): Promise<BenchTable[]> {
       ours.clients.assertExactlyOnce(ours.ids);
       bare.clients.assertExactlyOnce(bare.ids);
 
-      const [o50, o95, oMax] = [percentile(ours.samples, 0.5), percentile(ours.samples, 0.95), Math.max(...ours.samples)];
-      const [f50, f95, fMax] = [percentile(bare.samples, 0.5), percentile(bare.samples, 0.95), Math.max(...bare.samples)];
+      const [o50, o95, oMax] = [
+        percentile(ours.samples, 0.5),
+        percentile(ours.samples, 0.95),
+        Math.max(...ours.samples),
+      ];
+      const [f50, f95, fMax] = [
+        percentile(bare.samples, 0.5),
+        percentile(bare.samples, 0.95),
+        Math.max(...bare.samples),
+      ];
       rows.push([
         size,
         ms(o50),
@@ -91,7 +119,8 @@ export async function run(): Promise<BenchTable[]> {
       await Promise.all([ours.clients.closeAll(), bare.clients.closeAll()]);
     }
     const problems = [...stack.problems, ...floor.problems];
-    if (problems.length) throw new Error(`the stack reported problems during the run:\n${problems.slice(0, 20).join("\n")}`);
+    if (problems.length)
+      throw new Error(`the stack reported problems during the run:\n${problems.slice(0, 20).join("\n")}`);
   } finally {
     dynamo.destroy();
     await Promise.all([stack.stop(), floor.stop()]);

@@ -5,11 +5,16 @@
  * Run as a child (startBareFanoutServer); clients connect with ?roomId=&name= (the floor checks no identity: the
  * real gateway's tickets are taken before the measured part, so they are not part of the comparison).
  */
-import { WebSocketServer, type WebSocket } from "ws";
+import { type WebSocket, WebSocketServer } from "ws";
 
 const rooms = new Map<string, Set<WebSocket>>();
 let sequence = 0;
-const server = new WebSocketServer({ host: "127.0.0.1", port: 0, perMessageDeflate: false, maxPayload: 32 * 1024 });
+const server = new WebSocketServer({
+  host: "127.0.0.1",
+  port: 0,
+  perMessageDeflate: false,
+  maxPayload: 32 * 1024,
+});
 
 server.on("connection", (socket, request) => {
   const query = new URL(request.url ?? "/", "http://127.0.0.1").searchParams;

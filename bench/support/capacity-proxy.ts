@@ -45,7 +45,13 @@ interface ConsumedCapacity {
  * verify signatures, only that an Authorization header is there and parses. `verifySignaturesIgnored` checks
  * that claim against the running DynamoDB Local before the numbers are trusted.
  */
-export async function startCapacityProxy({ target, indexKeys = [["gsi1pk", "gsi1sk"]] }: { target: string; indexKeys?: string[][] }) {
+export async function startCapacityProxy({
+  target,
+  indexKeys = [["gsi1pk", "gsi1sk"]],
+}: {
+  target: string;
+  indexKeys?: string[][];
+}) {
   const upstream = new URL(target);
   let tally: Tally = new Map();
   let inFlight = 0;
@@ -56,7 +62,16 @@ export async function startCapacityProxy({ target, indexKeys = [["gsi1pk", "gsi1
   const entry = (operation: string) => {
     let found = tally.get(operation);
     if (!found) {
-      found = { calls: 0, units: 0, indexUnits: 0, conditionFailures: 0, errors: 0, reportedUnits: 0, cancelledUnits: 0, cancellations: {} };
+      found = {
+        calls: 0,
+        units: 0,
+        indexUnits: 0,
+        conditionFailures: 0,
+        errors: 0,
+        reportedUnits: 0,
+        cancelledUnits: 0,
+        cancellations: {},
+      };
       tally.set(operation, found);
     }
     return found;
@@ -80,12 +95,19 @@ export async function startCapacityProxy({ target, indexKeys = [["gsi1pk", "gsi1
       if (parsed) {
         if (operation === "TransactWriteItems") {
           try {
-            computedUnits = await transactionUnits(parsed, indexKeys, (request) => getItem(upstream, request));
+            computedUnits = await transactionUnits(parsed, indexKeys, (request) =>
+              getItem(upstream, request),
+            );
           } catch (error) {
             unsized.push(String(error));
           }
         }
-        if (operation !== "unknown" && !["CreateTable", "DescribeTable", "ListTables", "UpdateTimeToLive", "DescribeTimeToLive"].includes(operation)) {
+        if (
+          operation !== "unknown" &&
+          !["CreateTable", "DescribeTable", "ListTables", "UpdateTimeToLive", "DescribeTimeToLive"].includes(
+            operation,
+          )
+        ) {
           parsed.ReturnConsumedCapacity = "INDEXES";
         }
         body = Buffer.from(JSON.stringify(parsed));
@@ -93,7 +115,13 @@ export async function startCapacityProxy({ target, indexKeys = [["gsi1pk", "gsi1
       const headers = { ...incoming.headers, host: upstream.host, "content-length": String(body.length) };
       delete headers["transfer-encoding"];
       const forward = httpRequest(
-        { hostname: upstream.hostname, port: upstream.port, method: incoming.method, path: incoming.url, headers },
+        {
+          hostname: upstream.hostname,
+          port: upstream.port,
+          method: incoming.method,
+          path: incoming.url,
+          headers,
+        },
         (answer) => {
           const answerChunks: Buffer[] = [];
           answer.on("data", (chunk: Buffer) => answerChunks.push(chunk));
@@ -117,10 +145,19 @@ export async function startCapacityProxy({ target, indexKeys = [["gsi1pk", "gsi1
     });
   });
 
-  function record(operation: string, status: number, body: Buffer, computed: { units: number; indexUnits: number } | undefined) {
+  function record(
+    operation: string,
+    status: number,
+    body: Buffer,
+    computed: { units: number; indexUnits: number } | undefined,
+  ) {
     const tallied = entry(operation);
     tallied.calls++;
-    let parsed: { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[]; __type?: string; CancellationReasons?: { Code?: string }[] } = {};
+    let parsed: {
+      ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[];
+      __type?: string;
+      CancellationReasons?: { Code?: string }[];
+    } = {};
     try {
       parsed = JSON.parse(body.toString("utf8"));
     } catch {
@@ -128,17 +165,23 @@ export async function startCapacityProxy({ target, indexKeys = [["gsi1pk", "gsi1
     }
     if (status >= 400) {
       const type = parsed.__type ?? "";
-      const reasons = (parsed.CancellationReasons ?? []).map((r) => r.Code ?? "None").filter((code) => code !== "None");
+      const reasons = (parsed.CancellationReasons ?? [])
+        .map((r) => r.Code ?? "None")
+        .filter((code) => code !== "None");
       const cancelled = type.endsWith("TransactionCanceledException");
       if (cancelled) {
-        for (const reason of new Set(reasons)) tallied.cancellations[reason] = (tallied.cancellations[reason] ?? 0) + 1;
+        for (const reason of new Set(reasons))
+          tallied.cancellations[reason] = (tallied.cancellations[reason] ?? 0) + 1;
         tallied.cancelledUnits += computed?.units ?? 0;
       }
-      const conditional = type.endsWith("ConditionalCheckFailedException") || (cancelled && reasons.includes("ConditionalCheckFailed"));
+      const conditional =
+        type.endsWith("ConditionalCheckFailedException") ||
+        (cancelled && reasons.includes("ConditionalCheckFailed"));
       // A transaction cancelled because a concurrent one held an item (TransactionConflict) is the expected
       // outcome of a race too, not an error of the run.
       if (conditional) tallied.conditionFailures++;
-      else if (!(cancelled && reasons.length > 0 && reasons.every((code) => code === "TransactionConflict"))) tallied.errors++;
+      else if (!(cancelled && reasons.length > 0 && reasons.every((code) => code === "TransactionConflict")))
+        tallied.errors++;
     }
     if (computed && status < 400) {
       tallied.units += computed.units;
@@ -150,7 +193,10 @@ export async function startCapacityProxy({ target, indexKeys = [["gsi1pk", "gsi1
         continue;
       }
       tallied.units += consumed.CapacityUnits ?? 0;
-      for (const index of Object.values({ ...consumed.GlobalSecondaryIndexes, ...consumed.LocalSecondaryIndexes })) {
+      for (const index of Object.values({
+        ...consumed.GlobalSecondaryIndexes,
+        ...consumed.LocalSecondaryIndexes,
+      })) {
         tallied.indexUnits += index.CapacityUnits ?? 0;
       }
     }
@@ -175,7 +221,8 @@ export async function startCapacityProxy({ target, indexKeys = [["gsi1pk", "gsi1
     async settle({ quietMs = 300, timeoutMs = 60_000 } = {}) {
       const deadline = performance.now() + timeoutMs;
       while (inFlight > 0 || performance.now() - lastActivity < quietMs) {
-        if (performance.now() > deadline) throw new Error(`DynamoDB traffic did not settle within ${timeoutMs} ms (${inFlight} in flight)`);
+        if (performance.now() > deadline)
+          throw new Error(`DynamoDB traffic did not settle within ${timeoutMs} ms (${inFlight} in flight)`);
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
     },
@@ -204,11 +251,13 @@ async function getItem(upstream: URL, request: { TableName: string; Key: Item })
     headers: {
       "content-type": "application/x-amz-json-1.0",
       "x-amz-target": "DynamoDB_20120810.GetItem",
-      authorization: "AWS4-HMAC-SHA256 Credential=local/20200101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=00",
+      authorization:
+        "AWS4-HMAC-SHA256 Credential=local/20200101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=00",
     },
     body: JSON.stringify({ ...request, ConsistentRead: true }),
   });
-  if (!response.ok) throw new Error(`the proxy's GetItem for sizing answered ${response.status}: ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(`the proxy's GetItem for sizing answered ${response.status}: ${await response.text()}`);
   return ((await response.json()) as { Item?: Item }).Item;
 }
 
@@ -219,7 +268,11 @@ async function getItem(upstream: URL, request: { TableName: string; Key: Item })
  * plus every value it sets (an upper bound of "the larger of before and after", exact below 1 KB). ConditionCheck
  * costs like a read and writes nothing; none of the app's transactions uses it, so its presence throws.
  */
-async function transactionUnits(request: Record<string, unknown>, indexKeys: string[][], fetchItem: (request: { TableName: string; Key: Item }) => Promise<Item | undefined>) {
+async function transactionUnits(
+  request: Record<string, unknown>,
+  indexKeys: string[][],
+  fetchItem: (request: { TableName: string; Key: Item }) => Promise<Item | undefined>,
+) {
   let units = 0;
   let indexUnits = 0;
   for (const action of (request.TransactItems ?? []) as TransactAction[]) {
@@ -229,11 +282,18 @@ async function transactionUnits(request: Record<string, unknown>, indexKeys: str
       item = action.Put.Item;
       size = itemSize(item);
     } else if (action.Update) {
-      item = (await fetchItem({ TableName: action.Update.TableName, Key: action.Update.Key })) ?? action.Update.Key;
-      const added = Object.values(action.Update.ExpressionAttributeValues ?? {}).reduce((sum: number, value) => sum + attributeValueSize(value), 0);
+      item =
+        (await fetchItem({ TableName: action.Update.TableName, Key: action.Update.Key })) ??
+        action.Update.Key;
+      const added = Object.values(action.Update.ExpressionAttributeValues ?? {}).reduce(
+        (sum: number, value) => sum + attributeValueSize(value),
+        0,
+      );
       size = itemSize(item) + added;
     } else if (action.Delete) {
-      item = (await fetchItem({ TableName: action.Delete.TableName, Key: action.Delete.Key })) ?? action.Delete.Key;
+      item =
+        (await fetchItem({ TableName: action.Delete.TableName, Key: action.Delete.Key })) ??
+        action.Delete.Key;
       size = itemSize(item);
     } else {
       throw new Error(`cannot size a transaction action ${Object.keys(action).join(",")} from its request`);
@@ -266,12 +326,16 @@ export function sumTally(tally: Tally) {
     /** TransactWriteItems: calls, cancelled ones by reason, and what the cancelled ones would have cost. */
     transactWrites: { calls: 0, cancellations: {} as Record<string, number>, cancelledUnits: 0 },
   };
-  for (const [operation, { calls, units, indexUnits, conditionFailures, errors, reportedUnits, cancelledUnits, cancellations }] of tally) {
+  for (const [
+    operation,
+    { calls, units, indexUnits, conditionFailures, errors, reportedUnits, cancelledUnits, cancellations },
+  ] of tally) {
     if (operation === "TransactWriteItems") {
       sum.transactions.push({ computed: units, reported: reportedUnits });
       sum.transactWrites.calls += calls;
       sum.transactWrites.cancelledUnits += cancelledUnits;
-      for (const [reason, count] of Object.entries(cancellations)) sum.transactWrites.cancellations[reason] = (sum.transactWrites.cancellations[reason] ?? 0) + count;
+      for (const [reason, count] of Object.entries(cancellations))
+        sum.transactWrites.cancellations[reason] = (sum.transactWrites.cancellations[reason] ?? 0) + count;
     }
     if (isRead(operation)) {
       sum.rcu += units;
@@ -299,10 +363,14 @@ export async function verifySignaturesIgnored(endpoint: string) {
       "content-type": "application/x-amz-json-1.0",
       "x-amz-target": "DynamoDB_20120810.ListTables",
       "x-amz-date": "20200101T000000Z",
-      authorization: "AWS4-HMAC-SHA256 Credential=local/20200101/local/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=0123456789abcdef",
+      authorization:
+        "AWS4-HMAC-SHA256 Credential=local/20200101/local/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=0123456789abcdef",
     },
     body: "{}",
   });
-  if (!response.ok) throw new Error(`DynamoDB Local refused a request with a wrong signature (${response.status}): ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(
+      `DynamoDB Local refused a request with a wrong signature (${response.status}): ${await response.text()}`,
+    );
   return "DynamoDB Local accepted a request signed with a wrong signature (and the proxy's rewritten, no longer matching, bodies)";
 }

@@ -40,7 +40,10 @@ export function nextMessage<T>(
   timeoutMs = 120_000,
 ): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`child gave no answer within ${timeoutMs} ms:\n${lines.join("\n")}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`child gave no answer within ${timeoutMs} ms:\n${lines.join("\n")}`)),
+      timeoutMs,
+    );
     const onMessage = (message: unknown) => {
       let picked: T | undefined;
       try {

@@ -9,7 +9,12 @@ type Json = Record<string, unknown>;
 const utf8 = (text: string) => Buffer.byteLength(text, "utf8");
 
 function numberSize(text: string) {
-  const digits = text.replace(/^-/, "").replace(/e.*$/i, "").replace(".", "").replace(/^0+/, "").replace(/0+$/, "");
+  const digits = text
+    .replace(/^-/, "")
+    .replace(/e.*$/i, "")
+    .replace(".", "")
+    .replace(/^0+/, "")
+    .replace(/0+$/, "");
   return Math.ceil(Math.max(digits.length, 1) / 2) + 1;
 }
 
@@ -20,9 +25,18 @@ export function attributeValueSize(value: Json): number {
   if ("BOOL" in value || "NULL" in value) return 1;
   if ("SS" in value) return (value.SS as string[]).reduce((sum, s) => sum + utf8(s), 0);
   if ("NS" in value) return (value.NS as string[]).reduce((sum, n) => sum + numberSize(n), 0);
-  if ("BS" in value) return (value.BS as string[]).reduce((sum, b) => sum + Buffer.from(b, "base64").length, 0);
-  if ("L" in value) return 3 + (value.L as Json[]).reduce((sum, element) => sum + 1 + attributeValueSize(element), 0);
-  if ("M" in value) return 3 + Object.entries(value.M as Record<string, Json>).reduce((sum, [name, element]) => sum + 1 + utf8(name) + attributeValueSize(element), 0);
+  if ("BS" in value)
+    return (value.BS as string[]).reduce((sum, b) => sum + Buffer.from(b, "base64").length, 0);
+  if ("L" in value)
+    return 3 + (value.L as Json[]).reduce((sum, element) => sum + 1 + attributeValueSize(element), 0);
+  if ("M" in value)
+    return (
+      3 +
+      Object.entries(value.M as Record<string, Json>).reduce(
+        (sum, [name, element]) => sum + 1 + utf8(name) + attributeValueSize(element),
+        0,
+      )
+    );
   throw new Error(`unknown attribute value ${JSON.stringify(value).slice(0, 100)}`);
 }
 

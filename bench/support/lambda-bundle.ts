@@ -20,7 +20,9 @@ export const LAMBDA_BUILD = {
   minify: true,
   treeShaking: true,
   mainFields: ["module", "main"] as string[],
-  banner: { js: "import { createRequire as topLevelCreateRequire } from 'module';const require = topLevelCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as topLevelCreateRequire } from 'module';const require = topLevelCreateRequire(import.meta.url);",
+  },
   metafile: true,
   logLevel: "silent",
 } satisfies BuildOptions;
@@ -33,19 +35,37 @@ export interface BundleResult {
 }
 
 /** Bundles one entry (a path, or source text for a throwaway handler) to `outfile`. Throws esbuild's errors. */
-export async function bundleHandler({ entry, source, outfile }: { entry?: string; source?: string; outfile: string }): Promise<BundleResult> {
+export async function bundleHandler({
+  entry,
+  source,
+  outfile,
+}: {
+  entry?: string;
+  source?: string;
+  outfile: string;
+}): Promise<BundleResult> {
   const result = await build({
     ...LAMBDA_BUILD,
     absWorkingDir: repoRoot,
     outfile,
-    ...(source !== undefined ? { stdin: { contents: source, loader: "ts", resolveDir: repoRoot, sourcefile: "hello.ts" } } : { entryPoints: [entry!] }),
+    ...(source !== undefined
+      ? { stdin: { contents: source, loader: "ts", resolveDir: repoRoot, sourcefile: "hello.ts" } }
+      : { entryPoints: [entry!] }),
   });
   const bytes = readFileSync(outfile);
-  return { file: outfile, rawBytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length, metafile: result.metafile! };
+  return {
+    file: outfile,
+    rawBytes: bytes.length,
+    gzipBytes: gzipSync(bytes, { level: 9 }).length,
+    metafile: result.metafile!,
+  };
 }
 
 /** The stage's guest-token signing secret and issuer in the bench environment (coldstart.ts signs its bearer with them). */
-export const BENCH_AUTH = { secret: "coldstart-bench-signing-secret-0123456789abcdef", issuer: "rooms-bench" };
+export const BENCH_AUTH = {
+  secret: "coldstart-bench-signing-secret-0123456789abcdef",
+  issuer: "rooms-bench",
+};
 
 /**
  * The environment a deployed function sees (SST links as SST_RESOURCE_* JSON, credentials as env vars), with
@@ -66,10 +86,18 @@ const lambdaLikeEnv = {
   DYNAMODB_ENDPOINT: "http://0.0.0.0:9",
   SST_RESOURCE_App: JSON.stringify({ name: "realtime-rooms", stage: "bench" }),
   SST_RESOURCE_Table: JSON.stringify({ name: "rooms-bench" }),
-  SST_RESOURCE_Realtime: JSON.stringify({ managementEndpoint: "http://0.0.0.0:9/bench", url: "ws://0.0.0.0:9/bench" }),
+  SST_RESOURCE_Realtime: JSON.stringify({
+    managementEndpoint: "http://0.0.0.0:9/bench",
+    url: "ws://0.0.0.0:9/bench",
+  }),
   SST_RESOURCE_Api: JSON.stringify({ url: "http://0.0.0.0:9" }),
   SST_RESOURCE_AuthSecret: JSON.stringify({ value: BENCH_AUTH.secret }),
-  SST_RESOURCE_Identity: JSON.stringify({ issuer: BENCH_AUTH.issuer, oidcIssuer: "", oidcAudience: "", oidcJwksUrl: "" }),
+  SST_RESOURCE_Identity: JSON.stringify({
+    issuer: BENCH_AUTH.issuer,
+    oidcIssuer: "",
+    oidcAudience: "",
+    oidcJwksUrl: "",
+  }),
 };
 
 export interface ColdStart {
@@ -110,10 +138,20 @@ process.stdout.write("\\n" + JSON.stringify({ importMs: t1 - t0, importCpuMs: (c
  * node_modules: a bundle must be whole.
  */
 export function sampleColdStart(file: string, event?: unknown): Promise<ColdStart> {
-  const env = { ...lambdaLikeEnv, BENCH_BUNDLE_URL: pathToFileURL(file).href, ...(event !== undefined && { BENCH_EVENT: JSON.stringify(event) }) };
+  const env = {
+    ...lambdaLikeEnv,
+    BENCH_BUNDLE_URL: pathToFileURL(file).href,
+    ...(event !== undefined && { BENCH_EVENT: JSON.stringify(event) }),
+  };
   return new Promise((resolve, reject) =>
-    execFile(process.execPath, ["--input-type=module", "-e", SAMPLE_SCRIPT], { env, cwd: join(repoRoot, ".."), maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
-      error ? reject(new Error(`importing ${file} failed: ${stderr || error.message}`)) : resolve(JSON.parse(stdout.trim().split("\n").pop()!) as ColdStart),
+    execFile(
+      process.execPath,
+      ["--input-type=module", "-e", SAMPLE_SCRIPT],
+      { env, cwd: join(repoRoot, ".."), maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) =>
+        error
+          ? reject(new Error(`importing ${file} failed: ${stderr || error.message}`))
+          : resolve(JSON.parse(stdout.trim().split("\n").pop()!) as ColdStart),
     ),
   );
 }
@@ -125,7 +163,13 @@ export function medianColdStart(samples: readonly ColdStart[]): ColdStart {
     const values = samples.map((s) => s[key]).filter((v): v is number => Number.isFinite(v));
     return values.length ? median(values) : NaN;
   };
-  return { importMs: of("importMs"), importCpuMs: of("importCpuMs"), readyMs: of("readyMs"), firstInvokeMs: of("firstInvokeMs"), outcome: samples[0]?.outcome ?? "-" };
+  return {
+    importMs: of("importMs"),
+    importCpuMs: of("importCpuMs"),
+    readyMs: of("readyMs"),
+    firstInvokeMs: of("firstInvokeMs"),
+    outcome: samples[0]?.outcome ?? "-",
+  };
 }
 
 /**
@@ -144,7 +188,10 @@ export async function timeImport(file: string, runs = 5) {
  * Which packages a bundle evaluates when it is imported (reachable from the entry through static imports) and
  * which only on first use (reachable only through `import()`): bytes of output per package, largest first.
  */
-export function loadedAtImport(metafile: Metafile, entry: string): { eager: Map<string, number>; deferred: Map<string, number> } {
+export function loadedAtImport(
+  metafile: Metafile,
+  entry: string,
+): { eager: Map<string, number>; deferred: Map<string, number> } {
   const { inputs } = metafile;
   const seen = new Set([entry]);
   const queue = [entry];

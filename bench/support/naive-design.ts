@@ -24,13 +24,21 @@ export interface NaiveCost {
  */
 export function naiveDesign({ client, table }: { client: DynamoDBClient; table: string }) {
   const written: Record<string, AttributeValue>[] = [];
-  const key = (pk: string): Record<string, AttributeValue> => ({ pk: { S: `naive#${pk}` }, sk: { S: "naive" } });
+  const key = (pk: string): Record<string, AttributeValue> => ({
+    pk: { S: `naive#${pk}` },
+    sk: { S: "naive" },
+  });
 
   return {
     /** GetItem on one of our own keys (tutorials key connections by connection id too). */
     async get(keyOfItem: Record<string, AttributeValue>, { consistent = false } = {}): Promise<NaiveCost> {
       const { ConsumedCapacity, Item } = await client.send(
-        new GetItemCommand({ TableName: table, Key: keyOfItem, ConsistentRead: consistent, ReturnConsumedCapacity: "TOTAL" }),
+        new GetItemCommand({
+          TableName: table,
+          Key: keyOfItem,
+          ConsistentRead: consistent,
+          ReturnConsumedCapacity: "TOTAL",
+        }),
       );
       if (!Item) throw new Error(`naive GetItem found nothing at ${JSON.stringify(keyOfItem)}`);
       return { rcu: ConsumedCapacity?.CapacityUnits ?? 0, wcu: 0, calls: ["GetItem"] };
@@ -40,9 +48,16 @@ export function naiveDesign({ client, table }: { client: DynamoDBClient; table: 
     async put(id: string, attributes: Record<string, string | number | boolean>): Promise<NaiveCost> {
       const Item: Record<string, AttributeValue> = { ...key(id) };
       for (const [name, value] of Object.entries(attributes)) {
-        Item[name] = typeof value === "string" ? { S: value } : typeof value === "number" ? { N: String(value) } : { BOOL: value };
+        Item[name] =
+          typeof value === "string"
+            ? { S: value }
+            : typeof value === "number"
+              ? { N: String(value) }
+              : { BOOL: value };
       }
-      const { ConsumedCapacity } = await client.send(new PutItemCommand({ TableName: table, Item, ReturnConsumedCapacity: "TOTAL" }));
+      const { ConsumedCapacity } = await client.send(
+        new PutItemCommand({ TableName: table, Item, ReturnConsumedCapacity: "TOTAL" }),
+      );
       written.push(key(id));
       return { rcu: 0, wcu: ConsumedCapacity?.CapacityUnits ?? 0, calls: ["PutItem"] };
     },
@@ -63,7 +78,9 @@ export function naiveDesign({ client, table }: { client: DynamoDBClient; table: 
     },
 
     async remove(id: string): Promise<NaiveCost> {
-      const { ConsumedCapacity } = await client.send(new DeleteItemCommand({ TableName: table, Key: key(id), ReturnConsumedCapacity: "TOTAL" }));
+      const { ConsumedCapacity } = await client.send(
+        new DeleteItemCommand({ TableName: table, Key: key(id), ReturnConsumedCapacity: "TOTAL" }),
+      );
       return { rcu: 0, wcu: ConsumedCapacity?.CapacityUnits ?? 0, calls: ["DeleteItem"] };
     },
 
@@ -72,7 +89,15 @@ export function naiveDesign({ client, table }: { client: DynamoDBClient; table: 
      * Two segments in parallel only to halve the wall time here: capacity is the same (it is charged on the
      * items read, before the filter).
      */
-    async scan({ filter, values, names }: { filter: string; values: Record<string, AttributeValue>; names?: Record<string, string> }) {
+    async scan({
+      filter,
+      values,
+      names,
+    }: {
+      filter: string;
+      values: Record<string, AttributeValue>;
+      names?: Record<string, string>;
+    }) {
       const segments = 2;
       const perSegment = await mapConcurrently([0, 1], segments, async (segment) => {
         let rcu = 0;
@@ -101,12 +126,19 @@ export function naiveDesign({ client, table }: { client: DynamoDBClient; table: 
         } while (startKey);
         return { rcu, pages, matched, scanned };
       });
-      return perSegment.reduce((a, b) => ({ rcu: a.rcu + b.rcu, pages: a.pages + b.pages, matched: a.matched + b.matched, scanned: a.scanned + b.scanned }));
+      return perSegment.reduce((a, b) => ({
+        rcu: a.rcu + b.rcu,
+        pages: a.pages + b.pages,
+        matched: a.matched + b.matched,
+        scanned: a.scanned + b.scanned,
+      }));
     },
 
     /** Deletes every naive item written (not measured). */
     async cleanUp() {
-      await mapConcurrently(written.splice(0), 8, (Key) => client.send(new DeleteItemCommand({ TableName: table, Key })));
+      await mapConcurrently(written.splice(0), 8, (Key) =>
+        client.send(new DeleteItemCommand({ TableName: table, Key })),
+      );
     },
   };
 }

@@ -38,12 +38,24 @@ export class RoomClient {
   }
 
   /** The next frame of `type` (matching `predicate`) that arrives from now on. */
-  waitFor<T = Frame>(type: string, predicate: (frame: any) => boolean = () => true, timeoutMs = 30_000): Promise<T> {
-    return this.waitForFrame<T>((frame) => frame.type === type && predicate(frame), timeoutMs, `${type} frame`);
+  waitFor<T = Frame>(
+    type: string,
+    predicate: (frame: any) => boolean = () => true,
+    timeoutMs = 30_000,
+  ): Promise<T> {
+    return this.waitForFrame<T>(
+      (frame) => frame.type === type && predicate(frame),
+      timeoutMs,
+      `${type} frame`,
+    );
   }
 
   /** The next frame of any type matching `predicate` that arrives from now on. */
-  waitForFrame<T = Frame>(predicate: (frame: any) => boolean, timeoutMs = 30_000, what = "matching frame"): Promise<T> {
+  waitForFrame<T = Frame>(
+    predicate: (frame: any) => boolean,
+    timeoutMs = 30_000,
+    what = "matching frame",
+  ): Promise<T> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#waiters.delete(waiter);
@@ -121,8 +133,10 @@ export class RoomClients {
     namePrefix: string;
     roomFor: (index: number) => string | Promise<string>;
   }): Promise<RoomClient[]> {
-    const opened = await mapConcurrently(Array.from({ length: count }, (_, i) => i), concurrency, async (index) =>
-      this.connect(await roomFor(index), `${namePrefix}${index}`),
+    const opened = await mapConcurrently(
+      Array.from({ length: count }, (_, i) => i),
+      concurrency,
+      async (index) => this.connect(await roomFor(index), `${namePrefix}${index}`),
     );
     this.clients.push(...opened);
     return opened;
@@ -157,7 +171,9 @@ export class RoomClients {
         session,
       );
       socket.once("open", () => resolve(client));
-      socket.once("unexpected-response", (_request, response) => reject(new Error(`${name}: handshake refused with ${response.statusCode}`)));
+      socket.once("unexpected-response", (_request, response) =>
+        reject(new Error(`${name}: handshake refused with ${response.statusCode}`)),
+      );
       socket.once("error", reject);
     });
   }
@@ -166,7 +182,10 @@ export class RoomClients {
    * Sends one message from `sender` and resolves with the milliseconds from the send until the last client
    * (sender included) received it; rejects after `timeoutMs` saying how many did.
    */
-  async timeOneMessage(sender: RoomClient, { clientMessageId, text, timeoutMs }: { clientMessageId: string; text: string; timeoutMs: number }) {
+  async timeOneMessage(
+    sender: RoomClient,
+    { clientMessageId, text, timeoutMs }: { clientMessageId: string; text: string; timeoutMs: number },
+  ) {
     const probe = new Probe(clientMessageId, this.clients.length);
     this.#probe = probe;
     let timer: NodeJS.Timeout | undefined;
@@ -177,7 +196,12 @@ export class RoomClients {
         probe.done,
         new Promise((_, reject) => {
           timer = setTimeout(
-            () => reject(new Error(`${clientMessageId}: ${probe.arrivals.size} of ${probe.expected} clients received it within ${timeoutMs} ms`)),
+            () =>
+              reject(
+                new Error(
+                  `${clientMessageId}: ${probe.arrivals.size} of ${probe.expected} clients received it within ${timeoutMs} ms`,
+                ),
+              ),
             timeoutMs,
           );
         }),
@@ -190,7 +214,10 @@ export class RoomClients {
   }
 
   /** Throws unless every client received each id exactly once, no other message, and none of `forbidden` frames. */
-  assertExactlyOnce(ids: readonly string[], { forbidden = ["error", "memberLeft"] }: { forbidden?: string[] } = {}) {
+  assertExactlyOnce(
+    ids: readonly string[],
+    { forbidden = ["error", "memberLeft"] }: { forbidden?: string[] } = {},
+  ) {
     const wanted = new Set(ids);
     const problems: string[] = [];
     for (const client of this.clients) {
@@ -198,14 +225,17 @@ export class RoomClients {
         const count = client.messageCounts.get(id) ?? 0;
         if (count !== 1) problems.push(`${client.name} got ${id} ${count} times`);
       }
-      for (const id of client.messageCounts.keys()) if (!wanted.has(id)) problems.push(`${client.name} got unexpected ${id}`);
+      for (const id of client.messageCounts.keys())
+        if (!wanted.has(id)) problems.push(`${client.name} got unexpected ${id}`);
       for (const type of forbidden) {
         const count = client.otherFrames.get(type) ?? 0;
         if (count) problems.push(`${client.name} got ${count} ${type} frames`);
       }
     }
     if (problems.length) {
-      throw new Error(`delivery was not exactly once (${problems.length} problems): ${problems.slice(0, 10).join("; ")}`);
+      throw new Error(
+        `delivery was not exactly once (${problems.length} problems): ${problems.slice(0, 10).join("; ")}`,
+      );
     }
   }
 

@@ -32,19 +32,25 @@ export async function seatMembers({
   namePrefix: string;
 }): Promise<RoomClient[]> {
   const { httpUrl } = clients.target;
-  if (httpUrl === undefined) throw new Error("seatMembers needs the real stack (an HTTP API for sessions and tickets)");
+  if (httpUrl === undefined)
+    throw new Error("seatMembers needs the real stack (an HTTP API for sessions and tickets)");
   const room = await Room.get(db, { roomId });
   const opened = await mapConcurrently(
     Array.from({ length: count }, (_, i) => `${namePrefix}${i}`),
     concurrency,
     async (name) => {
       const session = await createSession(httpUrl, name);
-      const staging = await Room.create(db, { input: { name: `staging ${name}`, visibility: "private" }, caller: session.user });
+      const staging = await Room.create(db, {
+        input: { name: `staging ${name}`, visibility: "private" },
+        caller: session.user,
+      });
       const client = await clients.connect(staging.roomId, name, session);
       const records = await Connection.listByRoom(db, { roomId: staging.roomId });
       const record = records[0];
       if (records.length !== 1 || record?.userId !== session.user.userId) {
-        throw new Error(`${name}: expected its one connection record in its staging room, found ${JSON.stringify(records)}`);
+        throw new Error(
+          `${name}: expected its one connection record in its staging room, found ${JSON.stringify(records)}`,
+        );
       }
       await Membership.join(db, { room, user: session.user });
       await db.entities.connection.put({ ...record, roomId }).go();

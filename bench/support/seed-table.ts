@@ -1,14 +1,22 @@
-import { type AttributeValue, BatchWriteItemCommand, type DynamoDBClient, type WriteRequest } from "@aws-sdk/client-dynamodb";
+import {
+  type AttributeValue,
+  BatchWriteItemCommand,
+  type DynamoDBClient,
+  type WriteRequest,
+} from "@aws-sdk/client-dynamodb";
 import type { Db } from "@rooms/core/db";
 import { newId } from "@rooms/core/ids";
 import { mapConcurrently } from "./stats";
 
-const WORDS = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore et dolore magna aliqua".split(" ");
+const WORDS =
+  "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore et dolore magna aliqua".split(
+    " ",
+  );
 
 /** A chat line of 4 to 30 words, from a seeded sequence so every run writes the same bytes. */
 function chatLine(seed: number) {
   let x = seed * 2654435761;
-  const next = () => ((x = (x ^ (x >>> 13)) * 1274126177) >>> 0);
+  const next = () => (x = (x ^ (x >>> 13)) * 1274126177) >>> 0;
   const words = 4 + (next() % 27);
   return Array.from({ length: words }, () => WORDS[next() % WORDS.length]).join(" ");
 }
@@ -67,12 +75,17 @@ export async function seedMessages({
       n++;
     }
   }
-  const batches = Array.from({ length: Math.ceil(requests.length / 25) }, (_, i) => requests.slice(i * 25, i * 25 + 25));
+  const batches = Array.from({ length: Math.ceil(requests.length / 25) }, (_, i) =>
+    requests.slice(i * 25, i * 25 + 25),
+  );
   await mapConcurrently(batches, concurrency, async (batch) => {
     let pending = batch;
     for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 10) throw new Error(`BatchWriteItem left ${pending.length} items unprocessed after 10 retries`);
-      const { UnprocessedItems } = await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } }));
+      if (attempt > 10)
+        throw new Error(`BatchWriteItem left ${pending.length} items unprocessed after 10 retries`);
+      const { UnprocessedItems } = await client.send(
+        new BatchWriteItemCommand({ RequestItems: { [table]: pending } }),
+      );
       pending = UnprocessedItems?.[table] ?? [];
     }
   });
@@ -80,6 +93,9 @@ export async function seedMessages({
 }
 
 /** Sets a room's message counter (and last activity) to match `seedMessages`' history of `lastSeq` messages. */
-export async function setRoomCounter(db: Db, { roomId, lastSeq, lastMessageAt }: { roomId: string; lastSeq: number; lastMessageAt: string }) {
+export async function setRoomCounter(
+  db: Db,
+  { roomId, lastSeq, lastMessageAt }: { roomId: string; lastSeq: number; lastMessageAt: string },
+) {
   await db.entities.room.patch({ roomId }).set({ lastSeq, lastMessageAt }).go();
 }

@@ -17,8 +17,14 @@ export interface StackInChild {
  * The real local stack (gateway + every handler of the manifest) in a child process; see stack-process.ts.
  * Handlers log at WARN and above only (POWERTOOLS_LOG_LEVEL=WARN), so any line they print is a problem.
  */
-export async function startStackInChild(options: StackProcessOptions = {}, env: Record<string, string> = {}): Promise<StackInChild> {
-  const forked = forkTs(join(repoRoot, "bench/support/stack-process.ts"), [JSON.stringify(options)], { POWERTOOLS_LOG_LEVEL: "WARN", ...env });
+export async function startStackInChild(
+  options: StackProcessOptions = {},
+  env: Record<string, string> = {},
+): Promise<StackInChild> {
+  const forked = forkTs(join(repoRoot, "bench/support/stack-process.ts"), [JSON.stringify(options)], {
+    POWERTOOLS_LOG_LEVEL: "WARN",
+    ...env,
+  });
   const problems = forked.lines;
   forked.child.on("message", (message: StackProcessMessage) => {
     if (message.type === "failure") problems.push(`handler failure: ${message.line}`);

@@ -15,7 +15,14 @@ export interface StackProcessOptions {
 }
 
 export type StackProcessMessage =
-  | { type: "ready"; httpUrl: string; wsUrl: string; connectionsUrl: string; dynamodbEndpoint: string; tableName: string }
+  | {
+      type: "ready";
+      httpUrl: string;
+      wsUrl: string;
+      connectionsUrl: string;
+      dynamodbEndpoint: string;
+      tableName: string;
+    }
   | { type: "failure"; line: string }
   | { type: "startFailed"; error: string };
 
@@ -28,7 +35,11 @@ const stackOptions: LocalStackOptions = {
   skipDisconnect: options.skipDisconnect ?? false,
   log: {
     info: () => {},
-    error: (line, error) => send({ type: "failure", line: `${line}${error === undefined ? "" : ` ${inspect(error, { depth: 3 })}`}` }),
+    error: (line, error) =>
+      send({
+        type: "failure",
+        line: `${line}${error === undefined ? "" : ` ${inspect(error, { depth: 3 })}`}`,
+      }),
   },
 };
 

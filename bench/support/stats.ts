@@ -19,7 +19,11 @@ export function ratio(ours: number, baseline: number): string {
 }
 
 /** Runs `task` over `items` with at most `limit` in flight; results in input order. */
-export async function mapConcurrently<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapConcurrently<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

@@ -14,11 +14,15 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const platform = join(root, ".sst/platform");
 // sst's exports map hides package.json from require.resolve; the root devDependency is at a known path.
 const wanted = JSON.parse(readFileSync(join(root, "node_modules/sst/package.json"), "utf8")).version;
-const installed = existsSync(join(platform, "version")) ? readFileSync(join(platform, "version"), "utf8").trim() : null;
+const installed = existsSync(join(platform, "version"))
+  ? readFileSync(join(platform, "version"), "utf8").trim()
+  : null;
 
 if (existsSync(join(platform, "config.d.ts")) && installed === wanted) process.exit(0);
 
-console.log(`sst platform ${installed ?? "missing"}, want ${wanted}: running \`sst install --stage ci\` (offline, ~1 min)`);
+console.log(
+  `sst platform ${installed ?? "missing"}, want ${wanted}: running \`sst install --stage ci\` (offline, ~1 min)`,
+);
 const started = Date.now();
 const result = spawnSync(join(root, "node_modules/.bin/sst"), ["install", "--stage", "ci"], {
   cwd: root,
@@ -32,7 +36,9 @@ const result = spawnSync(join(root, "node_modules/.bin/sst"), ["install", "--sta
   },
 });
 if (result.status !== 0 || !existsSync(join(platform, "config.d.ts"))) {
-  console.error(`sst install failed (exit ${result.status ?? result.signal}); .sst/platform/config.d.ts not written`);
+  console.error(
+    `sst install failed (exit ${result.status ?? result.signal}); .sst/platform/config.d.ts not written`,
+  );
   process.exit(1);
 }
 console.log(`sst platform ready in ${Math.round((Date.now() - started) / 1000)} s`);

@@ -7,7 +7,9 @@ const COGNITO = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123
 describe("the guest-token issuer", () => {
   it("is per app and stage", () => {
     expect(guestTokenIssuer({ name: "realtime-rooms", stage: "prod" })).toBe("rooms-realtime-rooms-prod");
-    expect(guestTokenIssuer({ name: "realtime-rooms", stage: "pr-42" })).not.toBe(guestTokenIssuer({ name: "realtime-rooms", stage: "prod" }));
+    expect(guestTokenIssuer({ name: "realtime-rooms", stage: "pr-42" })).not.toBe(
+      guestTokenIssuer({ name: "realtime-rooms", stage: "prod" }),
+    );
   });
 });
 
@@ -25,7 +27,11 @@ describe("the OIDC issuer from the deploy environment", () => {
 
   it("takes issuer and audience as given, and the JWKS URL at <issuer>/.well-known/jwks.json by default", () => {
     const oidc = oidcFromEnv({ OIDC_ISSUER: COGNITO, OIDC_AUDIENCE: "4tq1client" });
-    expect(oidc).toEqual({ issuer: COGNITO, audience: "4tq1client", jwksUrl: `${COGNITO}/.well-known/jwks.json` });
+    expect(oidc).toEqual({
+      issuer: COGNITO,
+      audience: "4tq1client",
+      jwksUrl: `${COGNITO}/.well-known/jwks.json`,
+    });
     expect(identityProperties({ issuer: "rooms-realtime-rooms-prod", oidc })).toEqual({
       issuer: "rooms-realtime-rooms-prod",
       oidcIssuer: COGNITO,
@@ -53,10 +59,16 @@ describe("the OIDC issuer from the deploy environment", () => {
   it("refuses a half-set or insecure configuration instead of deploying it", () => {
     expect(() => oidcFromEnv({ OIDC_ISSUER: COGNITO })).toThrow(/OIDC_AUDIENCE is not/);
     expect(() => oidcFromEnv({ OIDC_AUDIENCE: "client" })).toThrow(/OIDC_ISSUER is not/);
-    expect(() => oidcFromEnv({ OIDC_JWKS_URL: `${COGNITO}/.well-known/jwks.json` })).toThrow(/OIDC_ISSUER is not/);
-    expect(() => oidcFromEnv({ OIDC_ISSUER: "http://id.example.com", OIDC_AUDIENCE: "c" })).toThrow(/OIDC_ISSUER must be an https URL/);
+    expect(() => oidcFromEnv({ OIDC_JWKS_URL: `${COGNITO}/.well-known/jwks.json` })).toThrow(
+      /OIDC_ISSUER is not/,
+    );
+    expect(() => oidcFromEnv({ OIDC_ISSUER: "http://id.example.com", OIDC_AUDIENCE: "c" })).toThrow(
+      /OIDC_ISSUER must be an https URL/,
+    );
     expect(() => oidcFromEnv({ OIDC_ISSUER: "not a url", OIDC_AUDIENCE: "c" })).toThrow(/https URL/);
-    expect(() => oidcFromEnv({ OIDC_ISSUER: COGNITO, OIDC_AUDIENCE: "c", OIDC_JWKS_URL: "http://keys" })).toThrow(/OIDC_JWKS_URL must be an https URL/);
+    expect(() =>
+      oidcFromEnv({ OIDC_ISSUER: COGNITO, OIDC_AUDIENCE: "c", OIDC_JWKS_URL: "http://keys" }),
+    ).toThrow(/OIDC_JWKS_URL must be an https URL/);
   });
 
   it("cannot be the stage's own guest issuer", () => {

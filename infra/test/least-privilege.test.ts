@@ -1,26 +1,26 @@
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { type RouteEntry, httpRoutes, webSocketRoutes } from "../../packages/functions/src/routes";
+import { httpRoutes, type RouteEntry, webSocketRoutes } from "../../packages/functions/src/routes";
 import {
   BATCH_READ_ACTION,
+  connectionMethods,
   MANAGE_CONNECTIONS_ACTION,
+  routePermissions,
   TABLE_READ_ACTIONS,
   TABLE_WRITE_ACTIONS,
   WEBSOCKET_STAGE,
-  connectionMethods,
-  routePermissions,
 } from "../permissions";
 import {
   INDEX_NAMES,
+  infraSources,
   REALTIME,
   REALTIME_EXECUTION_ARN,
-  TABLE_ARN,
-  infraSources,
   recordAuthorizer,
   recordWiring,
   repoRoot,
   stripComments,
+  TABLE_ARN,
 } from "./support";
 
 const wired = [
@@ -29,10 +29,14 @@ const wired = [
 ];
 const authorizer = recordAuthorizer().calls[0]!;
 /** Every function infra creates: the routes' and the `$connect` authorizer's. */
-const functions = [...wired.map((c) => ({ name: c.routeKey, handler: c.handler })), { name: authorizer.name, handler: authorizer.function }];
+const functions = [
+  ...wired.map((c) => ({ name: c.routeKey, handler: c.handler })),
+  { name: authorizer.name, handler: authorizer.function },
+];
 const manifest = new Map<string, RouteEntry>([...httpRoutes, ...webSocketRoutes].map((r) => [r.routeKey, r]));
 const connections = (method: string) => `${REALTIME_EXECUTION_ARN}/$default/${method}/@connections/*`;
-const actionsOf = (handler: { permissions: { actions: string[] }[] }) => handler.permissions.flatMap((p) => p.actions);
+const actionsOf = (handler: { permissions: { actions: string[] }[] }) =>
+  handler.permissions.flatMap((p) => p.actions);
 /** The resources each action is granted on, for one function. */
 const grantsOf = (handler: { permissions: { actions: string[]; resources: string[] }[] }) => {
   const grants = new Map<string, string[]>();
@@ -69,11 +73,16 @@ describe("every function's IAM statements", () => {
     for (const { routeKey, handler, kind } of wired) {
       const grants = grantsOf(handler);
       const readOnly = kind === "http" && routeKey.startsWith("GET ");
-      for (const action of TABLE_READ_ACTIONS) expect(grants.get(action), routeKey).toEqual([TABLE_ARN, `${TABLE_ARN}/index/gsi1`]);
-      for (const action of TABLE_WRITE_ACTIONS) expect(grants.get(action), routeKey).toEqual(readOnly ? undefined : [TABLE_ARN]);
+      for (const action of TABLE_READ_ACTIONS)
+        expect(grants.get(action), routeKey).toEqual([TABLE_ARN, `${TABLE_ARN}/index/gsi1`]);
+      for (const action of TABLE_WRITE_ACTIONS)
+        expect(grants.get(action), routeKey).toEqual(readOnly ? undefined : [TABLE_ARN]);
     }
     const get = (key: string) => grantsOf(wired.find((c) => c.routeKey === key)!.handler);
-    expect([...get("GET /rooms/{roomId}/members").keys()].sort()).toEqual(["dynamodb:GetItem", "dynamodb:Query"]);
+    expect([...get("GET /rooms/{roomId}/members").keys()].sort()).toEqual([
+      "dynamodb:GetItem",
+      "dynamodb:Query",
+    ]);
     expect([...get("POST /rooms/{roomId}/tickets").keys()].sort()).toEqual([
       "dynamodb:DeleteItem",
       "dynamodb:GetItem",
@@ -86,7 +95,8 @@ describe("every function's IAM statements", () => {
   it("give BatchGetItem to the routes the manifest marks batchReads only, on the table (never an index)", () => {
     const batchReaders = wired.filter((c) => actionsOf(c.handler).includes(BATCH_READ_ACTION));
     expect(batchReaders.map((c) => c.routeKey).sort()).toEqual(["GET /me/rooms"]);
-    for (const reader of batchReaders) expect(grantsOf(reader.handler).get(BATCH_READ_ACTION)).toEqual([TABLE_ARN]);
+    for (const reader of batchReaders)
+      expect(grantsOf(reader.handler).get(BATCH_READ_ACTION)).toEqual([TABLE_ARN]);
   });
 
   it("grant @connections on this API's stage: POST to the routes that broadcast, DELETE also where they close sockets", () => {
@@ -95,7 +105,9 @@ describe("every function's IAM statements", () => {
       const manage = handler.permissions.filter((p) => p.actions.includes(MANAGE_CONNECTIONS_ACTION));
       if (route.broadcasts) {
         const methods = route.closesConnections ? ["POST", "DELETE"] : ["POST"];
-        expect(manage, routeKey).toEqual([{ actions: [MANAGE_CONNECTIONS_ACTION], resources: methods.map(connections) }]);
+        expect(manage, routeKey).toEqual([
+          { actions: [MANAGE_CONNECTIONS_ACTION], resources: methods.map(connections) },
+        ]);
         expect(handler.link).toContain(REALTIME);
       } else {
         expect(manage, routeKey).toEqual([]);
@@ -106,19 +118,30 @@ describe("every function's IAM statements", () => {
     // Only removing a member posts to sockets from the HTTP API, and only it may close them.
     const httpBroadcasters = recordWiring("http").calls.filter((c) => c.handler.link.includes(REALTIME));
     expect(httpBroadcasters.map((c) => c.routeKey)).toEqual(["DELETE /rooms/{roomId}/members/{userId}"]);
-    const closers = wired.filter((c) => grantsOf(c.handler).get(MANAGE_CONNECTIONS_ACTION)?.includes(connections("DELETE")));
+    const closers = wired.filter((c) =>
+      grantsOf(c.handler).get(MANAGE_CONNECTIONS_ACTION)?.includes(connections("DELETE")),
+    );
     expect(closers.map((c) => c.routeKey)).toEqual(["DELETE /rooms/{roomId}/members/{userId}"]);
   });
 
   it("give the $connect authorizer DeleteItem on the table and nothing else", () => {
-    expect(authorizer.function.permissions).toEqual([{ actions: ["dynamodb:DeleteItem"], resources: [TABLE_ARN] }]);
+    expect(authorizer.function.permissions).toEqual([
+      { actions: ["dynamodb:DeleteItem"], resources: [TABLE_ARN] },
+    ]);
   });
 
   it("refuse a manifest entry that closes sockets without broadcasting, or broadcasts without an API to post to", () => {
-    const closer: RouteEntry = { routeKey: "DELETE /x", module: "http/x", broadcasts: false, closesConnections: true };
+    const closer: RouteEntry = {
+      routeKey: "DELETE /x",
+      module: "http/x",
+      broadcasts: false,
+      closesConnections: true,
+    };
     expect(() => connectionMethods(closer)).toThrow(/closes connections but is not marked broadcasts/);
     const broadcaster: RouteEntry = { routeKey: "POST /x", module: "http/x", broadcasts: true };
-    expect(() => routePermissions(broadcaster, "http", { tableArn: TABLE_ARN, indexNames: INDEX_NAMES })).toThrow(/no WebSocket API/);
+    expect(() =>
+      routePermissions(broadcaster, "http", { tableArn: TABLE_ARN, indexNames: INDEX_NAMES }),
+    ).toThrow(/no WebSocket API/);
     expect(connectionMethods({ ...broadcaster, closesConnections: true })).toEqual(["POST", "DELETE"]);
     expect(connectionMethods({ ...broadcaster, broadcasts: false })).toEqual([]);
   });
@@ -163,14 +186,23 @@ describe("the granted actions cover what the code calls", () => {
     .map((path) => ({ path, text: stripComments(readFileSync(path, "utf8")) }));
 
   /** Everything granted to at least one function, as `action resource` pairs and as actions. */
-  const granted = functions.flatMap(({ handler }) => handler.permissions.flatMap((p) => p.actions.flatMap((a) => p.resources.map((r) => `${a} ${r}`))));
+  const granted = functions.flatMap(({ handler }) =>
+    handler.permissions.flatMap((p) => p.actions.flatMap((a) => p.resources.map((r) => `${a} ${r}`))),
+  );
   const grantedActions = new Set(functions.flatMap(({ handler }) => actionsOf(handler)));
 
   it("@connections: every management command used is a method granted to some function", () => {
-    const methodOf = { PostToConnectionCommand: "POST", DeleteConnectionCommand: "DELETE", GetConnectionCommand: "GET" } as const;
+    const methodOf = {
+      PostToConnectionCommand: "POST",
+      DeleteConnectionCommand: "DELETE",
+      GetConnectionCommand: "GET",
+    } as const;
     for (const { path, text } of code) {
       for (const [command, method] of Object.entries(methodOf)) {
-        if (text.includes(command)) expect(granted, `${path} uses ${command}`).toContain(`${MANAGE_CONNECTIONS_ACTION} ${connections(method)}`);
+        if (text.includes(command))
+          expect(granted, `${path} uses ${command}`).toContain(
+            `${MANAGE_CONNECTIONS_ACTION} ${connections(method)}`,
+          );
       }
     }
     expect(granted).not.toContain(`${MANAGE_CONNECTIONS_ACTION} ${connections("GET")}`);
@@ -192,6 +224,7 @@ describe("the granted actions cover what the code calls", () => {
         if (pattern.test(text)) expect([...grantedActions], `${path} calls ${action}`).toContain(action);
       }
     }
-    for (const action of ["dynamodb:Scan", "dynamodb:BatchWriteItem"]) expect(grantedActions.has(action), action).toBe(false);
+    for (const action of ["dynamodb:Scan", "dynamodb:BatchWriteItem"])
+      expect(grantedActions.has(action), action).toBe(false);
   });
 });

@@ -8,12 +8,15 @@ import { infraSources, repoRoot, stripComments } from "./support";
 /** `new sst.aws.X("Name", ...)` / `new sst.X("Name", ...)` in infra, as { Name: "sst.aws.X" | "sst.X" }. */
 const components = Object.fromEntries(
   infraSources().flatMap(({ text }) =>
-    [...stripComments(text).matchAll(/new (sst\.(?:aws\.)?\w+)\("(\w+)"/g)].map((m) => [m[2]!, m[1]!] as const),
+    [...stripComments(text).matchAll(/new (sst\.(?:aws\.)?\w+)\("(\w+)"/g)].map(
+      (m) => [m[2]!, m[1]!] as const,
+    ),
   ),
 );
 
 /** The `type` SST writes for a component: its Pulumi type `sst:aws:X` / `sst:sst:X` with dots. */
-const sstType = (component: string) => (component.startsWith("sst.aws.") ? component : component.replace(/^sst\./, "sst.sst."));
+const sstType = (component: string) =>
+  component.startsWith("sst.aws.") ? component : component.replace(/^sst\./, "sst.sst.");
 
 /** The `Resource` interface of the hand-written sst-env.d.ts, as { Name: { property: type } }. */
 function declaredResources() {
@@ -42,7 +45,8 @@ describe("resource names", () => {
   it("are typed in sst-env.d.ts as SST generates it (sorted keys, the link's properties plus `type`)", () => {
     const declared = declaredResources();
     expect(Object.keys(declared)).toEqual(Object.keys(components).sort());
-    for (const [name, component] of Object.entries(components)) expect(declared[name]!.type).toBe(`"${sstType(component)}"`);
+    for (const [name, component] of Object.entries(components))
+      expect(declared[name]!.type).toBe(`"${sstType(component)}"`);
     expect(declared).toEqual({
       Api: { type: '"sst.aws.ApiGatewayV2"', url: "string" },
       AuthSecret: { type: '"sst.sst.Secret"', value: "string" },
@@ -62,8 +66,15 @@ describe("resource names", () => {
   it("declare for Identity exactly the properties identityProperties computes, all strings", () => {
     const { type, ...declared } = declaredResources().Identity!;
     expect(type).toBe('"sst.sst.Linkable"');
-    const oidc = { issuer: "https://id.example.com", audience: "client", jwksUrl: "https://id.example.com/keys" };
-    for (const computed of [identityProperties({ issuer: "rooms-a-b", oidc: null }), identityProperties({ issuer: "rooms-a-b", oidc })]) {
+    const oidc = {
+      issuer: "https://id.example.com",
+      audience: "client",
+      jwksUrl: "https://id.example.com/keys",
+    };
+    for (const computed of [
+      identityProperties({ issuer: "rooms-a-b", oidc: null }),
+      identityProperties({ issuer: "rooms-a-b", oidc }),
+    ]) {
       expect(Object.keys(computed).sort()).toEqual(Object.keys(declared));
       for (const value of Object.values(computed)) expect(typeof value).toBe("string");
     }
@@ -80,6 +91,7 @@ describe("stages", () => {
   it("treat production and prod as production, nothing else", () => {
     expect(isProductionStage("production")).toBe(true);
     expect(isProductionStage("prod")).toBe(true);
-    for (const stage of ["ci", "dev", "frank", "Production", "prod2"]) expect(isProductionStage(stage)).toBe(false);
+    for (const stage of ["ci", "dev", "frank", "Production", "prod2"])
+      expect(isProductionStage(stage)).toBe(false);
   });
 });

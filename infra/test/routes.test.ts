@@ -2,28 +2,44 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
-import { type RouteEntry, httpRoutes, sstHandler, webSocketAuthorizer, webSocketRoutes } from "../../packages/functions/src/routes";
+import {
+  httpRoutes,
+  type RouteEntry,
+  sstHandler,
+  webSocketAuthorizer,
+  webSocketRoutes,
+} from "../../packages/functions/src/routes";
 import { FUNCTION_DEFAULTS, httpSizing, routeLinks, webSocketSizing, wireRoutes } from "../function-args";
 import {
-  AUTHORIZER_ID,
   AUTH_SECRET,
+  AUTHORIZER_ID,
   IDENTITY,
-  REALTIME,
-  TABLE,
-  TABLE_ARN,
-  type Link,
   infraSources,
+  type Link,
+  REALTIME,
   recordAuthorizer,
   recordWiring,
   repoRoot,
   stripComments,
+  TABLE,
+  TABLE_ARN,
 } from "./support";
 
 const byKind = { http: httpRoutes, websocket: webSocketRoutes } as const;
 
 /** Bundles the way SST does (esbuild, ESM, Node 22, everything inlined): imports must resolve too. */
 const bundle = (entryPoints: string[]) =>
-  build({ entryPoints, bundle: true, platform: "node", format: "esm", target: "node22", write: false, metafile: true, outdir: "out", logLevel: "silent" });
+  build({
+    entryPoints,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node22",
+    write: false,
+    metafile: true,
+    outdir: "out",
+    logLevel: "silent",
+  });
 
 /**
  * Export names of each bundled entry. All existing handlers are bundled in one esbuild run (shared parsing, a few
@@ -73,17 +89,28 @@ describe.each(["http", "websocket"] as const)("%s routes", (kind) => {
       expect(handler.logging).toEqual(FUNCTION_DEFAULTS.logging);
       expect(handler.memory).toMatch(/^\d+ MB$/);
       expect(handler.timeout).toMatch(/^\d+ seconds?$/);
-      const expected = [TABLE, ...(route.broadcasts ? [REALTIME] : []), ...(kind === "http" ? [AUTH_SECRET, IDENTITY] : [])];
+      const expected = [
+        TABLE,
+        ...(route.broadcasts ? [REALTIME] : []),
+        ...(kind === "http" ? [AUTH_SECRET, IDENTITY] : []),
+      ];
       expect(handler.link, routeKey).toEqual(expected);
     }
   });
 
-  it(kind === "http" ? "have no API Gateway authorizer" : "guard $connect, and only $connect, with the ticket authorizer", () => {
-    const { calls } = recordWiring(kind);
-    for (const { routeKey, options } of calls) {
-      expect(options, routeKey).toEqual(kind === "websocket" && routeKey === "$connect" ? { auth: { lambda: AUTHORIZER_ID } } : undefined);
-    }
-  });
+  it(
+    kind === "http"
+      ? "have no API Gateway authorizer"
+      : "guard $connect, and only $connect, with the ticket authorizer",
+    () => {
+      const { calls } = recordWiring(kind);
+      for (const { routeKey, options } of calls) {
+        expect(options, routeKey).toEqual(
+          kind === "websocket" && routeKey === "$connect" ? { auth: { lambda: AUTHORIZER_ID } } : undefined,
+        );
+      }
+    },
+  );
 
   it("each have a memory/timeout entry, and no entry is left over", () => {
     const sizing = kind === "http" ? httpSizing : webSocketSizing;
@@ -122,7 +149,12 @@ describe("the $connect authorizer", () => {
 
   it("runs on the handlers' runtime, small, linked to the table only", () => {
     const [{ function: fn }] = calls as [(typeof calls)[number]];
-    expect(fn).toMatchObject({ runtime: "nodejs22.x", architecture: "arm64", memory: "256 MB", timeout: "10 seconds" });
+    expect(fn).toMatchObject({
+      runtime: "nodejs22.x",
+      architecture: "arm64",
+      memory: "256 MB",
+      timeout: "10 seconds",
+    });
     expect(fn.logging).toEqual(FUNCTION_DEFAULTS.logging);
     expect(fn.link).toEqual([TABLE]);
     expect(fn.permissions).toEqual([{ actions: ["dynamodb:DeleteItem"], resources: [TABLE_ARN] }]);
@@ -138,10 +170,16 @@ describe("the $connect authorizer", () => {
 describe("links and wiring refuse a misconfiguration", () => {
   const route = httpRoutes[0];
   it("AuthSecret and Identity go to HTTP routes, which cannot be wired without them, and never to WebSocket ones", () => {
-    expect(() => routeLinks<Link>(route, "http", { table: TABLE })).toThrow(/must be given AuthSecret and Identity/);
-    expect(() => routeLinks<Link>(webSocketRoutes[0], "websocket", { table: TABLE, realtime: REALTIME, auth: { secret: AUTH_SECRET, identity: IDENTITY } })).toThrow(
-      /must not be given AuthSecret and Identity/,
+    expect(() => routeLinks<Link>(route, "http", { table: TABLE })).toThrow(
+      /must be given AuthSecret and Identity/,
     );
+    expect(() =>
+      routeLinks<Link>(webSocketRoutes[0], "websocket", {
+        table: TABLE,
+        realtime: REALTIME,
+        auth: { secret: AUTH_SECRET, identity: IDENTITY },
+      }),
+    ).toThrow(/must not be given AuthSecret and Identity/);
   });
 
   it("a connect authorizer is only accepted by the WebSocket API", () => {
@@ -180,6 +218,7 @@ describe("infra wiring source", () => {
     const config = source("sst.config.ts");
     expect(config).not.toMatch(/new sst\.|new aws\./);
     expect(config).not.toMatch(/^import /m);
-    for (const module of ["table", "realtime", "api", "web"]) expect(config).toContain(`import("./infra/${module}")`);
+    for (const module of ["table", "realtime", "api", "web"])
+      expect(config).toContain(`import("./infra/${module}")`);
   });
 });

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type RouteOptions, type WiredHandler, wireConnectAuthorizer, wireRoutes } from "../function-args";
@@ -38,10 +38,12 @@ export function recordAuthorizer() {
 
 /** Runs the real wiring against a recording fake API, exactly as infra/api.ts and infra/realtime.ts do. */
 export function recordWiring(kind: RouteKind) {
-  const calls: { routeKey: string; handler: WiredHandler<Link, string>; options?: RouteOptions<string> }[] = [];
+  const calls: { routeKey: string; handler: WiredHandler<Link, string>; options?: RouteOptions<string> }[] =
+    [];
   const returned = wireRoutes<Link, string, string, string>(
     {
-      route: (routeKey, handler, options) => calls.push({ routeKey, handler, ...(options !== undefined && { options }) }),
+      route: (routeKey, handler, options) =>
+        calls.push({ routeKey, handler, ...(options !== undefined && { options }) }),
     },
     kind,
     {
@@ -73,4 +75,5 @@ export function infraSources() {
 }
 
 /** Source without comments, so prose about `dynamodb:*` does not count as code. */
-export const stripComments = (text: string) => text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`])\/\/.*$/gm, "$1");
+export const stripComments = (text: string) =>
+  text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`])\/\/.*$/gm, "$1");

@@ -7,7 +7,10 @@ describe("infra's table equals core's tableDefinition", () => {
   const args = tableArgs({ production: false });
 
   it("has the same primary key, gsi1 and TTL attribute", () => {
-    expect(args.primaryIndex).toEqual({ hashKey: tableDefinition.partitionKey, rangeKey: tableDefinition.sortKey });
+    expect(args.primaryIndex).toEqual({
+      hashKey: tableDefinition.partitionKey,
+      rangeKey: tableDefinition.sortKey,
+    });
     expect(args.globalIndexes).toEqual(
       Object.fromEntries(
         Object.entries(tableDefinition.globalIndexes).map(([name, i]) => [
@@ -25,9 +28,11 @@ describe("infra's table equals core's tableDefinition", () => {
   it("matches the CreateTable input the local stack and tests use, attribute for attribute", () => {
     const local = createTableInput("t");
     // AttributeDefinitions <-> fields
-    expect(Object.entries(args.fields).map(([AttributeName, type]) => ({ AttributeName, AttributeType: type === "string" ? "S" : "?" })).sort(byName)).toEqual(
-      [...local.AttributeDefinitions].sort(byName),
-    );
+    expect(
+      Object.entries(args.fields)
+        .map(([AttributeName, type]) => ({ AttributeName, AttributeType: type === "string" ? "S" : "?" }))
+        .sort(byName),
+    ).toEqual([...local.AttributeDefinitions].sort(byName));
     // KeySchema <-> primaryIndex
     expect(local.KeySchema).toEqual([
       { AttributeName: args.primaryIndex.hashKey, KeyType: "HASH" },
@@ -54,8 +59,11 @@ describe("infra's table equals core's tableDefinition", () => {
 
   it("is the table infra/table.ts deploys", () => {
     const code = stripComments(infraSources().find((s) => s.path === "infra/table.ts")!.text);
-    expect(code).toMatch(/new sst\.aws\.Dynamo\("Table", tableArgs\(\{ production: isProductionStage\(\$app\.stage\) \}\)\)/);
+    expect(code).toMatch(
+      /new sst\.aws\.Dynamo\("Table", tableArgs\(\{ production: isProductionStage\(\$app\.stage\) \}\)\)/,
+    );
   });
 });
 
-const byName = (a: { AttributeName: string }, b: { AttributeName: string }) => a.AttributeName.localeCompare(b.AttributeName);
+const byName = (a: { AttributeName: string }, b: { AttributeName: string }) =>
+  a.AttributeName.localeCompare(b.AttributeName);

@@ -1,5 +1,5 @@
-import { type AttributeValue, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { randomBytes } from "node:crypto";
+import { type AttributeValue, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { createIdentity } from "@rooms/core/identity";
 import { MAX_MENTIONS } from "@rooms/core/limits";
 import { clientActions } from "@rooms/core/protocol";
@@ -54,13 +54,19 @@ async function tableContent(): Promise<string[]> {
   const items: Record<string, AttributeValue>[] = [];
   let startKey: Record<string, AttributeValue> | undefined;
   do {
-    const page = await env.dynamo.send(new ScanCommand({ TableName: env.stack.tableName, ConsistentRead: true, ExclusiveStartKey: startKey }));
+    const page = await env.dynamo.send(
+      new ScanCommand({ TableName: env.stack.tableName, ConsistentRead: true, ExclusiveStartKey: startKey }),
+    );
     items.push(...(page.Items ?? []));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   const canonical = (value: unknown): unknown =>
     value && typeof value === "object" && !Array.isArray(value)
-      ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]))
+      ? Object.fromEntries(
+          Object.keys(value)
+            .sort()
+            .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+        )
       : value;
   return items.map((item) => JSON.stringify(canonical(item))).sort();
 }
@@ -100,7 +106,9 @@ const badId = fc
     validId.map((id) => id.toLowerCase()),
     validId.map((id) => id.slice(1)),
     validId.map((id) => `${id}0`),
-    fc.tuple(fc.constantFrom("I", "L", "O", "U", "-", " ", "a"), validId).map(([letter, id]) => `${letter}${id.slice(1)}`),
+    fc
+      .tuple(fc.constantFrom("I", "L", "O", "U", "-", " ", "a"), validId)
+      .map(([letter, id]) => `${letter}${id.slice(1)}`),
     fc.string({ maxLength: 40 }),
     fc.string({ unit: "grapheme", minLength: 1, maxLength: 30 }),
   )
@@ -108,22 +116,43 @@ const badId = fc
 /** A bad id that survives as one path segment (no "/", not "." or ".."), so the route still matches. */
 const badPathId = badId.filter((id) => id.length > 0 && !id.includes("/") && id !== "." && id !== "..");
 
-const notJson = fc.oneof(
-  fc.string({ unit: "grapheme", maxLength: 300 }),
-  fc.tuple(fc.constantFrom("{", "[", '"', "a", "é", "{\"action\":"), fc.integer({ min: 100, max: 8_000 })).map(([c, n]) => c.repeat(n)),
-).filter((text) => {
-  try {
-    JSON.parse(text);
-    return false;
-  } catch {
-    return true;
-  }
-});
-const deeplyNested = fc.tuple(fc.boolean(), fc.integer({ min: 500, max: 2_500 })).map(([array, n]) => (array ? `${"[".repeat(n)}${"]".repeat(n)}` : `${'{"a":'.repeat(n)}1${"}".repeat(n)}`));
+const notJson = fc
+  .oneof(
+    fc.string({ unit: "grapheme", maxLength: 300 }),
+    fc
+      .tuple(fc.constantFrom("{", "[", '"', "a", "é", '{"action":'), fc.integer({ min: 100, max: 8_000 }))
+      .map(([c, n]) => c.repeat(n)),
+  )
+  .filter((text) => {
+    try {
+      JSON.parse(text);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+const deeplyNested = fc
+  .tuple(fc.boolean(), fc.integer({ min: 500, max: 2_500 }))
+  .map(([array, n]) =>
+    array ? `${"[".repeat(n)}${"]".repeat(n)}` : `${'{"a":'.repeat(n)}1${"}".repeat(n)}`,
+  );
 
 const anyJson = fc.jsonValue({ maxDepth: 2 });
-const notString = fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null), fc.array(anyJson, { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), anyJson, { maxKeys: 3 }));
-const notBoolean = fc.oneof(fc.integer(), fc.string({ maxLength: 10 }), fc.constant(null), fc.array(anyJson, { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), anyJson, { maxKeys: 3 }));
+const notString = fc.oneof(
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(anyJson, { maxLength: 3 }),
+  fc.dictionary(fc.string({ maxLength: 5 }), anyJson, { maxKeys: 3 }),
+);
+const notBoolean = fc.oneof(
+  fc.integer(),
+  fc.string({ maxLength: 10 }),
+  fc.constant(null),
+  fc.array(anyJson, { maxLength: 3 }),
+  fc.dictionary(fc.string({ maxLength: 5 }), anyJson, { maxKeys: 3 }),
+);
 /** Not an integer >= 1: strings (even "1"), floats, zero and negatives, other types. */
 const notVersion = fc.oneof(
   fc.string({ maxLength: 10 }),
@@ -135,9 +164,12 @@ const notVersion = fc.oneof(
 );
 /** Longer than `max` code points (zod 4 counts code points, not UTF-16 units), short enough to stay one frame. */
 const tooLong = (max: number) =>
-  fc.tuple(fc.constantFrom("x", "é", "🙂", "a b", "\u0000"), fc.integer({ min: max + 1, max: Math.max(max + 1, Math.min(max * 4, 7_000)) })).map(([unit, length]) =>
-    unit.repeat(Math.ceil(length / [...unit].length)),
-  );
+  fc
+    .tuple(
+      fc.constantFrom("x", "é", "🙂", "a b", "\u0000"),
+      fc.integer({ min: max + 1, max: Math.max(max + 1, Math.min(max * 4, 7_000)) }),
+    )
+    .map(([unit, length]) => unit.repeat(Math.ceil(length / [...unit].length)));
 
 /** Not an integer >= `min` (0 for afterSeq, 1 for a seq): strings (even "1"), floats, negatives, other types. */
 const notSeq = (min: 0 | 1) =>
@@ -152,12 +184,25 @@ const notSeq = (min: 0 | 1) =>
     fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 2 }),
   );
 /** A well-formed user id (what a mention must look like), never a member of the test room. */
-const strangerId = fc.string({ unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789-_.:@|+".split("")), minLength: 1, maxLength: 40 });
+const strangerId = fc.string({
+  unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789-_.:@|+".split("")),
+  minLength: 1,
+  maxLength: 40,
+});
 /** `mentions` that are not up to 20 user ids of members: not a list, too many, not user ids, or not members. */
 const badMentions = fc.oneof(
-  fc.oneof(fc.string({ maxLength: 20 }), fc.integer(), fc.boolean(), fc.constant(null), fc.dictionary(fc.string({ maxLength: 5 }), anyJson, { maxKeys: 2 })),
+  fc.oneof(
+    fc.string({ maxLength: 20 }),
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.dictionary(fc.string({ maxLength: 5 }), anyJson, { maxKeys: 2 }),
+  ),
   fc.array(strangerId, { minLength: MAX_MENTIONS + 1, maxLength: MAX_MENTIONS + 10 }),
-  fc.array(fc.oneof(fc.integer(), fc.constant(null), fc.constantFrom("", "a b", "x".repeat(129), "é", "a/b")), { minLength: 1, maxLength: 3 }),
+  fc.array(
+    fc.oneof(fc.integer(), fc.constant(null), fc.constantFrom("", "a b", "x".repeat(129), "é", "a/b")),
+    { minLength: 1, maxLength: 3 },
+  ),
   fc.array(strangerId, { minLength: 1, maxLength: MAX_MENTIONS }),
   // A member next to a stranger: the whole send is refused, the member's mention included.
   strangerId.map((stranger) => [watcher.session.user.userId, stranger]),
@@ -185,35 +230,39 @@ function invalidValues(field: FieldSpec): fc.Arbitrary<unknown>[] {
   return values;
 }
 
-const frameSpecs: Record<string, { base: () => Record<string, unknown>; fields: Record<string, FieldSpec> }> = {
-  sendMessage: {
-    base: () => ({ text: "hello", clientMessageId: "never-stored" }),
-    fields: {
-      text: { type: "text", required: true, max: 4000, blank: ["", " ", "\n\t  "] },
-      clientMessageId: { type: "text", required: true, max: 64, blank: [""] },
-      mentions: { type: "mentions", required: false },
+const frameSpecs: Record<string, { base: () => Record<string, unknown>; fields: Record<string, FieldSpec> }> =
+  {
+    sendMessage: {
+      base: () => ({ text: "hello", clientMessageId: "never-stored" }),
+      fields: {
+        text: { type: "text", required: true, max: 4000, blank: ["", " ", "\n\t  "] },
+        clientMessageId: { type: "text", required: true, max: 64, blank: [""] },
+        mentions: { type: "mentions", required: false },
+      },
     },
-  },
-  addTodo: {
-    base: () => ({ title: "never stored" }),
-    fields: {
-      title: { type: "text", required: true, max: 200, blank: ["", "   ", "\t"] },
-      clientTodoId: { type: "text", required: false, max: 64, blank: [""] },
+    addTodo: {
+      base: () => ({ title: "never stored" }),
+      fields: {
+        title: { type: "text", required: true, max: 200, blank: ["", "   ", "\t"] },
+        clientTodoId: { type: "text", required: false, max: 64, blank: [""] },
+      },
     },
-  },
-  updateTodo: {
-    base: () => ({ todoId: knownTodoIds[0], version: 1, done: true }),
-    fields: {
-      todoId: { type: "id", required: true },
-      version: { type: "version", required: true },
-      title: { type: "text", required: false, max: 200, blank: ["", "  "] },
-      done: { type: "boolean", required: false },
+    updateTodo: {
+      base: () => ({ todoId: knownTodoIds[0], version: 1, done: true }),
+      fields: {
+        todoId: { type: "id", required: true },
+        version: { type: "version", required: true },
+        title: { type: "text", required: false, max: 200, blank: ["", "  "] },
+        done: { type: "boolean", required: false },
+      },
     },
-  },
-  deleteTodo: { base: () => ({ todoId: knownTodoIds[1] }), fields: { todoId: { type: "id", required: true } } },
-  sync: { base: () => ({}), fields: { afterSeq: { type: "afterSeq", required: false } } },
-  markRead: { base: () => ({ seq: 1 }), fields: { seq: { type: "seq", required: true } } },
-};
+    deleteTodo: {
+      base: () => ({ todoId: knownTodoIds[1] }),
+      fields: { todoId: { type: "id", required: true } },
+    },
+    sync: { base: () => ({}), fields: { afterSeq: { type: "afterSeq", required: false } } },
+    markRead: { base: () => ({ seq: 1 }), fields: { seq: { type: "seq", required: true } } },
+  };
 /** The seeding below stores 3 messages: seqs past that are ahead of the room. */
 const SEEDED_LAST_SEQ = 3;
 
@@ -242,69 +291,116 @@ const invalidKnownFrames = Object.entries(frameSpecs).flatMap(([action, spec]) =
 
 const wsCases: fc.Arbitrary<WsCase> = fc
   .oneof(
-    { weight: 2, arbitrary: notJson.map((frame): WsCase => ({ kind: "not JSON", frame, code: "bad_request" })) },
-    { weight: 1, arbitrary: deeplyNested.map((frame): WsCase => ({ kind: "deeply nested JSON", frame, code: "bad_request" })) },
+    {
+      weight: 2,
+      arbitrary: notJson.map((frame): WsCase => ({ kind: "not JSON", frame, code: "bad_request" })),
+    },
     {
       weight: 1,
-      arbitrary: fc.oneof(fc.integer(), fc.string({ maxLength: 20 }), fc.constant(null), fc.boolean(), fc.array(anyJson, { maxLength: 4 })).map(
-        (value): WsCase => ({ kind: "JSON but not an object", frame: JSON.stringify(value), code: "bad_request" }),
+      arbitrary: deeplyNested.map(
+        (frame): WsCase => ({ kind: "deeply nested JSON", frame, code: "bad_request" }),
       ),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .oneof(
+          fc.integer(),
+          fc.string({ maxLength: 20 }),
+          fc.constant(null),
+          fc.boolean(),
+          fc.array(anyJson, { maxLength: 4 }),
+        )
+        .map(
+          (value): WsCase => ({
+            kind: "JSON but not an object",
+            frame: JSON.stringify(value),
+            code: "bad_request",
+          }),
+        ),
     },
     {
       weight: 2,
       arbitrary: fc
-        .oneof(fc.constantFrom("$connect", "$disconnect", "$default", "SendMessage", "send_message", "ping ", ""), fc.string({ unit: "grapheme", maxLength: 80 }))
+        .oneof(
+          fc.constantFrom("$connect", "$disconnect", "$default", "SendMessage", "send_message", "ping ", ""),
+          fc.string({ unit: "grapheme", maxLength: 80 }),
+        )
         .filter((action) => !(clientActions as readonly string[]).includes(action))
         .chain((action) =>
-          fc.dictionary(fc.string({ maxLength: 8 }), anyJson, { maxKeys: 3 }).map((extra): WsCase => ({
-            kind: "unknown action",
-            frame: JSON.stringify({ ...extra, action }),
-            code: "bad_request",
-            action: action.slice(0, 64) || undefined,
-          })),
+          fc.dictionary(fc.string({ maxLength: 8 }), anyJson, { maxKeys: 3 }).map(
+            (extra): WsCase => ({
+              kind: "unknown action",
+              frame: JSON.stringify({ ...extra, action }),
+              code: "bad_request",
+              action: action.slice(0, 64) || undefined,
+            }),
+          ),
         ),
     },
     {
       weight: 1,
-      arbitrary: fc.oneof(notString.filter((v) => typeof v !== "string"), fc.constant(MISSING)).chain((action) =>
-        fc.dictionary(fc.string({ maxLength: 8 }).filter((k) => k !== "action"), anyJson, { maxKeys: 3 }).map((extra): WsCase => ({
-          kind: "action missing or not a string",
-          frame: JSON.stringify(action === MISSING ? extra : { ...extra, action }),
-          code: "bad_request",
-        })),
-      ),
+      arbitrary: fc
+        .oneof(
+          notString.filter((v) => typeof v !== "string"),
+          fc.constant(MISSING),
+        )
+        .chain((action) =>
+          fc
+            .dictionary(
+              fc.string({ maxLength: 8 }).filter((k) => k !== "action"),
+              anyJson,
+              { maxKeys: 3 },
+            )
+            .map(
+              (extra): WsCase => ({
+                kind: "action missing or not a string",
+                frame: JSON.stringify(action === MISSING ? extra : { ...extra, action }),
+                code: "bad_request",
+              }),
+            ),
+        ),
     },
     { weight: 8, arbitrary: fc.oneof(...invalidKnownFrames) },
     {
       weight: 1,
       arbitrary: fc.constantFrom("updateTodo", "deleteTodo").chain((action) =>
-        validId.map((todoId): WsCase => ({
-          kind: `${action} of an unknown todo`,
-          frame: known(action, action === "updateTodo" ? { todoId, version: 1, done: true } : { todoId }),
-          code: "not_found",
-          action,
-        })),
+        validId.map(
+          (todoId): WsCase => ({
+            kind: `${action} of an unknown todo`,
+            frame: known(action, action === "updateTodo" ? { todoId, version: 1, done: true } : { todoId }),
+            code: "not_found",
+            action,
+          }),
+        ),
       ),
     },
     {
       weight: 1,
-      arbitrary: fc.tuple(fc.constantFrom("sync", "markRead"), fc.integer({ min: SEEDED_LAST_SEQ + 1, max: Number.MAX_SAFE_INTEGER })).map(
-        ([action, seq]): WsCase => ({
-          kind: `${action} ahead of the room's last seq`,
-          frame: known(action, action === "sync" ? { afterSeq: seq } : { seq }),
-          code: "bad_request",
-          action,
+      arbitrary: fc
+        .tuple(
+          fc.constantFrom("sync", "markRead"),
+          fc.integer({ min: SEEDED_LAST_SEQ + 1, max: Number.MAX_SAFE_INTEGER }),
+        )
+        .map(
+          ([action, seq]): WsCase => ({
+            kind: `${action} ahead of the room's last seq`,
+            frame: known(action, action === "sync" ? { afterSeq: seq } : { seq }),
+            code: "bad_request",
+            action,
+          }),
+        ),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.integer({ min: 2, max: 1_000 }).map(
+        (version): WsCase => ({
+          kind: "updateTodo at a stale version",
+          frame: known("updateTodo", { todoId: knownTodoIds[0], version, title: "never stored" }),
+          code: "conflict",
+          action: "updateTodo",
         }),
       ),
-    },
-    {
-      weight: 1,
-      arbitrary: fc.integer({ min: 2, max: 1_000 }).map((version): WsCase => ({
-        kind: "updateTodo at a stale version",
-        frame: known("updateTodo", { todoId: knownTodoIds[0], version, title: "never stored" }),
-        code: "conflict",
-        action: "updateTodo",
-      })),
     },
   )
   .filter((c) => Buffer.byteLength(c.frame) <= MAX_FRAME_BYTES);
@@ -320,7 +416,17 @@ interface HttpCase {
   auth?: BadAuth;
 }
 
-const BAD_AUTH = ["missing", "empty", "not bearer", "not a JWT", "forged signature", "alg none", "another stage's secret", "wrong issuer", "expired"] as const;
+const BAD_AUTH = [
+  "missing",
+  "empty",
+  "not bearer",
+  "not a JWT",
+  "forged signature",
+  "alg none",
+  "another stage's secret",
+  "wrong issuer",
+  "expired",
+] as const;
 type BadAuth = (typeof BAD_AUTH)[number];
 
 /** One Authorization header value per kind of bad token, made from the owner's real token and the stage secret. */
@@ -329,7 +435,10 @@ async function makeBadAuthorization(owner: Session): Promise<Record<BadAuth, str
   const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
   const flipped = `${signature.slice(0, -2)}${signature.endsWith("AA") ? "BB" : "AA"}`;
   const past = new Date(Date.now() - 31 * 24 * 3600_000);
-  const sign = (secret: string, issuer: string, now?: Date) => createIdentity({ secret, issuer }).issue(owner.user, now).then((t) => `Bearer ${t.token}`);
+  const sign = (secret: string, issuer: string, now?: Date) =>
+    createIdentity({ secret, issuer })
+      .issue(owner.user, now)
+      .then((t) => `Bearer ${t.token}`);
   return {
     missing: undefined,
     empty: "",
@@ -343,41 +452,108 @@ async function makeBadAuthorization(owner: Session): Promise<Record<BadAuth, str
   };
 }
 
-const post = (kind: string, body: string, status: number, contentType = "application/json"): HttpCase => ({ kind, method: "POST", path: "/rooms", body, contentType, status });
-const query = (params: Record<string, string>) => (Object.keys(params).length ? `?${new URLSearchParams(params)}` : "");
+const post = (kind: string, body: string, status: number, contentType = "application/json"): HttpCase => ({
+  kind,
+  method: "POST",
+  path: "/rooms",
+  body,
+  contentType,
+  status,
+});
+const query = (params: Record<string, string>) =>
+  Object.keys(params).length ? `?${new URLSearchParams(params)}` : "";
 /** What `before` (a seq: z.coerce.number().int().min(1)) accepts. */
 const validSeq = (value: string) => Number.isSafeInteger(Number(value)) && Number(value) >= 1;
 const badSeq = fc
-  .oneof(fc.integer({ max: 0 }).map(String), fc.double({ noNaN: true, noInteger: true }).map(String), fc.string({ maxLength: 8 }), badId, fc.constant("9007199254740993"))
+  .oneof(
+    fc.integer({ max: 0 }).map(String),
+    fc.double({ noNaN: true, noInteger: true }).map(String),
+    fc.string({ maxLength: 8 }),
+    badId,
+    fc.constant("9007199254740993"),
+  )
   .filter((value) => !validSeq(value));
 /** What z.coerce.number().int().min(1).max(100) accepts. */
-const validLimit = (value: string) => Number.isInteger(Number(value)) && Number(value) >= 1 && Number(value) <= 100;
+const validLimit = (value: string) =>
+  Number.isInteger(Number(value)) && Number(value) >= 1 && Number(value) <= 100;
 const badLimit = fc
-  .oneof(fc.integer({ max: 0 }).map(String), fc.integer({ min: 101 }).map(String), fc.double({ noNaN: true, noInteger: true }).map(String), fc.string({ maxLength: 8 }))
+  .oneof(
+    fc.integer({ max: 0 }).map(String),
+    fc.integer({ min: 101 }).map(String),
+    fc.double({ noNaN: true, noInteger: true }).map(String),
+    fc.string({ maxLength: 8 }),
+  )
   .filter((value) => !validLimit(value));
 
 const httpCases: fc.Arbitrary<HttpCase> = fc.oneof(
-  notJson.filter((body) => Buffer.byteLength(body) <= 16_384).map((body) => post("POST /rooms, body not JSON", body, 400)),
-  deeplyNested.filter((body) => Buffer.byteLength(body) <= 16_384).map((body) => post("POST /rooms, deeply nested JSON", body, 400)),
+  notJson
+    .filter((body) => Buffer.byteLength(body) <= 16_384)
+    .map((body) => post("POST /rooms, body not JSON", body, 400)),
+  deeplyNested
+    .filter((body) => Buffer.byteLength(body) <= 16_384)
+    .map((body) => post("POST /rooms, deeply nested JSON", body, 400)),
   fc
     .oneof(
-      fc.dictionary(fc.string({ maxLength: 8 }).filter((k) => k !== "name"), anyJson, { maxKeys: 3 }),
+      fc.dictionary(
+        fc.string({ maxLength: 8 }).filter((k) => k !== "name"),
+        anyJson,
+        { maxKeys: 3 },
+      ),
       notString.map((name) => ({ name })),
       tooLong(80).map((name) => ({ name })),
       fc.constantFrom("", " ", "\t\n  ").map((name) => ({ name })),
-      fc.oneof(fc.integer(), fc.string({ maxLength: 10 }), fc.constant(null), fc.array(anyJson, { maxLength: 3 })),
+      fc.oneof(
+        fc.integer(),
+        fc.string({ maxLength: 10 }),
+        fc.constant(null),
+        fc.array(anyJson, { maxLength: 3 }),
+      ),
     )
     .map((body) => JSON.stringify(body))
     .filter((body) => Buffer.byteLength(body) <= 16_384)
     .map((body) => post("POST /rooms, wrong shape", body, 400)),
-  fc.integer({ min: 16_385, max: 300_000 }).map((n) => post("POST /rooms, body over 16 KB", JSON.stringify({ name: "x".repeat(n) }), 413)),
-  fc.constantFrom("text/plain", "application/xml", "application/x-www-form-urlencoded", "text/html; charset=utf-8").map((type) => post("POST /rooms, not JSON content type", '{"name":"a fine name"}', 415, type)),
-  badLimit.map((limit): HttpCase => ({ kind: "GET /rooms, bad limit", method: "GET", path: `/rooms${query({ limit })}`, status: 400 })),
-  badId.map((cursor): HttpCase => ({ kind: "GET /rooms, bad cursor", method: "GET", path: `/rooms${query({ cursor })}`, status: 400 })),
-  fc.oneof(badPathId, validId).map((id): HttpCase => ({ kind: "GET /rooms/{roomId}, bad or unknown id", method: "GET", path: `/rooms/${encodeURIComponent(id)}`, status: 404 })),
+  fc
+    .integer({ min: 16_385, max: 300_000 })
+    .map((n) => post("POST /rooms, body over 16 KB", JSON.stringify({ name: "x".repeat(n) }), 413)),
+  fc
+    .constantFrom(
+      "text/plain",
+      "application/xml",
+      "application/x-www-form-urlencoded",
+      "text/html; charset=utf-8",
+    )
+    .map((type) => post("POST /rooms, not JSON content type", '{"name":"a fine name"}', 415, type)),
+  badLimit.map(
+    (limit): HttpCase => ({
+      kind: "GET /rooms, bad limit",
+      method: "GET",
+      path: `/rooms${query({ limit })}`,
+      status: 400,
+    }),
+  ),
+  badId.map(
+    (cursor): HttpCase => ({
+      kind: "GET /rooms, bad cursor",
+      method: "GET",
+      path: `/rooms${query({ cursor })}`,
+      status: 400,
+    }),
+  ),
+  fc.oneof(badPathId, validId).map(
+    (id): HttpCase => ({
+      kind: "GET /rooms/{roomId}, bad or unknown id",
+      method: "GET",
+      path: `/rooms/${encodeURIComponent(id)}`,
+      status: 404,
+    }),
+  ),
   fc
     .tuple(
-      fc.oneof(fc.constant({ id: "known", bad: false }), validId.map((id) => ({ id, bad: false })), badPathId.map((id) => ({ id, bad: true }))),
+      fc.oneof(
+        fc.constant({ id: "known", bad: false }),
+        validId.map((id) => ({ id, bad: false })),
+        badPathId.map((id) => ({ id, bad: true })),
+      ),
       fc.option(badLimit, { nil: undefined }),
       fc.option(badSeq, { nil: undefined }),
     )
@@ -388,30 +564,124 @@ const httpCases: fc.Arbitrary<HttpCase> = fc.oneof(
       // An impossible room id names nothing (404) whatever else is wrong; otherwise bad parameters are a 400;
       // a well-formed but unknown room with good parameters is a 404.
       const status = room.bad ? 404 : limit !== undefined || before !== undefined ? 400 : 404;
-      return { kind: "GET /rooms/{roomId}/messages, bad parameters or room", method: "GET", path: `/rooms/${encodeURIComponent(id)}/messages${query(params)}`, status };
+      return {
+        kind: "GET /rooms/{roomId}/messages, bad parameters or room",
+        method: "GET",
+        path: `/rooms/${encodeURIComponent(id)}/messages${query(params)}`,
+        status,
+      };
     }),
-  fc.oneof(badPathId, validId).map((id): HttpCase => ({ kind: "POST /rooms/{roomId}/tickets, bad or unknown room", method: "POST", path: `/rooms/${encodeURIComponent(id)}/tickets`, status: 404 })),
-  fc.oneof(
-    fc.oneof(badPathId, validId).map((id): HttpCase => ({ kind: "GET /rooms/{roomId}/members, bad or unknown room", method: "GET", path: `/rooms/${encodeURIComponent(id)}/members`, status: 404 })),
-    badLimit.map((limit): HttpCase => ({ kind: "GET /rooms/{roomId}/members, bad limit", method: "GET", path: `/rooms/${roomId}/members${query({ limit })}`, status: 400 })),
+  fc.oneof(badPathId, validId).map(
+    (id): HttpCase => ({
+      kind: "POST /rooms/{roomId}/tickets, bad or unknown room",
+      method: "POST",
+      path: `/rooms/${encodeURIComponent(id)}/tickets`,
+      status: 404,
+    }),
   ),
   fc.oneof(
-    badLimit.map((limit): HttpCase => ({ kind: "GET /me/rooms, bad limit", method: "GET", path: `/me/rooms${query({ limit })}`, status: 400 })),
-    badId.map((cursor): HttpCase => ({ kind: "GET /me/rooms, bad cursor", method: "GET", path: `/me/rooms${query({ cursor })}`, status: 400 })),
+    fc.oneof(badPathId, validId).map(
+      (id): HttpCase => ({
+        kind: "GET /rooms/{roomId}/members, bad or unknown room",
+        method: "GET",
+        path: `/rooms/${encodeURIComponent(id)}/members`,
+        status: 404,
+      }),
+    ),
+    badLimit.map(
+      (limit): HttpCase => ({
+        kind: "GET /rooms/{roomId}/members, bad limit",
+        method: "GET",
+        path: `/rooms/${roomId}/members${query({ limit })}`,
+        status: 400,
+      }),
+    ),
   ),
   fc.oneof(
-    fc.oneof(badPathId, validId).map((id): HttpCase => ({ kind: "POST /rooms/{roomId}/invites, bad or unknown room", method: "POST", path: `/rooms/${encodeURIComponent(id)}/invites`, body: "{}", contentType: "application/json", status: 404 })),
+    badLimit.map(
+      (limit): HttpCase => ({
+        kind: "GET /me/rooms, bad limit",
+        method: "GET",
+        path: `/me/rooms${query({ limit })}`,
+        status: 400,
+      }),
+    ),
+    badId.map(
+      (cursor): HttpCase => ({
+        kind: "GET /me/rooms, bad cursor",
+        method: "GET",
+        path: `/me/rooms${query({ cursor })}`,
+        status: 400,
+      }),
+    ),
+  ),
+  fc.oneof(
+    fc.oneof(badPathId, validId).map(
+      (id): HttpCase => ({
+        kind: "POST /rooms/{roomId}/invites, bad or unknown room",
+        method: "POST",
+        path: `/rooms/${encodeURIComponent(id)}/invites`,
+        body: "{}",
+        contentType: "application/json",
+        status: 404,
+      }),
+    ),
     fc
-      .oneof(fc.integer({ max: 0 }), fc.integer({ min: 721 }), fc.double({ noNaN: true, noInteger: true }), fc.constantFrom("24", null, true, [24], {}))
-      .map((expiresInHours): HttpCase => ({ kind: "POST /rooms/{roomId}/invites, bad expiresInHours", method: "POST", path: `/rooms/${roomId}/invites`, body: JSON.stringify({ expiresInHours }), contentType: "application/json", status: 400 })),
+      .oneof(
+        fc.integer({ max: 0 }),
+        fc.integer({ min: 721 }),
+        fc.double({ noNaN: true, noInteger: true }),
+        fc.constantFrom("24", null, true, [24], {}),
+      )
+      .map(
+        (expiresInHours): HttpCase => ({
+          kind: "POST /rooms/{roomId}/invites, bad expiresInHours",
+          method: "POST",
+          path: `/rooms/${roomId}/invites`,
+          body: JSON.stringify({ expiresInHours }),
+          contentType: "application/json",
+          status: 400,
+        }),
+      ),
   ),
-  fc.oneof(badPathId, validId).map((id): HttpCase => ({ kind: "DELETE /rooms/{roomId}/invites, bad or unknown room", method: "DELETE", path: `/rooms/${encodeURIComponent(id)}/invites`, status: 404 })),
-  fc.oneof(badPathId, fc.string({ unit: fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), minLength: 22, maxLength: 40 })).map(
-    (code): HttpCase => ({ kind: "POST /invites/{code}, bad or unknown code", method: "POST", path: `/invites/${encodeURIComponent(code)}`, status: 404 }),
+  fc.oneof(badPathId, validId).map(
+    (id): HttpCase => ({
+      kind: "DELETE /rooms/{roomId}/invites, bad or unknown room",
+      method: "DELETE",
+      path: `/rooms/${encodeURIComponent(id)}/invites`,
+      status: 404,
+    }),
   ),
-  fc.oneof(badPathId.filter((id) => id !== "me"), validId).map(
-    (userId): HttpCase => ({ kind: "DELETE /rooms/{roomId}/members/{userId}, bad or unknown member", method: "DELETE", path: `/rooms/${roomId}/members/${encodeURIComponent(userId)}`, status: 404 }),
-  ),
+  fc
+    .oneof(
+      badPathId,
+      fc.string({
+        unit: fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+        minLength: 22,
+        maxLength: 40,
+      }),
+    )
+    .map(
+      (code): HttpCase => ({
+        kind: "POST /invites/{code}, bad or unknown code",
+        method: "POST",
+        path: `/invites/${encodeURIComponent(code)}`,
+        status: 404,
+      }),
+    ),
+  fc
+    .oneof(
+      badPathId.filter((id) => id !== "me"),
+      validId,
+    )
+    .map(
+      (userId): HttpCase => ({
+        kind: "DELETE /rooms/{roomId}/members/{userId}, bad or unknown member",
+        method: "DELETE",
+        path: `/rooms/${roomId}/members/${encodeURIComponent(userId)}`,
+        status: 404,
+      }),
+    ),
   // No valid token: 401 whatever the request is, valid or not, and nothing happens.
   {
     weight: 4,
@@ -419,7 +689,12 @@ const httpCases: fc.Arbitrary<HttpCase> = fc.oneof(
       .tuple(
         fc.constantFrom(...BAD_AUTH),
         fc.constantFrom<() => Omit<HttpCase, "kind" | "status">>(
-          () => ({ method: "POST", path: "/rooms", body: '{"name":"never created"}', contentType: "application/json" }),
+          () => ({
+            method: "POST",
+            path: "/rooms",
+            body: '{"name":"never created"}',
+            contentType: "application/json",
+          }),
           () => ({ method: "POST", path: "/rooms", body: "{not json", contentType: "application/json" }),
           () => ({ method: "POST", path: "/rooms", body: '{"name":"x"}', contentType: "text/plain" }),
           () => ({ method: "GET", path: "/rooms" }),
@@ -429,7 +704,12 @@ const httpCases: fc.Arbitrary<HttpCase> = fc.oneof(
           () => ({ method: "GET", path: `/rooms/${roomId}/messages` }),
           () => ({ method: "GET", path: `/rooms/${roomId}/members` }),
           () => ({ method: "POST", path: `/rooms/${roomId}/tickets` }),
-          () => ({ method: "POST", path: `/rooms/${roomId}/invites`, body: "{}", contentType: "application/json" }),
+          () => ({
+            method: "POST",
+            path: `/rooms/${roomId}/invites`,
+            body: "{}",
+            contentType: "application/json",
+          }),
           () => ({ method: "DELETE", path: `/rooms/${roomId}/invites` }),
           () => ({ method: "DELETE", path: `/rooms/${roomId}/members/${watcher.session.user.userId}` }),
           () => ({ method: "POST", path: `/invites/${"A".repeat(22)}` }),
@@ -484,8 +764,13 @@ function expectContractErrorFrame(reply: unknown, c: WsCase) {
   expect(typeof frame.message === "string" && frame.message.length > 0, context).toBe(true);
   expect(frame.action, context).toBe(c.action);
   // v2 echoes the frame's clientMessageId / clientTodoId when it had one.
-  for (const key of Object.keys(frame)) expect(["type", "code", "message", "action", "issues", "todo", "clientMessageId", "clientTodoId"], context).toContain(key);
-  if (c.code === "conflict") expect((frame.todo as { todoId?: string }).todoId, context).toBe(knownTodoIds[0]);
+  for (const key of Object.keys(frame))
+    expect(
+      ["type", "code", "message", "action", "issues", "todo", "clientMessageId", "clientTodoId"],
+      context,
+    ).toContain(key);
+  if (c.code === "conflict")
+    expect((frame.todo as { todoId?: string }).todoId, context).toBe(knownTodoIds[0]);
 }
 
 function expectContractErrorReply(reply: HttpReply, c: HttpCase) {
@@ -547,8 +832,18 @@ describe("malformed input against every route (seeded fast-check corpus)", () =>
 
   it(`POST /sessions with ${badSessionBodies.length} bad names gets 400 (415 for another content type)`, async () => {
     for (const [kind, body, status, contentType = "application/json"] of badSessionBodies) {
-      const reply = await env.http.call("POST", "/sessions", { body, token: null, headers: { "content-type": contentType } });
-      expectContractErrorReply(reply, { kind: `POST /sessions, ${kind}`, method: "POST", path: "/sessions", body, status });
+      const reply = await env.http.call("POST", "/sessions", {
+        body,
+        token: null,
+        headers: { "content-type": contentType },
+      });
+      expectContractErrorReply(reply, {
+        kind: `POST /sessions, ${kind}`,
+        method: "POST",
+        path: "/sessions",
+        body,
+        status,
+      });
     }
   });
 
@@ -558,15 +853,34 @@ describe("malformed input against every route (seeded fast-check corpus)", () =>
       fc.asyncProperty(
         fc.oneof(
           fc.constant({ kind: "no query" }),
-          fc.dictionary(fc.string({ maxLength: 8 }).filter((k) => k !== "ticket"), fc.string({ maxLength: 30 }), { maxKeys: 3 }).map((query) => ({ kind: "no ticket", query })),
+          fc
+            .dictionary(
+              fc.string({ maxLength: 8 }).filter((k) => k !== "ticket"),
+              fc.string({ maxLength: 30 }),
+              { maxKeys: 3 },
+            )
+            .map((query) => ({ kind: "no ticket", query })),
           fc.string({ maxLength: 120 }).map((ticket) => ({ kind: "garbage ticket", query: { ticket } })),
-          fc.string({ unit: fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), minLength: 43, maxLength: 43 }).map((ticket) => ({ kind: "well-formed unknown ticket", query: { ticket } })),
+          fc
+            .string({
+              unit: fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+              minLength: 43,
+              maxLength: 43,
+            })
+            .map((ticket) => ({ kind: "well-formed unknown ticket", query: { ticket } })),
           fc.constant({ kind: "v1 roomId and name", query: { roomId: "", name: "intruder" } }),
-          fc.constantFrom(...BAD_AUTH.slice(2)).map((auth) => ({ kind: "a bad bearer token as the ticket", query: { ticket: badAuthorization[auth] ?? "" } })),
+          fc.constantFrom(...BAD_AUTH.slice(2)).map((auth) => ({
+            kind: "a bad bearer token as the ticket",
+            query: { ticket: badAuthorization[auth] ?? "" },
+          })),
         ),
         async (c: { kind: string; query?: Record<string, string> }) => {
           const url = new URL(env.stack.wsUrl);
-          for (const [name, value] of Object.entries({ ...c.query, ...(c.query?.roomId === "" && { roomId }) })) url.searchParams.set(name, value);
+          for (const [name, value] of Object.entries({
+            ...c.query,
+            ...(c.query?.roomId === "" && { roomId }),
+          }))
+            url.searchParams.set(name, value);
           const status = await handshakeStatus(url);
           expect(status, `${c.kind}: ${url.search.slice(0, 200)}`).toBe(401);
           kinds.set(c.kind, (kinds.get(c.kind) ?? 0) + 1);
@@ -579,7 +893,9 @@ describe("malformed input against every route (seeded fast-check corpus)", () =>
 
   it("left the table exactly as it was, and told the other member nothing", async () => {
     expect(await tableContent()).toEqual(tableBefore);
-    expect(watcher.frames.filter((f) => f.type !== "memberJoined" && f.type !== "message" && f.type !== "todo")).toEqual([]);
+    expect(
+      watcher.frames.filter((f) => f.type !== "memberJoined" && f.type !== "message" && f.type !== "todo"),
+    ).toEqual([]);
     // The watcher saw the seeding (3 messages, 2 todos) and nothing since.
     expect(watcher.frames.map((f) => f.type)).toEqual(["message", "message", "message", "todo", "todo"]);
   });
@@ -591,7 +907,10 @@ describe("malformed input against every route (seeded fast-check corpus)", () =>
     const from = prober.frames.length;
     prober.send({ action: "sendMessage", text: "still alive", clientMessageId: "after" });
     const message = await prober.waitFor((f) => f.type === "message", { from });
-    await until(() => watcher.count("message") === 4, { timeoutMs: 5_000, describe: () => `watcher has ${watcher.count("message")} messages` });
+    await until(() => watcher.count("message") === 4, {
+      timeoutMs: 5_000,
+      describe: () => `watcher has ${watcher.count("message")} messages`,
+    });
     expect(watcher.ofType("message").at(-1)).toEqual(message);
     const pongFrom = prober.frames.length;
     prober.send({ action: "ping" });
@@ -608,8 +927,12 @@ describe("malformed input against every route (seeded fast-check corpus)", () =>
       const from = client.frames.length;
       client.send({ action: "sendMessage", text: "hello after the storm", clientMessageId: "newcomer-1" });
       const sent = await client.waitFor((f) => f.type === "message", { from });
-      expect(sent).toMatchObject({ message: { authorId: newcomer.user.userId, author: "newcomer", text: "hello after the storm" } });
-      expect(await watcher.waitFor((f) => f.type === "message" && f.message.clientMessageId === "newcomer-1")).toEqual(sent);
+      expect(sent).toMatchObject({
+        message: { authorId: newcomer.user.userId, author: "newcomer", text: "hello after the storm" },
+      });
+      expect(
+        await watcher.waitFor((f) => f.type === "message" && f.message.clientMessageId === "newcomer-1"),
+      ).toEqual(sent);
     } finally {
       await client.close();
     }

@@ -42,7 +42,13 @@ beforeAll(async () => {
   // Sessions and tickets first; then every member of every room joins at once: simultaneous joins must not
   // prune each other.
   const tickets = await Promise.all(
-    rooms.map((room, r) => Promise.all(Array.from({ length: CLIENTS_PER_ROOM }, (_, c) => prepareLive(env.stack, { roomId: room.roomId, who: `r${r}-c${c}` })))),
+    rooms.map((room, r) =>
+      Promise.all(
+        Array.from({ length: CLIENTS_PER_ROOM }, (_, c) =>
+          prepareLive(env.stack, { roomId: room.roomId, who: `r${r}-c${c}` }),
+        ),
+      ),
+    ),
   );
   await Promise.all(
     rooms.map(async (room, r) => {
@@ -51,7 +57,8 @@ beforeAll(async () => {
       room.live = room.clients.filter((client) => !room.victims.includes(client));
       for (const record of await Connection.listByRoom(env.db, { roomId: room.roomId })) {
         const client = room.clients.find((c) => c.name === record.name);
-        if (record.userId !== client?.session.user.userId) throw new Error(`${record.name}'s record is not its ticket's user: ${JSON.stringify(record)}`);
+        if (record.userId !== client?.session.user.userId)
+          throw new Error(`${record.name}'s record is not its ticket's user: ${JSON.stringify(record)}`);
         room.records.set(record.name, { connectionId: record.connectionId, memberId: record.memberId });
       }
     }),
@@ -87,9 +94,14 @@ describe("20% of members dropped without $disconnect while 3 rooms exchange 60 m
             const clientMessageId = idOf(r, s, n);
             const from = sender.frames.length;
             sender.send({ action: "sendMessage", text: `message ${n} from ${sender.name}`, clientMessageId });
-            await sender.waitFor((f) => f.type === "message" && f.message.clientMessageId === clientMessageId, { from, timeoutMs: 30_000 });
+            await sender.waitFor(
+              (f) => f.type === "message" && f.message.clientMessageId === clientMessageId,
+              { from, timeoutMs: 30_000 },
+            );
             if (++acks === DROP_AFTER_ACKS) {
-              dropRunning = Promise.all(rooms.flatMap((room) => RUNNING_VICTIMS.map((i) => room.clients[i]!.terminate())));
+              dropRunning = Promise.all(
+                rooms.flatMap((room) => RUNNING_VICTIMS.map((i) => room.clients[i]!.terminate())),
+              );
             }
           }
         }),
@@ -99,11 +111,19 @@ describe("20% of members dropped without $disconnect while 3 rooms exchange 60 m
     const live = rooms.flatMap((room) => room.live);
     await until(() => live.every((client) => client.count("message") >= MESSAGES_PER_ROOM), {
       timeoutMs: 60_000,
-      describe: () => live.filter((c) => c.count("message") < MESSAGES_PER_ROOM).map((c) => `${c.name}:${c.count("message")}`).join(" "),
+      describe: () =>
+        live
+          .filter((c) => c.count("message") < MESSAGES_PER_ROOM)
+          .map((c) => `${c.name}:${c.count("message")}`)
+          .join(" "),
     });
     await sleep(500);
     rooms.forEach((room, r) => {
-      const expected = Array.from({ length: SENDERS_PER_ROOM }, (_, s) => Array.from({ length: MESSAGES_PER_SENDER }, (_, n) => idOf(r, s, n))).flat().sort();
+      const expected = Array.from({ length: SENDERS_PER_ROOM }, (_, s) =>
+        Array.from({ length: MESSAGES_PER_SENDER }, (_, n) => idOf(r, s, n)),
+      )
+        .flat()
+        .sort();
       for (const client of room.live) {
         const ids = client.ofType("message").map((frame) => frame.message.clientMessageId);
         expect(ids, client.name).toHaveLength(MESSAGES_PER_ROOM);
@@ -133,7 +153,10 @@ describe("20% of members dropped without $disconnect while 3 rooms exchange 60 m
       });
       await sleep(300);
       for (const client of room.live) {
-        const left = client.ofType("memberLeft").map((frame) => frame.member.memberId).sort();
+        const left = client
+          .ofType("memberLeft")
+          .map((frame) => frame.member.memberId)
+          .sort();
         expect(left, client.name).toEqual(victimIds);
       }
     }
@@ -144,14 +167,19 @@ describe("20% of members dropped without $disconnect while 3 rooms exchange 60 m
       const asker = room.live[0]!;
       const from = asker.frames.length;
       asker.send({ action: "sync" });
-      const snapshot = await asker.waitFor<Extract<ServerFrame, { type: "snapshot" }>>((f) => f.type === "snapshot", { from });
+      const snapshot = await asker.waitFor<Extract<ServerFrame, { type: "snapshot" }>>(
+        (f) => f.type === "snapshot",
+        { from },
+      );
       expect(snapshot.members.map((m) => m.name).sort()).toEqual(room.live.map((c) => c.name).sort());
     }
   });
 
   it("no error reached a live member, no error escaped a handler, no delivery problem was logged", () => {
     const expectedTypes = new Set(["message", "memberJoined", "memberLeft", "snapshot"]);
-    const unexpected = rooms.flatMap((room) => room.live.flatMap((c) => c.frames.filter((f) => !expectedTypes.has(String(f.type)))));
+    const unexpected = rooms.flatMap((room) =>
+      room.live.flatMap((c) => c.frames.filter((f) => !expectedTypes.has(String(f.type)))),
+    );
     expect(unexpected).toEqual([]);
     const { escaped, deliveryWarnings } = env.failures();
     expect(escaped).toEqual([]);

@@ -31,13 +31,15 @@ const rooms: { roomId: string; clients: LiveClient[] }[] = [];
 
 beforeAll(async () => {
   env = await startReliabilityStack();
-  for (let r = 0; r < ROOMS; r++) rooms.push({ roomId: (await env.http.createRoom(`load ${r}`)).roomId, clients: [] });
+  for (let r = 0; r < ROOMS; r++)
+    rooms.push({ roomId: (await env.http.createRoom(`load ${r}`)).roomId, clients: [] });
   // Rooms join in parallel; within a room one member at a time, so who hears which memberJoined is exact (a
   // member still in its own $connect cannot be posted to). Simultaneous joins are covered by
   // packages/local/test/e2e/join-race.test.ts.
   await Promise.all(
     rooms.map(async (room, r) => {
-      for (let c = 0; c < CLIENTS_PER_ROOM; c++) room.clients.push(await connectLive(env.stack, { roomId: room.roomId, who: `r${r}-c${c}` }));
+      for (let c = 0; c < CLIENTS_PER_ROOM; c++)
+        room.clients.push(await connectLive(env.stack, { roomId: room.roomId, who: `r${r}-c${c}` }));
     }),
   );
 });
@@ -53,13 +55,18 @@ const messagesOf = (client: LiveClient) => client.ofType("message").map((frame) 
 describe("300 clients in 10 rooms, 200 messages per room from 5 senders at once", () => {
   it("every member heard every later join exactly once", async () => {
     for (const { clients } of rooms) {
-      await until(() => clients.every((client, i) => client.count("memberJoined") >= CLIENTS_PER_ROOM - 1 - i), {
-        timeoutMs: 30_000,
-        describe: () => clients.map((c) => `${c.name}:${c.count("memberJoined")}`).join(" "),
-      });
+      await until(
+        () => clients.every((client, i) => client.count("memberJoined") >= CLIENTS_PER_ROOM - 1 - i),
+        {
+          timeoutMs: 30_000,
+          describe: () => clients.map((c) => `${c.name}:${c.count("memberJoined")}`).join(" "),
+        },
+      );
       clients.forEach((client, i) => {
         const joined = client.ofType("memberJoined").map(({ member }) => `${member.userId} ${member.name}`);
-        expect(joined).toEqual(clients.slice(i + 1).map((later) => `${later.session.user.userId} ${later.name}`));
+        expect(joined).toEqual(
+          clients.slice(i + 1).map((later) => `${later.session.user.userId} ${later.name}`),
+        );
       });
     }
   });
@@ -75,7 +82,8 @@ describe("300 clients in 10 rooms, 200 messages per room from 5 senders at once"
     const reserveDeliveries = async () => {
       const deadline = Date.now() + 60_000;
       while (sent * CLIENTS_PER_ROOM - delivered >= OUTSTANDING_DELIVERIES) {
-        if (Date.now() > deadline) throw new Error(`${sent * CLIENTS_PER_ROOM - delivered} deliveries still outstanding after 60 s`);
+        if (Date.now() > deadline)
+          throw new Error(`${sent * CLIENTS_PER_ROOM - delivered} deliveries still outstanding after 60 s`);
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       sent++;
@@ -88,27 +96,41 @@ describe("300 clients in 10 rooms, 200 messages per room from 5 senders at once"
             await reserveDeliveries();
             const from = sender.frames.length;
             sender.send({ action: "sendMessage", text: `message ${n} from ${sender.name}`, clientMessageId });
-            await sender.waitFor((f) => f.type === "message" && f.message.clientMessageId === clientMessageId, { from, timeoutMs: 60_000 });
+            await sender.waitFor(
+              (f) => f.type === "message" && f.message.clientMessageId === clientMessageId,
+              { from, timeoutMs: 60_000 },
+            );
           }
         }),
       ),
     );
     await until(() => everyone.every((client) => client.count("message") >= MESSAGES_PER_ROOM), {
       timeoutMs: 120_000,
-      describe: () => everyone.filter((c) => c.count("message") < MESSAGES_PER_ROOM).map((c) => `${c.name}:${c.count("message")}`).join(" "),
+      describe: () =>
+        everyone
+          .filter((c) => c.count("message") < MESSAGES_PER_ROOM)
+          .map((c) => `${c.name}:${c.count("message")}`)
+          .join(" "),
     });
     // Anything duplicated would arrive right behind the rest.
     await new Promise((resolve) => setTimeout(resolve, 500));
     const elapsedMs = Date.now() - started;
 
     rooms.forEach(({ roomId, clients }, r) => {
-      const expectedIds = Array.from({ length: SENDERS_PER_ROOM }, (_, s) => Array.from({ length: MESSAGES_PER_SENDER }, (_, n) => idOf(r, s, n))).flat();
+      const expectedIds = Array.from({ length: SENDERS_PER_ROOM }, (_, s) =>
+        Array.from({ length: MESSAGES_PER_SENDER }, (_, n) => idOf(r, s, n)),
+      ).flat();
       for (const client of clients) {
         const messages = messagesOf(client);
         expect(messages, client.name).toHaveLength(MESSAGES_PER_ROOM);
-        expect(new Set(messages.map((m) => m.clientMessageId)).size, `${client.name} got a duplicate`).toBe(MESSAGES_PER_ROOM);
+        expect(new Set(messages.map((m) => m.clientMessageId)).size, `${client.name} got a duplicate`).toBe(
+          MESSAGES_PER_ROOM,
+        );
         expect(messages.map((m) => m.clientMessageId).sort(), client.name).toEqual([...expectedIds].sort());
-        expect(messages.every((m) => m.roomId === roomId), `${client.name} got another room's message`).toBe(true);
+        expect(
+          messages.every((m) => m.roomId === roomId),
+          `${client.name} got another room's message`,
+        ).toBe(true);
         // Each message is its sender's: authorId is the sending socket's user, author its name.
         const misattributed = messages.filter((m) => {
           const sender = clients[Number(m.clientMessageId.split("-")[1]!.slice(1))]!;
@@ -118,12 +140,21 @@ describe("300 clients in 10 rooms, 200 messages per room from 5 senders at once"
         // A client shows messages in seq order (the order the server stored them): 1..200 without a gap, and
         // there each sender's messages must read in the order they were sent.
         const shown = [...messages].sort((a, b) => a.seq - b.seq);
-        expect(shown.map((m) => m.seq), `${client.name}: seqs`).toEqual(Array.from({ length: MESSAGES_PER_ROOM }, (_, i) => i + 1));
+        expect(
+          shown.map((m) => m.seq),
+          `${client.name}: seqs`,
+        ).toEqual(Array.from({ length: MESSAGES_PER_ROOM }, (_, i) => i + 1));
         for (let s = 0; s < SENDERS_PER_ROOM; s++) {
-          const order = shown.filter((m) => m.clientMessageId.startsWith(`r${r}-s${s}-`)).map((m) => Number(m.clientMessageId.split("-")[2]));
-          expect(order, `${client.name}: order of sender ${s}`).toEqual(Array.from({ length: MESSAGES_PER_SENDER }, (_, n) => n));
+          const order = shown
+            .filter((m) => m.clientMessageId.startsWith(`r${r}-s${s}-`))
+            .map((m) => Number(m.clientMessageId.split("-")[2]));
+          expect(order, `${client.name}: order of sender ${s}`).toEqual(
+            Array.from({ length: MESSAGES_PER_SENDER }, (_, n) => n),
+          );
           // Arrival order is not promised (concurrent invocations post independently); counted for the report.
-          const arrived = messages.filter((m) => m.clientMessageId.startsWith(`r${r}-s${s}-`)).map((m) => Number(m.clientMessageId.split("-")[2]));
+          const arrived = messages
+            .filter((m) => m.clientMessageId.startsWith(`r${r}-s${s}-`))
+            .map((m) => Number(m.clientMessageId.split("-")[2]));
           arrivalInversions += arrived.filter((n, i) => i > 0 && n < arrived[i - 1]!).length;
         }
         // Every member saw the same messages: one stored copy per message.
@@ -141,7 +172,10 @@ describe("300 clients in 10 rooms, 200 messages per room from 5 senders at once"
       const newest = await env.http.call("GET", `/rooms/${roomId}/messages?limit=100`);
       expect(newest.status).toBe(200);
       expect(newest.json.cursor).toBe(MESSAGES_PER_ROOM - 99);
-      const older = await env.http.call("GET", `/rooms/${roomId}/messages?limit=100&before=${newest.json.cursor}`);
+      const older = await env.http.call(
+        "GET",
+        `/rooms/${roomId}/messages?limit=100&before=${newest.json.cursor}`,
+      );
       expect(older.status).toBe(200);
       expect(older.json.cursor).toBeNull();
       const history: Message[] = [...older.json.messages, ...newest.json.messages];
@@ -154,7 +188,9 @@ describe("300 clients in 10 rooms, 200 messages per room from 5 senders at once"
 
   it("no error frame reached any client and no error escaped or was logged by a handler", () => {
     // Only the frames this test caused may be there: joins and messages (an error, a raw or gateway frame is not).
-    const unexpected = rooms.flatMap(({ clients }) => clients.flatMap((c) => c.frames.filter((f) => f.type !== "message" && f.type !== "memberJoined")));
+    const unexpected = rooms.flatMap(({ clients }) =>
+      clients.flatMap((c) => c.frames.filter((f) => f.type !== "message" && f.type !== "memberJoined")),
+    );
     expect(unexpected).toEqual([]);
     expect(env.failures().escaped).toEqual([]);
   });

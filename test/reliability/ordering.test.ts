@@ -120,7 +120,11 @@ class SeqMember {
       };
       const timer = setTimeout(() => {
         done();
-        reject(new Error(`${this.name}: ${what} not within ${timeoutMs} ms (holds 1..${this.contiguous}, ${this.held.size} in all)`));
+        reject(
+          new Error(
+            `${this.name}: ${what} not within ${timeoutMs} ms (holds 1..${this.contiguous}, ${this.held.size} in all)`,
+          ),
+        );
       }, timeoutMs);
       const done = () => {
         clearTimeout(timer);
@@ -139,7 +143,8 @@ class SeqMember {
     const had = this.held.get(message.seq);
     if (had) {
       this.duplicates++;
-      if (had.messageId !== message.messageId || had.text !== message.text) this.mismatches.push(`seq ${message.seq}: ${had.messageId} vs ${message.messageId}`);
+      if (had.messageId !== message.messageId || had.text !== message.text)
+        this.mismatches.push(`seq ${message.seq}: ${had.messageId} vs ${message.messageId}`);
       return;
     }
     this.held.set(message.seq, message);
@@ -188,7 +193,10 @@ beforeAll(async () => {
   roomId = (await env.http.createRoom("ordering")).roomId;
   // One after the other: simultaneous joins are join-race.test.ts's and faults.test.ts's subject.
   for (let m = 0; m < MEMBERS; m++) {
-    const client = await connectLive(env.stack, { roomId, who: m < SENDERS ? `sender-${m}` : `listener-${m - SENDERS}` });
+    const client = await connectLive(env.stack, {
+      roomId,
+      who: m < SENDERS ? `sender-${m}` : `listener-${m - SENDERS}`,
+    });
     const member = new SeqMember(client.session, roomId);
     member.attach(client);
     members.push(member);
@@ -223,12 +231,17 @@ describe(`${SENDERS} senders x ${PER_SENDER} messages into one room while ${RECO
         await until(() => confirmed - Math.min(...steady.map((m) => m.liveMessages)) < AHEAD_OF_DELIVERY, {
           timeoutMs: 60_000,
           intervalMs: 5,
-          describe: () => `delivery stuck: ${confirmed} confirmed, slowest steady member got ${Math.min(...steady.map((m) => m.liveMessages))}`,
+          describe: () =>
+            `delivery stuck: ${confirmed} confirmed, slowest steady member got ${Math.min(...steady.map((m) => m.liveMessages))}`,
         });
         const generation = sender.generation;
         const errorsBefore = sender.errors.length;
         if (sender.client.socket.readyState !== sender.client.socket.OPEN) {
-          await sender.waitUntil(() => (sender.generation !== generation ? true : undefined), 30_000, "a new socket");
+          await sender.waitUntil(
+            () => (sender.generation !== generation ? true : undefined),
+            30_000,
+            "a new socket",
+          );
           stats.resendsAfterReconnect++;
           continue;
         }
@@ -237,7 +250,9 @@ describe(`${SENDERS} senders x ${PER_SENDER} messages into one room while ${RECO
           () => {
             if (sender.ownHeld.has(clientMessageId)) return "stored" as const;
             if (sender.generation !== generation) return "reconnected" as const;
-            const refused = sender.errors.slice(errorsBefore).find((e) => (e as { clientMessageId?: string }).clientMessageId === clientMessageId);
+            const refused = sender.errors
+              .slice(errorsBefore)
+              .find((e) => (e as { clientMessageId?: string }).clientMessageId === clientMessageId);
             if (refused) {
               refusals.push(refused);
               return "refused" as const;
@@ -283,7 +298,15 @@ describe(`${SENDERS} senders x ${PER_SENDER} messages into one room while ${RECO
         for (const member of behind) member.client.send({ action: "ping" });
         return behind.length === 0;
       },
-      { timeoutMs: 60_000, intervalMs: 1_000, describe: () => members.filter((m) => m.contiguous < TOTAL).map((m) => `${m.name} holds 1..${m.contiguous}`).join(", ") },
+      {
+        timeoutMs: 60_000,
+        intervalMs: 1_000,
+        describe: () =>
+          members
+            .filter((m) => m.contiguous < TOTAL)
+            .map((m) => `${m.name} holds 1..${m.contiguous}`)
+            .join(", "),
+      },
     );
     await sleep(500);
     stats.elapsedMs = Date.now() - started;
@@ -292,7 +315,10 @@ describe(`${SENDERS} senders x ${PER_SENDER} messages into one room while ${RECO
     const stored: Message[] = [];
     let before: number | null = null;
     do {
-      const reply = await env.http.call("GET", `/rooms/${roomId}/messages?limit=100${before ? `&before=${before}` : ""}`);
+      const reply = await env.http.call(
+        "GET",
+        `/rooms/${roomId}/messages?limit=100${before ? `&before=${before}` : ""}`,
+      );
       expect(reply.status).toBe(200);
       stored.unshift(...(reply.json.messages as Message[]));
       before = reply.json.cursor;
@@ -304,7 +330,10 @@ describe(`${SENDERS} senders x ${PER_SENDER} messages into one room while ${RECO
     // Each sender's 50 messages are stored once each, in the order it sent them.
     members.slice(0, SENDERS).forEach((sender, s) => {
       const mine = stored.filter((m) => m.authorId === sender.session.user.userId);
-      expect(mine.map((m) => m.clientMessageId), sender.name).toEqual(Array.from({ length: PER_SENDER }, (_, n) => idOf(s, n)));
+      expect(
+        mine.map((m) => m.clientMessageId),
+        sender.name,
+      ).toEqual(Array.from({ length: PER_SENDER }, (_, n) => idOf(s, n)));
     });
 
     for (const member of members) {
@@ -314,7 +343,8 @@ describe(`${SENDERS} senders x ${PER_SENDER} messages into one room while ${RECO
       expect(member.mismatches, member.name).toEqual([]);
     }
 
-    const sum = (pick: (member: SeqMember) => number) => members.reduce((total, member) => total + pick(member), 0);
+    const sum = (pick: (member: SeqMember) => number) =>
+      members.reduce((total, member) => total + pick(member), 0);
     console.info(
       [
         `ordering: ${TOTAL} messages from ${SENDERS} senders to ${MEMBERS} members in ${(stats.elapsedMs / 1000).toFixed(1)} s`,
@@ -332,15 +362,25 @@ describe(`${SENDERS} senders x ${PER_SENDER} messages into one room while ${RECO
   // out (the member sees the gap by seq and syncs it). What must never happen is anything else; and the test
   // above proves that every member still ends with exactly seq 1..1000.
   it("a refused send is only the retryable `internal` of a lost seq race, and rare", () => {
-    expect(refusals.map((r) => (r as { code?: string }).code).filter((code) => code !== "internal")).toEqual([]);
+    expect(refusals.map((r) => (r as { code?: string }).code).filter((code) => code !== "internal")).toEqual(
+      [],
+    );
     expect(refusals.length).toBeLessThanOrEqual(10);
-    for (const member of members) expect(member.errors.filter((e) => (e as { code?: string }).code !== "internal"), member.name).toEqual([]);
+    for (const member of members)
+      expect(
+        member.errors.filter((e) => (e as { code?: string }).code !== "internal"),
+        member.name,
+      ).toEqual([]);
   });
 
   it("nothing else escaped a handler, and the only delivery problems were post timeouts", () => {
     const { escaped, deliveryWarnings } = env.failures();
-    expect(escaped.filter((line) => !line.includes("SendContendedError")).map((line) => line.slice(0, 500))).toEqual([]);
-    const unexpected = deliveryWarnings.filter((w) => !(w.event === "send_failed" && /timed out/.test(w.reason ?? "")));
+    expect(
+      escaped.filter((line) => !line.includes("SendContendedError")).map((line) => line.slice(0, 500)),
+    ).toEqual([]);
+    const unexpected = deliveryWarnings.filter(
+      (w) => !(w.event === "send_failed" && /timed out/.test(w.reason ?? "")),
+    );
     expect(unexpected.map((w) => w.line.slice(0, 500))).toEqual([]);
   });
 });

@@ -57,8 +57,16 @@ async function request<T>(
 }
 
 /** `POST /sessions {name}`: a new guest user. With `token`, the same user renamed (a fresh token). */
-export function createSession(httpUrl: string, name: string, { token }: { token?: string | Session } = {}): Promise<Session> {
-  return request<Session>(httpUrl, "POST", "/sessions", { body: { name }, expected: 201, ...(token !== undefined && { token }) });
+export function createSession(
+  httpUrl: string,
+  name: string,
+  { token }: { token?: string | Session } = {},
+): Promise<Session> {
+  return request<Session>(httpUrl, "POST", "/sessions", {
+    body: { name },
+    expected: 201,
+    ...(token !== undefined && { token }),
+  });
 }
 
 /** `POST /rooms {name, visibility}` as the token's user, who becomes its owner. */
@@ -74,7 +82,9 @@ export async function createRoom(
 /** `POST /rooms/{roomId}/tickets`: a single-use ticket (60 s) to open one socket to the room. */
 export async function ticketFor(httpUrl: string, token: string | Session, roomId: string): Promise<string> {
   const path = `/rooms/${encodeURIComponent(roomId)}/tickets`;
-  return (await request<{ ticket: string; expiresAt: string }>(httpUrl, "POST", path, { token, expected: 201 })).ticket;
+  return (
+    await request<{ ticket: string; expiresAt: string }>(httpUrl, "POST", path, { token, expected: 201 })
+  ).ticket;
 }
 
 /** The URL a socket connects to with `ticket`. */
@@ -85,14 +95,24 @@ export function connectUrl(wsUrl: string, ticket: string): string {
 }
 
 /** `ticketFor` then `connectUrl`: where `token`'s user opens a (fresh) socket to `roomId`. */
-export async function joinUrl({ httpUrl, wsUrl }: { httpUrl: string; wsUrl: string }, token: string | Session, roomId: string): Promise<string> {
+export async function joinUrl(
+  { httpUrl, wsUrl }: { httpUrl: string; wsUrl: string },
+  token: string | Session,
+  roomId: string,
+): Promise<string> {
   return connectUrl(wsUrl, await ticketFor(httpUrl, tokenOf(token), roomId));
 }
 
 /** `POST /rooms/{roomId}/invites` as the owner: the invite code. */
-export async function createInvite(httpUrl: string, ownerToken: string | Session, roomId: string): Promise<string> {
+export async function createInvite(
+  httpUrl: string,
+  ownerToken: string | Session,
+  roomId: string,
+): Promise<string> {
   const path = `/rooms/${encodeURIComponent(roomId)}/invites`;
-  return (await request<{ invite: { code: string } }>(httpUrl, "POST", path, { token: ownerToken, expected: 201 })).invite.code;
+  return (
+    await request<{ invite: { code: string } }>(httpUrl, "POST", path, { token: ownerToken, expected: 201 })
+  ).invite.code;
 }
 
 /** `POST /invites/{code}`: the token's user becomes a member of the invite's room, which is returned. */

@@ -13,12 +13,23 @@ export interface TableSnapshotOptions {
   omit?: string[];
 }
 
-export async function tableSnapshot(dynamo: DynamoDBClient, tableName: string, { omit = [] }: TableSnapshotOptions = {}): Promise<string[]> {
+export async function tableSnapshot(
+  dynamo: DynamoDBClient,
+  tableName: string,
+  { omit = [] }: TableSnapshotOptions = {},
+): Promise<string[]> {
   const items: string[] = [];
   let startKey: Record<string, AttributeValue> | undefined;
   do {
-    const page = await dynamo.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: startKey }));
-    for (const item of page.Items ?? []) items.push(JSON.stringify(canonical(Object.fromEntries(Object.entries(item).filter(([name]) => !omit.includes(name))))));
+    const page = await dynamo.send(
+      new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: startKey }),
+    );
+    for (const item of page.Items ?? [])
+      items.push(
+        JSON.stringify(
+          canonical(Object.fromEntries(Object.entries(item).filter(([name]) => !omit.includes(name)))),
+        ),
+      );
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return items.sort();

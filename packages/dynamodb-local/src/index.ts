@@ -1,5 +1,10 @@
-export { startDynamoDbLocal, DYNAMODB_LOCAL_HOST, type DynamoDbLocal, type StartOptions } from "./start-dynamodb-local";
-export { freePort } from "./free-port";
 export { assertLocalEndpoint } from "./assert-local-endpoint";
+export { freePort } from "./free-port";
+export { isLoopbackAddress, type ListeningSocket, listeningSockets } from "./listening-sockets";
 export { localDynamoClient } from "./local-client";
-export { listeningSockets, isLoopbackAddress, type ListeningSocket } from "./listening-sockets";
+export {
+  DYNAMODB_LOCAL_HOST,
+  type DynamoDbLocal,
+  type StartOptions,
+  startDynamoDbLocal,
+} from "./start-dynamodb-local";

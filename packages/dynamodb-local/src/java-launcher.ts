@@ -27,7 +27,8 @@ export function dynamoDbLocalJar(): DynamoDbLocalJar {
     .sort()
     .at(-1);
   const jar = release && join(libRoot, release, "DynamoDBLocal.jar");
-  if (!release || !jar || !existsSync(jar)) throw new Error(`No DynamoDBLocal.jar under ${libRoot}; reinstall dependencies (pnpm install)`);
+  if (!release || !jar || !existsSync(jar))
+    throw new Error(`No DynamoDBLocal.jar under ${libRoot}; reinstall dependencies (pnpm install)`);
   return { jar, libDir: join(libRoot, release, "DynamoDBLocal_lib") };
 }
 
@@ -73,9 +74,13 @@ async function compileLauncher(jar: string): Promise<string> {
 
 function runJavac(args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn("java", ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-m", "jdk.compiler/com.sun.tools.javac.Main", ...args], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      "java",
+      ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-m", "jdk.compiler/com.sun.tools.javac.Main", ...args],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let output = "";
     child.stdout.on("data", (chunk) => (output = (output + chunk).slice(-4000)));
     child.stderr.on("data", (chunk) => (output = (output + chunk).slice(-4000)));
@@ -95,7 +100,11 @@ function runJavac(args: string[]): Promise<void> {
         : /release version 17 not supported|invalid target release/.test(output)
           ? " DynamoDB Local needs Java 17+."
           : "";
-      reject(new Error(`compiling DynamoDB Local's loopback launcher (${launcherSource}) failed (code ${code}).${hint}\n${output.trim()}`));
+      reject(
+        new Error(
+          `compiling DynamoDB Local's loopback launcher (${launcherSource}) failed (code ${code}).${hint}\n${output.trim()}`,
+        ),
+      );
     });
   });
 }

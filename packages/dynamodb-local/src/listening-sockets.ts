@@ -18,7 +18,9 @@ export interface ListeningSocket {
  * the process holding a port in the "already in use" message.
  */
 export function listeningSockets(port: number): ListeningSocket[] {
-  const sockets = [...readTable("/proc/net/tcp", 4), ...readTable("/proc/net/tcp6", 6)].filter((socket) => socket.port === port);
+  const sockets = [...readTable("/proc/net/tcp", 4), ...readTable("/proc/net/tcp6", 6)].filter(
+    (socket) => socket.port === port,
+  );
   if (sockets.length === 0) return sockets;
   const owners = socketOwners(new Set(sockets.map((socket) => socket.inode)));
   return sockets.map((socket) => ({ ...socket, ...owners.get(socket.inode) }));
@@ -45,7 +47,12 @@ function readTable(file: string, family: 4 | 6): ListeningSocket[] {
     const [local, state, inode] = [fields[1], fields[3], fields[9]];
     if (!local || state !== LISTEN || !inode) continue;
     const [hexAddress = "", hexPort = ""] = local.split(":");
-    sockets.push({ address: decodeAddress(hexAddress, family), port: Number.parseInt(hexPort, 16), family, inode: Number(inode) });
+    sockets.push({
+      address: decodeAddress(hexAddress, family),
+      port: Number.parseInt(hexPort, 16),
+      family,
+      inode: Number(inode),
+    });
   }
   return sockets;
 }

@@ -41,7 +41,11 @@ export const DYNAMODB_LOCAL_HOST = "127.0.0.1";
  *   second: no orphaned DynamoDB Local holding the port for the next start;
  * - sends no telemetry.
  */
-export async function startDynamoDbLocal({ port, path, timeoutMs = 60_000 }: StartOptions = {}): Promise<DynamoDbLocal> {
+export async function startDynamoDbLocal({
+  port,
+  path,
+  timeoutMs = 60_000,
+}: StartOptions = {}): Promise<DynamoDbLocal> {
   const jar = dynamoDbLocalJar();
   const chosenPort = port ?? (await freePort());
   await assertPortFree(chosenPort);
@@ -116,7 +120,11 @@ function assertPortFree(port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once("error", (error: NodeJS.ErrnoException) =>
-      reject(error.code === "EADDRINUSE" ? portInUseError(port) : new Error(`DynamoDB Local cannot use port ${port}: ${error.message}`)),
+      reject(
+        error.code === "EADDRINUSE"
+          ? portInUseError(port)
+          : new Error(`DynamoDB Local cannot use port ${port}: ${error.message}`),
+      ),
     );
     probe.listen({ port, host: DYNAMODB_LOCAL_HOST, exclusive: true }, () => probe.close(() => resolve()));
   });
@@ -150,7 +158,8 @@ async function answersListTables(endpoint: string) {
       headers: {
         "content-type": "application/x-amz-json-1.0",
         "x-amz-target": "DynamoDB_20120810.ListTables",
-        authorization: "AWS4-HMAC-SHA256 Credential=local/20260101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0",
+        authorization:
+          "AWS4-HMAC-SHA256 Credential=local/20260101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0",
       },
       body: "{}",
       signal: AbortSignal.timeout(2000),

@@ -43,16 +43,22 @@ function listenOn(port: number, host: string) {
 
 describe("DynamoDB Local dies with the process that started it", () => {
   it("SIGKILL of the Node parent ends the Java process within seconds and frees its port", async () => {
-    const parent = spawn(process.execPath, ["--import", "tsx", join(packageDir, "test/fixtures/start-and-wait.ts")], {
-      cwd: repoRoot,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const parent = spawn(
+      process.execPath,
+      ["--import", "tsx", join(packageDir, "test/fixtures/start-and-wait.ts")],
+      {
+        cwd: repoRoot,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let stderr = "";
     parent.stderr.on("data", (chunk) => (stderr += chunk));
     try {
       const line = await new Promise<string>((resolve, reject) => {
         createInterface({ input: parent.stdout }).once("line", resolve);
-        parent.once("exit", (code) => reject(new Error(`fixture exited (${code}) before DynamoDB Local was ready:\n${stderr}`)));
+        parent.once("exit", (code) =>
+          reject(new Error(`fixture exited (${code}) before DynamoDB Local was ready:\n${stderr}`)),
+        );
       });
       const { pid, port } = JSON.parse(line) as { pid: number; port: number };
       expect(processGone(pid)).toBe(false);
@@ -82,7 +88,9 @@ describe("a port already in use", () => {
           () => new Error("started anyway"),
           (e: Error) => e,
         );
-        expect(error.message).toMatch(new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: the port is already in use`));
+        expect(error.message).toMatch(
+          new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: the port is already in use`),
+        );
         expect(error.message).toContain(`(pid ${process.pid})`);
         expect(Date.now() - started).toBeLessThan(2_000); // checked before Java starts
       } finally {

@@ -12,14 +12,25 @@ afterAll(() => dynamo?.stop());
 
 const signed = {
   "content-type": "application/x-amz-json-1.0",
-  authorization: "AWS4-HMAC-SHA256 Credential=local/20260101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0",
+  authorization:
+    "AWS4-HMAC-SHA256 Credential=local/20260101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0",
 };
 
 /** node:http, so that Host and Origin go out exactly as given (as a browser or a rebinding page would send them). */
 function send(options: { method?: string; headers?: Record<string, string>; body?: string }) {
-  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
+  return new Promise<{
+    status: number;
+    headers: Record<string, string | string[] | undefined>;
+    body: string;
+  }>((resolve, reject) => {
     const req = request(
-      { host: "127.0.0.1", port: dynamo.port, path: "/", method: options.method ?? "POST", headers: options.headers ?? {} },
+      {
+        host: "127.0.0.1",
+        port: dynamo.port,
+        path: "/",
+        method: options.method ?? "POST",
+        headers: options.headers ?? {},
+      },
       (res) => {
         let body = "";
         res.setEncoding("utf8");
@@ -33,7 +44,10 @@ function send(options: { method?: string; headers?: Record<string, string>; body
 }
 
 const call = (target: string, body: unknown, extra: Record<string, string> = {}) =>
-  send({ headers: { ...signed, "x-amz-target": `DynamoDB_20120810.${target}`, ...extra }, body: JSON.stringify(body) });
+  send({
+    headers: { ...signed, "x-amz-target": `DynamoDB_20120810.${target}`, ...extra },
+    body: JSON.stringify(body),
+  });
 
 const tableNames = async () => JSON.parse((await call("ListTables", {})).body).TableNames as string[];
 
@@ -88,7 +102,8 @@ describe("DynamoDB Local refuses web pages of any origin", () => {
       },
     });
     expect(response.status).toBe(403);
-    for (const name of Object.keys(response.headers)) expect(name.toLowerCase()).not.toMatch(/^access-control-allow-/);
+    for (const name of Object.keys(response.headers))
+      expect(name.toLowerCase()).not.toMatch(/^access-control-allow-/);
   });
 
   it("refuses a request with Origin: http://evil.example without acting on it (the table survives a DeleteTable)", async () => {

@@ -22,7 +22,8 @@ describe("startDynamoDbLocal", () => {
         headers: {
           "content-type": "application/x-amz-json-1.0",
           "x-amz-target": "DynamoDB_20120810.ListTables",
-          authorization: "AWS4-HMAC-SHA256 Credential=local/20260101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0",
+          authorization:
+            "AWS4-HMAC-SHA256 Credential=local/20260101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0",
         },
         body: "{}",
       });
@@ -36,7 +37,9 @@ describe("assertLocalEndpoint", () => {
   it("accepts loopback and refuses anything else, including no endpoint", () => {
     expect(assertLocalEndpoint("http://127.0.0.1:8000")).toBe("http://127.0.0.1:8000");
     expect(assertLocalEndpoint("http://localhost:8000")).toBe("http://localhost:8000");
-    expect(() => assertLocalEndpoint("https://dynamodb.eu-west-1.amazonaws.com")).toThrow(/Refusing non-local/);
+    expect(() => assertLocalEndpoint("https://dynamodb.eu-west-1.amazonaws.com")).toThrow(
+      /Refusing non-local/,
+    );
     expect(() => assertLocalEndpoint("http://10.0.0.5:8000")).toThrow(/Refusing non-local/);
     expect(() => assertLocalEndpoint(undefined)).toThrow(/No DynamoDB endpoint/);
   });

@@ -64,7 +64,9 @@ function postRateFromEnv(): number | undefined {
   if (raw === undefined || raw.trim() === "") return undefined;
   const rate = Number(raw);
   if (!Number.isInteger(rate) || rate < 1) {
-    throw new Error(`GATEWAY_POST_RATE=${raw} is not a positive integer (posts per second); unset it for no limit`);
+    throw new Error(
+      `GATEWAY_POST_RATE=${raw} is not a positive integer (posts per second); unset it for no limit`,
+    );
   }
   return rate;
 }
@@ -73,7 +75,8 @@ function portFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === "") return fallback;
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${name}=${raw} is not a port number`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`${name}=${raw} is not a port number`);
   return port;
 }
 
@@ -137,7 +140,11 @@ async function main() {
       log: process.env.GATEWAY_LOG === "0" ? undefined : true,
     }).catch((error: Error) => {
       // DynamoDB Local's own port message already names the holder and DYNAMODB_PORT.
-      if (!/already in use|DynamoDB Local exited/.test(error.message) || /DynamoDB Local cannot listen/.test(error.message)) throw error;
+      if (
+        !/already in use|DynamoDB Local exited/.test(error.message) ||
+        /DynamoDB Local cannot listen/.test(error.message)
+      )
+        throw error;
       throw new Error(
         `${error.message}\n(is another \`pnpm dev\` or DynamoDB Local already using ports ${ports.http}/${ports.ws}/${ports.connections}/${ports.dynamodb}? ` +
           "set HTTP_PORT, WS_PORT, CONNECTIONS_PORT, DYNAMODB_PORT)",
@@ -148,7 +155,11 @@ async function main() {
     if (withWeb) {
       webUrl = `http://127.0.0.1:${ports.web}`;
       await assertPortFree(ports.web, "WEB_PORT");
-      web = startWebDevServer(ports.web, { VITE_HTTP_URL: stack.httpUrl, VITE_WS_URL: stack.wsUrl }, webOutput);
+      web = startWebDevServer(
+        ports.web,
+        { VITE_HTTP_URL: stack.httpUrl, VITE_WS_URL: stack.wsUrl },
+        webOutput,
+      );
       await waitForWebDevServer(web, webUrl);
     }
 
@@ -156,7 +167,10 @@ async function main() {
       ["HTTP API", stack.httpUrl],
       ["WebSocket API", stack.wsUrl],
       ["@connections", stack.connectionsUrl],
-      ["DynamoDB Local", `${stack.dynamodbEndpoint} (table ${stack.tableName}, data in ${relative(repoRoot, dataDir)})`],
+      [
+        "DynamoDB Local",
+        `${stack.dynamodbEndpoint} (table ${stack.tableName}, data in ${relative(repoRoot, dataDir)})`,
+      ],
       ...(webUrl ? [["Web", webUrl]] : []),
     ];
     web?.once("exit", (code, signal) => {
@@ -165,9 +179,12 @@ async function main() {
       void stop().then(() => process.exit(1));
     });
     for (const [label, value] of rows) console.log(`${label?.padEnd(15)} ${value}`);
-    if (skipDisconnect) console.log("GATEWAY_SKIP_DISCONNECT=1: closed sockets are dropped without $disconnect");
+    if (skipDisconnect)
+      console.log("GATEWAY_SKIP_DISCONNECT=1: closed sockets are dropped without $disconnect");
     if (postRateLimit !== undefined) {
-      console.log(`GATEWAY_POST_RATE=${postRateLimit}: @connections answers 429 past ${postRateLimit} posts per second`);
+      console.log(
+        `GATEWAY_POST_RATE=${postRateLimit}: @connections answers 429 past ${postRateLimit} posts per second`,
+      );
     }
     console.log("ready");
   } catch (error) {
@@ -200,7 +217,10 @@ async function waitForWebDevServer(child: ChildProcess, url: string, timeoutMs =
   child.once("exit", (code, signal) => (exited = `exited with ${signal ?? `code ${code}`}`));
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (exited) throw new Error(`the web dev server (vite in packages/web) ${exited} before it answered at ${url}; see [web] lines above`);
+    if (exited)
+      throw new Error(
+        `the web dev server (vite in packages/web) ${exited} before it answered at ${url}; see [web] lines above`,
+      );
     // Vite's own client module, so that something else answering on the port does not count.
     const answered = await fetch(`${url}/@vite/client`, { signal: AbortSignal.timeout(1000) }).then(
       (response) => response.ok,
@@ -215,7 +235,9 @@ async function waitForWebDevServer(child: ChildProcess, url: string, timeoutMs =
 function assertPortFree(port: number, variable: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
-    probe.once("error", () => reject(new Error(`port ${port} is already in use; stop what uses it or set ${variable}`)));
+    probe.once("error", () =>
+      reject(new Error(`port ${port} is already in use; stop what uses it or set ${variable}`)),
+    );
     probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
   });
 }

@@ -65,7 +65,13 @@ export async function startConnectionsApi({
           logger.info(`@connections POST ${connectionId} 429 (over ${postRateLimit}/s)`);
           return fail(response, 429, "LimitExceededException", "Rate exceeded");
         }
-        if (!body) return fail(response, 413, "PayloadTooLargeException", `Message too long; the limit is ${MAX_POST_BYTES} bytes`);
+        if (!body)
+          return fail(
+            response,
+            413,
+            "PayloadTooLargeException",
+            `Message too long; the limit is ${MAX_POST_BYTES} bytes`,
+          );
         if (!connection) return gone(response);
         const sent = await new Promise<boolean>((resolve) =>
           connection.socket.send(body, { binary: false }, (error) => resolve(!error)),
@@ -125,7 +131,12 @@ export function slidingWindowLimiter(limit: number, windowMs: number) {
   };
 }
 
-function reply(response: ServerResponse, statusCode: number, json?: unknown, headers: Record<string, string> = {}) {
+function reply(
+  response: ServerResponse,
+  statusCode: number,
+  json?: unknown,
+  headers: Record<string, string> = {},
+) {
   const body = json === undefined ? "" : JSON.stringify(json);
   response.writeHead(statusCode, {
     "x-amzn-requestid": apiGatewayId(),

@@ -17,7 +17,15 @@ export interface HttpEventInput {
 const textual = /^(text\/|application\/(json|[\w.+-]*\+json|x-www-form-urlencoded|xml|javascript)|$)/i;
 
 /** An API Gateway HTTP API event, payload format 2.0, for one request. */
-export function buildHttpApiEvent({ request, body, routeKey, pathParameters, requestId, apiId, now }: HttpEventInput) {
+export function buildHttpApiEvent({
+  request,
+  body,
+  routeKey,
+  pathParameters,
+  requestId,
+  apiId,
+  now,
+}: HttpEventInput) {
   const url = request.url ?? "/";
   const queryStart = url.indexOf("?");
   const rawPath = queryStart === -1 ? url : url.slice(0, queryStart);
@@ -74,7 +82,12 @@ function lowerCasedHeaders(request: IncomingMessage) {
     const name = (raw[i] ?? "").toLowerCase();
     const value = raw[i + 1] ?? "";
     if (name === "cookie") {
-      cookies.push(...value.split(";").map((c) => c.trim()).filter(Boolean));
+      cookies.push(
+        ...value
+          .split(";")
+          .map((c) => c.trim())
+          .filter(Boolean),
+      );
       continue;
     }
     headers[name] = name in headers ? `${headers[name]},${value}` : value;

@@ -27,11 +27,23 @@ export const apiGatewayError = (statusCode: number, message: string): HttpApiRes
 export function toHttpApiResponse(result: unknown): HttpApiResponse {
   if (typeof result !== "object" || result === null || !("statusCode" in result)) {
     const body = result === undefined ? "" : typeof result === "string" ? result : JSON.stringify(result);
-    return { statusCode: 200, headers: { "content-type": "application/json" }, cookies: [], body: Buffer.from(body) };
+    return {
+      statusCode: 200,
+      headers: { "content-type": "application/json" },
+      cookies: [],
+      body: Buffer.from(body),
+    };
   }
   const { statusCode, headers = {}, cookies = [], body, isBase64Encoded } = result as Record<string, unknown>;
-  if (typeof statusCode !== "number" || !Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) {
-    throw new MalformedLambdaResponseError(`statusCode must be an integer 100..599, got ${JSON.stringify(statusCode)}`);
+  if (
+    typeof statusCode !== "number" ||
+    !Number.isInteger(statusCode) ||
+    statusCode < 100 ||
+    statusCode > 599
+  ) {
+    throw new MalformedLambdaResponseError(
+      `statusCode must be an integer 100..599, got ${JSON.stringify(statusCode)}`,
+    );
   }
   if (body !== undefined && body !== null && typeof body !== "string") {
     throw new MalformedLambdaResponseError(`body must be a string, got ${typeof body}; JSON.stringify it`);

@@ -43,11 +43,20 @@ export async function startHttpGateway({
   const matchRoute = compileHttpRoutes(routes);
   const apiId = "local-http";
 
-  async function respond(request: IncomingMessage, body: Buffer | undefined, requestId: string): Promise<HttpApiResponse> {
+  async function respond(
+    request: IncomingMessage,
+    body: Buffer | undefined,
+    requestId: string,
+  ): Promise<HttpApiResponse> {
     const method = request.method ?? "GET";
     if (!body) return apiGatewayError(413, "Request Entity Too Large");
     if (cors && isPreflight(method, request.headers)) {
-      return { statusCode: 204, headers: preflightHeaders(cors, request.headers), cookies: [], body: Buffer.alloc(0) };
+      return {
+        statusCode: 204,
+        headers: preflightHeaders(cors, request.headers),
+        cookies: [],
+        body: Buffer.alloc(0),
+      };
     }
     const rawPath = (request.url ?? "/").split("?")[0] ?? "/";
     const match = matchRoute(method, rawPath);

@@ -39,7 +39,10 @@ export function compileHttpRoutes<T extends { routeKey: string }>(routes: readon
       if (!matched) continue;
       const score = [...matched.score, candidate.method === "ANY" ? 0 : 1];
       if (!best || compareScores(score, best.score) > 0) {
-        best = { match: { route: candidate.route, routeKey: candidate.routeKey, pathParameters: matched.params }, score };
+        best = {
+          match: { route: candidate.route, routeKey: candidate.routeKey, pathParameters: matched.params },
+          score,
+        };
       }
     }
     if (best) return best.match;

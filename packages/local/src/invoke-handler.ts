@@ -1,5 +1,5 @@
-import { createLambdaContext } from "./lambda-context";
 import type { Context } from "aws-lambda";
+import { createLambdaContext } from "./lambda-context";
 import type { LambdaHandler, RouteHandler } from "./route-handlers";
 
 export class InvocationTimeoutError extends Error {
@@ -48,5 +48,7 @@ export function callHandler(handler: LambdaHandler, event: unknown, context: Con
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
+  return (
+    typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function"
+  );
 }

@@ -10,11 +10,17 @@ export interface LambdaContextOptions {
 }
 
 /** A context shaped like the Node.js runtime's, for one invocation. */
-export function createLambdaContext({ functionName, timeoutMs, now = Date.now }: LambdaContextOptions): Context {
+export function createLambdaContext({
+  functionName,
+  timeoutMs,
+  now = Date.now,
+}: LambdaContextOptions): Context {
   const startedAt = now();
   const awsRequestId = randomUUID();
   const unsupported = (name: string) => () => {
-    throw new Error(`context.${name}() is deprecated and not supported by the local gateway; return a value instead`);
+    throw new Error(
+      `context.${name}() is deprecated and not supported by the local gateway; return a value instead`,
+    );
   };
   return {
     callbackWaitsForEmptyEventLoop: true,

@@ -66,7 +66,13 @@ export async function startLocalGateway({
       ...(postRateLimit !== undefined && { postRateLimit }),
     });
     started.push(connectionsApi);
-    const http: HttpGateway = await startHttpGateway({ routes: httpRoutes, port: httpPort, host, logger, ...(cors !== undefined && { cors }) });
+    const http: HttpGateway = await startHttpGateway({
+      routes: httpRoutes,
+      port: httpPort,
+      host,
+      logger,
+      ...(cors !== undefined && { cors }),
+    });
     started.push(http);
     const ws: WebSocketGateway = await startWebSocketGateway({
       routes: webSocketRoutes,

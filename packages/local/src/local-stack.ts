@@ -1,6 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { type DynamoDbLocal, localDynamoClient, startDynamoDbLocal, assertLocalEndpoint } from "@rooms/dynamodb-local";
 import { ensureTable } from "@rooms/core/table";
+import {
+  assertLocalEndpoint,
+  type DynamoDbLocal,
+  localDynamoClient,
+  startDynamoDbLocal,
+} from "@rooms/dynamodb-local";
 import type { CorsConfig } from "./cors";
 import type { LogOption } from "./gateway-logger";
 import { startLocalGateway } from "./local-gateway";
@@ -82,7 +87,10 @@ export async function startLocalStack({
   authSecret = processAuthSecret,
   oidc,
 }: LocalStackOptions = {}): Promise<LocalStack> {
-  if (running) throw new Error("A local stack is already running in this process; handlers can serve only one (stop it first)");
+  if (running)
+    throw new Error(
+      "A local stack is already running in this process; handlers can serve only one (stop it first)",
+    );
   running = true;
   const cleanups: (() => Promise<void>)[] = [];
   const cleanUp = async () => {
@@ -130,7 +138,10 @@ export async function startLocalStack({
     setHandlerEnvironment({
       SST_RESOURCE_App: JSON.stringify({ name: "realtime-rooms", stage: "local" }),
       SST_RESOURCE_Table: JSON.stringify({ name: tableName }),
-      SST_RESOURCE_Realtime: JSON.stringify({ managementEndpoint: gateway.connectionsUrl, url: gateway.wsUrl }),
+      SST_RESOURCE_Realtime: JSON.stringify({
+        managementEndpoint: gateway.connectionsUrl,
+        url: gateway.wsUrl,
+      }),
       SST_RESOURCE_Api: JSON.stringify({ url: gateway.httpUrl }),
       SST_RESOURCE_AuthSecret: JSON.stringify({ value: authSecret }),
       SST_RESOURCE_Identity: JSON.stringify({

@@ -25,7 +25,10 @@ interface HandlerModule {
 /** The real route manifest of packages/functions, bound to handlers that are imported on `load()`. */
 export function manifestRoutes(): ManifestRoutes {
   const modules: HandlerModule[] = [
-    ...[...httpRoutes, ...webSocketRoutes].map((entry) => ({ module: entry.module, label: `Route "${entry.routeKey}"` })),
+    ...[...httpRoutes, ...webSocketRoutes].map((entry) => ({
+      module: entry.module,
+      label: `Route "${entry.routeKey}"`,
+    })),
     { module: webSocketAuthorizer.module, label: `Authorizer "${webSocketAuthorizer.name}"` },
   ];
   let loading: Promise<Map<string, LambdaHandler>> | undefined;
@@ -61,7 +64,8 @@ async function importHandlers(entries: readonly HandlerModule[]) {
     try {
       loaded = await import(`@rooms/functions/${module}`);
     } catch (error) {
-      const missing = (error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND" && String(error).includes(module);
+      const missing =
+        (error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND" && String(error).includes(module);
       throw new Error(
         missing
           ? `${label}: handler module packages/functions/src/${module}.ts does not exist`
@@ -70,7 +74,9 @@ async function importHandlers(entries: readonly HandlerModule[]) {
       );
     }
     if (typeof loaded.handler !== "function") {
-      throw new Error(`${label}: packages/functions/src/${module}.ts does not export a function named handler`);
+      throw new Error(
+        `${label}: packages/functions/src/${module}.ts does not export a function named handler`,
+      );
     }
     handlers.set(module, loaded.handler as LambdaHandler);
   }

@@ -1,5 +1,5 @@
-import type { RouteHandler } from "./route-handlers";
 import { dictionary } from "./dictionary";
+import type { RouteHandler } from "./route-handlers";
 import type { AuthorizerContextValue, ConnectionFacts } from "./websocket-events";
 
 /** A Lambda REQUEST authorizer on the WebSocket API's $connect route (AWS runs it on $connect only). */
@@ -21,7 +21,11 @@ export interface Refusal {
 
 export const unauthorized: Refusal = { statusCode: 401, headers: {}, body: '{"message":"Unauthorized"}' };
 export const forbidden: Refusal = { statusCode: 403, headers: {}, body: '{"message":"Forbidden"}' };
-export const authorizerFailure: Refusal = { statusCode: 500, headers: {}, body: '{"message":"Internal server error"}' };
+export const authorizerFailure: Refusal = {
+  statusCode: 500,
+  headers: {},
+  body: '{"message":"Internal server error"}',
+};
 
 type IdentitySource = { kind: "querystring" | "header"; name: string };
 
@@ -46,7 +50,9 @@ export function compileIdentitySources(sources: readonly string[]): (facts: Conn
 
 function identityValue(facts: ConnectionFacts, { kind, name }: IdentitySource): string | undefined {
   if (kind === "querystring") {
-    return Object.hasOwn(facts.queryStringParameters ?? {}, name) ? facts.queryStringParameters?.[name] : undefined;
+    return Object.hasOwn(facts.queryStringParameters ?? {}, name)
+      ? facts.queryStringParameters?.[name]
+      : undefined;
   }
   const lower = name.toLowerCase();
   return Object.entries(facts.headers).find(([header]) => header.toLowerCase() === lower)?.[1];
@@ -72,22 +78,32 @@ export type AuthorizerDecision =
  * flat `context`. Anything API Gateway could not use throws MalformedAuthorizerResultError (a 500 there).
  */
 export function evaluateAuthorizerResult(result: unknown, methodArn: string): AuthorizerDecision {
-  if (!isRecord(result)) throw new MalformedAuthorizerResultError(`the result must be an object, got ${describe(result)}`);
+  if (!isRecord(result))
+    throw new MalformedAuthorizerResultError(`the result must be an object, got ${describe(result)}`);
   const { principalId, policyDocument, context } = result;
   if (typeof principalId !== "string" && !(typeof principalId === "number" && Number.isFinite(principalId))) {
     throw new MalformedAuthorizerResultError(`principalId must be a string, got ${describe(principalId)}`);
   }
   if (!isRecord(policyDocument)) {
-    throw new MalformedAuthorizerResultError(`policyDocument must be an object, got ${describe(policyDocument)}`);
+    throw new MalformedAuthorizerResultError(
+      `policyDocument must be an object, got ${describe(policyDocument)}`,
+    );
   }
-  const statements = Array.isArray(policyDocument.Statement) ? policyDocument.Statement : [policyDocument.Statement];
+  const statements = Array.isArray(policyDocument.Statement)
+    ? policyDocument.Statement
+    : [policyDocument.Statement];
   let allowed = false;
   let denied = false;
   for (const statement of statements) {
-    if (!isRecord(statement)) throw new MalformedAuthorizerResultError(`a policy statement must be an object, got ${describe(statement)}`);
+    if (!isRecord(statement))
+      throw new MalformedAuthorizerResultError(
+        `a policy statement must be an object, got ${describe(statement)}`,
+      );
     const { Effect, Action, Resource } = statement;
     if (Effect !== "Allow" && Effect !== "Deny") {
-      throw new MalformedAuthorizerResultError(`a statement's Effect must be "Allow" or "Deny", got ${describe(Effect)}`);
+      throw new MalformedAuthorizerResultError(
+        `a statement's Effect must be "Allow" or "Deny", got ${describe(Effect)}`,
+      );
     }
     const actions = stringList(Action, "Action");
     const resources = stringList(Resource, "Resource");
@@ -101,7 +117,8 @@ export function evaluateAuthorizerResult(result: unknown, methodArn: string): Au
 
   const flat = dictionary<AuthorizerContextValue>();
   if (context !== undefined && context !== null) {
-    if (!isRecord(context)) throw new MalformedAuthorizerResultError(`context must be an object, got ${describe(context)}`);
+    if (!isRecord(context))
+      throw new MalformedAuthorizerResultError(`context must be an object, got ${describe(context)}`);
     for (const [key, value] of Object.entries(context)) {
       if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {
         throw new MalformedAuthorizerResultError(
@@ -122,8 +139,11 @@ export function evaluateAuthorizerResult(result: unknown, methodArn: string): Au
 
 function stringList(value: unknown, field: string): string[] {
   if (typeof value === "string") return [value];
-  if (Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === "string")) return value;
-  throw new MalformedAuthorizerResultError(`a statement's ${field} must be a string or a list of strings, got ${describe(value)}`);
+  if (Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === "string"))
+    return value;
+  throw new MalformedAuthorizerResultError(
+    `a statement's ${field} must be a string or a list of strings, got ${describe(value)}`,
+  );
 }
 
 /** IAM matching: `*` is any run of characters, `?` any one; actions ignore case, resources do not. */

@@ -29,7 +29,12 @@ export interface ConnectionFacts {
 
 export function connectionFacts(
   request: IncomingMessage,
-  { connectionId, connectedAt, apiId, stage }: { connectionId: string; connectedAt: number; apiId: string; stage: string },
+  {
+    connectionId,
+    connectedAt,
+    apiId,
+    stage,
+  }: { connectionId: string; connectedAt: number; apiId: string; stage: string },
 ): ConnectionFacts {
   // Keyed by what the client sent: no prototype, so `constructor` or `__proto__` are ordinary names.
   const headers = dictionary<string>();
@@ -51,7 +56,8 @@ export function connectionFacts(
   // On AWS a repeated query parameter shows its last value in queryStringParameters.
   const hasQuery = Object.keys(multiValueQuery).length > 0;
   const lastValues = dictionary<string>();
-  for (const [name, values] of Object.entries(multiValueQuery)) lastValues[name] = values[values.length - 1] ?? "";
+  for (const [name, values] of Object.entries(multiValueQuery))
+    lastValues[name] = values[values.length - 1] ?? "";
   return {
     connectionId,
     connectedAt,
@@ -67,7 +73,13 @@ export function connectionFacts(
   };
 }
 
-function requestContext(facts: ConnectionFacts, routeKey: string, eventType: string, requestId: string, now: Date) {
+function requestContext(
+  facts: ConnectionFacts,
+  routeKey: string,
+  eventType: string,
+  requestId: string,
+  now: Date,
+) {
   return {
     routeKey,
     eventType,
@@ -127,7 +139,14 @@ export function connectEvent(facts: ConnectionFacts, requestId: string, now = ne
 }
 
 /** A MESSAGE event: the frame's text as the body, no headers (Middy's JSON parser needs disableContentTypeCheck). */
-export function messageEvent(facts: ConnectionFacts, routeKey: string, body: string, requestId: string, messageId: string, now = new Date()) {
+export function messageEvent(
+  facts: ConnectionFacts,
+  routeKey: string,
+  body: string,
+  requestId: string,
+  messageId: string,
+  now = new Date(),
+) {
   return {
     requestContext: { ...requestContext(facts, routeKey, "MESSAGE", requestId, now), messageId },
     body,
@@ -136,7 +155,12 @@ export function messageEvent(facts: ConnectionFacts, routeKey: string, body: str
 }
 
 /** The $disconnect event, with the close code and reason the gateway saw. */
-export function disconnectEvent(facts: ConnectionFacts, requestId: string, close: { code: number; reason: string }, now = new Date()) {
+export function disconnectEvent(
+  facts: ConnectionFacts,
+  requestId: string,
+  close: { code: number; reason: string },
+  now = new Date(),
+) {
   return {
     headers: { Host: facts.domainName, "X-Forwarded-For": facts.sourceIp, "x-api-key": "", "x-restapi": "" },
     multiValueHeaders: {

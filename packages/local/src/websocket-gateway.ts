@@ -1,4 +1,10 @@
-import { createServer, type IncomingMessage, STATUS_CODES, validateHeaderName, validateHeaderValue } from "node:http";
+import {
+  createServer,
+  type IncomingMessage,
+  STATUS_CODES,
+  validateHeaderName,
+  validateHeaderValue,
+} from "node:http";
 import type { Duplex } from "node:stream";
 import { type RawData, WebSocket, WebSocketServer } from "ws";
 import { apiGatewayId } from "./api-gateway-ids";
@@ -125,7 +131,9 @@ export async function startWebSocketGateway({
 
   function runDisconnect(facts: ConnectionFacts, close: { code: number; reason: string }) {
     if (skipDisconnect) {
-      logger.info(`WS ${facts.connectionId} closed ${close.code}; $disconnect skipped (GATEWAY_SKIP_DISCONNECT)`);
+      logger.info(
+        `WS ${facts.connectionId} closed ${close.code}; $disconnect skipped (GATEWAY_SKIP_DISCONNECT)`,
+      );
       return;
     }
     logger.info(`WS ${facts.connectionId} closed ${close.code} -> $disconnect`);
@@ -185,7 +193,9 @@ export async function startWebSocketGateway({
       // The client left while the authorizer ran: there is no connection to run $connect for.
       if (socket.destroyed) return;
       const outcome = await track(invoke("$connect", connectEvent(facts, requestId)));
-      const refusal = outcome.ok ? connectRefusal(outcome.result) : { statusCode: 500, headers: {}, body: '{"message": "Internal server error"}' };
+      const refusal = outcome.ok
+        ? connectRefusal(outcome.result)
+        : { statusCode: 500, headers: {}, body: '{"message": "Internal server error"}' };
       if (refusal) {
         logger.info(`WS ${request.url} refused ${refusal.statusCode}`);
         return refuseHandshake(socket, refusal);
@@ -206,7 +216,12 @@ export async function startWebSocketGateway({
       // Whatever a handshake brings, it fails alone: a 500 for that request, never an unhandled rejection.
       logger.error(`WS ${request.url} handshake failed in the gateway:`, error);
       if (opened) socket.destroy();
-      else refuseHandshake(socket, { statusCode: 500, headers: {}, body: '{"message": "Internal server error"}' });
+      else
+        refuseHandshake(socket, {
+          statusCode: 500,
+          headers: {},
+          body: '{"message": "Internal server error"}',
+        });
     } finally {
       handshakes.delete(socket);
     }
@@ -245,7 +260,9 @@ export async function startWebSocketGateway({
         onMessage(socket, facts, rawDataToString(data)).catch((error) => {
           logger.error(`WS ${connectionId} frame failed:`, error);
           if (socket.readyState === WebSocket.OPEN) {
-            socket.send(JSON.stringify({ message: "Internal server error", connectionId, requestId: apiGatewayId() }));
+            socket.send(
+              JSON.stringify({ message: "Internal server error", connectionId, requestId: apiGatewayId() }),
+            );
           }
         }),
       );
@@ -267,9 +284,15 @@ export async function startWebSocketGateway({
     if (!routesByKey.has(routeKey)) return reply("Forbidden");
     const startedAt = Date.now();
     const outcome = await invoke(routeKey, messageEvent(facts, routeKey, body, requestId, apiGatewayId()));
-    logger.info(`WS ${facts.connectionId} ${routeKey} ${outcome.ok ? "ok" : "failed"} ${Date.now() - startedAt}ms`);
+    logger.info(
+      `WS ${facts.connectionId} ${routeKey} ${outcome.ok ? "ok" : "failed"} ${Date.now() - startedAt}ms`,
+    );
     if (!outcome.ok) {
-      reply(outcome.error instanceof InvocationTimeoutError ? "Endpoint request timed out" : "Internal server error");
+      reply(
+        outcome.error instanceof InvocationTimeoutError
+          ? "Endpoint request timed out"
+          : "Internal server error",
+      );
     }
   }
 
@@ -318,7 +341,11 @@ export function selectRoute(body: string, routes: ReadonlyMap<string, unknown>):
 /** A $connect result refuses the handshake when it carries a status outside 2xx. */
 function connectRefusal(result: unknown): Refusal | undefined {
   if (typeof result !== "object" || result === null || !("statusCode" in result)) return undefined;
-  const { statusCode, headers, body } = result as { statusCode: unknown; headers?: Record<string, unknown>; body?: unknown };
+  const { statusCode, headers, body } = result as {
+    statusCode: unknown;
+    headers?: Record<string, unknown>;
+    body?: unknown;
+  };
   const status = Number(statusCode);
   if (status >= 200 && status < 300) return undefined;
   return {

@@ -12,12 +12,20 @@ function Welcome() {
   return (
     <main class="page narrow">
       <h1 class="brand">Rooms</h1>
-      <Show when={expired()} fallback={<p class="lead">Chat rooms and shared todo lists that update live for everyone in them.</p>}>
+      <Show
+        when={expired()}
+        fallback={<p class="lead">Chat rooms and shared todo lists that update live for everyone in them.</p>}
+      >
         <p class="notice" role="status">
           Your session has ended. Enter your name to continue.
         </p>
       </Show>
-      <NameForm initial={suggestedName()} onSave={signIn} submitLabel="Continue" help="Shown next to your messages. This browser keeps you signed in as a guest." />
+      <NameForm
+        initial={suggestedName()}
+        onSave={signIn}
+        submitLabel="Continue"
+        help="Shown next to your messages. This browser keeps you signed in as a guest."
+      />
     </main>
   );
 }

@@ -1,10 +1,14 @@
-import { createSignal, type Accessor } from "solid-js";
+import { type Accessor, createSignal } from "solid-js";
 
 /**
  * The screens, read from the URL hash (`#/`, `#/rooms/<roomId>`, `#/invite/<code>`), so any static host can
  * serve the app.
  */
-export type Route = { page: "rooms" } | { page: "room"; roomId: string } | { page: "invite"; code: string } | { page: "not-found" };
+export type Route =
+  | { page: "rooms" }
+  | { page: "room"; roomId: string }
+  | { page: "invite"; code: string }
+  | { page: "not-found" };
 
 const ROOM_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 /** Invite codes are opaque to the client; this only keeps out what could not be one. */
@@ -22,9 +26,11 @@ export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, "").replace(/\/+$/, "") || "/";
   if (path === "/" || path === "/rooms") return { page: "rooms" };
   const room = /^\/rooms\/([^/]+)$/.exec(path);
-  if (room && ROOM_ID.test(decode(room[1] as string))) return { page: "room", roomId: decode(room[1] as string) };
+  if (room && ROOM_ID.test(decode(room[1] as string)))
+    return { page: "room", roomId: decode(room[1] as string) };
   const invite = /^\/invite\/([^/]+)$/.exec(path);
-  if (invite && INVITE_CODE.test(decode(invite[1] as string))) return { page: "invite", code: decode(invite[1] as string) };
+  if (invite && INVITE_CODE.test(decode(invite[1] as string)))
+    return { page: "invite", code: decode(invite[1] as string) };
   return { page: "not-found" };
 }
 
@@ -33,8 +39,10 @@ export const roomHref = (roomId: string) => `#/rooms/${encodeURIComponent(roomId
 export const inviteHref = (code: string) => `#/invite/${encodeURIComponent(code)}`;
 
 /** A full address for sharing: this app's origin and path with `href` as the hash. */
-export const absoluteLink = (href: string, location: { origin: string; pathname: string } = window.location) =>
-  `${location.origin}${location.pathname}${href}`;
+export const absoluteLink = (
+  href: string,
+  location: { origin: string; pathname: string } = window.location,
+) => `${location.origin}${location.pathname}${href}`;
 
 /** Where a pasted link (or bare room id) leads: an invite or a room; null when it is neither. */
 export function hrefFromLink(text: string): string | null {

@@ -3,7 +3,10 @@ import { WebSocket } from "ws";
 import { createSession, joinUrl, type Session } from "../../support/room-session";
 
 /** A frame as a client got it: parsed JSON, or `{ raw }` for text that is not JSON (never expected). */
-export type ReceivedFrame = ServerFrame | { type?: undefined; raw: string } | { type?: undefined; message: string; connectionId?: string };
+export type ReceivedFrame =
+  | ServerFrame
+  | { type?: undefined; raw: string }
+  | { type?: undefined; message: string; connectionId?: string };
 
 /**
  * A real WebSocket client of the local gateway that keeps every frame it receives, in arrival order, and can
@@ -39,7 +42,9 @@ export class LiveClient {
       this.onFrame?.(frame);
       for (const wake of this.#waiters) wake();
     });
-    this.closed = new Promise((resolve) => socket.once("close", (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      socket.once("close", (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
   }
 
   /** The user's display name (labels in failure messages). */
@@ -64,7 +69,10 @@ export class LiveClient {
    * Resolves with the first frame at index >= `from` that matches; rejects after `timeoutMs` with what arrived.
    * `from` lets a caller ignore frames that came before its request.
    */
-  waitFor<T extends ReceivedFrame = ReceivedFrame>(predicate: (frame: ReceivedFrame) => boolean, { from = 0, timeoutMs = 15_000 } = {}): Promise<T> {
+  waitFor<T extends ReceivedFrame = ReceivedFrame>(
+    predicate: (frame: ReceivedFrame) => boolean,
+    { from = 0, timeoutMs = 15_000 } = {},
+  ): Promise<T> {
     return new Promise((resolve, reject) => {
       let checked = from;
       const check = () => {
@@ -79,7 +87,11 @@ export class LiveClient {
       };
       const timer = setTimeout(() => {
         done();
-        reject(new Error(`${this.name}: no matching frame within ${timeoutMs} ms; last frames: ${JSON.stringify(this.frames.slice(-5))}`));
+        reject(
+          new Error(
+            `${this.name}: no matching frame within ${timeoutMs} ms; last frames: ${JSON.stringify(this.frames.slice(-5))}`,
+          ),
+        );
       }, timeoutMs);
       const done = () => {
         clearTimeout(timer);
@@ -115,7 +127,10 @@ export interface LiveTicket {
  * reconnect, of that user) and takes a fresh single-use ticket for `roomId`, valid 60 s. Separate from the
  * handshake so a test can make many sockets join at the very same moment.
  */
-export async function prepareLive(stack: { httpUrl: string; wsUrl: string }, { roomId, who }: { roomId: string; who: string | Session }): Promise<LiveTicket> {
+export async function prepareLive(
+  stack: { httpUrl: string; wsUrl: string },
+  { roomId, who }: { roomId: string; who: string | Session },
+): Promise<LiveTicket> {
   const session = typeof who === "string" ? await createSession(stack.httpUrl, who) : who;
   return { session, roomId, url: await joinUrl(stack, session, roomId) };
 }
@@ -126,20 +141,32 @@ export function openLive({ session, roomId, url }: LiveTicket): Promise<LiveClie
     const socket = new WebSocket(url, { perMessageDeflate: false });
     const client = new LiveClient(socket, session, roomId);
     socket.once("open", () => resolve(client));
-    socket.once("unexpected-response", (_request, response) => reject(new Error(`${session.user.name}: handshake refused with ${response.statusCode}`)));
+    socket.once("unexpected-response", (_request, response) =>
+      reject(new Error(`${session.user.name}: handshake refused with ${response.statusCode}`)),
+    );
     socket.once("error", reject);
   });
 }
 
 /** `prepareLive` then `openLive`: one socket to `roomId` as `who`, with a fresh ticket. */
-export async function connectLive(stack: { httpUrl: string; wsUrl: string }, target: { roomId: string; who: string | Session }): Promise<LiveClient> {
+export async function connectLive(
+  stack: { httpUrl: string; wsUrl: string },
+  target: { roomId: string; who: string | Session },
+): Promise<LiveClient> {
   return openLive(await prepareLive(stack, target));
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `check` until it returns true; throws with `describe()` after `timeoutMs`. */
-export async function until(check: () => boolean | Promise<boolean>, { timeoutMs, describe, intervalMs = 100 }: { timeoutMs: number; describe: () => string; intervalMs?: number }) {
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  {
+    timeoutMs,
+    describe,
+    intervalMs = 100,
+  }: { timeoutMs: number; describe: () => string; intervalMs?: number },
+) {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms: ${describe()}`);

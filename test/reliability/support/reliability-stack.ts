@@ -41,7 +41,8 @@ export async function startReliabilityStack(options: LocalStackOptions = {}): Pr
     tableName: `reliability-${randomBytes(4).toString("hex")}`,
     log: {
       info: () => {},
-      error: (line, error) => void gatewayFailures.push(`${line}${error === undefined ? "" : ` ${inspect(error, { depth: 3 })}`}`),
+      error: (line, error) =>
+        void gatewayFailures.push(`${line}${error === undefined ? "" : ` ${inspect(error, { depth: 3 })}`}`),
     },
     ...options,
   });
@@ -55,8 +56,10 @@ export async function startReliabilityStack(options: LocalStackOptions = {}): Pr
   // INFO line, so a request has to show up on the info spy, or the failure capture would be blind.
   const before = infoSpy.mock.calls.length;
   const probe = await http.call("GET", "/rooms?limit=1");
-  if (probe.status !== 200) throw new Error(`GET /rooms as the owner answered ${probe.status}: ${probe.text}`);
-  if (infoSpy.mock.calls.length <= before) throw new Error("the handlers' logger is not the one spied on: failure capture would see nothing");
+  if (probe.status !== 200)
+    throw new Error(`GET /rooms as the owner answered ${probe.status}: ${probe.text}`);
+  if (infoSpy.mock.calls.length <= before)
+    throw new Error("the handlers' logger is not the one spied on: failure capture would see nothing");
   return {
     stack,
     dynamo,
@@ -66,7 +69,9 @@ export async function startReliabilityStack(options: LocalStackOptions = {}): Pr
     failures: () => ({
       escaped: [
         ...gatewayFailures.map((line) => `gateway: ${line}`),
-        ...errorSpies.flatMap((spy) => spy.mock.calls.map((args) => `handler logged: ${inspect(args, { depth: 4 })}`)),
+        ...errorSpies.flatMap((spy) =>
+          spy.mock.calls.map((args) => `handler logged: ${inspect(args, { depth: 4 })}`),
+        ),
       ],
       deliveryWarnings: warnSpy.mock.calls.map((args) => {
         const fields = (args[1] ?? {}) as { event?: string; reason?: string };
@@ -96,7 +101,11 @@ export function httpClient(baseUrl: string, session?: Session) {
   const call = async (
     method: string,
     path: string,
-    { body, headers = {}, token = session }: { body?: unknown; headers?: Record<string, string>; token?: Session | string | null } = {},
+    {
+      body,
+      headers = {},
+      token = session,
+    }: { body?: unknown; headers?: Record<string, string>; token?: Session | string | null } = {},
   ): Promise<HttpReply> => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,

@@ -25,7 +25,11 @@ export interface ApiGatewaySenderOptions {
   maxSockets?: number;
 }
 
-const throttlingNames = new Set(["LimitExceededException", "TooManyRequestsException", "ThrottlingException"]);
+const throttlingNames = new Set([
+  "LimitExceededException",
+  "TooManyRequestsException",
+  "ThrottlingException",
+]);
 /** Socket-level errors of a reused keep-alive connection the server had just closed: a new socket will do. */
 const transientSocketCodes = new Set(["ECONNRESET", "EPIPE"]);
 
@@ -67,7 +71,9 @@ export function createApiGatewaySender({
 
     async close({ connectionId }) {
       try {
-        await api.send(new DeleteConnectionCommand({ ConnectionId: connectionId }), { abortSignal: AbortSignal.timeout(timeoutMs) });
+        await api.send(new DeleteConnectionCommand({ ConnectionId: connectionId }), {
+          abortSignal: AbortSignal.timeout(timeoutMs),
+        });
         return { status: "delivered" };
       } catch (error) {
         return classifyPostError(error);

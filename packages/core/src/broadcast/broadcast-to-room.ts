@@ -1,8 +1,8 @@
 import * as Connection from "../connection/connection";
 import type { ConnectionItem } from "../connection/connection.entity";
 import type { Db } from "../db/create-db";
-import type { Member } from "../protocol/shapes";
 import type { ServerFrame } from "../protocol/frames";
+import type { Member } from "../protocol/shapes";
 import type { BroadcastResult } from "./connection-sender";
 import type { DeliveryOptions } from "./delivery-options";
 import { forEachConcurrently, itemsWithPrefetch } from "./for-each-concurrently";
@@ -45,7 +45,16 @@ export interface BroadcastToRoomOptions extends DeliveryOptions {
  */
 export async function broadcastToRoom(
   db: Db,
-  { roomId, frame, except = [], now, pageSize, listing, alreadySent = [], ...delivery }: BroadcastToRoomOptions,
+  {
+    roomId,
+    frame,
+    except = [],
+    now,
+    pageSize,
+    listing,
+    alreadySent = [],
+    ...delivery
+  }: BroadcastToRoomOptions,
 ): Promise<BroadcastResult> {
   const data = serializeFrame(frame);
   const fanOut = createFanOut(db, delivery);
@@ -83,10 +92,15 @@ function createFanOut(db: Db, { sender, concurrency = DEFAULT_CONCURRENCY, log, 
   const unannounced: Member[] = [];
 
   /** One connection, retries included; a gone one is pruned here. */
-  async function deliver(connectionId: string, data: Uint8Array, frameType: string): Promise<FinalOutcome["status"]> {
+  async function deliver(
+    connectionId: string,
+    data: Uint8Array,
+    frameType: string,
+  ): Promise<FinalOutcome["status"]> {
     const { outcome, retries } = await sendWithRetry(sender, { connectionId, data }, retry);
     result.retried += retries;
-    if (outcome.status === "failed") log?.({ event: "send_failed", connectionId, frameType, reason: outcome.reason });
+    if (outcome.status === "failed")
+      log?.({ event: "send_failed", connectionId, frameType, reason: outcome.reason });
     if (outcome.status === "gone") await prune(connectionId, frameType);
     return outcome.status;
   }
@@ -100,7 +114,12 @@ function createFanOut(db: Db, { sender, concurrency = DEFAULT_CONCURRENCY, log, 
       unannounced.push(Connection.toMember(removed));
     } catch (error) {
       // The record stays; the next broadcast (or TTL) removes it.
-      log?.({ event: "prune_failed", connectionId, frameType, reason: (error as Error)?.message ?? String(error) });
+      log?.({
+        event: "prune_failed",
+        connectionId,
+        frameType,
+        reason: (error as Error)?.message ?? String(error),
+      });
     }
   }
 

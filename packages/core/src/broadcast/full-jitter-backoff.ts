@@ -17,7 +17,11 @@ export interface BackoffOptions {
  */
 export function fullJitterDelayMs(
   retry: number,
-  { baseDelayMs = DEFAULT_BASE_DELAY_MS, maxDelayMs = DEFAULT_MAX_DELAY_MS, random = Math.random }: BackoffOptions = {},
+  {
+    baseDelayMs = DEFAULT_BASE_DELAY_MS,
+    maxDelayMs = DEFAULT_MAX_DELAY_MS,
+    random = Math.random,
+  }: BackoffOptions = {},
 ): number {
   const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** retry);
   return Math.floor(random() * ceiling);

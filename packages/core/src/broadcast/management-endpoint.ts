@@ -27,10 +27,16 @@ export interface ManagementEndpointInput {
  * `https://${domainName}/${basePath}` for a custom domain whose mapping path is given; loopback hosts (the
  * local gateway) use http.
  */
-export function managementEndpointFromEvent({ configured, requestContext, basePath }: ManagementEndpointInput): string {
+export function managementEndpointFromEvent({
+  configured,
+  requestContext,
+  basePath,
+}: ManagementEndpointInput): string {
   if (configured?.trim()) return normalizeEndpoint(configured.trim());
   if (!requestContext?.domainName || !requestContext.stage) {
-    throw new Error("No management endpoint configured and the event has no requestContext.domainName and stage");
+    throw new Error(
+      "No management endpoint configured and the event has no requestContext.domainName and stage",
+    );
   }
   const { domainName, stage } = requestContext;
   const host = domainName.toLowerCase();

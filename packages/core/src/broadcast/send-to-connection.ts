@@ -38,7 +38,12 @@ export async function sendToConnection(
         result.retried += announcement.retried;
       }
     } catch (error) {
-      log?.({ event: "prune_failed", connectionId, frameType: frame.type, reason: (error as Error)?.message ?? String(error) });
+      log?.({
+        event: "prune_failed",
+        connectionId,
+        frameType: frame.type,
+        reason: (error as Error)?.message ?? String(error),
+      });
     }
   }
   return result;

@@ -11,7 +11,10 @@ export interface RetryOptions extends BackoffOptions {
 }
 
 /** The settled result of one connection: `retryable` never escapes, it becomes delivered or failed. */
-export type FinalOutcome = { status: "delivered" } | { status: "gone" } | { status: "failed"; reason: string };
+export type FinalOutcome =
+  | { status: "delivered" }
+  | { status: "gone" }
+  | { status: "failed"; reason: string };
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -29,11 +32,17 @@ export async function sendWithRetry(
     try {
       outcome = await sender.send({ connectionId, data });
     } catch (error) {
-      outcome = { status: "failed" as const, reason: `sender threw: ${(error as Error)?.message ?? String(error)}` };
+      outcome = {
+        status: "failed" as const,
+        reason: `sender threw: ${(error as Error)?.message ?? String(error)}`,
+      };
     }
     if (outcome.status !== "retryable") return { outcome, retries };
     if (retries >= maxRetries) {
-      return { outcome: { status: "failed", reason: `gave up after ${retries} retries: ${outcome.reason}` }, retries };
+      return {
+        outcome: { status: "failed", reason: `gave up after ${retries} retries: ${outcome.reason}` },
+        retries,
+      };
     }
     await sleep(fullJitterDelayMs(retries, backoff));
   }

@@ -16,7 +16,12 @@ export const REFRESH_AFTER_SECONDS = 5 * 60;
 
 const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
-export const toMember = ({ memberId, userId, name, connectedAt }: ConnectionItem): Member => ({ memberId, userId, name, connectedAt });
+export const toMember = ({ memberId, userId, name, connectedAt }: ConnectionItem): Member => ({
+  memberId,
+  userId,
+  name,
+  connectedAt,
+});
 
 function expiryAt(connectedAt: Date, now: Date) {
   return Math.min(epochSeconds(now) + IDLE_TTL_SECONDS, epochSeconds(connectedAt) + MAX_LIFETIME_SECONDS);
@@ -27,9 +32,25 @@ function expiryAt(connectedAt: Date, now: Date) {
  * client). Not written here: `$connect` stores it last (see realtime/join-room.ts), so the record never exists
  * while the socket cannot be reached yet.
  */
-export function newRecord({ connectionId, claims, now = new Date() }: { connectionId: string; claims: TicketClaims; now?: Date }): ConnectionItem {
+export function newRecord({
+  connectionId,
+  claims,
+  now = new Date(),
+}: {
+  connectionId: string;
+  claims: TicketClaims;
+  now?: Date;
+}): ConnectionItem {
   const { userId, name, roomId } = claims;
-  return { connectionId, roomId, userId, name, memberId: newId(now.getTime()), connectedAt: now.toISOString(), expiresAt: expiryAt(now, now) };
+  return {
+    connectionId,
+    roomId,
+    userId,
+    name,
+    memberId: newId(now.getTime()),
+    connectedAt: now.toISOString(),
+    expiresAt: expiryAt(now, now),
+  };
 }
 
 /** Stores an admitted connection record. */
@@ -44,7 +65,10 @@ export async function get(db: Db, { connectionId, now = new Date() }: { connecti
 }
 
 /** Like `get`, but a missing connection is a NotFoundError. */
-export async function getJoined(db: Db, input: { connectionId: string; now?: Date }): Promise<ConnectionItem> {
+export async function getJoined(
+  db: Db,
+  input: { connectionId: string; now?: Date },
+): Promise<ConnectionItem> {
   const connection = await get(db, input);
   if (!connection) throw new NotFoundError("This connection is not joined to a room; reconnect");
   return connection;
@@ -54,7 +78,10 @@ export async function getJoined(db: Db, input: { connectionId: string; now?: Dat
  * Deletes a connection record and returns what was deleted, or null if it was already gone. The returned
  * old item is atomic, so of several concurrent removals exactly one sees the record (and announces the leave).
  */
-export async function remove(db: Db, { connectionId }: { connectionId: string }): Promise<ConnectionItem | null> {
+export async function remove(
+  db: Db,
+  { connectionId }: { connectionId: string },
+): Promise<ConnectionItem | null> {
   try {
     const { data } = await db.entities.connection.remove({ connectionId }).go({ response: "all_old" });
     return data ?? null;
@@ -65,11 +92,17 @@ export async function remove(db: Db, { connectionId }: { connectionId: string })
 }
 
 /** Pushes the expiry forward on activity, at most once per REFRESH_AFTER_SECONDS. Returns whether it wrote. */
-export async function touch(db: Db, { connection, now = new Date() }: { connection: ConnectionItem; now?: Date }) {
+export async function touch(
+  db: Db,
+  { connection, now = new Date() }: { connection: ConnectionItem; now?: Date },
+) {
   const next = expiryAt(new Date(connection.connectedAt), now);
   if (next - connection.expiresAt < REFRESH_AFTER_SECONDS) return false;
   try {
-    await db.entities.connection.patch({ connectionId: connection.connectionId }).set({ expiresAt: next }).go();
+    await db.entities.connection
+      .patch({ connectionId: connection.connectionId })
+      .set({ expiresAt: next })
+      .go();
     return true;
   } catch (error) {
     // The connection was removed meanwhile; nothing to refresh.
@@ -82,14 +115,19 @@ export async function touch(db: Db, { connection, now = new Date() }: { connecti
  * Takes this connection's typing slot: true (and `typingAt` written) when its last forwarded `typing` is at
  * least TYPING_INTERVAL_MS old. The write is conditional on the value read, so two frames racing forward one.
  */
-export async function claimTyping(db: Db, { connection, now = new Date() }: { connection: ConnectionItem; now?: Date }) {
+export async function claimTyping(
+  db: Db,
+  { connection, now = new Date() }: { connection: ConnectionItem; now?: Date },
+) {
   const previous = connection.typingAt;
   if (previous !== undefined && now.getTime() - previous < TYPING_INTERVAL_MS) return false;
   try {
     await db.entities.connection
       .patch({ connectionId: connection.connectionId })
       .set({ typingAt: now.getTime() })
-      .where((attr, { eq, notExists }) => (previous === undefined ? notExists(attr.typingAt) : eq(attr.typingAt, previous)))
+      .where((attr, { eq, notExists }) =>
+        previous === undefined ? notExists(attr.typingAt) : eq(attr.typingAt, previous),
+      )
       .go();
     return true;
   } catch (error) {
@@ -123,7 +161,10 @@ export async function listByRoom(db: Db, input: { roomId: string; now?: Date; pa
 }
 
 /** One user's live connections in a room (a key range on gsi1: the room's connections sorted by user). */
-export async function listOfUser(db: Db, { roomId, userId, now = new Date() }: { roomId: string; userId: string; now?: Date }) {
+export async function listOfUser(
+  db: Db,
+  { roomId, userId, now = new Date() }: { roomId: string; userId: string; now?: Date },
+) {
   const { data } = await db.entities.connection.query
     .byRoom({ roomId, userId })
     .where((attr, { gt }) => gt(attr.expiresAt, epochSeconds(now)))

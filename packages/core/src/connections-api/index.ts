@@ -4,5 +4,9 @@
  * so that a handler can load the SDK client when it first posts (`await import("@rooms/core/connections-api")`)
  * and a route that never posts never bundles it.
  */
-export { createApiGatewaySender, DEFAULT_SEND_TIMEOUT_MS, type ApiGatewaySenderOptions } from "../broadcast/api-gateway-sender";
+export {
+  type ApiGatewaySenderOptions,
+  createApiGatewaySender,
+  DEFAULT_SEND_TIMEOUT_MS,
+} from "../broadcast/api-gateway-sender";
 export { managementEndpointFromEvent, type WebSocketRequestContext } from "../broadcast/management-endpoint";

@@ -1,9 +1,9 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { Service } from "electrodb";
 import { createConnectionEntity } from "../connection/connection.entity";
-import { createClientIdClaimEntity, createMessageEntity } from "../message/message.entity";
 import { createInviteEntity } from "../invite/invite.entity";
 import { createMembershipEntity, createRemovalEntity } from "../membership/membership.entity";
+import { createClientIdClaimEntity, createMessageEntity } from "../message/message.entity";
 import { createRoomEntity } from "../room/room.entity";
 import { createTicketEntity } from "../ticket/ticket.entity";
 import { createTodoEntity } from "../todo/todo.entity";

@@ -9,11 +9,18 @@ export interface CancellationReason {
 }
 
 /** Codes worth retrying with backoff: contention and throttling, not a false condition. */
-const RETRYABLE = new Set(["TransactionConflict", "ProvisionedThroughputExceeded", "ThrottlingError", "RequestLimitExceeded"]);
+const RETRYABLE = new Set([
+  "TransactionConflict",
+  "ProvisionedThroughputExceeded",
+  "ThrottlingError",
+  "RequestLimitExceeded",
+]);
 
 /** The item indexes whose condition was false. */
 export function failedConditions(reasons: readonly CancellationReason[]): number[] {
-  return reasons.flatMap((reason, index) => (reason.rejected && reason.code === "ConditionalCheckFailed" ? [index] : []));
+  return reasons.flatMap((reason, index) =>
+    reason.rejected && reason.code === "ConditionalCheckFailed" ? [index] : [],
+  );
 }
 
 /** True when the cancellation came from contention or throttling (nothing was decided; retry). */

@@ -1,5 +1,5 @@
-import { config } from "zod/mini";
 import { en } from "zod/locales";
+import { config } from "zod/mini";
 
 /**
  * The core's schemas are built with `zod/mini` (tree-shakable: a handler bundles only the schema types and

@@ -21,9 +21,15 @@ const codePoints = (text: string) => [...text].length;
 export const displayName = z
   .pipe(
     z.string().check(
-      z.refine((raw: string) => !LONE_SURROGATE.test(raw), "must be valid Unicode text (no unpaired surrogates)"),
+      z.refine(
+        (raw: string) => !LONE_SURROGATE.test(raw),
+        "must be valid Unicode text (no unpaired surrogates)",
+      ),
       // Checked before trimming: trim() would quietly drop a leading or trailing TAB, LF, VT, FF or CR.
-      z.refine((raw: string) => !FORBIDDEN.test(raw.normalize("NFKC")), "must not contain control or text-direction characters"),
+      z.refine(
+        (raw: string) => !FORBIDDEN.test(raw.normalize("NFKC")),
+        "must not contain control or text-direction characters",
+      ),
     ),
     z.transform((raw: string) => raw.normalize("NFKC").trim()),
   )

@@ -1,3 +1,10 @@
 export { displayName } from "./display-name";
-export { bearerToken, createIdentity, GUEST_TOKEN_TTL_SECONDS, userIdSchema, type Identity, type IdentityConfig } from "./tokens";
 export { sessionInput, startSession } from "./session";
+export {
+  bearerToken,
+  createIdentity,
+  GUEST_TOKEN_TTL_SECONDS,
+  type Identity,
+  type IdentityConfig,
+  userIdSchema,
+} from "./tokens";

@@ -14,7 +14,11 @@ export const sessionInput = z.object({ name: displayName });
  */
 export async function startSession(
   identity: Identity,
-  { input, caller, now = new Date() }: { input: z.input<typeof sessionInput>; caller?: User | null; now?: Date },
+  {
+    input,
+    caller,
+    now = new Date(),
+  }: { input: z.input<typeof sessionInput>; caller?: User | null; now?: Date },
 ) {
   const { name } = parseInput(sessionInput, input);
   const user: User = { userId: caller?.userId ?? newId(now.getTime()), name };

@@ -35,16 +35,28 @@ export function createIdentity({ secret, issuer, oidc }: IdentityConfig): Identi
   const jwks = oidc ? createRemoteJWKSet(new URL(oidc.jwksUrl)) : undefined;
 
   async function verifyGuest(token: string) {
-    const { payload } = await jwtVerify(token, key, { issuer, audience: issuer, algorithms: [GUEST_ALGORITHM], requiredClaims: ["sub", "exp"] });
+    const { payload } = await jwtVerify(token, key, {
+      issuer,
+      audience: issuer,
+      algorithms: [GUEST_ALGORITHM],
+      requiredClaims: ["sub", "exp"],
+    });
     return payload;
   }
 
   async function verifyOidc(token: string) {
     if (!oidc || !jwks) throw new UnauthorizedError();
-    const { payload } = await jwtVerify(token, jwks, { issuer: oidc.issuer, algorithms: OIDC_ALGORITHMS, requiredClaims: ["sub", "exp"] });
+    const { payload } = await jwtVerify(token, jwks, {
+      issuer: oidc.issuer,
+      algorithms: OIDC_ALGORITHMS,
+      requiredClaims: ["sub", "exp"],
+    });
     // ID tokens carry the app client in `aud`; Cognito access tokens carry it in `client_id`.
-    const audiences = [payload.aud, payload.client_id].flat().filter((a): a is string => typeof a === "string");
-    if (oidc.audience && !audiences.includes(oidc.audience)) throw new UnauthorizedError("The token was issued for another application");
+    const audiences = [payload.aud, payload.client_id]
+      .flat()
+      .filter((a): a is string => typeof a === "string");
+    if (oidc.audience && !audiences.includes(oidc.audience))
+      throw new UnauthorizedError("The token was issued for another application");
     return payload;
   }
 
@@ -72,7 +84,9 @@ export function createIdentity({ secret, issuer, oidc }: IdentityConfig): Identi
         if (error instanceof UnauthorizedError) throw error;
         // The OIDC issuer's keys could not be fetched: an outage on our side (500), not the caller's bad token.
         if (isJwksOutage(error)) throw error;
-        throw new UnauthorizedError("The bearer token is not valid (malformed, forged or expired); sign in again");
+        throw new UnauthorizedError(
+          "The bearer token is not valid (malformed, forged or expired); sign in again",
+        );
       }
       const userId = userIdSchema.safeParse(payload.sub);
       if (!userId.success) throw new UnauthorizedError("The bearer token names no usable user");

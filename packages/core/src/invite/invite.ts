@@ -17,18 +17,25 @@ export const createInput = z.object({
   expiresInHours: z._default(z.number().check(z.int(), z.gte(1), z.lte(720)), DEFAULT_INVITE_HOURS),
 });
 export const revokeInput = z.object({ roomId: idSchema });
-export const codeInput = z.object({ code: z.string().check(z.regex(SECRET_TOKEN_PATTERN, "must be an invite code")) });
+export const codeInput = z.object({
+  code: z.string().check(z.regex(SECRET_TOKEN_PATTERN, "must be an invite code")),
+});
 
 const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 const unknownInvite = () => new NotFoundError("This invite link does not exist, has expired or was revoked");
 
 /** `POST /rooms/{roomId}/invites`: the owner makes a code (128 random bits) that turns its holder into a member. */
-export async function create(db: Db, { input, caller, now = new Date() }: { input: z.input<typeof createInput>; caller: User; now?: Date }) {
+export async function create(
+  db: Db,
+  { input, caller, now = new Date() }: { input: z.input<typeof createInput>; caller: User; now?: Date },
+) {
   const { roomId, expiresInHours } = parseInput(createInput, input);
   await Membership.ownerAccess(db, { roomId, userId: caller.userId });
   const expiresAt = epochSeconds(now) + expiresInHours * 3600;
   const code = newSecretToken(16);
-  await db.entities.invite.create({ code, roomId, createdBy: caller.userId, createdAt: now.toISOString(), expiresAt }).go();
+  await db.entities.invite
+    .create({ code, roomId, createdBy: caller.userId, createdAt: now.toISOString(), expiresAt })
+    .go();
   return { code, expiresAt: new Date(expiresAt * 1000).toISOString() };
 }
 
@@ -36,7 +43,10 @@ export async function create(db: Db, { input, caller, now = new Date() }: { inpu
  * `DELETE /rooms/{roomId}/invites`: every invite created until now stops working, in one write to the room
  * (accepting compares the invite's creation time with it), however many codes are out there.
  */
-export async function revokeAll(db: Db, { input, caller, now = new Date() }: { input: z.input<typeof revokeInput>; caller: User; now?: Date }) {
+export async function revokeAll(
+  db: Db,
+  { input, caller, now = new Date() }: { input: z.input<typeof revokeInput>; caller: User; now?: Date },
+) {
   const { roomId } = parseInput(revokeInput, input);
   await Membership.ownerAccess(db, { roomId, userId: caller.userId });
   await db.entities.room.patch({ roomId }).set({ invitesRevokedAt: now.toISOString() }).go();
@@ -46,7 +56,10 @@ export async function revokeAll(db: Db, { input, caller, now = new Date() }: { i
  * `POST /invites/{code}`: the caller becomes a member (already one: nothing changes). Unknown, expired or
  * revoked codes are 404; a user the owner removed is readmitted only by an invite created after the removal.
  */
-export async function accept(db: Db, { input, caller, now = new Date() }: { input: z.input<typeof codeInput>; caller: User; now?: Date }): Promise<Room> {
+export async function accept(
+  db: Db,
+  { input, caller, now = new Date() }: { input: z.input<typeof codeInput>; caller: User; now?: Date },
+): Promise<Room> {
   const { code } = parseInput(codeInput, input);
   const { data: invite } = await db.entities.invite.get({ code }).go({ consistent: true });
   if (!invite || invite.expiresAt <= epochSeconds(now)) throw unknownInvite();
@@ -62,7 +75,13 @@ export async function accept(db: Db, { input, caller, now = new Date() }: { inpu
     throw new ForbiddenError("You were removed from this room; ask its owner for a new invite");
   }
   // History is not unread: a new member starts at the room's newest message.
-  const item = newMembership({ roomId: room.roomId, user: caller, role: "member", now, readSeq: room.lastSeq });
+  const item = newMembership({
+    roomId: room.roomId,
+    user: caller,
+    role: "member",
+    now,
+    readSeq: room.lastSeq,
+  });
   await db.transaction
     .write(({ membership: memberships, removal: removals }) => [
       memberships.put(item).commit(),

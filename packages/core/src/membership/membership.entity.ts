@@ -7,33 +7,31 @@ import { tableDefinition as t } from "../table/definition";
  * the member's unread counts against the room's `lastSeq`.
  */
 export const createMembershipEntity = () =>
-  new Entity(
-    {
-      model: { entity: "membership", version: "1", service: "rooms" },
-      attributes: {
-        roomId: { type: "string", required: true, readOnly: true },
-        userId: { type: "string", required: true, readOnly: true },
-        name: { type: "string", required: true },
-        role: { type: ["owner", "member"] as const, required: true, readOnly: true },
-        joinedAt: { type: "string", required: true, readOnly: true },
-        /** The member's read position: messages with a higher `seq` are unread. Only moves forward. */
-        readSeq: { type: "number", required: true, default: 0 },
-        /** Seqs of messages mentioning this member; those above `readSeq` are unread mentions (trimmed on markRead). */
-        mentionSeqs: { type: "list", items: { type: "number" }, required: true, default: () => [] },
+  new Entity({
+    model: { entity: "membership", version: "1", service: "rooms" },
+    attributes: {
+      roomId: { type: "string", required: true, readOnly: true },
+      userId: { type: "string", required: true, readOnly: true },
+      name: { type: "string", required: true },
+      role: { type: ["owner", "member"] as const, required: true, readOnly: true },
+      joinedAt: { type: "string", required: true, readOnly: true },
+      /** The member's read position: messages with a higher `seq` are unread. Only moves forward. */
+      readSeq: { type: "number", required: true, default: 0 },
+      /** Seqs of messages mentioning this member; those above `readSeq` are unread mentions (trimmed on markRead). */
+      mentionSeqs: { type: "list", items: { type: "number" }, required: true, default: () => [] },
+    },
+    indexes: {
+      byRoom: {
+        pk: { field: t.partitionKey, composite: ["roomId"], casing: "none" },
+        sk: { field: t.sortKey, composite: ["userId"], casing: "none" },
       },
-      indexes: {
-        byRoom: {
-          pk: { field: t.partitionKey, composite: ["roomId"], casing: "none" },
-          sk: { field: t.sortKey, composite: ["userId"], casing: "none" },
-        },
-        byUser: {
-          index: "gsi1",
-          pk: { field: t.globalIndexes.gsi1.partitionKey, composite: ["userId"], casing: "none" },
-          sk: { field: t.globalIndexes.gsi1.sortKey, composite: ["roomId"], casing: "none" },
-        },
+      byUser: {
+        index: "gsi1",
+        pk: { field: t.globalIndexes.gsi1.partitionKey, composite: ["userId"], casing: "none" },
+        sk: { field: t.globalIndexes.gsi1.sortKey, composite: ["roomId"], casing: "none" },
       },
     },
-  );
+  });
 
 export type MembershipItem = EntityItem<ReturnType<typeof createMembershipEntity>>;
 

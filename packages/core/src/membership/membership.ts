@@ -1,24 +1,33 @@
 import * as z from "zod/mini";
 import "../errors/english-messages";
+import { fullJitterDelayMs } from "../broadcast/full-jitter-backoff";
 import { isConditionFailure } from "../db/condition-failure";
 import type { Db } from "../db/create-db";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors/domain-errors";
 import { parseInput } from "../errors/parse-input";
-import { idSchema } from "../ids/ids";
 import { userIdSchema } from "../identity/user-id";
+import { idSchema } from "../ids/ids";
 import type { MyRoom, Room, RoomMember, User } from "../protocol/shapes";
 import { getWithTodos, limitSchema, roomIdInput, toRoom } from "../room/room";
-import { fullJitterDelayMs } from "../broadcast/full-jitter-backoff";
 import type { RoomItem } from "../room/room.entity";
 import type { MembershipItem } from "./membership.entity";
 import { newMembership } from "./new-membership";
 
-export const membersInput = z.object({ roomId: idSchema, limit: limitSchema, cursor: z.optional(userIdSchema) });
+export const membersInput = z.object({
+  roomId: idSchema,
+  limit: limitSchema,
+  cursor: z.optional(userIdSchema),
+});
 export const myRoomsInput = z.object({ limit: limitSchema, cursor: z.optional(idSchema) });
 /** `DELETE /rooms/{roomId}/members/{userId}`: a userId, or `me` for the caller. */
 export const removeInput = z.object({ roomId: idSchema, userId: z.union([z.literal("me"), userIdSchema]) });
 
-export const toRoomMember = ({ userId, name, role, joinedAt }: MembershipItem): RoomMember => ({ userId, name, role, joinedAt });
+export const toRoomMember = ({ userId, name, role, joinedAt }: MembershipItem): RoomMember => ({
+  userId,
+  name,
+  role,
+  joinedAt,
+});
 
 /** What the caller may do in a room: the room, and their membership (null when not a member). */
 export interface RoomAccess {
@@ -65,14 +74,23 @@ export async function ownerAccess(db: Db, input: { roomId: string; userId: strin
 }
 
 /** `GET /rooms/{roomId}`: the room, its todos, and the caller's role (null: not a member of a public room). */
-export async function roomView(db: Db, { input, caller }: { input: z.input<typeof roomIdInput>; caller: User }) {
+export async function roomView(
+  db: Db,
+  { input, caller }: { input: z.input<typeof roomIdInput>; caller: User },
+) {
   const { roomId } = parseInput(roomIdInput, input);
-  const [{ membership }, { room, todos }] = await Promise.all([access(db, { roomId, userId: caller.userId }), getWithTodos(db, { roomId })]);
+  const [{ membership }, { room, todos }] = await Promise.all([
+    access(db, { roomId, userId: caller.userId }),
+    getWithTodos(db, { roomId }),
+  ]);
   return { room, todos, role: membership?.role ?? null };
 }
 
 /** Keeps the member list's name current after a rename (the name in the ticket is the one that counts). */
-export async function rename(db: Db, { roomId, userId, name }: { roomId: string; userId: string; name: string }) {
+export async function rename(
+  db: Db,
+  { roomId, userId, name }: { roomId: string; userId: string; name: string },
+) {
   try {
     await db.entities.membership.patch({ roomId, userId }).set({ name }).go();
   } catch (error) {
@@ -82,7 +100,10 @@ export async function rename(db: Db, { roomId, userId, name }: { roomId: string;
 }
 
 /** True when the owner removed `userId` from the room after `since` (null: any removal counts). */
-export async function removedSince(db: Db, { roomId, userId, since }: { roomId: string; userId: string; since: string | null }) {
+export async function removedSince(
+  db: Db,
+  { roomId, userId, since }: { roomId: string; userId: string; since: string | null },
+) {
   const { data } = await db.entities.removal.get({ roomId, userId }).go({ consistent: true });
   return data !== null && (since === null || data.removedAt > since);
 }
@@ -121,12 +142,18 @@ async function getRooms(db: Db, roomIds: string[]) {
   const found: RoomItem[] = [];
   let keys = roomIds.map((roomId) => ({ roomId }));
   for (let attempt = 0; keys.length && attempt < BATCH_GET_ATTEMPTS; attempt++) {
-    if (attempt) await new Promise((resolve) => setTimeout(resolve, fullJitterDelayMs(attempt - 1, { baseDelayMs: 20, maxDelayMs: 500 })));
+    if (attempt)
+      await new Promise((resolve) =>
+        setTimeout(resolve, fullJitterDelayMs(attempt - 1, { baseDelayMs: 20, maxDelayMs: 500 })),
+      );
     const { data, unprocessed } = await db.entities.room.get(keys).go();
     found.push(...data);
     keys = unprocessed.map(({ roomId }) => ({ roomId }));
   }
-  if (keys.length) throw new Error(`BatchGetItem left ${keys.length} room(s) unprocessed after ${BATCH_GET_ATTEMPTS} attempts`);
+  if (keys.length)
+    throw new Error(
+      `BatchGetItem left ${keys.length} room(s) unprocessed after ${BATCH_GET_ATTEMPTS} attempts`,
+    );
   return found;
 }
 
@@ -138,12 +165,21 @@ async function getRooms(db: Db, roomIds: string[]) {
  * the page is cut after sorting; the cursor is the last roomId of the page. Cost grows with the number of
  * rooms a user belongs to (not with room sizes): 0.5 RCU per room per call.
  */
-export async function listMine(db: Db, { input, caller }: { input: z.input<typeof myRoomsInput>; caller: User }) {
+export async function listMine(
+  db: Db,
+  { input, caller }: { input: z.input<typeof myRoomsInput>; caller: User },
+) {
   const { limit, cursor } = parseInput(myRoomsInput, input);
-  const { data: memberships } = await db.entities.membership.query.byUser({ userId: caller.userId }).go({ pages: "all" });
+  const { data: memberships } = await db.entities.membership.query
+    .byUser({ userId: caller.userId })
+    .go({ pages: "all" });
   const rooms = new Map<string, RoomItem>();
   for (let i = 0; i < memberships.length; i += 100) {
-    for (const room of await getRooms(db, memberships.slice(i, i + 100).map(({ roomId }) => roomId))) rooms.set(room.roomId, room);
+    for (const room of await getRooms(
+      db,
+      memberships.slice(i, i + 100).map(({ roomId }) => roomId),
+    ))
+      rooms.set(room.roomId, room);
   }
   const mine: MyRoom[] = memberships.flatMap(({ roomId, role, readSeq, mentionSeqs }) => {
     const room = rooms.get(roomId);
@@ -164,14 +200,21 @@ export async function listMine(db: Db, { input, caller }: { input: z.input<typeo
  * older `seq` changes nothing: returns false); a `seq` the room does not have yet is refused. Optimistic: the
  * write is conditional on the position read, and retried if another tab of the same user moved it meanwhile.
  */
-export async function markRead(db: Db, { roomId, userId, seq }: { roomId: string; userId: string; seq: number }): Promise<boolean> {
+export async function markRead(
+  db: Db,
+  { roomId, userId, seq }: { roomId: string; userId: string; seq: number },
+): Promise<boolean> {
   for (let attempt = 0; attempt < 3; attempt++) {
-    const [{ data: room }, member] = await Promise.all([db.entities.room.get({ roomId }).go({ consistent: true }), get(db, { roomId, userId })]);
+    const [{ data: room }, member] = await Promise.all([
+      db.entities.room.get({ roomId }).go({ consistent: true }),
+      get(db, { roomId, userId }),
+    ]);
     if (!room || !member) throw new ForbiddenError("You are no longer a member of this room");
     if (seq > room.lastSeq) {
-      throw new ValidationError(`Invalid markRead frame: seq: ${seq} is ahead of the room's last seq ${room.lastSeq}`, [
-        { path: ["seq"], message: "must not be ahead of the room's last seq" },
-      ]);
+      throw new ValidationError(
+        `Invalid markRead frame: seq: ${seq} is ahead of the room's last seq ${room.lastSeq}`,
+        [{ path: ["seq"], message: "must not be ahead of the room's last seq" }],
+      );
     }
     if (seq <= member.readSeq) return false;
     try {
@@ -193,17 +236,22 @@ export async function markRead(db: Db, { roomId, userId, seq }: { roomId: string
  * readmit); anyone may leave with `me` (not a removal). The owner cannot remove or leave themselves (409).
  * Returns the userId whose membership ended, or null when the caller left a public room they were not in.
  */
-export async function remove(db: Db, { input, caller, now = new Date() }: { input: z.input<typeof removeInput>; caller: User; now?: Date }) {
+export async function remove(
+  db: Db,
+  { input, caller, now = new Date() }: { input: z.input<typeof removeInput>; caller: User; now?: Date },
+) {
   const { roomId, userId } = parseInput(removeInput, input);
   const found = await access(db, { roomId, userId: caller.userId });
   const target = userId === "me" ? caller.userId : userId;
   if (target === caller.userId) {
-    if (found.membership?.role === "owner") throw new ConflictError("The owner cannot leave or remove themselves", null);
+    if (found.membership?.role === "owner")
+      throw new ConflictError("The owner cannot leave or remove themselves", null);
     if (!found.membership) return null;
     await db.entities.membership.delete({ roomId, userId: target }).go();
     return target;
   }
-  if (found.membership?.role !== "owner") throw new ForbiddenError("Only the room's owner may remove members");
+  if (found.membership?.role !== "owner")
+    throw new ForbiddenError("Only the room's owner may remove members");
   const member = await get(db, { roomId, userId: target });
   if (!member) throw new NotFoundError(`User ${target} is not a member of this room`);
   await db.transaction

@@ -8,6 +8,20 @@ export function newMembership({
   role,
   now,
   readSeq = 0,
-}: { roomId: string; user: User; role: Role; now: Date; readSeq?: number }): MembershipItem {
-  return { roomId, userId: user.userId, name: user.name, role, joinedAt: now.toISOString(), readSeq, mentionSeqs: [] };
+}: {
+  roomId: string;
+  user: User;
+  role: Role;
+  now: Date;
+  readSeq?: number;
+}): MembershipItem {
+  return {
+    roomId,
+    userId: user.userId,
+    name: user.name,
+    role,
+    joinedAt: now.toISOString(),
+    readSeq,
+    mentionSeqs: [],
+  };
 }

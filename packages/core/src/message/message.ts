@@ -5,21 +5,37 @@ import type { Db } from "../db/create-db";
 import { failedConditions, isRetryableCancellation } from "../db/transaction-outcome";
 import { ForbiddenError, NotFoundError, ValidationError } from "../errors/domain-errors";
 import { parseInput } from "../errors/parse-input";
-import { idSchema, newId } from "../ids/ids";
 import { userIdSchema } from "../identity/user-id";
+import { idSchema, newId } from "../ids/ids";
 import * as Membership from "../membership/membership";
 import type { Message, User } from "../protocol/shapes";
 import { limitSchema } from "../room/room";
 import type { MessageItem } from "./message.entity";
 
-export const text = z.string().check(z.minLength(1), z.maxLength(4000), z.refine((t: string) => t.trim().length > 0, "must not be blank"));
+export const text = z.string().check(
+  z.minLength(1),
+  z.maxLength(4000),
+  z.refine((t: string) => t.trim().length > 0, "must not be blank"),
+);
 export const clientMessageId = z.string().check(z.minLength(1), z.maxLength(64));
 export const seqSchema = z.coerce.number().check(z.int(), z.gte(1), z.lte(Number.MAX_SAFE_INTEGER));
 /** Fields a client sends; the room and author come from its connection record. */
-export const sendFields = z.object({ text, clientMessageId, mentions: z.optional(z.array(userIdSchema).check(z.maxLength(20))) });
-export const sendInput = z.extend(sendFields, { roomId: idSchema, authorId: z.string().check(z.minLength(1)), author: z.string().check(z.minLength(1)) });
+export const sendFields = z.object({
+  text,
+  clientMessageId,
+  mentions: z.optional(z.array(userIdSchema).check(z.maxLength(20))),
+});
+export const sendInput = z.extend(sendFields, {
+  roomId: idSchema,
+  authorId: z.string().check(z.minLength(1)),
+  author: z.string().check(z.minLength(1)),
+});
 export const historyInput = z.object({ roomId: idSchema, limit: limitSchema, before: z.optional(seqSchema) });
-export const afterInput = z.object({ roomId: idSchema, afterSeq: z.number().check(z.int(), z.gte(0)), limit: limitSchema });
+export const afterInput = z.object({
+  roomId: idSchema,
+  afterSeq: z.number().check(z.int(), z.gte(0)),
+  limit: limitSchema,
+});
 
 /**
  * A sender racing others for the next `seq` keeps trying for this long before the send fails (503-class
@@ -31,7 +47,17 @@ const SEND_BUDGET_MS = 12_000;
 /** Losers wait a moment before trying again, less the more often they lost: older sends get ahead of newer ones. */
 const lostRaceDelayMs = (lost: number) => Math.random() * Math.max(0, 16 - lost);
 
-export const toMessage = ({ messageId, roomId, seq, clientMessageId, authorId, author, text, mentions, sentAt }: MessageItem): Message => ({
+export const toMessage = ({
+  messageId,
+  roomId,
+  seq,
+  clientMessageId,
+  authorId,
+  author,
+  text,
+  mentions,
+  sentAt,
+}: MessageItem): Message => ({
   messageId,
   roomId,
   seq,
@@ -72,7 +98,17 @@ export async function send(db: Db, input: z.input<typeof sendInput>, now = new D
   let attempt = 0;
   for (; Date.now() < deadline; attempt++) {
     const seq = lastSeq + 1;
-    const message: Message = { messageId, roomId, seq, clientMessageId, authorId, author, text, mentions: [...new Set(mentions)], sentAt: now.toISOString() };
+    const message: Message = {
+      messageId,
+      roomId,
+      seq,
+      clientMessageId,
+      authorId,
+      author,
+      text,
+      mentions: [...new Set(mentions)],
+      sentAt: now.toISOString(),
+    };
     const { canceled, data } = await db.transaction
       .write(({ room: rooms, claim, message: messages, membership }) => [
         rooms
@@ -81,42 +117,70 @@ export async function send(db: Db, input: z.input<typeof sendInput>, now = new D
           .where((attr, { eq }) => eq(attr.lastSeq, seq - 1))
           // A lost race hands back the room as it is now: the next attempt needs no extra read.
           .commit({ response: "all_old" }),
-        claim.create({ roomId, scope: "message", userId: authorId, clientId: clientMessageId, targetId: messageId, targetSeq: seq }).commit(),
+        claim
+          .create({
+            roomId,
+            scope: "message",
+            userId: authorId,
+            clientId: clientMessageId,
+            targetId: messageId,
+            targetSeq: seq,
+          })
+          .commit(),
         messages.create(message).commit(),
         membership.patch({ roomId, userId: authorId }).set({ readSeq: seq }).commit(),
-        ...mentioned.map((userId) => membership.patch({ roomId, userId }).append({ mentionSeqs: [seq] }).commit()),
+        ...mentioned.map((userId) =>
+          membership
+            .patch({ roomId, userId })
+            .append({ mentionSeqs: [seq] })
+            .commit(),
+        ),
       ])
       .go();
     if (!canceled) return { message, created: true };
     const failed = failedConditions(data);
-    if (failed.includes(1)) return { message: await getByClientId(db, { roomId, authorId, clientMessageId }), created: false };
+    if (failed.includes(1))
+      return { message: await getByClientId(db, { roomId, authorId, clientMessageId }), created: false };
     if (failed.includes(3)) throw new ForbiddenError("You are no longer a member of this room");
     if (failed.some((index) => index >= 4)) {
-      throw new ValidationError("Invalid sendMessage frame: mentions: every mentioned user must be a member of the room", [
-        { path: ["mentions"], message: "must be members of the room" },
-      ]);
+      throw new ValidationError(
+        "Invalid sendMessage frame: mentions: every mentioned user must be a member of the room",
+        [{ path: ["mentions"], message: "must be members of the room" }],
+      );
     }
     if (failed.includes(0)) {
       // Another sender took `seq`: take the next one (the counter just moved, so it is free now).
       const current = (data[0]?.item as { lastSeq?: number } | null | undefined)?.lastSeq;
-      lastSeq = current ?? (await db.entities.room.get({ roomId }).go({ consistent: true })).data?.lastSeq ?? lastSeq + 1;
+      lastSeq =
+        current ??
+        (await db.entities.room.get({ roomId }).go({ consistent: true })).data?.lastSeq ??
+        lastSeq + 1;
       await new Promise((resolve) => setTimeout(resolve, lostRaceDelayMs(attempt)));
       continue;
     }
-    if (!isRetryableCancellation(data)) throw new Error(`sendMessage cancelled: ${JSON.stringify(data.map((d) => d.code))}`);
+    if (!isRetryableCancellation(data))
+      throw new Error(`sendMessage cancelled: ${JSON.stringify(data.map((d) => d.code))}`);
     // DynamoDB asked us to back off (throttling, conflicts): wait a little, jittered, and try again.
-    await new Promise((resolve) => setTimeout(resolve, fullJitterDelayMs(attempt, { baseDelayMs: 10, maxDelayMs: 200 })));
+    await new Promise((resolve) =>
+      setTimeout(resolve, fullJitterDelayMs(attempt, { baseDelayMs: 10, maxDelayMs: 200 })),
+    );
   }
   throw new SendContendedError(attempt);
 }
 
 /** Finds the message one author's client id was claimed for (strongly consistent: the claim may be a moment old). */
-export async function getByClientId(db: Db, { roomId, authorId, clientMessageId }: { roomId: string; authorId: string; clientMessageId: string }) {
+export async function getByClientId(
+  db: Db,
+  { roomId, authorId, clientMessageId }: { roomId: string; authorId: string; clientMessageId: string },
+) {
   const { data: claim } = await db.entities.claim
     .get({ roomId, scope: "message", userId: authorId, clientId: clientMessageId })
     .go({ consistent: true });
   const seq = claim?.targetSeq;
-  const { data } = seq !== undefined ? await db.entities.message.get({ roomId, seq }).go({ consistent: true }) : { data: null };
+  const { data } =
+    seq !== undefined
+      ? await db.entities.message.get({ roomId, seq }).go({ consistent: true })
+      : { data: null };
   if (!data) throw new NotFoundError(`No message with client id ${clientMessageId}`);
   return toMessage(data);
 }
@@ -136,7 +200,10 @@ export async function history(db: Db, input: z.input<typeof historyInput>) {
 /** Messages with `seq > afterSeq` (catch-up after a reconnect or a gap), oldest to newest, at most `limit`. */
 export async function after(db: Db, input: z.input<typeof afterInput>) {
   const { roomId, afterSeq, limit } = parseInput(afterInput, input);
-  const { data } = await db.entities.message.query.byRoom({ roomId }).gt({ seq: afterSeq }).go({ order: "asc", limit: limit + 1 });
+  const { data } = await db.entities.message.query
+    .byRoom({ roomId })
+    .gt({ seq: afterSeq })
+    .go({ order: "asc", limit: limit + 1 });
   return { messages: data.slice(0, limit).map(toMessage), hasMore: data.length > limit };
 }
 
@@ -144,8 +211,14 @@ export async function after(db: Db, input: z.input<typeof afterInput>) {
  * `history` for a caller who may read the room: an unknown room, or a private one they are not in, is a
  * NotFoundError, not an empty page. The access check and the page are read in parallel (one round trip).
  */
-export async function roomHistory(db: Db, { input, caller }: { input: z.input<typeof historyInput>; caller: User }) {
+export async function roomHistory(
+  db: Db,
+  { input, caller }: { input: z.input<typeof historyInput>; caller: User },
+) {
   const { roomId } = parseInput(historyInput, input);
-  const [, page] = await Promise.all([Membership.access(db, { roomId, userId: caller.userId }), history(db, input)]);
+  const [, page] = await Promise.all([
+    Membership.access(db, { roomId, userId: caller.userId }),
+    history(db, input),
+  ]);
   return page;
 }

@@ -8,5 +8,14 @@ export const MAX_CLIENT_FRAME_BYTES = 32 * 1024;
 /** API Gateway refuses to post more than 128 KB to a connection. */
 export const MAX_SERVER_FRAME_BYTES = 128 * 1024;
 
-export const clientActions = ["sendMessage", "addTodo", "updateTodo", "deleteTodo", "sync", "markRead", "typing", "ping"] as const;
+export const clientActions = [
+  "sendMessage",
+  "addTodo",
+  "updateTodo",
+  "deleteTodo",
+  "sync",
+  "markRead",
+  "typing",
+  "ping",
+] as const;
 export type ClientAction = (typeof clientActions)[number];

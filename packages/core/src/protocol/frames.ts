@@ -6,16 +6,29 @@ import { addFields, hasChange, removeFields, updateFields } from "../todo/todo";
 import type { ClientAction } from "./constants";
 import type { Member, Message, ReadPosition, Room, Todo } from "./shapes";
 
-export { type ClientAction, clientActions, MAX_CLIENT_FRAME_BYTES, MAX_SERVER_FRAME_BYTES } from "./constants";
+export {
+  type ClientAction,
+  clientActions,
+  MAX_CLIENT_FRAME_BYTES,
+  MAX_SERVER_FRAME_BYTES,
+} from "./constants";
 
 /** Every frame a client may send, keyed by `action` (API Gateway's route selection expression). */
 export const clientFrameSchemas = {
   sendMessage: z.extend(sendFields, { action: z.literal("sendMessage") }),
   addTodo: z.extend(addFields, { action: z.literal("addTodo") }),
-  updateTodo: z.extend(updateFields, { action: z.literal("updateTodo") }).check(z.refine(hasChange, "give title or done to change")),
+  updateTodo: z
+    .extend(updateFields, { action: z.literal("updateTodo") })
+    .check(z.refine(hasChange, "give title or done to change")),
   deleteTodo: z.extend(removeFields, { action: z.literal("deleteTodo") }),
-  sync: z.object({ action: z.literal("sync"), afterSeq: z.optional(z.number().check(z.int(), z.gte(0), z.lte(Number.MAX_SAFE_INTEGER))) }),
-  markRead: z.object({ action: z.literal("markRead"), seq: z.number().check(z.int(), z.gte(1), z.lte(Number.MAX_SAFE_INTEGER)) }),
+  sync: z.object({
+    action: z.literal("sync"),
+    afterSeq: z.optional(z.number().check(z.int(), z.gte(0), z.lte(Number.MAX_SAFE_INTEGER))),
+  }),
+  markRead: z.object({
+    action: z.literal("markRead"),
+    seq: z.number().check(z.int(), z.gte(1), z.lte(Number.MAX_SAFE_INTEGER)),
+  }),
   typing: z.object({ action: z.literal("typing") }),
   ping: z.object({ action: z.literal("ping") }),
 } satisfies Record<ClientAction, z.ZodMiniType>;
@@ -54,7 +67,12 @@ export type ServerFrame =
   /** To a member the owner removed, just before the server closes their socket. */
   | { type: "removed"; roomId: string }
   | ({ type: "error"; code: "conflict"; message: string; todo: Todo } & ErrorEcho)
-  | ({ type: "error"; code: ErrorCode; message: string; issues?: { path: (string | number)[]; message: string }[] } & ErrorEcho);
+  | ({
+      type: "error";
+      code: ErrorCode;
+      message: string;
+      issues?: { path: (string | number)[]; message: string }[];
+    } & ErrorEcho);
 
 /** What an error frame repeats of the frame it refuses, so the client knows which send failed. */
 export interface ErrorEcho {

@@ -1,2 +1,2 @@
-export * from "./shapes";
 export * from "./frames";
+export * from "./shapes";

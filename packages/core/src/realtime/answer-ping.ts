@@ -7,6 +7,9 @@ import type { RealtimeDeps, RealtimeOutcome } from "./realtime-deps";
 export function answerPing({ db, delivery, connectionId }: RealtimeDeps): Promise<RealtimeOutcome> {
   return forJoinedConnection({ db, connectionId }, async ({ roomId }) => {
     const { lastSeq } = await Room.get(db, { roomId });
-    return { roomId, reply: await sendToConnection(db, { ...delivery, connectionId, frame: { type: "pong", lastSeq } }) };
+    return {
+      roomId,
+      reply: await sendToConnection(db, { ...delivery, connectionId, frame: { type: "pong", lastSeq } }),
+    };
   });
 }

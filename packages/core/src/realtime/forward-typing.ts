@@ -16,6 +16,9 @@ export function forwardTyping({ db, delivery, connectionId }: RealtimeDeps): Pro
     const listing = await Connection.listByRoom(db, { roomId });
     if (listing.length > PRESENCE_DETAIL_LIMIT) return { roomId };
     const frame = { type: "typing", member: Connection.toMember(connection) } as const;
-    return { roomId, broadcast: await broadcastToRoom(db, { ...delivery, roomId, listing, except: [connectionId], frame }) };
+    return {
+      roomId,
+      broadcast: await broadcastToRoom(db, { ...delivery, roomId, listing, except: [connectionId], frame }),
+    };
   });
 }

@@ -14,9 +14,18 @@ import type { RealtimeDeps, RealtimeOutcome } from "./realtime-deps";
  * member's join, say) and pruned as gone. The joiner learns who is here from its first `sync`. Last, a
  * removal that raced all this is caught by one more read.
  */
-export async function joinRoom({ db, delivery, connectionId, claims }: RealtimeDeps & { claims: TicketClaims }): Promise<RealtimeOutcome> {
+export async function joinRoom({
+  db,
+  delivery,
+  connectionId,
+  claims,
+}: RealtimeDeps & { claims: TicketClaims }): Promise<RealtimeOutcome> {
   const { roomId, userId, name } = claims;
-  const { room, membership, removedAt } = await Membership.access(db, { roomId, userId, knownToRemoved: true });
+  const { room, membership, removedAt } = await Membership.access(db, {
+    roomId,
+    userId,
+    knownToRemoved: true,
+  });
   if (removedAt) throw new ForbiddenError("You were removed from this room");
   if (!membership) await Membership.join(db, { room, user: { userId, name } });
   else if (membership.name !== name) await Membership.rename(db, { roomId, userId, name });
@@ -25,7 +34,8 @@ export async function joinRoom({ db, delivery, connectionId, claims }: RealtimeD
   const broadcast = await broadcastToRoom(db, { ...delivery, roomId, frame });
   // A removal that landed while this ran listed the user's sockets before this one existed: look again (one
   // strongly consistent Get) before storing the record, which stays the last step (see above).
-  if (await Membership.removedSince(db, { roomId, userId, since: removedAt })) throw new ForbiddenError("You were removed from this room");
+  if (await Membership.removedSince(db, { roomId, userId, since: removedAt }))
+    throw new ForbiddenError("You were removed from this room");
   await Connection.save(db, connection);
   return { roomId, broadcast };
 }

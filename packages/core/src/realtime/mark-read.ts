@@ -11,13 +11,27 @@ import type { RealtimeDeps, RealtimeOutcome } from "./realtime-deps";
  * refused). When it moved, in rooms up to the presence-detail limit, the other members get `{"type":"read"}`.
  * Coalescing: a position that does not move sends nothing, and clients send one markRead per visible batch.
  */
-export function markRead({ db, delivery, connectionId, frame }: RealtimeDeps & { frame: ClientFrameOf<"markRead"> }): Promise<RealtimeOutcome> {
+export function markRead({
+  db,
+  delivery,
+  connectionId,
+  frame,
+}: RealtimeDeps & { frame: ClientFrameOf<"markRead"> }): Promise<RealtimeOutcome> {
   return forJoinedConnection({ db, connectionId }, async ({ roomId, userId }) => {
     const moved = await Membership.markRead(db, { roomId, userId, seq: frame.seq });
     if (!moved) return { roomId };
     const listing = await Connection.listByRoom(db, { roomId });
     if (listing.length > PRESENCE_DETAIL_LIMIT) return { roomId };
     const except = listing.filter((c) => c.userId === userId).map((c) => c.connectionId);
-    return { roomId, broadcast: await broadcastToRoom(db, { ...delivery, roomId, listing, except, frame: { type: "read", userId, seq: frame.seq } }) };
+    return {
+      roomId,
+      broadcast: await broadcastToRoom(db, {
+        ...delivery,
+        roomId,
+        listing,
+        except,
+        frame: { type: "read", userId, seq: frame.seq },
+      }),
+    };
   });
 }

@@ -10,14 +10,17 @@ const shown = (value: string) => (value.length > 64 ? `${value.slice(0, 64)}…`
 export function refuseUnknownFrame(body: unknown): never {
   const action = (body as { action?: unknown } | null)?.action;
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw new ValidationError(`A frame must be a JSON object with an "action" (one of ${clientActions.join(", ")})`);
+    throw new ValidationError(
+      `A frame must be a JSON object with an "action" (one of ${clientActions.join(", ")})`,
+    );
   }
   if (typeof action !== "string") {
     throw new ValidationError(`Frame has no "action"; expected one of ${clientActions.join(", ")}`, [
       { path: ["action"], message: "required" },
     ]);
   }
-  throw new ValidationError(`Unknown action "${shown(action)}"; expected one of ${clientActions.join(", ")}`, [
-    { path: ["action"], message: `unknown action "${shown(action)}"` },
-  ]);
+  throw new ValidationError(
+    `Unknown action "${shown(action)}"; expected one of ${clientActions.join(", ")}`,
+    [{ path: ["action"], message: `unknown action "${shown(action)}"` }],
+  );
 }

@@ -1,5 +1,5 @@
-import { sendToConnection } from "../broadcast/send-to-connection";
 import type { DeliveryOptions } from "../broadcast/delivery-options";
+import { sendToConnection } from "../broadcast/send-to-connection";
 import { Connection } from "../connection";
 import type { Db } from "../db";
 import { Membership } from "../membership";
@@ -28,7 +28,8 @@ export async function removeMember({
   const sockets = await Connection.listOfUser(db, { roomId, userId: removed });
   const closed = await Promise.all(
     sockets.map(async ({ connectionId }) => {
-      if (removed !== caller.userId) await sendToConnection(db, { ...delivery, connectionId, frame: { type: "removed", roomId } });
+      if (removed !== caller.userId)
+        await sendToConnection(db, { ...delivery, connectionId, frame: { type: "removed", roomId } });
       const outcome = await delivery.sender.close?.({ connectionId });
       return outcome?.status === "delivered" ? 1 : 0;
     }),

@@ -17,10 +17,21 @@ export function sendChatMessage({
   frame: { text, clientMessageId, mentions },
 }: RealtimeDeps & { frame: ClientFrameOf<"sendMessage"> }): Promise<RealtimeOutcome> {
   return forJoinedConnection({ db, connectionId }, async ({ roomId, userId, name }) => {
-    const { message, created } = await Message.send(db, { roomId, authorId: userId, author: name, text, clientMessageId, mentions });
+    const { message, created } = await Message.send(db, {
+      roomId,
+      authorId: userId,
+      author: name,
+      text,
+      clientMessageId,
+      mentions,
+    });
     const frame = { type: "message", message } as const;
     const reply = await sendToConnection(db, { ...delivery, connectionId, frame });
     if (!created) return { roomId, reply };
-    return { roomId, reply, broadcast: await broadcastToRoom(db, { ...delivery, roomId, frame, alreadySent: [connectionId] }) };
+    return {
+      roomId,
+      reply,
+      broadcast: await broadcastToRoom(db, { ...delivery, roomId, frame, alreadySent: [connectionId] }),
+    };
   });
 }

@@ -1,12 +1,17 @@
-import { sendToConnection } from "../broadcast/send-to-connection";
 import type { BroadcastResult } from "../broadcast/connection-sender";
+import { sendToConnection } from "../broadcast/send-to-connection";
 import type { ClientFrameOf } from "../protocol";
 import { Snapshot, snapshotParts } from "../snapshot";
 import { forJoinedConnection } from "./for-joined-connection";
 import type { RealtimeDeps, RealtimeOutcome } from "./realtime-deps";
 
 /** Sends the sender its room's snapshot (messages after `afterSeq`, or the newest page), in parts if over 128 KB. */
-export function sendSnapshot({ db, delivery, connectionId, frame }: RealtimeDeps & { frame: ClientFrameOf<"sync"> }): Promise<RealtimeOutcome> {
+export function sendSnapshot({
+  db,
+  delivery,
+  connectionId,
+  frame,
+}: RealtimeDeps & { frame: ClientFrameOf<"sync"> }): Promise<RealtimeOutcome> {
   return forJoinedConnection({ db, connectionId }, async ({ roomId, userId }) => {
     const snapshot = await Snapshot.read(db, { roomId, userId, afterSeq: frame.afterSeq });
     const reply: BroadcastResult = { delivered: 0, pruned: 0, failed: 0, retried: 0 };

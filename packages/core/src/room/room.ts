@@ -28,9 +28,18 @@ export const toRoom = ({ roomId, name, createdAt, visibility, lastSeq, lastMessa
 });
 
 /** Creates a room and makes its creator the owner, in one transaction; its id orders the room list. */
-export async function create(db: Db, { input, caller, now = new Date() }: { input: z.input<typeof createInput>; caller: User; now?: Date }) {
+export async function create(
+  db: Db,
+  { input, caller, now = new Date() }: { input: z.input<typeof createInput>; caller: User; now?: Date },
+) {
   const { name, visibility } = parseInput(createInput, input);
-  const room: Room = { roomId: newId(now.getTime()), name, createdAt: now.toISOString(), visibility, lastSeq: 0 };
+  const room: Room = {
+    roomId: newId(now.getTime()),
+    name,
+    createdAt: now.toISOString(),
+    visibility,
+    lastSeq: 0,
+  };
   await db.transaction
     .write(({ room: rooms, membership }) => [
       rooms.create(room).commit(),
@@ -44,7 +53,10 @@ export async function create(db: Db, { input, caller, now = new Date() }: { inpu
 export async function list(db: Db, input: z.input<typeof listInput>) {
   const { limit, cursor } = parseInput(listInput, input);
   const query = db.entities.room.query.newestFirst({ visibility: "public" });
-  const { data } = await (cursor ? query.lt({ roomId: cursor }) : query).go({ order: "desc", limit: limit + 1 });
+  const { data } = await (cursor ? query.lt({ roomId: cursor }) : query).go({
+    order: "desc",
+    limit: limit + 1,
+  });
   const rooms = data.slice(0, limit).map(toRoom);
   return { rooms, cursor: data.length > limit ? (rooms.at(-1)?.roomId ?? null) : null };
 }

@@ -15,7 +15,15 @@ export function snapshotParts(snapshot: Snapshot, maxBytes = MAX_SERVER_FRAME_BY
   const whole: SnapshotFrame = { type: "snapshot", ...snapshot };
   if (byteLength(whole) <= maxBytes) return [whole];
   const frames: SnapshotFrame[] = [];
-  const empty = (): SnapshotFrame => ({ type: "snapshot", ...snapshot, todos: [], members: [], messages: [], part: frames.length + 1, last: false });
+  const empty = (): SnapshotFrame => ({
+    type: "snapshot",
+    ...snapshot,
+    todos: [],
+    members: [],
+    messages: [],
+    part: frames.length + 1,
+    last: false,
+  });
   let frame = empty();
   // `part` and `last` may grow by a few digits; keep a margin for them.
   let size = byteLength(frame) + 16;

@@ -35,12 +35,16 @@ export async function read(db: Db, input: z.input<typeof readInput>, now = new D
     readPositions(db, { roomId, except: userId }),
     afterSeq !== undefined
       ? Message.after(db, { roomId, afterSeq, limit: SYNC_AFTER_PAGE })
-      : Message.history(db, { roomId, limit: SYNC_NEWEST_PAGE }).then(({ messages, cursor }) => ({ messages, hasMore: cursor !== null })),
+      : Message.history(db, { roomId, limit: SYNC_NEWEST_PAGE }).then(({ messages, cursor }) => ({
+          messages,
+          hasMore: cursor !== null,
+        })),
   ]);
   if (afterSeq !== undefined && afterSeq > room.lastSeq) {
-    throw new ValidationError(`Invalid sync frame: afterSeq: ${afterSeq} is ahead of the room's last seq ${room.lastSeq}`, [
-      { path: ["afterSeq"], message: "must not be ahead of the room's last seq" },
-    ]);
+    throw new ValidationError(
+      `Invalid sync frame: afterSeq: ${afterSeq} is ahead of the room's last seq ${room.lastSeq}`,
+      [{ path: ["afterSeq"], message: "must not be ahead of the room's last seq" }],
+    );
   }
   return {
     room,
@@ -58,8 +62,15 @@ export async function read(db: Db, input: z.input<typeof readInput>, now = new D
  * Every other member's read position (online or not), in rooms of at most PRESENCE_DETAIL_LIMIT members: one
  * Query of at most that many memberships plus one; a bigger room gets none (no "seen by" there).
  */
-async function readPositions(db: Db, { roomId, except }: { roomId: string; except: string }): Promise<ReadPosition[]> {
-  const { data } = await db.entities.membership.query.byRoom({ roomId }).go({ limit: PRESENCE_DETAIL_LIMIT + 1 });
+async function readPositions(
+  db: Db,
+  { roomId, except }: { roomId: string; except: string },
+): Promise<ReadPosition[]> {
+  const { data } = await db.entities.membership.query
+    .byRoom({ roomId })
+    .go({ limit: PRESENCE_DETAIL_LIMIT + 1 });
   if (data.length > PRESENCE_DETAIL_LIMIT) return [];
-  return data.filter(({ userId }) => userId !== except).map(({ userId, readSeq }) => ({ userId, seq: readSeq }));
+  return data
+    .filter(({ userId }) => userId !== except)
+    .map(({ userId, readSeq }) => ({ userId, seq: readSeq }));
 }

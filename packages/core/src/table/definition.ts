@@ -17,7 +17,11 @@ export type TableDefinition = typeof tableDefinition;
 /** CreateTable input for DynamoDB Local and tests: on-demand billing, every index projecting all attributes. */
 export function createTableInput(tableName: string) {
   const { partitionKey, sortKey, globalIndexes } = tableDefinition;
-  const keyNames = [partitionKey, sortKey, ...Object.values(globalIndexes).flatMap((i) => [i.partitionKey, i.sortKey])];
+  const keyNames = [
+    partitionKey,
+    sortKey,
+    ...Object.values(globalIndexes).flatMap((i) => [i.partitionKey, i.sortKey]),
+  ];
   return {
     TableName: tableName,
     BillingMode: "PAY_PER_REQUEST" as const,

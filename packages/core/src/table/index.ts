@@ -1,3 +1,3 @@
 export * as Table from "./definition";
-export { tableDefinition, createTableInput } from "./definition";
+export { createTableInput, tableDefinition } from "./definition";
 export { ensureTable } from "./ensure-table";

@@ -1,2 +1,2 @@
-export * as Ticket from "./ticket";
 export type { TicketClaims } from "./ticket";
+export * as Ticket from "./ticket";

@@ -13,10 +13,17 @@ import type { User } from "../protocol/shapes";
 export const TICKET_TTL_SECONDS = 60;
 export const issueInput = z.object({ roomId: idSchema });
 /** What `$connect` may carry: the ticket, and optionally the room the client means (refused if it differs). */
-export const consumeInput = z.object({ ticket: z.string().check(z.regex(SECRET_TOKEN_PATTERN)), roomId: z.optional(z.string()) });
+export const consumeInput = z.object({
+  ticket: z.string().check(z.regex(SECRET_TOKEN_PATTERN)),
+  roomId: z.optional(z.string()),
+});
 
 /** What a consumed ticket says: who is connecting, under which name, to which room (the authorizer's context). */
-export const claimsSchema = z.object({ userId: z.string().check(z.minLength(1)), name: z.string().check(z.minLength(1)), roomId: idSchema });
+export const claimsSchema = z.object({
+  userId: z.string().check(z.minLength(1)),
+  name: z.string().check(z.minLength(1)),
+  roomId: idSchema,
+});
 export type TicketClaims = z.infer<typeof claimsSchema>;
 
 const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
@@ -26,13 +33,18 @@ const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
  * makes them a member) or a private room they belong to. A private room they are not in is 404 (it does not
  * exist for them); a room the owner removed them from is 403.
  */
-export async function issue(db: Db, { input, caller, now = new Date() }: { input: z.input<typeof issueInput>; caller: User; now?: Date }) {
+export async function issue(
+  db: Db,
+  { input, caller, now = new Date() }: { input: z.input<typeof issueInput>; caller: User; now?: Date },
+) {
   const { roomId } = parseInput(issueInput, input);
   const { removedAt } = await Membership.access(db, { roomId, userId: caller.userId, knownToRemoved: true });
   if (removedAt) throw new ForbiddenError("You were removed from this room");
   const ticket = newSecretToken(32);
   const expiresAt = epochSeconds(now) + TICKET_TTL_SECONDS;
-  await db.entities.ticket.create({ ticket, roomId, userId: caller.userId, name: caller.name, expiresAt }).go();
+  await db.entities.ticket
+    .create({ ticket, roomId, userId: caller.userId, name: caller.name, expiresAt })
+    .go();
   return { ticket, expiresAt: new Date(expiresAt * 1000).toISOString() };
 }
 
@@ -40,7 +52,10 @@ export async function issue(db: Db, { input, caller, now = new Date() }: { input
  * Uses a ticket up: one DeleteItem returning the old item, so a replay (or a second handshake racing the
  * first) finds nothing. Unknown, used, expired, malformed, or meant for another room → UnauthorizedError.
  */
-export async function consume(db: Db, { input, now = new Date() }: { input: Record<string, unknown>; now?: Date }): Promise<TicketClaims> {
+export async function consume(
+  db: Db,
+  { input, now = new Date() }: { input: Record<string, unknown>; now?: Date },
+): Promise<TicketClaims> {
   const parsed = consumeInput.safeParse(input);
   if (!parsed.success) throw new UnauthorizedError("The connect ticket is not valid");
   const { ticket, roomId } = parsed.data;
@@ -50,7 +65,9 @@ export async function consume(db: Db, { input, now = new Date() }: { input: Reco
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
   }
-  if (!data || data.expiresAt <= epochSeconds(now)) throw new UnauthorizedError("The connect ticket is unknown, used or expired");
-  if (roomId !== undefined && roomId !== data.roomId) throw new UnauthorizedError("The connect ticket is for another room");
+  if (!data || data.expiresAt <= epochSeconds(now))
+    throw new UnauthorizedError("The connect ticket is unknown, used or expired");
+  if (roomId !== undefined && roomId !== data.roomId)
+    throw new UnauthorizedError("The connect ticket is for another room");
   return { userId: data.userId, name: data.name, roomId: data.roomId };
 }

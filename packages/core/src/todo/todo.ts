@@ -10,7 +10,10 @@ import type { TodoItem } from "./todo.entity";
 
 export const title = z.string().check(z.trim(), z.minLength(1), z.maxLength(200));
 /** Fields a client sends (the room comes from its connection); the inputs below add the room. */
-export const addFields = z.object({ title, clientTodoId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))) });
+export const addFields = z.object({
+  title,
+  clientTodoId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+});
 export const updateFields = z.object({
   todoId: idSchema,
   version: z.number().check(z.int(), z.gte(1)),
@@ -19,9 +22,12 @@ export const updateFields = z.object({
 });
 export const removeFields = z.object({ todoId: idSchema });
 
-export const hasChange = (u: { title?: string; done?: boolean }) => u.title !== undefined || u.done !== undefined;
+export const hasChange = (u: { title?: string; done?: boolean }) =>
+  u.title !== undefined || u.done !== undefined;
 export const addInput = z.extend(addFields, { roomId: idSchema, userId: z.string().check(z.minLength(1)) });
-export const updateInput = z.extend(updateFields, { roomId: idSchema }).check(z.refine(hasChange, "give title or done to change"));
+export const updateInput = z
+  .extend(updateFields, { roomId: idSchema })
+  .check(z.refine(hasChange, "give title or done to change"));
 export const removeInput = z.extend(removeFields, { roomId: idSchema });
 export const listInput = z.object({ roomId: idSchema });
 
@@ -42,7 +48,15 @@ export const toTodo = ({ todoId, roomId, title, done, version, createdAt, update
 export async function add(db: Db, input: z.input<typeof addInput>, now = new Date()) {
   const { roomId, userId, title, clientTodoId } = parseInput(addInput, input);
   const at = now.toISOString();
-  const todo: Todo = { todoId: newId(now.getTime()), roomId, title, done: false, version: 1, createdAt: at, updatedAt: at };
+  const todo: Todo = {
+    todoId: newId(now.getTime()),
+    roomId,
+    title,
+    done: false,
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+  };
   if (!clientTodoId) {
     await db.entities.todo.create(todo).go();
     return { todo, created: true };
@@ -54,8 +68,12 @@ export async function add(db: Db, input: z.input<typeof addInput>, now = new Dat
     ])
     .go();
   if (!canceled) return { todo, created: true };
-  const { data: claim } = await db.entities.claim.get({ roomId, scope: "todo", userId, clientId: clientTodoId }).go({ consistent: true });
-  const { data: stored } = claim ? await db.entities.todo.get({ roomId, todoId: claim.targetId }).go({ consistent: true }) : { data: null };
+  const { data: claim } = await db.entities.claim
+    .get({ roomId, scope: "todo", userId, clientId: clientTodoId })
+    .go({ consistent: true });
+  const { data: stored } = claim
+    ? await db.entities.todo.get({ roomId, todoId: claim.targetId }).go({ consistent: true })
+    : { data: null };
   if (!stored) throw new NotFoundError(`Todo for client id ${clientTodoId} was deleted`);
   return { todo: toTodo(stored), created: false };
 }
@@ -63,7 +81,11 @@ export async function add(db: Db, input: z.input<typeof addInput>, now = new Dat
 /** Applies an edit if `version` is current (then version + 1); otherwise ConflictError carrying the current todo. */
 export async function update(db: Db, input: z.input<typeof updateInput>, now = new Date()): Promise<Todo> {
   const { roomId, todoId, version, title, done } = parseInput(updateInput, input);
-  const changes = { updatedAt: now.toISOString(), ...(title !== undefined && { title }), ...(done !== undefined && { done }) };
+  const changes = {
+    updatedAt: now.toISOString(),
+    ...(title !== undefined && { title }),
+    ...(done !== undefined && { done }),
+  };
   try {
     const { data } = await db.entities.todo
       .patch({ roomId, todoId })

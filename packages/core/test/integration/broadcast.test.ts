@@ -1,8 +1,8 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   type BroadcastLogEntry,
-  type ConnectionSender,
   broadcastToRoom,
+  type ConnectionSender,
   createApiGatewaySender,
   managementEndpointFromEvent,
   sendToConnection,
@@ -12,7 +12,11 @@ import type { Db } from "../../src/db";
 import { PayloadTooLargeError } from "../../src/errors";
 import type { Member, ServerFrame } from "../../src/protocol";
 import { Room } from "../../src/room";
-import { type ConnectionsApiServer, type Reply, startConnectionsApiServer } from "../support/connections-api-server";
+import {
+  type ConnectionsApiServer,
+  type Reply,
+  startConnectionsApiServer,
+} from "../support/connections-api-server";
 import { seedConnections } from "../support/seed-connections";
 import { createTestDb } from "../support/test-db";
 import { newUser } from "../support/users";
@@ -27,7 +31,10 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-async function serve(reply: (connectionId: string, attempt: number) => Reply | Promise<Reply>, stage = "prod") {
+async function serve(
+  reply: (connectionId: string, attempt: number) => Reply | Promise<Reply>,
+  stage = "prod",
+) {
   const server = await startConnectionsApiServer({ stage, reply });
   servers.push(server);
   return server;
@@ -56,8 +63,14 @@ const messageFrame = (roomId: string, text = "hello"): ServerFrame => ({
 
 const decode = (body: Buffer) => JSON.parse(body.toString("utf8")) as ServerFrame;
 /** Frames of one type the server answered 200 for, per connection id. */
-function framesOfType<T extends ServerFrame["type"]>(server: ConnectionsApiServer, connectionId: string, type: T) {
-  return (server.delivered.get(connectionId) ?? []).map(decode).filter((f): f is Extract<ServerFrame, { type: T }> => f.type === type);
+function framesOfType<T extends ServerFrame["type"]>(
+  server: ConnectionsApiServer,
+  connectionId: string,
+  type: T,
+) {
+  return (server.delivered.get(connectionId) ?? [])
+    .map(decode)
+    .filter((f): f is Extract<ServerFrame, { type: T }> => f.type === type);
 }
 const ids = (items: ConnectionItem[]) => items.map((c) => c.connectionId);
 const memberOf = (c: ConnectionItem): Member => Connection.toMember(c);
@@ -81,7 +94,9 @@ describe("broadcastToRoom through the real SDK and a local @connections server",
     });
     const port = new URL(server.endpoint).port;
     // The endpoint as a handler derives it from the event: host, then the stage as path prefix.
-    const endpoint = managementEndpointFromEvent({ requestContext: { domainName: `127.0.0.1:${port}`, stage: "prod" } });
+    const endpoint = managementEndpointFromEvent({
+      requestContext: { domainName: `127.0.0.1:${port}`, stage: "prod" },
+    });
     expect(endpoint).toBe(server.endpoint);
     const realSender = createApiGatewaySender({ endpoint, timeoutMs: 1000 });
     let hangMs = 0;
@@ -118,7 +133,8 @@ describe("broadcastToRoom through the real SDK and a local @connections server",
     expect(live).toHaveLength(448);
     expect(server.unexpected).toEqual([]);
     const payload = JSON.stringify(frame);
-    for (const id of live) expect(framesOfType(server, id, "message").map((f) => JSON.stringify(f))).toEqual([payload]);
+    for (const id of live)
+      expect(framesOfType(server, id, "message").map((f) => JSON.stringify(f))).toEqual([payload]);
     for (const id of [...gone, ...unreachable]) expect(server.delivered.get(id)).toBeUndefined();
 
     // Pruned: exactly the gone ones, nothing else.
@@ -129,7 +145,11 @@ describe("broadcastToRoom through the real SDK and a local @connections server",
     const left = connections.filter((c) => gone.has(c.connectionId)).map(memberOf);
     const byMemberId = (a: Member, b: Member) => a.memberId.localeCompare(b.memberId);
     for (const id of live) {
-      expect(framesOfType(server, id, "memberLeft").map((f) => f.member).sort(byMemberId)).toEqual([...left].sort(byMemberId));
+      expect(
+        framesOfType(server, id, "memberLeft")
+          .map((f) => f.member)
+          .sort(byMemberId),
+      ).toEqual([...left].sort(byMemberId));
     }
 
     // The hanging post was abandoned at its own timeout; the others were not held up.
@@ -137,8 +157,17 @@ describe("broadcastToRoom through the real SDK and a local @connections server",
     expect(hangMs).toBeLessThan(2000);
     expect(logged).toEqual(
       expect.arrayContaining([
-        { event: "send_failed", connectionId: hanging, frameType: "message", reason: "timed out after 1000 ms" },
-        expect.objectContaining({ event: "send_failed", connectionId: alwaysError, reason: expect.stringMatching(/gave up after 3 retries.*500/) }),
+        {
+          event: "send_failed",
+          connectionId: hanging,
+          frameType: "message",
+          reason: "timed out after 1000 ms",
+        },
+        expect.objectContaining({
+          event: "send_failed",
+          connectionId: alwaysError,
+          reason: expect.stringMatching(/gave up after 3 retries.*500/),
+        }),
       ]),
     );
     expect(logged).toHaveLength(2);
@@ -154,9 +183,9 @@ describe("broadcastToRoom through the real SDK and a local @connections server",
     const attempt = broadcastToRoom(db, { roomId, frame, sender });
     await expect(attempt).rejects.toBeInstanceOf(PayloadTooLargeError);
     await expect(attempt).rejects.toMatchObject({ code: "too_large", status: 413 });
-    await expect(sendToConnection(db, { connectionId: connections[0]!.connectionId, frame, sender })).rejects.toBeInstanceOf(
-      PayloadTooLargeError,
-    );
+    await expect(
+      sendToConnection(db, { connectionId: connections[0]!.connectionId, frame, sender }),
+    ).rejects.toBeInstanceOf(PayloadTooLargeError);
     expect(server.requests).toBe(0);
     expect(await Connection.listByRoom(db, { roomId })).toHaveLength(30);
   });
@@ -187,7 +216,9 @@ describe("broadcastToRoom through the real SDK and a local @connections server",
     for (const c of connections) {
       if (c === goneOne) continue;
       expect(framesOfType(server, c.connectionId, "message")).toHaveLength(2);
-      expect(framesOfType(server, c.connectionId, "memberLeft").map((f) => f.member)).toEqual([memberOf(goneOne)]);
+      expect(framesOfType(server, c.connectionId, "memberLeft").map((f) => f.member)).toEqual([
+        memberOf(goneOne),
+      ]);
     }
   });
 
@@ -197,11 +228,18 @@ describe("broadcastToRoom through the real SDK and a local @connections server",
     const server = await serve((id) => (id === gone.connectionId ? "gone" : "ok"));
     const sender = createApiGatewaySender({ endpoint: server.endpoint });
 
-    const result = await broadcastToRoom(db, { roomId, frame: messageFrame(roomId), sender, except: [author.connectionId] });
+    const result = await broadcastToRoom(db, {
+      roomId,
+      frame: messageFrame(roomId),
+      sender,
+      except: [author.connectionId],
+    });
 
     expect(result).toEqual({ delivered: 3, pruned: 1, failed: 0, retried: 0 });
     expect(server.attempts.get(author.connectionId)).toBeUndefined();
-    expect(framesOfType(server, connections[1]!.connectionId, "memberLeft").map((f) => f.member)).toEqual([memberOf(gone)]);
+    expect(framesOfType(server, connections[1]!.connectionId, "memberLeft").map((f) => f.member)).toEqual([
+      memberOf(gone),
+    ]);
   });
 
   it("a connection that goes away during the announcements is pruned and announced in turn, then it stops", async () => {
@@ -230,7 +268,11 @@ describe("broadcastToRoom through the real SDK and a local @connections server",
     const { roomId } = await seededRoom(3, "cd");
     const server = await serve(() => "ok", "realtime/v1");
     const endpoint = managementEndpointFromEvent({ configured: `${server.endpoint}/` });
-    const result = await broadcastToRoom(db, { roomId, frame: messageFrame(roomId), sender: createApiGatewaySender({ endpoint }) });
+    const result = await broadcastToRoom(db, {
+      roomId,
+      frame: messageFrame(roomId),
+      sender: createApiGatewaySender({ endpoint }),
+    });
     expect(result.delivered).toBe(3);
     expect(server.unexpected).toEqual([]);
   });
@@ -243,7 +285,12 @@ describe("sendToConnection", () => {
     const server = await serve((_, attempt) => (attempt === 1 ? "throttle" : "ok"));
     const sender = createApiGatewaySender({ endpoint: server.endpoint });
 
-    const result = await sendToConnection(db, { connectionId: target.connectionId, frame: { type: "pong", lastSeq: 0 }, sender, baseDelayMs: 5 });
+    const result = await sendToConnection(db, {
+      connectionId: target.connectionId,
+      frame: { type: "pong", lastSeq: 0 },
+      sender,
+      baseDelayMs: 5,
+    });
 
     expect(result).toEqual({ delivered: 1, pruned: 0, failed: 0, retried: 1 });
     expect([...server.delivered.keys()]).toEqual([target.connectionId]);
@@ -257,14 +304,22 @@ describe("sendToConnection", () => {
     const server = await serve((id) => (id === target.connectionId ? "gone" : "ok"));
     const sender = createApiGatewaySender({ endpoint: server.endpoint });
 
-    const result = await sendToConnection(db, { connectionId: target.connectionId, frame: { type: "pong", lastSeq: 0 }, sender });
+    const result = await sendToConnection(db, {
+      connectionId: target.connectionId,
+      frame: { type: "pong", lastSeq: 0 },
+      sender,
+    });
 
     expect(result).toEqual({ delivered: 0, pruned: 1, failed: 0, retried: 0 });
     expect(await Connection.get(db, { connectionId: target.connectionId })).toBeNull();
     for (const c of connections.filter((c) => c !== target)) {
-      expect(framesOfType(server, c.connectionId, "memberLeft").map((f) => f.member)).toEqual([memberOf(target)]);
+      expect(framesOfType(server, c.connectionId, "memberLeft").map((f) => f.member)).toEqual([
+        memberOf(target),
+      ]);
     }
-    expect(ids(await Connection.listByRoom(db, { roomId })).sort()).toEqual(ids(connections.filter((c) => c !== target)).sort());
+    expect(ids(await Connection.listByRoom(db, { roomId })).sort()).toEqual(
+      ids(connections.filter((c) => c !== target)).sort(),
+    );
   });
 
   it("counts a connection that never answers as failed after its timeout", async () => {
@@ -272,7 +327,11 @@ describe("sendToConnection", () => {
     const server = await serve(() => "hang");
     const sender = createApiGatewaySender({ endpoint: server.endpoint, timeoutMs: 300 });
     const started = performance.now();
-    const result = await sendToConnection(db, { connectionId: connections[0]!.connectionId, frame: { type: "pong", lastSeq: 0 }, sender });
+    const result = await sendToConnection(db, {
+      connectionId: connections[0]!.connectionId,
+      frame: { type: "pong", lastSeq: 0 },
+      sender,
+    });
     expect(result).toEqual({ delivered: 0, pruned: 0, failed: 1, retried: 0 });
     expect(performance.now() - started).toBeLessThan(1000);
     expect(await Connection.listByRoom(db, { roomId })).toHaveLength(2);

@@ -15,7 +15,11 @@ beforeAll(async () => {
 
 const claimsOf = (userId: string, name: string, room = roomId) => ({ userId, name, roomId: room });
 /** What `$connect` does once admitted: build the record from the ticket's claims, then store it. */
-async function admit(connectionId: string, claims: { userId: string; name: string; roomId: string }, now?: Date) {
+async function admit(
+  connectionId: string,
+  claims: { userId: string; name: string; roomId: string },
+  now?: Date,
+) {
   const record = Connection.newRecord({ connectionId, claims, now });
   await Connection.save(db, record);
   return record;
@@ -38,7 +42,12 @@ describe("Connection", () => {
     await Connection.save(db, record);
     expect(await Connection.get(db, { connectionId: "conn-a" })).toEqual(record);
     expect(await Connection.getJoined(db, { connectionId: "conn-a" })).toEqual(record);
-    expect(Connection.toMember(record)).toEqual({ memberId: record.memberId, userId: "user-ann", name: "Ann", connectedAt: record.connectedAt });
+    expect(Connection.toMember(record)).toEqual({
+      memberId: record.memberId,
+      userId: "user-ann",
+      name: "Ann",
+      connectedAt: record.connectedAt,
+    });
   });
 
   it("gives each connection its own memberId, even two sockets of one user", async () => {
@@ -54,7 +63,9 @@ describe("Connection", () => {
   it("removes a connection exactly once: the second removal sees nothing", async () => {
     await admit("conn-b", claimsOf("user-bob", "Bob"));
     const results = await Promise.all([1, 2, 3].map(() => Connection.remove(db, { connectionId: "conn-b" })));
-    expect(results.filter(Boolean)).toEqual([expect.objectContaining({ connectionId: "conn-b", userId: "user-bob" })]);
+    expect(results.filter(Boolean)).toEqual([
+      expect.objectContaining({ connectionId: "conn-b", userId: "user-bob" }),
+    ]);
     expect(await Connection.get(db, { connectionId: "conn-b" })).toBeNull();
   });
 
@@ -88,7 +99,9 @@ describe("Connection", () => {
   it("touch refreshes a stale expiry and skips a fresh one", async () => {
     const start = new Date();
     const c = await admit("touchy", claimsOf("user-t", "T"), start);
-    expect(await Connection.touch(db, { connection: c, now: new Date(start.getTime() + 60_000) })).toBe(false);
+    expect(await Connection.touch(db, { connection: c, now: new Date(start.getTime() + 60_000) })).toBe(
+      false,
+    );
     expect((await Connection.get(db, { connectionId: "touchy" }))!.expiresAt).toBe(c.expiresAt);
     const later = new Date(start.getTime() + (Connection.REFRESH_AFTER_SECONDS + 1) * 1000);
     expect(await Connection.touch(db, { connection: c, now: later })).toBe(true);
@@ -102,7 +115,9 @@ describe("Connection", () => {
     await Connection.remove(db, { connectionId: "vanished" });
     const later = new Date(start.getTime() + (Connection.REFRESH_AFTER_SECONDS + 1) * 1000);
     expect(await Connection.touch(db, { connection: c, now: later })).toBe(false);
-    expect(await db.entities.connection.get({ connectionId: "vanished" }).go({ consistent: true })).toEqual({ data: null });
+    expect(await db.entities.connection.get({ connectionId: "vanished" }).go({ consistent: true })).toEqual({
+      data: null,
+    });
   });
 
   it("expiry never passes API Gateway's two-hour limit, however active", async () => {

@@ -23,13 +23,23 @@ const hour = 60 * 60 * 1000;
 const start = Math.floor(Date.now() / 60_000) * 60_000;
 const at = (minutes: number) => new Date(start + minutes * 60_000);
 
-const privateRoom = () => Room.create(db, { input: { name: "private", visibility: "private" }, caller: owner, now: at(0) });
+const privateRoom = () =>
+  Room.create(db, { input: { name: "private", visibility: "private" }, caller: owner, now: at(0) });
 const invite = (roomId: string, now = at(1), expiresInHours?: number, caller: User = owner) =>
-  Invite.create(db, { input: { roomId, ...(expiresInHours !== undefined && { expiresInHours }) }, caller, now });
-const accept = (code: string, caller: User, now = at(2)) => Invite.accept(db, { input: { code }, caller, now });
-const isMember = async (roomId: string, user: User) => (await Membership.get(db, { roomId, userId: user.userId })) !== null;
+  Invite.create(db, {
+    input: { roomId, ...(expiresInHours !== undefined && { expiresInHours }) },
+    caller,
+    now,
+  });
+const accept = (code: string, caller: User, now = at(2)) =>
+  Invite.accept(db, { input: { code }, caller, now });
+const isMember = async (roomId: string, user: User) =>
+  (await Membership.get(db, { roomId, userId: user.userId })) !== null;
 
-async function refusedWithoutWrites(call: () => Promise<unknown>, type: abstract new (...args: never[]) => Error) {
+async function refusedWithoutWrites(
+  call: () => Promise<unknown>,
+  type: abstract new (...args: never[]) => Error,
+) {
   const before = await tableItems(client, table);
   await expect(call()).rejects.toBeInstanceOf(type);
   expect(await tableItems(client, table)).toEqual(before);
@@ -39,7 +49,10 @@ describe("Invite.create", () => {
   it("the owner gets an unguessable code, valid a week by default", async () => {
     const room = await privateRoom();
     const created = await invite(room.roomId, at(1));
-    expect(created).toEqual({ code: expect.stringMatching(SECRET_TOKEN_PATTERN), expiresAt: new Date(at(1).getTime() + 7 * 24 * hour).toISOString() });
+    expect(created).toEqual({
+      code: expect.stringMatching(SECRET_TOKEN_PATTERN),
+      expiresAt: new Date(at(1).getTime() + 7 * 24 * hour).toISOString(),
+    });
     expect(Buffer.from(created.code, "base64url")).toHaveLength(16);
     const again = await invite(room.roomId, at(1));
     expect(again.code).not.toBe(created.code);
@@ -47,8 +60,12 @@ describe("Invite.create", () => {
 
   it("honours expiresInHours from 1 to 720", async () => {
     const room = await privateRoom();
-    expect((await invite(room.roomId, at(1), 1)).expiresAt).toBe(new Date(at(1).getTime() + hour).toISOString());
-    expect((await invite(room.roomId, at(1), 720)).expiresAt).toBe(new Date(at(1).getTime() + 720 * hour).toISOString());
+    expect((await invite(room.roomId, at(1), 1)).expiresAt).toBe(
+      new Date(at(1).getTime() + hour).toISOString(),
+    );
+    expect((await invite(room.roomId, at(1), 720)).expiresAt).toBe(
+      new Date(at(1).getTime() + 720 * hour).toISOString(),
+    );
   });
 
   it.each([0, 721, 1.5, -1])("refuses expiresInHours %s (no clamping) and writes nothing", async (hours) => {
@@ -61,9 +78,15 @@ describe("Invite.create", () => {
     const member = newUser("Member");
     await accept((await invite(room.roomId)).code, member);
     await refusedWithoutWrites(() => invite(room.roomId, at(3), undefined, member), ForbiddenError);
-    await refusedWithoutWrites(() => invite(room.roomId, at(3), undefined, newUser("Stranger")), NotFoundError);
+    await refusedWithoutWrites(
+      () => invite(room.roomId, at(3), undefined, newUser("Stranger")),
+      NotFoundError,
+    );
     const open = await Room.create(db, { input: { name: "open" }, caller: owner });
-    await refusedWithoutWrites(() => invite(open.roomId, at(3), undefined, newUser("Visitor")), ForbiddenError);
+    await refusedWithoutWrites(
+      () => invite(open.roomId, at(3), undefined, newUser("Visitor")),
+      ForbiddenError,
+    );
     await refusedWithoutWrites(() => invite("01ARZ3NDEKTSV4RRFFQ69G5FAV", at(3)), NotFoundError);
   });
 });
@@ -73,7 +96,9 @@ describe("Invite.accept", () => {
     const room = await privateRoom();
     const { code } = await invite(room.roomId);
     const bea = newUser("Bea");
-    await expect(Membership.access(db, { roomId: room.roomId, userId: bea.userId })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(Membership.access(db, { roomId: room.roomId, userId: bea.userId })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
     expect(await accept(code, bea, at(2))).toEqual(room);
     expect(await Membership.get(db, { roomId: room.roomId, userId: bea.userId })).toEqual({
       roomId: room.roomId,
@@ -84,7 +109,9 @@ describe("Invite.accept", () => {
       readSeq: 0,
       mentionSeqs: [],
     });
-    expect((await Membership.access(db, { roomId: room.roomId, userId: bea.userId })).membership?.role).toBe("member");
+    expect((await Membership.access(db, { roomId: room.roomId, userId: bea.userId })).membership?.role).toBe(
+      "member",
+    );
   });
 
   it("one code admits many people, and accepting twice is fine (nothing changes the second time)", async () => {
@@ -96,7 +123,9 @@ describe("Invite.accept", () => {
     const before = await tableItems(client, table);
     expect(await accept(code, bea, at(5))).toEqual(room);
     expect(await tableItems(client, table)).toEqual(before);
-    expect((await Membership.get(db, { roomId: room.roomId, userId: bea.userId }))!.joinedAt).toBe(at(2).toISOString());
+    expect((await Membership.get(db, { roomId: room.roomId, userId: bea.userId }))!.joinedAt).toBe(
+      at(2).toISOString(),
+    );
     expect(await isMember(room.roomId, cy)).toBe(true);
   });
 
@@ -111,7 +140,10 @@ describe("Invite.accept", () => {
     const { code, expiresAt } = await invite(room.roomId, at(1), 1);
     const late = newUser("Late");
     await refusedWithoutWrites(() => accept(code, late, new Date(expiresAt)), NotFoundError);
-    await refusedWithoutWrites(() => accept(code, late, new Date(new Date(expiresAt).getTime() + 1000)), NotFoundError);
+    await refusedWithoutWrites(
+      () => accept(code, late, new Date(new Date(expiresAt).getTime() + 1000)),
+      NotFoundError,
+    );
     expect(await isMember(room.roomId, late)).toBe(false);
     await accept(code, late, new Date(new Date(expiresAt).getTime() - 1000));
     expect(await isMember(room.roomId, late)).toBe(true);
@@ -153,8 +185,14 @@ describe("Invite.accept", () => {
     const member = newUser("Member");
     const { code } = await invite(room.roomId, at(1));
     await accept(code, member, at(2));
-    await refusedWithoutWrites(() => Invite.revokeAll(db, { input: { roomId: room.roomId }, caller: member, now: at(3) }), ForbiddenError);
-    await refusedWithoutWrites(() => Invite.revokeAll(db, { input: { roomId: room.roomId }, caller: newUser("Nobody"), now: at(3) }), NotFoundError);
+    await refusedWithoutWrites(
+      () => Invite.revokeAll(db, { input: { roomId: room.roomId }, caller: member, now: at(3) }),
+      ForbiddenError,
+    );
+    await refusedWithoutWrites(
+      () => Invite.revokeAll(db, { input: { roomId: room.roomId }, caller: newUser("Nobody"), now: at(3) }),
+      NotFoundError,
+    );
     await accept(code, newUser("Still works"), at(4));
   });
 
@@ -164,7 +202,11 @@ describe("Invite.accept", () => {
       const old = await invite(room.roomId, at(1));
       const rex = newUser("Rex");
       await accept(old.code, rex, at(2));
-      await Membership.remove(db, { input: { roomId: room.roomId, userId: rex.userId }, caller: owner, now: at(3) });
+      await Membership.remove(db, {
+        input: { roomId: room.roomId, userId: rex.userId },
+        caller: owner,
+        now: at(3),
+      });
       return { room, old, rex };
     }
 
@@ -181,10 +223,18 @@ describe("Invite.accept", () => {
       const fresh = await invite(room.roomId, at(5));
       expect(await accept(fresh.code, rex, at(6))).toEqual(room);
       expect(await isMember(room.roomId, rex)).toBe(true);
-      expect((await db.entities.removal.get({ roomId: room.roomId, userId: rex.userId }).go({ consistent: true })).data).toBeNull();
-      expect((await Membership.access(db, { roomId: room.roomId, userId: rex.userId, knownToRemoved: true })).removedAt).toBeNull();
+      expect(
+        (await db.entities.removal.get({ roomId: room.roomId, userId: rex.userId }).go({ consistent: true }))
+          .data,
+      ).toBeNull();
+      expect(
+        (await Membership.access(db, { roomId: room.roomId, userId: rex.userId, knownToRemoved: true }))
+          .removedAt,
+      ).toBeNull();
       // And tickets work for them again.
-      await expect(Ticket.issue(db, { input: { roomId: room.roomId }, caller: rex })).resolves.toMatchObject({ ticket: expect.any(String) });
+      await expect(Ticket.issue(db, { input: { roomId: room.roomId }, caller: rex })).resolves.toMatchObject({
+        ticket: expect.any(String),
+      });
     });
   });
 });

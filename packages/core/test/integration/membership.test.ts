@@ -19,8 +19,11 @@ beforeAll(async () => ({ db, client, table } = await createTestDb()));
 
 const unknownRoomId = "01ARZ3NDEKTSV4RRFFQ69G5FAV";
 const owner = newUser("Olga");
-const createRoom = (visibility: "public" | "private" = "public", caller: User = owner, name = `${visibility} room`) =>
-  Room.create(db, { input: { name, visibility }, caller });
+const createRoom = (
+  visibility: "public" | "private" = "public",
+  caller: User = owner,
+  name = `${visibility} room`,
+) => Room.create(db, { input: { name, visibility }, caller });
 /** Awaits a call that must fail and returns what it threw. */
 const failure = (promise: Promise<unknown>) =>
   promise.then(
@@ -30,7 +33,10 @@ const failure = (promise: Promise<unknown>) =>
     (error: unknown) => error,
   );
 /** Asserts that `call` throws `type` and leaves the whole table exactly as it was. */
-async function refusedWithoutWrites(call: () => Promise<unknown>, type: abstract new (...args: never[]) => Error) {
+async function refusedWithoutWrites(
+  call: () => Promise<unknown>,
+  type: abstract new (...args: never[]) => Error,
+) {
   const before = await tableItems(client, table);
   const error = await failure(call());
   expect(error).toBeInstanceOf(type);
@@ -42,7 +48,11 @@ describe("Membership.join and access", () => {
   it("the creator of a room is its owner; the room is theirs in listMine", async () => {
     const room = await createRoom("private");
     const access = await Membership.access(db, { roomId: room.roomId, userId: owner.userId });
-    expect(access).toEqual({ room, membership: expect.objectContaining({ role: "owner", userId: owner.userId, name: "Olga" }), removedAt: null });
+    expect(access).toEqual({
+      room,
+      membership: expect.objectContaining({ role: "owner", userId: owner.userId, name: "Olga" }),
+      removedAt: null,
+    });
     const mine = await Membership.listMine(db, { input: {}, caller: owner });
     expect(mine.rooms).toContainEqual({ ...room, role: "owner", unread: 0, unreadMentions: 0 });
   });
@@ -52,8 +62,20 @@ describe("Membership.join and access", () => {
     const bea = newUser("Bea");
     const first = new Date("2026-03-12T19:00:00.000Z");
     const joined = await Membership.join(db, { room: room, user: bea, now: first });
-    expect(joined).toEqual({ roomId: room.roomId, userId: bea.userId, name: "Bea", role: "member", joinedAt: first.toISOString(), readSeq: 0, mentionSeqs: [] });
-    const again = await Membership.join(db, { room: room, user: { ...bea, name: "Bea renamed" }, now: new Date() });
+    expect(joined).toEqual({
+      roomId: room.roomId,
+      userId: bea.userId,
+      name: "Bea",
+      role: "member",
+      joinedAt: first.toISOString(),
+      readSeq: 0,
+      mentionSeqs: [],
+    });
+    const again = await Membership.join(db, {
+      room: room,
+      user: { ...bea, name: "Bea renamed" },
+      now: new Date(),
+    });
     expect(again).toEqual(joined);
     expect(await Membership.get(db, { roomId: room.roomId, userId: bea.userId })).toEqual(joined);
   });
@@ -74,36 +96,58 @@ describe("Membership.join and access", () => {
       membership: null,
       removedAt: null,
     });
-    const hidden = await failure(Membership.access(db, { roomId: privateRoom.roomId, userId: stranger.userId }));
+    const hidden = await failure(
+      Membership.access(db, { roomId: privateRoom.roomId, userId: stranger.userId }),
+    );
     const missing = await failure(Membership.access(db, { roomId: unknownRoomId, userId: stranger.userId }));
     expect(hidden).toBeInstanceOf(NotFoundError);
     expect(missing).toBeInstanceOf(NotFoundError);
-    expect((hidden as Error).message.replace(privateRoom.roomId, "ID")).toBe((missing as Error).message.replace(unknownRoomId, "ID"));
-    // Even with knownToRemoved, someone who was never removed learns nothing.
-    await expect(Membership.access(db, { roomId: privateRoom.roomId, userId: stranger.userId, knownToRemoved: true })).rejects.toBeInstanceOf(
-      NotFoundError,
+    expect((hidden as Error).message.replace(privateRoom.roomId, "ID")).toBe(
+      (missing as Error).message.replace(unknownRoomId, "ID"),
     );
+    // Even with knownToRemoved, someone who was never removed learns nothing.
+    await expect(
+      Membership.access(db, { roomId: privateRoom.roomId, userId: stranger.userId, knownToRemoved: true }),
+    ).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it("roomView: the room, its todos and the caller's role; NotFound for a private room the caller is not in", async () => {
     const room = await createRoom("private");
     const { todo } = await Todo.add(db, { roomId: room.roomId, userId: owner.userId, title: "plan" });
-    expect(await Membership.roomView(db, { input: { roomId: room.roomId }, caller: owner })).toEqual({ room, todos: [todo], role: "owner" });
-    await expect(Membership.roomView(db, { input: { roomId: room.roomId }, caller: newUser("Nosy") })).rejects.toBeInstanceOf(NotFoundError);
+    expect(await Membership.roomView(db, { input: { roomId: room.roomId }, caller: owner })).toEqual({
+      room,
+      todos: [todo],
+      role: "owner",
+    });
+    await expect(
+      Membership.roomView(db, { input: { roomId: room.roomId }, caller: newUser("Nosy") }),
+    ).rejects.toBeInstanceOf(NotFoundError);
     const open = await createRoom("public");
-    expect(await Membership.roomView(db, { input: { roomId: open.roomId }, caller: newUser("Visitor") })).toEqual({ room: open, todos: [], role: null });
+    expect(
+      await Membership.roomView(db, { input: { roomId: open.roomId }, caller: newUser("Visitor") }),
+    ).toEqual({ room: open, todos: [], role: null });
   });
 
   it("ownerAccess: the owner passes; a member or a public room's visitor is Forbidden; a private non-member NotFound", async () => {
     const room = await createRoom("private");
     const member = newUser("Mem");
     await Membership.join(db, { room: room, user: member });
-    expect((await Membership.ownerAccess(db, { roomId: room.roomId, userId: owner.userId })).membership?.role).toBe("owner");
-    await expect(Membership.ownerAccess(db, { roomId: room.roomId, userId: member.userId })).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(Membership.ownerAccess(db, { roomId: room.roomId, userId: newUser("X").userId })).rejects.toBeInstanceOf(NotFoundError);
+    expect(
+      (await Membership.ownerAccess(db, { roomId: room.roomId, userId: owner.userId })).membership?.role,
+    ).toBe("owner");
+    await expect(
+      Membership.ownerAccess(db, { roomId: room.roomId, userId: member.userId }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      Membership.ownerAccess(db, { roomId: room.roomId, userId: newUser("X").userId }),
+    ).rejects.toBeInstanceOf(NotFoundError);
     const open = await createRoom("public");
-    await expect(Membership.ownerAccess(db, { roomId: open.roomId, userId: newUser("Y").userId })).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(Membership.ownerAccess(db, { roomId: unknownRoomId, userId: owner.userId })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      Membership.ownerAccess(db, { roomId: open.roomId, userId: newUser("Y").userId }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      Membership.ownerAccess(db, { roomId: unknownRoomId, userId: owner.userId }),
+    ).rejects.toBeInstanceOf(NotFoundError);
   });
 });
 
@@ -114,14 +158,23 @@ describe("Membership.list", () => {
     for (const m of members) await Membership.join(db, { room: room, user: m });
     // Other items of the room's partition sort after the memberships; they must not reach or cut a page.
     for (let i = 0; i < 4; i++) {
-      await Message.send(db, { roomId: room.roomId, authorId: owner.userId, author: "Olga", text: `m${i}`, clientMessageId: `m${i}` });
+      await Message.send(db, {
+        roomId: room.roomId,
+        authorId: owner.userId,
+        author: "Olga",
+        text: `m${i}`,
+        clientMessageId: `m${i}`,
+      });
     }
     await Todo.add(db, { roomId: room.roomId, userId: owner.userId, title: "todo" });
     const seen: { userId: string; name: string; role: string; joinedAt: string }[] = [];
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const page = await Membership.list(db, { input: { roomId: room.roomId, limit: 3, cursor }, caller: owner });
+      const page = await Membership.list(db, {
+        input: { roomId: room.roomId, limit: 3, cursor },
+        caller: owner,
+      });
       expect(page.members.length).toBeLessThanOrEqual(3);
       seen.push(...page.members);
       cursor = page.cursor ?? undefined;
@@ -130,7 +183,12 @@ describe("Membership.list", () => {
     expect(pages).toBe(3);
     const everyone = [owner, ...members];
     expect(seen.map((m) => m.userId)).toEqual(everyone.map((u) => u.userId).sort());
-    expect(seen.find((m) => m.userId === owner.userId)).toEqual({ userId: owner.userId, name: "Olga", role: "owner", joinedAt: room.createdAt });
+    expect(seen.find((m) => m.userId === owner.userId)).toEqual({
+      userId: owner.userId,
+      name: "Olga",
+      role: "owner",
+      joinedAt: room.createdAt,
+    });
     expect(seen.filter((m) => m.role === "member")).toHaveLength(7);
     expect(Object.keys(seen[0]!).sort()).toEqual(["joinedAt", "name", "role", "userId"]);
   });
@@ -148,14 +206,20 @@ describe("Membership.list", () => {
     const room = await createRoom("private");
     const member = newUser("Inside");
     await Membership.join(db, { room: room, user: member });
-    await expect(Membership.list(db, { input: { roomId: room.roomId }, caller: newUser("Outside") })).rejects.toBeInstanceOf(NotFoundError);
-    expect((await Membership.list(db, { input: { roomId: room.roomId }, caller: member })).members).toHaveLength(2);
+    await expect(
+      Membership.list(db, { input: { roomId: room.roomId }, caller: newUser("Outside") }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    expect(
+      (await Membership.list(db, { input: { roomId: room.roomId }, caller: member })).members,
+    ).toHaveLength(2);
   });
 
   it("refuses a limit out of range or a malformed cursor", async () => {
     const room = await createRoom();
     for (const input of [{ limit: 0 }, { limit: 101 }, { cursor: "has space" }, { cursor: "" }]) {
-      await expect(Membership.list(db, { input: { roomId: room.roomId, ...input }, caller: owner })).rejects.toBeInstanceOf(ValidationError);
+      await expect(
+        Membership.list(db, { input: { roomId: room.roomId, ...input }, caller: owner }),
+      ).rejects.toBeInstanceOf(ValidationError);
     }
   });
 });
@@ -213,7 +277,10 @@ describe("Membership.listMine", () => {
         const result = await next(args);
         if (context.commandName !== "BatchGetItemCommand" || throttledOnce) return result;
         throttledOnce = true;
-        const output = result.output as { Responses: Record<string, Record<string, unknown>[]>; UnprocessedKeys: Record<string, { Keys: unknown[] }> };
+        const output = result.output as {
+          Responses: Record<string, Record<string, unknown>[]>;
+          UnprocessedKeys: Record<string, { Keys: unknown[] }>;
+        };
         const held = output.Responses[freshTable]!.pop()!;
         output.UnprocessedKeys = { [freshTable]: { Keys: [{ pk: held.pk, sk: held.sk }] } };
         return result;
@@ -227,12 +294,19 @@ describe("Membership.listMine", () => {
   });
 
   it("is empty for a user with no rooms", async () => {
-    expect(await Membership.listMine(db, { input: {}, caller: newUser("Nobody") })).toEqual({ rooms: [], cursor: null });
+    expect(await Membership.listMine(db, { input: {}, caller: newUser("Nobody") })).toEqual({
+      rooms: [],
+      cursor: null,
+    });
   });
 
   it("refuses a malformed cursor or an out-of-range limit", async () => {
-    await expect(Membership.listMine(db, { input: { cursor: "zzz" }, caller: owner })).rejects.toBeInstanceOf(ValidationError);
-    await expect(Membership.listMine(db, { input: { limit: 0 }, caller: owner })).rejects.toBeInstanceOf(ValidationError);
+    await expect(Membership.listMine(db, { input: { cursor: "zzz" }, caller: owner })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    await expect(Membership.listMine(db, { input: { limit: 0 }, caller: owner })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
   });
 });
 
@@ -247,41 +321,74 @@ describe("Membership.remove", () => {
   it("the owner removes a member: the membership goes and a removal is recorded", async () => {
     const { room, member } = await roomWithMember();
     const now = new Date("2026-03-12T20:00:00.000Z");
-    expect(await Membership.remove(db, { input: { roomId: room.roomId, userId: member.userId }, caller: owner, now })).toBe(member.userId);
+    expect(
+      await Membership.remove(db, {
+        input: { roomId: room.roomId, userId: member.userId },
+        caller: owner,
+        now,
+      }),
+    ).toBe(member.userId);
     expect(await Membership.get(db, { roomId: room.roomId, userId: member.userId })).toBeNull();
-    const { data: removal } = await db.entities.removal.get({ roomId: room.roomId, userId: member.userId }).go({ consistent: true });
+    const { data: removal } = await db.entities.removal
+      .get({ roomId: room.roomId, userId: member.userId })
+      .go({ consistent: true });
     expect(removal).toEqual({ roomId: room.roomId, userId: member.userId, removedAt: now.toISOString() });
     // The removed user still learns of the room (to be told 403), but is no member any more.
-    expect(await Membership.access(db, { roomId: room.roomId, userId: member.userId, knownToRemoved: true })).toEqual({
+    expect(
+      await Membership.access(db, { roomId: room.roomId, userId: member.userId, knownToRemoved: true }),
+    ).toEqual({
       room,
       membership: null,
       removedAt: now.toISOString(),
     });
     // Everywhere else the private room is gone for them.
-    await expect(Membership.access(db, { roomId: room.roomId, userId: member.userId })).rejects.toBeInstanceOf(NotFoundError);
-    expect((await Membership.listMine(db, { input: {}, caller: member })).rooms.map((r) => r.roomId)).not.toContain(room.roomId);
+    await expect(
+      Membership.access(db, { roomId: room.roomId, userId: member.userId }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    expect(
+      (await Membership.listMine(db, { input: {}, caller: member })).rooms.map((r) => r.roomId),
+    ).not.toContain(room.roomId);
   });
 
   it("a member leaves with `me`: the membership goes, and it is not a removal", async () => {
     const { room, member } = await roomWithMember("public");
-    expect(await Membership.remove(db, { input: { roomId: room.roomId, userId: "me" }, caller: member })).toBe(member.userId);
+    expect(
+      await Membership.remove(db, { input: { roomId: room.roomId, userId: "me" }, caller: member }),
+    ).toBe(member.userId);
     expect(await Membership.get(db, { roomId: room.roomId, userId: member.userId })).toBeNull();
-    expect((await db.entities.removal.get({ roomId: room.roomId, userId: member.userId }).go({ consistent: true })).data).toBeNull();
-    expect((await Membership.access(db, { roomId: room.roomId, userId: member.userId, knownToRemoved: true })).removedAt).toBeNull();
+    expect(
+      (await db.entities.removal.get({ roomId: room.roomId, userId: member.userId }).go({ consistent: true }))
+        .data,
+    ).toBeNull();
+    expect(
+      (await Membership.access(db, { roomId: room.roomId, userId: member.userId, knownToRemoved: true }))
+        .removedAt,
+    ).toBeNull();
   });
 
   it("a member may also leave by naming their own userId", async () => {
     const { room, member } = await roomWithMember("public");
-    expect(await Membership.remove(db, { input: { roomId: room.roomId, userId: member.userId }, caller: member })).toBe(member.userId);
-    expect((await db.entities.removal.get({ roomId: room.roomId, userId: member.userId }).go({ consistent: true })).data).toBeNull();
+    expect(
+      await Membership.remove(db, { input: { roomId: room.roomId, userId: member.userId }, caller: member }),
+    ).toBe(member.userId);
+    expect(
+      (await db.entities.removal.get({ roomId: room.roomId, userId: member.userId }).go({ consistent: true }))
+        .data,
+    ).toBeNull();
   });
 
   it("the owner can neither leave nor remove themselves (ConflictError), and nothing changes", async () => {
     const { room } = await roomWithMember();
     const before = await roomPartition(db, client, table, room.roomId);
-    const leaving = await refusedWithoutWrites(() => Membership.remove(db, { input: { roomId: room.roomId, userId: "me" }, caller: owner }), ConflictError);
+    const leaving = await refusedWithoutWrites(
+      () => Membership.remove(db, { input: { roomId: room.roomId, userId: "me" }, caller: owner }),
+      ConflictError,
+    );
     expect(leaving).toMatchObject({ code: "conflict", status: 409 });
-    await refusedWithoutWrites(() => Membership.remove(db, { input: { roomId: room.roomId, userId: owner.userId }, caller: owner }), ConflictError);
+    await refusedWithoutWrites(
+      () => Membership.remove(db, { input: { roomId: room.roomId, userId: owner.userId }, caller: owner }),
+      ConflictError,
+    );
     expect(await roomPartition(db, client, table, room.roomId)).toEqual(before);
   });
 
@@ -289,14 +396,24 @@ describe("Membership.remove", () => {
     const { room, member } = await roomWithMember();
     const other = newUser("Other");
     await Membership.join(db, { room: room, user: other });
-    await refusedWithoutWrites(() => Membership.remove(db, { input: { roomId: room.roomId, userId: other.userId }, caller: member }), ForbiddenError);
-    await refusedWithoutWrites(() => Membership.remove(db, { input: { roomId: room.roomId, userId: owner.userId }, caller: member }), ForbiddenError);
+    await refusedWithoutWrites(
+      () => Membership.remove(db, { input: { roomId: room.roomId, userId: other.userId }, caller: member }),
+      ForbiddenError,
+    );
+    await refusedWithoutWrites(
+      () => Membership.remove(db, { input: { roomId: room.roomId, userId: owner.userId }, caller: member }),
+      ForbiddenError,
+    );
   });
 
   it("a visitor of a public room cannot remove its members (ForbiddenError)", async () => {
     const { room, member } = await roomWithMember("public");
     await refusedWithoutWrites(
-      () => Membership.remove(db, { input: { roomId: room.roomId, userId: member.userId }, caller: newUser("Visitor") }),
+      () =>
+        Membership.remove(db, {
+          input: { roomId: room.roomId, userId: member.userId },
+          caller: newUser("Visitor"),
+        }),
       ForbiddenError,
     );
   });
@@ -304,26 +421,44 @@ describe("Membership.remove", () => {
   it("a private room is NotFound to a non-member who tries to remove someone from it", async () => {
     const { room, member } = await roomWithMember("private");
     await refusedWithoutWrites(
-      () => Membership.remove(db, { input: { roomId: room.roomId, userId: member.userId }, caller: newUser("Outsider") }),
+      () =>
+        Membership.remove(db, {
+          input: { roomId: room.roomId, userId: member.userId },
+          caller: newUser("Outsider"),
+        }),
       NotFoundError,
     );
   });
 
   it("the owner removing someone who is not a member is NotFound, and records no removal", async () => {
     const { room } = await roomWithMember();
-    await refusedWithoutWrites(() => Membership.remove(db, { input: { roomId: room.roomId, userId: newId() }, caller: owner }), NotFoundError);
+    await refusedWithoutWrites(
+      () => Membership.remove(db, { input: { roomId: room.roomId, userId: newId() }, caller: owner }),
+      NotFoundError,
+    );
   });
 
   it("leaving a public room one never joined changes nothing and says so (null)", async () => {
     const room = await createRoom("public");
     const before = await tableItems(client, table);
-    expect(await Membership.remove(db, { input: { roomId: room.roomId, userId: "me" }, caller: newUser("Passer-by") })).toBeNull();
+    expect(
+      await Membership.remove(db, {
+        input: { roomId: room.roomId, userId: "me" },
+        caller: newUser("Passer-by"),
+      }),
+    ).toBeNull();
     expect(await tableItems(client, table)).toEqual(before);
   });
 
   it("refuses a userId that cannot be one, and a malformed room id", async () => {
     const { room } = await roomWithMember();
-    await refusedWithoutWrites(() => Membership.remove(db, { input: { roomId: room.roomId, userId: "a b" }, caller: owner }), ValidationError);
-    await refusedWithoutWrites(() => Membership.remove(db, { input: { roomId: "lobby", userId: "me" }, caller: owner }), ValidationError);
+    await refusedWithoutWrites(
+      () => Membership.remove(db, { input: { roomId: room.roomId, userId: "a b" }, caller: owner }),
+      ValidationError,
+    );
+    await refusedWithoutWrites(
+      () => Membership.remove(db, { input: { roomId: "lobby", userId: "me" }, caller: owner }),
+      ValidationError,
+    );
   });
 });

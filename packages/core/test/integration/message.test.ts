@@ -61,7 +61,9 @@ describe("Message", () => {
     expect(b.created).toBe(true);
     expect(b.message.messageId).not.toBe(a.message.messageId);
     expect(b.message).toMatchObject({ authorId: bob.userId, author: "Bob", text: "from bob" });
-    const stored = (await Message.history(db, { roomId, limit: 100 })).messages.filter((m) => m.clientMessageId === "shared");
+    const stored = (await Message.history(db, { roomId, limit: 100 })).messages.filter(
+      (m) => m.clientMessageId === "shared",
+    );
     expect(stored.map((m) => [m.authorId, m.text])).toEqual([
       [ann.userId, "from ann"],
       [bob.userId, "from bob"],
@@ -76,9 +78,15 @@ describe("Message", () => {
     expect(first.message.text).toBe("mallory tries");
     const repeat = await send("guess-me", "mallory again", mallory);
     expect(repeat).toEqual({ message: first.message, created: false });
-    expect(await Message.getByClientId(db, { roomId, authorId: ann.userId, clientMessageId: "guess-me" })).toEqual(annMessage);
-    expect(await Message.getByClientId(db, { roomId, authorId: mallory.userId, clientMessageId: "guess-me" })).toEqual(first.message);
-    await expect(Message.getByClientId(db, { roomId, authorId: bob.userId, clientMessageId: "guess-me" })).rejects.toBeInstanceOf(NotFoundError);
+    expect(
+      await Message.getByClientId(db, { roomId, authorId: ann.userId, clientMessageId: "guess-me" }),
+    ).toEqual(annMessage);
+    expect(
+      await Message.getByClientId(db, { roomId, authorId: mallory.userId, clientMessageId: "guess-me" }),
+    ).toEqual(first.message);
+    await expect(
+      Message.getByClientId(db, { roomId, authorId: bob.userId, clientMessageId: "guess-me" }),
+    ).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it("keeps the same client message id in different rooms apart", async () => {
@@ -108,9 +116,9 @@ describe("Message", () => {
     await expect(send("big", "x".repeat(4001))).rejects.toBeInstanceOf(ValidationError);
     await expect(send("", "ok")).rejects.toBeInstanceOf(ValidationError);
     await expect(send("x".repeat(65), "ok")).rejects.toBeInstanceOf(ValidationError);
-    await expect(Message.send(db, { roomId, authorId: "", author: "Ann", text: "ok", clientMessageId: "no-author" })).rejects.toBeInstanceOf(
-      ValidationError,
-    );
+    await expect(
+      Message.send(db, { roomId, authorId: "", author: "Ann", text: "ok", clientMessageId: "no-author" }),
+    ).rejects.toBeInstanceOf(ValidationError);
     expect(await roomPartition(db, client, table, roomId)).toEqual(before);
   });
 
@@ -119,7 +127,17 @@ describe("Message", () => {
     const room = await Room.create(fresh, { input: { name: "paged" }, caller: ann });
     const sent: string[] = [];
     for (let i = 0; i < 12; i++) {
-      sent.push((await Message.send(fresh, { roomId: room.roomId, authorId: ann.userId, author: "a", text: `m${i}`, clientMessageId: `p${i}` })).message.text);
+      sent.push(
+        (
+          await Message.send(fresh, {
+            roomId: room.roomId,
+            authorId: ann.userId,
+            author: "a",
+            text: `m${i}`,
+            clientMessageId: `p${i}`,
+          })
+        ).message.text,
+      );
     }
     const p1 = await Message.history(fresh, { roomId: room.roomId, limit: 5 });
     expect(p1.messages.map((m) => m.text)).toEqual(sent.slice(7));
@@ -136,7 +154,17 @@ describe("Message", () => {
     const room = await Room.create(fresh, { input: { name: "catch-up" }, caller: ann });
     const seqs: number[] = [];
     for (let i = 0; i < 6; i++) {
-      seqs.push((await Message.send(fresh, { roomId: room.roomId, authorId: ann.userId, author: "a", text: `m${i}`, clientMessageId: `a${i}` })).message.seq);
+      seqs.push(
+        (
+          await Message.send(fresh, {
+            roomId: room.roomId,
+            authorId: ann.userId,
+            author: "a",
+            text: `m${i}`,
+            clientMessageId: `a${i}`,
+          })
+        ).message.seq,
+      );
     }
     expect(seqs).toEqual([1, 2, 3, 4, 5, 6]);
     const missed = await Message.after(fresh, { roomId: room.roomId, afterSeq: 3, limit: 2 });
@@ -152,7 +180,11 @@ describe("Message", () => {
     const now = new Date();
     const stored: string[] = [];
     for (let i = 0; i < 10; i++) {
-      const { message } = await Message.send(db, { roomId: room.roomId, authorId: ann.userId, author: "Ann", text: `o${i}`, clientMessageId: `o${i}` }, now);
+      const { message } = await Message.send(
+        db,
+        { roomId: room.roomId, authorId: ann.userId, author: "Ann", text: `o${i}`, clientMessageId: `o${i}` },
+        now,
+      );
       stored.push(message.messageId);
     }
     expect([...stored].sort()).toEqual(stored);
@@ -165,25 +197,51 @@ describe("Message", () => {
 describe("Message.roomHistory", () => {
   it("reads a public room's history for anyone signed in, member or not", async () => {
     const room = await Room.create(db, { input: { name: "open history" }, caller: ann });
-    const { message } = await Message.send(db, { roomId: room.roomId, authorId: ann.userId, author: "Ann", text: "hello all", clientMessageId: "o1" });
+    const { message } = await Message.send(db, {
+      roomId: room.roomId,
+      authorId: ann.userId,
+      author: "Ann",
+      text: "hello all",
+      clientMessageId: "o1",
+    });
     const stranger = newUser("Stranger");
-    expect(await Message.roomHistory(db, { input: { roomId: room.roomId, limit: 100 }, caller: stranger })).toEqual({ messages: [message], cursor: null });
+    expect(
+      await Message.roomHistory(db, { input: { roomId: room.roomId, limit: 100 }, caller: stranger }),
+    ).toEqual({ messages: [message], cursor: null });
   });
 
   it("a private room: members read it, a non-member gets NotFound exactly like an unknown room", async () => {
     const room = await Room.create(db, { input: { name: "secret", visibility: "private" }, caller: ann });
-    await Message.send(db, { roomId: room.roomId, authorId: ann.userId, author: "Ann", text: "hush", clientMessageId: "h1" });
-    expect((await Message.roomHistory(db, { input: { roomId: room.roomId }, caller: ann })).messages.map((m) => m.text)).toEqual(["hush"]);
+    await Message.send(db, {
+      roomId: room.roomId,
+      authorId: ann.userId,
+      author: "Ann",
+      text: "hush",
+      clientMessageId: "h1",
+    });
+    expect(
+      (await Message.roomHistory(db, { input: { roomId: room.roomId }, caller: ann })).messages.map(
+        (m) => m.text,
+      ),
+    ).toEqual(["hush"]);
 
-    const outsider = await Message.roomHistory(db, { input: { roomId: room.roomId }, caller: bob }).catch((e: unknown) => e);
+    const outsider = await Message.roomHistory(db, { input: { roomId: room.roomId }, caller: bob }).catch(
+      (e: unknown) => e,
+    );
     expect(outsider).toBeInstanceOf(NotFoundError);
     const unknownId = "01ARZ3NDEKTSV4RRFFQ69G5FAV";
-    const unknown = await Message.roomHistory(db, { input: { roomId: unknownId }, caller: bob }).catch((e: unknown) => e);
+    const unknown = await Message.roomHistory(db, { input: { roomId: unknownId }, caller: bob }).catch(
+      (e: unknown) => e,
+    );
     expect(unknown).toBeInstanceOf(NotFoundError);
     // The same words for both, bar the id: nothing tells the outsider the room exists.
-    expect((outsider as Error).message.replace(room.roomId, "ID")).toBe((unknown as Error).message.replace(unknownId, "ID"));
+    expect((outsider as Error).message.replace(room.roomId, "ID")).toBe(
+      (unknown as Error).message.replace(unknownId, "ID"),
+    );
 
     await Membership.join(db, { room: room, user: bob });
-    expect((await Message.roomHistory(db, { input: { roomId: room.roomId }, caller: bob })).messages).toHaveLength(1);
+    expect(
+      (await Message.roomHistory(db, { input: { roomId: room.roomId }, caller: bob })).messages,
+    ).toHaveLength(1);
   });
 });

@@ -22,7 +22,10 @@ const sent = new Map<string, ServerFrame[]>();
 const closed: string[] = [];
 const sender: ConnectionSender = {
   async send({ connectionId, data }) {
-    sent.set(connectionId, [...(sent.get(connectionId) ?? []), JSON.parse(Buffer.from(data).toString("utf8"))]);
+    sent.set(connectionId, [
+      ...(sent.get(connectionId) ?? []),
+      JSON.parse(Buffer.from(data).toString("utf8")),
+    ]);
     return { status: "delivered" };
   },
   async close({ connectionId }) {
@@ -45,7 +48,10 @@ async function join(roomId: string, user: User) {
   await joinRoom({ db, delivery, connectionId, claims: { userId: user.userId, name: user.name, roomId } });
   return connectionId;
 }
-async function refusedWithoutWrites(call: () => Promise<unknown>, type: abstract new (...args: never[]) => Error) {
+async function refusedWithoutWrites(
+  call: () => Promise<unknown>,
+  type: abstract new (...args: never[]) => Error,
+) {
   const before = await tableItems(client, table);
   await expect(call()).rejects.toBeInstanceOf(type);
   expect(await tableItems(client, table)).toEqual(before);
@@ -94,18 +100,28 @@ describe("joinRoom racing removeMember", () => {
       async send(input) {
         if (input.connectionId === ownerSocket && !removedDuringBroadcast) {
           removedDuringBroadcast = true;
-          await removeMember({ db, delivery, input: { roomId: room.roomId, userId: rex.userId }, caller: owner });
+          await removeMember({
+            db,
+            delivery,
+            input: { roomId: room.roomId, userId: rex.userId },
+            caller: owner,
+          });
         }
         return sender.send(input);
       },
       close: sender.close,
     };
-    const outcome = await joinRoom({ db, delivery: { sender: racingSender }, connectionId: "rex-racing=", claims: { ...rex, roomId: room.roomId } }).catch(
-      (e: unknown) => e,
-    );
+    const outcome = await joinRoom({
+      db,
+      delivery: { sender: racingSender },
+      connectionId: "rex-racing=",
+      claims: { ...rex, roomId: room.roomId },
+    }).catch((e: unknown) => e);
     expect(removedDuringBroadcast).toBe(true);
     expect(outcome).toBeInstanceOf(ForbiddenError);
-    const open = (await Connection.listOfUser(db, { roomId: room.roomId, userId: rex.userId })).map((c) => c.connectionId);
+    const open = (await Connection.listOfUser(db, { roomId: room.roomId, userId: rex.userId })).map(
+      (c) => c.connectionId,
+    );
     expect(open.filter((id) => !closed.includes(id))).toEqual([]);
   });
 });
@@ -119,7 +135,12 @@ describe("removeMember (DELETE /rooms/{roomId}/members/{userId})", () => {
     const rexElsewhere = await join(other.roomId, rex);
     const ownerSocket = await join(room.roomId, owner);
     sent.clear();
-    const result = await removeMember({ db, delivery, input: { roomId: room.roomId, userId: rex.userId }, caller: owner });
+    const result = await removeMember({
+      db,
+      delivery,
+      input: { roomId: room.roomId, userId: rex.userId },
+      caller: owner,
+    });
     expect(result).toEqual({ roomId: room.roomId, closed: 2 });
     expect(closed.sort()).toEqual([tab1, tab2].sort());
     expect(framesFor(tab1)).toEqual([{ type: "removed", roomId: room.roomId }]);
@@ -134,7 +155,9 @@ describe("removeMember (DELETE /rooms/{roomId}/members/{userId})", () => {
     const bea = newUser("Bea");
     const socket = await join(room.roomId, bea);
     sent.clear();
-    expect(await removeMember({ db, delivery, input: { roomId: room.roomId, userId: "me" }, caller: bea })).toEqual({ roomId: room.roomId, closed: 1 });
+    expect(
+      await removeMember({ db, delivery, input: { roomId: room.roomId, userId: "me" }, caller: bea }),
+    ).toEqual({ roomId: room.roomId, closed: 1 });
     expect(closed).toEqual([socket]);
     expect(framesFor(socket)).toEqual([]);
   });
@@ -145,10 +168,12 @@ describe("removeMember (DELETE /rooms/{roomId}/members/{userId})", () => {
     const beaSocket = await join(room.roomId, bea);
     const ownerSocket = await join(room.roomId, owner);
     sent.clear();
-    await expect(removeMember({ db, delivery, input: { roomId: room.roomId, userId: owner.userId }, caller: bea })).rejects.toBeInstanceOf(
-      ForbiddenError,
-    );
-    await expect(removeMember({ db, delivery, input: { roomId: room.roomId, userId: "me" }, caller: owner })).rejects.toBeInstanceOf(ConflictError);
+    await expect(
+      removeMember({ db, delivery, input: { roomId: room.roomId, userId: owner.userId }, caller: bea }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      removeMember({ db, delivery, input: { roomId: room.roomId, userId: "me" }, caller: owner }),
+    ).rejects.toBeInstanceOf(ConflictError);
     expect(closed).toEqual([]);
     expect(sent.size).toBe(0);
     expect(await Connection.get(db, { connectionId: beaSocket })).not.toBeNull();

@@ -15,13 +15,20 @@ let table: string;
 beforeAll(async () => ({ db, client, table } = await createTestDb()));
 
 const ann = newUser("Ann");
-const create = (input: { name: string; visibility?: "public" | "private" }, caller = ann, on = db) => Room.create(on, { input, caller });
+const create = (input: { name: string; visibility?: "public" | "private" }, caller = ann, on = db) =>
+  Room.create(on, { input, caller });
 
 describe("Room", () => {
   it("creates a public room with a trimmed name and reads it back", async () => {
     const now = new Date("2026-03-12T19:00:00.000Z");
     const room = await Room.create(db, { input: { name: "  Lobby  " }, caller: ann, now });
-    expect(room).toEqual({ roomId: expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/), name: "Lobby", createdAt: now.toISOString(), visibility: "public", lastSeq: 0 });
+    expect(room).toEqual({
+      roomId: expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/),
+      name: "Lobby",
+      createdAt: now.toISOString(),
+      visibility: "public",
+      lastSeq: 0,
+    });
     expect(await Room.get(db, { roomId: room.roomId })).toEqual(room);
   });
 
@@ -44,14 +51,20 @@ describe("Room", () => {
     const before = await tableItems(client, table);
     await expect(create({ name: "   " })).rejects.toBeInstanceOf(ValidationError);
     await expect(create({ name: "x".repeat(81) })).rejects.toBeInstanceOf(ValidationError);
-    await expect(create({ name: "ok", visibility: "secret" as "public" })).rejects.toBeInstanceOf(ValidationError);
+    await expect(create({ name: "ok", visibility: "secret" as "public" })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
     expect(await tableItems(client, table)).toEqual(before);
     await expect(create({ name: "x".repeat(80) })).resolves.toMatchObject({ name: "x".repeat(80) });
   });
 
   it("throws NotFoundError for an unknown room", async () => {
-    await expect(Room.get(db, { roomId: "01ARZ3NDEKTSV4RRFFQ69G5FAV" })).rejects.toBeInstanceOf(NotFoundError);
-    await expect(Room.getWithTodos(db, { roomId: "01ARZ3NDEKTSV4RRFFQ69G5FAV" })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(Room.get(db, { roomId: "01ARZ3NDEKTSV4RRFFQ69G5FAV" })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    await expect(Room.getWithTodos(db, { roomId: "01ARZ3NDEKTSV4RRFFQ69G5FAV" })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
   });
 
   it("lists public rooms newest first through every page with a cursor, then null", async () => {

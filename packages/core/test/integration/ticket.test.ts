@@ -17,11 +17,16 @@ let table: string;
 beforeAll(async () => ({ db, client, table } = await createTestDb()));
 
 const owner = newUser("Olga");
-const createRoom = (visibility: "public" | "private") => Room.create(db, { input: { name: visibility, visibility }, caller: owner });
-const issue = (roomId: string, caller: User, now?: Date) => Ticket.issue(db, { input: { roomId }, caller, now });
+const createRoom = (visibility: "public" | "private") =>
+  Room.create(db, { input: { name: visibility, visibility }, caller: owner });
+const issue = (roomId: string, caller: User, now?: Date) =>
+  Ticket.issue(db, { input: { roomId }, caller, now });
 const consume = (input: Record<string, unknown>, now?: Date) => Ticket.consume(db, { input, now });
 
-async function refusedWithoutWrites(call: () => Promise<unknown>, type: abstract new (...args: never[]) => Error) {
+async function refusedWithoutWrites(
+  call: () => Promise<unknown>,
+  type: abstract new (...args: never[]) => Error,
+) {
   const before = await tableItems(client, table);
   await expect(call()).rejects.toBeInstanceOf(type);
   expect(await tableItems(client, table)).toEqual(before);
@@ -51,8 +56,13 @@ describe("Ticket.issue", () => {
     const room = await createRoom("private");
     const member = newUser("Member");
     await Membership.join(db, { room: room, user: member });
-    expect(await consume({ ticket: (await issue(room.roomId, member)).ticket })).toMatchObject({ userId: member.userId, roomId: room.roomId });
-    expect(await consume({ ticket: (await issue(room.roomId, owner)).ticket })).toMatchObject({ userId: owner.userId });
+    expect(await consume({ ticket: (await issue(room.roomId, member)).ticket })).toMatchObject({
+      userId: member.userId,
+      roomId: room.roomId,
+    });
+    expect(await consume({ ticket: (await issue(room.roomId, owner)).ticket })).toMatchObject({
+      userId: owner.userId,
+    });
   });
 
   it("a private room the caller is not in is NotFound, and no ticket is written", async () => {
@@ -77,7 +87,9 @@ describe("Ticket.issue", () => {
     const leaver = newUser("Leaver");
     await Membership.join(db, { room: room, user: leaver });
     await Membership.remove(db, { input: { roomId: room.roomId, userId: "me" }, caller: leaver });
-    await expect(issue(room.roomId, leaver)).resolves.toMatchObject({ ticket: expect.stringMatching(SECRET_TOKEN_PATTERN) });
+    await expect(issue(room.roomId, leaver)).resolves.toMatchObject({
+      ticket: expect.stringMatching(SECRET_TOKEN_PATTERN),
+    });
   });
 });
 
@@ -102,7 +114,9 @@ describe("Ticket.consume", () => {
     const room = await createRoom("public");
     const issuedAt = new Date();
     const first = await issue(room.roomId, newUser("Bea"), issuedAt);
-    expect(await consume({ ticket: first.ticket }, new Date(issuedAt.getTime() + 59_000))).toMatchObject({ roomId: room.roomId });
+    expect(await consume({ ticket: first.ticket }, new Date(issuedAt.getTime() + 59_000))).toMatchObject({
+      roomId: room.roomId,
+    });
     const second = await issue(room.roomId, newUser("Cy"), issuedAt);
     await refusedTicket(() => consume({ ticket: second.ticket }, new Date(issuedAt.getTime() + 60_000)));
     const third = await issue(room.roomId, newUser("Di"), new Date(Date.now() - 10 * 60_000));
@@ -116,7 +130,9 @@ describe("Ticket.consume", () => {
     await refusedTicket(() => consume({ ticket, roomId: other.roomId }));
     await refusedTicket(() => consume({ ticket }));
     const next = await issue(room.roomId, newUser("Cy"));
-    expect(await consume({ ticket: next.ticket, roomId: room.roomId })).toMatchObject({ roomId: room.roomId });
+    expect(await consume({ ticket: next.ticket, roomId: room.roomId })).toMatchObject({
+      roomId: room.roomId,
+    });
   });
 
   it("refuses an unknown ticket", async () => {

@@ -33,7 +33,9 @@ describe("Todo", () => {
   it("a stale version fails with conflict, carries the current todo, and changes nothing", async () => {
     const { todo } = await Todo.add(db, { roomId, userId: ann.userId, title: "contested" });
     const winner = await Todo.update(db, { roomId, todoId: todo.todoId, version: 1, title: "winner" });
-    const error = await Todo.update(db, { roomId, todoId: todo.todoId, version: 1, title: "loser" }).catch((e) => e);
+    const error = await Todo.update(db, { roomId, todoId: todo.todoId, version: 1, title: "loser" }).catch(
+      (e) => e,
+    );
     expect(error).toBeInstanceOf(ConflictError);
     expect(error.code).toBe("conflict");
     expect(error.current).toEqual(winner);
@@ -43,24 +45,36 @@ describe("Todo", () => {
   it("concurrent updates at one version: exactly one wins", async () => {
     const { todo } = await Todo.add(db, { roomId, userId: ann.userId, title: "race" });
     const results = await Promise.allSettled(
-      Array.from({ length: 10 }, (_, i) => Todo.update(db, { roomId, todoId: todo.todoId, version: 1, title: `w${i}` })),
+      Array.from({ length: 10 }, (_, i) =>
+        Todo.update(db, { roomId, todoId: todo.todoId, version: 1, title: `w${i}` }),
+      ),
     );
     const won = results.filter((r) => r.status === "fulfilled");
     expect(won).toHaveLength(1);
-    expect(results.filter((r) => r.status === "rejected").every((r) => r.reason instanceof ConflictError)).toBe(true);
-    expect(await Todo.get(db, { roomId, todoId: todo.todoId })).toEqual((won[0] as PromiseFulfilledResult<unknown>).value);
+    expect(
+      results.filter((r) => r.status === "rejected").every((r) => r.reason instanceof ConflictError),
+    ).toBe(true);
+    expect(await Todo.get(db, { roomId, todoId: todo.todoId })).toEqual(
+      (won[0] as PromiseFulfilledResult<unknown>).value,
+    );
   });
 
   it("updating or deleting a missing todo is not_found", async () => {
     const missing = "01ARZ3NDEKTSV4RRFFQ69G5FAV";
-    await expect(Todo.update(db, { roomId, todoId: missing, version: 1, done: true })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(Todo.update(db, { roomId, todoId: missing, version: 1, done: true })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
     await expect(Todo.remove(db, { roomId, todoId: missing })).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it("an update without changes or with a bad version is refused", async () => {
     const { todo } = await Todo.add(db, { roomId, userId: ann.userId, title: "x" });
-    await expect(Todo.update(db, { roomId, todoId: todo.todoId, version: 1 })).rejects.toBeInstanceOf(ValidationError);
-    await expect(Todo.update(db, { roomId, todoId: todo.todoId, version: 1.5, done: true })).rejects.toBeInstanceOf(ValidationError);
+    await expect(Todo.update(db, { roomId, todoId: todo.todoId, version: 1 })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    await expect(
+      Todo.update(db, { roomId, todoId: todo.todoId, version: 1.5, done: true }),
+    ).rejects.toBeInstanceOf(ValidationError);
     expect((await Todo.get(db, { roomId, todoId: todo.todoId })).version).toBe(1);
   });
 
@@ -83,7 +97,12 @@ describe("Todo", () => {
     expect(a.created).toBe(true);
     expect(b.created).toBe(true);
     expect(b.todo.todoId).not.toBe(a.todo.todoId);
-    const bAgain = await Todo.add(db, { roomId, userId: bob.userId, title: "bob's again", clientTodoId: "shared-t" });
+    const bAgain = await Todo.add(db, {
+      roomId,
+      userId: bob.userId,
+      title: "bob's again",
+      clientTodoId: "shared-t",
+    });
     expect(bAgain).toEqual({ todo: b.todo, created: false });
     const titles = (await Todo.list(db, { roomId })).map((t) => t.title);
     expect(titles.filter((t) => t.startsWith("ann's") || t.startsWith("bob's"))).toEqual(["ann's", "bob's"]);
@@ -92,7 +111,8 @@ describe("Todo", () => {
   it("lists todos in creation order", async () => {
     const { db: fresh } = await createTestDb();
     const room = await Room.create(fresh, { input: { name: "order" }, caller: ann });
-    for (const title of ["a", "b", "c"]) await Todo.add(fresh, { roomId: room.roomId, userId: ann.userId, title });
+    for (const title of ["a", "b", "c"])
+      await Todo.add(fresh, { roomId: room.roomId, userId: ann.userId, title });
     expect((await Todo.list(fresh, { roomId: room.roomId })).map((t) => t.title)).toEqual(["a", "b", "c"]);
   });
 });

@@ -18,7 +18,11 @@ export interface ConnectionsApiServerOptions {
  * 200 empty, 410 GoneException, 429 LimitExceededException, 500, or no answer at all, with the same
  * `x-amzn-errortype` header the SDK reads the error name from. It records what it received.
  */
-export async function startConnectionsApiServer({ stage, reply = () => "ok", latencyMs = 0 }: ConnectionsApiServerOptions) {
+export async function startConnectionsApiServer({
+  stage,
+  reply = () => "ok",
+  latencyMs = 0,
+}: ConnectionsApiServerOptions) {
   /** Payloads answered 200, per connection id, in arrival order. */
   const delivered = new Map<string, Buffer[]>();
   const attempts = new Map<string, number>();

@@ -7,7 +7,10 @@ import { newId } from "../../src/ids";
  * big to join one by one. Ids end in "=" like API Gateway's, which the SDK must escape in the URL. Each
  * connection is its own user (`user-<prefix><n>`), as tickets would have said.
  */
-export async function seedConnections(db: Db, { roomId, count, prefix = "c" }: { roomId: string; count: number; prefix?: string }) {
+export async function seedConnections(
+  db: Db,
+  { roomId, count, prefix = "c" }: { roomId: string; count: number; prefix?: string },
+) {
   const now = new Date();
   const expiresAt = Math.floor(now.getTime() / 1000) + 15 * 60;
   const items: ConnectionItem[] = Array.from({ length: count }, (_, i) => ({

@@ -1,15 +1,25 @@
-import { type AttributeValue, type DynamoDBClient, QueryCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  QueryCommand,
+  ScanCommand,
+} from "@aws-sdk/client-dynamodb";
 import type { Db } from "../../src/db";
 
 /**
  * Every item of a test's own table, in a canonical order: to show that a refused call wrote nothing at all.
  * A Scan is fine here: tests may scan, the app never does.
  */
-export async function tableItems(client: DynamoDBClient, table: string): Promise<Record<string, AttributeValue>[]> {
+export async function tableItems(
+  client: DynamoDBClient,
+  table: string,
+): Promise<Record<string, AttributeValue>[]> {
   const items: Record<string, AttributeValue>[] = [];
   let startKey: Record<string, AttributeValue> | undefined;
   do {
-    const page = await client.send(new ScanCommand({ TableName: table, ConsistentRead: true, ExclusiveStartKey: startKey }));
+    const page = await client.send(
+      new ScanCommand({ TableName: table, ConsistentRead: true, ExclusiveStartKey: startKey }),
+    );
     items.push(...(page.Items ?? []));
     startKey = page.LastEvaluatedKey;
   } while (startKey);

@@ -53,17 +53,26 @@ describe("createApiGatewaySender", () => {
     const client = {
       send: (_: unknown, options: { abortSignal: AbortSignal }) => {
         signal = options.abortSignal;
-        return new Promise((_, reject) => options.abortSignal.addEventListener("abort", () => reject(sdkError("AbortError"))));
+        return new Promise((_, reject) =>
+          options.abortSignal.addEventListener("abort", () => reject(sdkError("AbortError"))),
+        );
       },
     } as unknown as ApiGatewayManagementApiClient;
-    const outcome = await createApiGatewaySender({ client, timeoutMs: 30 }).send({ connectionId: "c", data: new Uint8Array() });
+    const outcome = await createApiGatewaySender({ client, timeoutMs: 30 }).send({
+      connectionId: "c",
+      data: new Uint8Array(),
+    });
     expect(signal?.aborted).toBe(true);
     expect(outcome).toEqual({ status: "failed", reason: "timed out after 30 ms" });
   });
 
   it("maps what the client throws", async () => {
-    const client = { send: async () => Promise.reject(sdkError("GoneException", 410)) } as unknown as ApiGatewayManagementApiClient;
-    expect(await createApiGatewaySender({ client }).send({ connectionId: "c", data: new Uint8Array() })).toEqual({ status: "gone" });
+    const client = {
+      send: async () => Promise.reject(sdkError("GoneException", 410)),
+    } as unknown as ApiGatewayManagementApiClient;
+    expect(
+      await createApiGatewaySender({ client }).send({ connectionId: "c", data: new Uint8Array() }),
+    ).toEqual({ status: "gone" });
   });
 
   it("needs a client or an endpoint", () => {

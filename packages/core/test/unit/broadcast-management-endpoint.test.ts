@@ -14,9 +14,15 @@ describe("managementEndpointFromEvent", () => {
   });
 
   it("normalizes a configured value: trailing slash, wss scheme, an explicit /@connections suffix", () => {
-    expect(managementEndpointFromEvent({ configured: `https://${execApi}/prod/` })).toBe(`https://${execApi}/prod`);
-    expect(managementEndpointFromEvent({ configured: `wss://${execApi}/prod` })).toBe(`https://${execApi}/prod`);
-    expect(managementEndpointFromEvent({ configured: `https://${execApi}/prod/@connections` })).toBe(`https://${execApi}/prod`);
+    expect(managementEndpointFromEvent({ configured: `https://${execApi}/prod/` })).toBe(
+      `https://${execApi}/prod`,
+    );
+    expect(managementEndpointFromEvent({ configured: `wss://${execApi}/prod` })).toBe(
+      `https://${execApi}/prod`,
+    );
+    expect(managementEndpointFromEvent({ configured: `https://${execApi}/prod/@connections` })).toBe(
+      `https://${execApi}/prod`,
+    );
   });
 
   it("keeps a custom domain's (multi-level) mapping path", () => {
@@ -30,25 +36,30 @@ describe("managementEndpointFromEvent", () => {
       `https://${execApi}/prod`,
     );
     // A base path only applies to custom domains; execute-api hosts always take the stage.
-    expect(managementEndpointFromEvent({ requestContext: { domainName: execApi, stage: "prod" }, basePath: "chat" })).toBe(
-      `https://${execApi}/prod`,
-    );
+    expect(
+      managementEndpointFromEvent({
+        requestContext: { domainName: execApi, stage: "prod" },
+        basePath: "chat",
+      }),
+    ).toBe(`https://${execApi}/prod`);
   });
 
   it("uses the API mapping path on a custom domain when given, the stage otherwise", () => {
     const requestContext = { domainName: "ws.example.com", stage: "prod" };
-    expect(managementEndpointFromEvent({ requestContext, basePath: "chat" })).toBe("https://ws.example.com/chat");
+    expect(managementEndpointFromEvent({ requestContext, basePath: "chat" })).toBe(
+      "https://ws.example.com/chat",
+    );
     expect(managementEndpointFromEvent({ requestContext, basePath: "" })).toBe("https://ws.example.com");
     expect(managementEndpointFromEvent({ requestContext })).toBe("https://ws.example.com/prod");
   });
 
   it("uses plain http for the local gateway on loopback", () => {
-    expect(managementEndpointFromEvent({ requestContext: { domainName: "127.0.0.1:3001", stage: "local" } })).toBe(
-      "http://127.0.0.1:3001/local",
-    );
-    expect(managementEndpointFromEvent({ requestContext: { domainName: "localhost:3001", stage: "local" } })).toBe(
-      "http://localhost:3001/local",
-    );
+    expect(
+      managementEndpointFromEvent({ requestContext: { domainName: "127.0.0.1:3001", stage: "local" } }),
+    ).toBe("http://127.0.0.1:3001/local");
+    expect(
+      managementEndpointFromEvent({ requestContext: { domainName: "localhost:3001", stage: "local" } }),
+    ).toBe("http://localhost:3001/local");
   });
 
   it("refuses when there is nothing to resolve from", () => {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { type ConnectionSender, broadcastToRoom, sendToConnection, serializeFrame } from "../../src/broadcast";
+import {
+  broadcastToRoom,
+  type ConnectionSender,
+  sendToConnection,
+  serializeFrame,
+} from "../../src/broadcast";
 import type { Db } from "../../src/db";
 import { PayloadTooLargeError } from "../../src/errors";
 import { MAX_SERVER_FRAME_BYTES, type ServerFrame } from "../../src/protocol";
@@ -44,9 +49,9 @@ describe("oversized frames", () => {
       name: "PayloadTooLargeError",
       code: "too_large",
     });
-    await expect(sendToConnection(untouchableDb, { connectionId: "c", frame, sender })).rejects.toBeInstanceOf(
-      PayloadTooLargeError,
-    );
+    await expect(
+      sendToConnection(untouchableDb, { connectionId: "c", frame, sender }),
+    ).rejects.toBeInstanceOf(PayloadTooLargeError);
     expect(sent).toEqual([]);
   });
 });

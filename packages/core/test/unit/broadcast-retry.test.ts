@@ -30,7 +30,9 @@ describe("fullJitterDelayMs", () => {
   });
 
   it("spreads real random draws over the whole window instead of one fixed delay", () => {
-    const draws = Array.from({ length: 2000 }, () => fullJitterDelayMs(2, { baseDelayMs: 100, maxDelayMs: 10_000 }));
+    const draws = Array.from({ length: 2000 }, () =>
+      fullJitterDelayMs(2, { baseDelayMs: 100, maxDelayMs: 10_000 }),
+    );
     expect(Math.min(...draws)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...draws)).toBeLessThan(400);
     // Both halves of the window are used: jitter, not a constant.
@@ -43,11 +45,15 @@ describe("sendWithRetry", () => {
   it("retries throttling with growing, bounded waits until delivered", async () => {
     const { sender, attempts } = scriptedSender([throttled, throttled, { status: "delivered" }]);
     const waits: number[] = [];
-    const result = await sendWithRetry(sender, { connectionId: "a", data }, {
-      baseDelayMs: 100,
-      random: () => 0.9999,
-      sleep: async (ms) => void waits.push(ms),
-    });
+    const result = await sendWithRetry(
+      sender,
+      { connectionId: "a", data },
+      {
+        baseDelayMs: 100,
+        random: () => 0.9999,
+        sleep: async (ms) => void waits.push(ms),
+      },
+    );
     expect(result).toEqual({ outcome: { status: "delivered" }, retries: 2 });
     expect(attempts()).toBe(3);
     expect(waits).toEqual([99, 199]);
@@ -56,9 +62,16 @@ describe("sendWithRetry", () => {
   it("gives up after maxRetries and reports the last reason as failed", async () => {
     const { sender, attempts } = scriptedSender([throttled]);
     const waits: number[] = [];
-    const result = await sendWithRetry(sender, { connectionId: "a", data }, { maxRetries: 3, sleep: async (ms) => void waits.push(ms) });
+    const result = await sendWithRetry(
+      sender,
+      { connectionId: "a", data },
+      { maxRetries: 3, sleep: async (ms) => void waits.push(ms) },
+    );
     expect(result.retries).toBe(3);
-    expect(result.outcome).toEqual({ status: "failed", reason: "gave up after 3 retries: LimitExceededException (HTTP 429)" });
+    expect(result.outcome).toEqual({
+      status: "failed",
+      reason: "gave up after 3 retries: LimitExceededException (HTTP 429)",
+    });
     expect(attempts()).toBe(4);
     expect(waits).toHaveLength(3);
   });
@@ -66,11 +79,18 @@ describe("sendWithRetry", () => {
   it("never retries gone or failed, and maxRetries 0 means one attempt", async () => {
     for (const outcome of [{ status: "gone" }, { status: "failed", reason: "Forbidden" }] as SendOutcome[]) {
       const { sender, attempts } = scriptedSender([outcome, { status: "delivered" }]);
-      expect(await sendWithRetry(sender, { connectionId: "a", data }, { sleep: async () => {} })).toEqual({ outcome, retries: 0 });
+      expect(await sendWithRetry(sender, { connectionId: "a", data }, { sleep: async () => {} })).toEqual({
+        outcome,
+        retries: 0,
+      });
       expect(attempts()).toBe(1);
     }
     const { sender, attempts } = scriptedSender([throttled]);
-    const result = await sendWithRetry(sender, { connectionId: "a", data }, { maxRetries: 0, sleep: async () => {} });
+    const result = await sendWithRetry(
+      sender,
+      { connectionId: "a", data },
+      { maxRetries: 0, sleep: async () => {} },
+    );
     expect(result.outcome.status).toBe("failed");
     expect(attempts()).toBe(1);
   });

@@ -44,8 +44,22 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /** An OIDC token as the issuer would sign it; claims override the defaults, `undefined` leaves one out. */
-function oidcToken(claims: Record<string, unknown> = {}, { key = signingKey, header = { alg: "RS256", kid } }: { key?: CryptoKey; header?: { alg: string; kid?: string } } = {}) {
-  const payload = { iss: oidcIssuer, aud: audience, sub, name: "Olive", iat: nowSeconds(), exp: nowSeconds() + 3600, ...claims };
+function oidcToken(
+  claims: Record<string, unknown> = {},
+  {
+    key = signingKey,
+    header = { alg: "RS256", kid },
+  }: { key?: CryptoKey; header?: { alg: string; kid?: string } } = {},
+) {
+  const payload = {
+    iss: oidcIssuer,
+    aud: audience,
+    sub,
+    name: "Olive",
+    iat: nowSeconds(),
+    exp: nowSeconds() + 3600,
+    ...claims,
+  };
   return new SignJWT(payload).setProtectedHeader(header).sign(key);
 }
 
@@ -65,14 +79,26 @@ describe("an OIDC issuer the stage trusts", () => {
   });
 
   it("takes the name from preferred_username, cognito:username or email when there is no usable name", async () => {
-    expect((await identity.verify(await oidcToken({ name: undefined, preferred_username: "olive_p" }))).name).toBe("olive_p");
-    expect((await identity.verify(await oidcToken({ name: undefined, "cognito:username": "olive-c" }))).name).toBe("olive-c");
-    expect((await identity.verify(await oidcToken({ name: "\u202e", email: "olive@example.com" }))).name).toBe("olive@example.com");
+    expect(
+      (await identity.verify(await oidcToken({ name: undefined, preferred_username: "olive_p" }))).name,
+    ).toBe("olive_p");
+    expect(
+      (await identity.verify(await oidcToken({ name: undefined, "cognito:username": "olive-c" }))).name,
+    ).toBe("olive-c");
+    expect(
+      (await identity.verify(await oidcToken({ name: "\u202e", email: "olive@example.com" }))).name,
+    ).toBe("olive@example.com");
     expect((await identity.verify(await oidcToken({ name: undefined }))).name).toBe("Member");
   });
 
   it("accepts a Cognito access token, whose app client is in client_id instead of aud", async () => {
-    const token = await oidcToken({ aud: undefined, client_id: audience, token_use: "access", name: undefined, username: "olive" });
+    const token = await oidcToken({
+      aud: undefined,
+      client_id: audience,
+      token_use: "access",
+      name: undefined,
+      username: "olive",
+    });
     expect((await identity.verify(token)).userId).toBe(sub);
   });
 
@@ -87,13 +113,19 @@ describe("an OIDC issuer the stage trusts", () => {
   });
 
   it("refuses a token from another issuer, even signed with the trusted key", async () => {
-    await refusal(identity, await oidcToken({ iss: "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_OtherPool" }));
+    await refusal(
+      identity,
+      await oidcToken({ iss: "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_OtherPool" }),
+    );
     await refusal(identity, await oidcToken({ iss: undefined }));
   });
 
   it("refuses a token signed by another key, whether it names the trusted kid or another", async () => {
     await refusal(identity, await oidcToken({}, { key: otherKey }));
-    await refusal(identity, await oidcToken({}, { key: otherKey, header: { alg: "RS256", kid: "attacker-key" } }));
+    await refusal(
+      identity,
+      await oidcToken({}, { key: otherKey, header: { alg: "RS256", kid: "attacker-key" } }),
+    );
   });
 
   it("refuses an HS256 token claiming the OIDC issuer (algorithm confusion), whatever it is signed with", async () => {

@@ -16,8 +16,19 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
  * A guest-shaped token signed with `key` (the stage secret unless given). Claims given override the defaults;
  * a claim given as `undefined` is left out of the token.
  */
-async function signGuest(claims: Record<string, unknown>, { key = secret, alg = "HS256" }: { key?: string; alg?: string } = {}) {
-  const payload = { iss: issuer, aud: issuer, sub: ann.userId, name: "Ann", iat: nowSeconds(), exp: nowSeconds() + 3600, ...claims };
+async function signGuest(
+  claims: Record<string, unknown>,
+  { key = secret, alg = "HS256" }: { key?: string; alg?: string } = {},
+) {
+  const payload = {
+    iss: issuer,
+    aud: issuer,
+    sub: ann.userId,
+    name: "Ann",
+    iat: nowSeconds(),
+    exp: nowSeconds() + 3600,
+    ...claims,
+  };
   return new SignJWT(payload).setProtectedHeader({ alg, typ: "JWT" }).sign(new TextEncoder().encode(key));
 }
 
@@ -62,7 +73,10 @@ describe("guest tokens", () => {
     ["two parts", "abc.def"],
     ["four parts", "a.b.c.d"],
     ["non-JSON parts", "aGVsbG8.d29ybGQ.c2ln"],
-    ["JSON that is not an object", `${b64url({ alg: "HS256" })}.${Buffer.from("[1]").toString("base64url")}.sig`],
+    [
+      "JSON that is not an object",
+      `${b64url({ alg: "HS256" })}.${Buffer.from("[1]").toString("base64url")}.sig`,
+    ],
   ])("refuse a malformed token (%s)", async (_, token) => {
     await refusal(token);
   });
@@ -82,7 +96,14 @@ describe("guest tokens", () => {
   });
 
   it("refuse an unsigned token (alg: none), with or without a trailing signature part", async () => {
-    const payload = b64url({ iss: issuer, aud: issuer, sub: ann.userId, name: "Ann", exp: nowSeconds() + 3600, iat: nowSeconds() });
+    const payload = b64url({
+      iss: issuer,
+      aud: issuer,
+      sub: ann.userId,
+      name: "Ann",
+      exp: nowSeconds() + 3600,
+      iat: nowSeconds(),
+    });
     for (const header of [{ alg: "none" }, { alg: "none", typ: "JWT" }, { alg: "None" }, { alg: "NONE" }]) {
       await refusal(`${b64url(header)}.${payload}.`);
       await refusal(`${b64url(header)}.${payload}`);
@@ -124,7 +145,12 @@ describe("guest tokens", () => {
   });
 
   it("accept an id with the characters OIDC subjects use", async () => {
-    for (const sub of ["0b6f5c1e-8d3a-4f2e-9a7b-1c2d3e4f5a6b", "google-oauth2|1234567890", "user@example.com", "a".repeat(128)]) {
+    for (const sub of [
+      "0b6f5c1e-8d3a-4f2e-9a7b-1c2d3e4f5a6b",
+      "google-oauth2|1234567890",
+      "user@example.com",
+      "a".repeat(128),
+    ]) {
       expect(await identity.verify(await signGuest({ sub }))).toEqual({ userId: sub, name: "Ann" });
     }
   });
@@ -176,7 +202,9 @@ describe("startSession", () => {
     expect(a.user).toEqual({ userId: expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/), name: "full" });
     expect(b.user.userId).not.toBe(a.user.userId);
     expect(await identity.verify(a.token)).toEqual(a.user);
-    expect(a.expiresAt).toBe(new Date((Math.floor(now.getTime() / 1000) + GUEST_TOKEN_TTL_SECONDS) * 1000).toISOString());
+    expect(a.expiresAt).toBe(
+      new Date((Math.floor(now.getTime() / 1000) + GUEST_TOKEN_TTL_SECONDS) * 1000).toISOString(),
+    );
   });
 
   it("a signed-in caller keeps their userId under the new name; the old token still names the old name", async () => {
@@ -188,8 +216,14 @@ describe("startSession", () => {
   });
 
   it("refuses a bad display name with a ValidationError and issues nothing", async () => {
-    await expect(startSession(identity, { input: { name: "\u200b\u200b" } })).rejects.toBeInstanceOf(ValidationError);
-    await expect(startSession(identity, { input: { name: "x".repeat(41) }, caller: ann })).rejects.toBeInstanceOf(ValidationError);
-    await expect(startSession(identity, { input: {} as { name: string } })).rejects.toBeInstanceOf(ValidationError);
+    await expect(startSession(identity, { input: { name: "\u200b\u200b" } })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    await expect(
+      startSession(identity, { input: { name: "x".repeat(41) }, caller: ann }),
+    ).rejects.toBeInstanceOf(ValidationError);
+    await expect(startSession(identity, { input: {} as { name: string } })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
   });
 });

@@ -1,12 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { ConflictError, DomainError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError, parseInput } from "../../src/errors";
+import {
+  ConflictError,
+  DomainError,
+  ForbiddenError,
+  NotFoundError,
+  parseInput,
+  UnauthorizedError,
+  ValidationError,
+} from "../../src/errors";
 import { newId } from "../../src/ids";
 import { Room } from "../../src/room";
 
 describe("parseInput", () => {
   it("returns parsed data with defaults and trims", () => {
     expect(parseInput(Room.createInput, { name: "  hi " })).toEqual({ name: "hi", visibility: "public" });
-    expect(parseInput(Room.createInput, { name: "hi", visibility: "private" })).toEqual({ name: "hi", visibility: "private" });
+    expect(parseInput(Room.createInput, { name: "hi", visibility: "private" })).toEqual({
+      name: "hi",
+      visibility: "private",
+    });
     expect(parseInput(Room.listInput, {})).toEqual({ limit: 50 });
     expect(parseInput(Room.listInput, { limit: "7" })).toEqual({ limit: 7 });
   });
@@ -54,7 +65,11 @@ describe("domain errors", () => {
     ] as const;
     for (const [error, code, status] of cases) {
       expect(error).toBeInstanceOf(DomainError);
-      expect({ code: error.code, status: error.status, name: error.name }).toEqual({ code, status, name: error.constructor.name });
+      expect({ code: error.code, status: error.status, name: error.name }).toEqual({
+        code,
+        status,
+        name: error.constructor.name,
+      });
     }
     expect(new UnauthorizedError().message).toMatch(/token/i);
   });

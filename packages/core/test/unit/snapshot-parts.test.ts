@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { MAX_SERVER_FRAME_BYTES, type Message, type Snapshot, type SnapshotFrame, type Todo } from "../../src/protocol";
+import {
+  MAX_SERVER_FRAME_BYTES,
+  type Message,
+  type Snapshot,
+  type SnapshotFrame,
+  type Todo,
+} from "../../src/protocol";
 import { snapshotParts } from "../../src/snapshot";
 
 const roomId = "01JP3Q8Z5K7V2M4N6R8T0W2Y4A";
@@ -24,7 +30,13 @@ const todo = (n: number): Todo => ({
   updatedAt: "2026-03-12T19:00:00.000Z",
 });
 const snapshot = ({ messages = [] as Message[], todos = [] as Todo[] } = {}): Snapshot => ({
-  room: { roomId, name: "big", createdAt: "2026-03-12T19:00:00.000Z", visibility: "public", lastSeq: messages.length },
+  room: {
+    roomId,
+    name: "big",
+    createdAt: "2026-03-12T19:00:00.000Z",
+    visibility: "public",
+    lastSeq: messages.length,
+  },
   todos,
   members: [],
   memberCount: 0,
@@ -42,7 +54,10 @@ describe("snapshotParts", () => {
   });
 
   // 50 messages of 4000 three-byte characters and 300 todos: about 660 KB.
-  const big = snapshot({ messages: Array.from({ length: 50 }, (_, i) => message(i + 1, "€".repeat(4000))), todos: Array.from({ length: 300 }, (_, i) => todo(i)) });
+  const big = snapshot({
+    messages: Array.from({ length: 50 }, (_, i) => message(i + 1, "€".repeat(4000))),
+    todos: Array.from({ length: 300 }, (_, i) => todo(i)),
+  });
   const parts = snapshotParts(big);
 
   it("cuts a big one into frames of at most 128 KB, numbered from 1, the last one marked", () => {
@@ -60,7 +75,14 @@ describe("snapshotParts", () => {
 
   it("repeats the small fields in every part", () => {
     for (const frame of parts) {
-      expect(frame).toMatchObject({ type: "snapshot", room: big.room, memberCount: 0, hasMore: false, readSeq: 3, reads: big.reads });
+      expect(frame).toMatchObject({
+        type: "snapshot",
+        room: big.room,
+        memberCount: 0,
+        hasMore: false,
+        readSeq: 3,
+        reads: big.reads,
+      });
     }
   });
 

@@ -15,7 +15,13 @@ export function getIdentity(): Identity {
   identity = createIdentity({
     secret: Resource.AuthSecret.value,
     issuer,
-    ...(oidcIssuer && { oidc: { issuer: oidcIssuer, audience: oidcAudience || undefined, jwksUrl: oidcJwksUrl || `${oidcIssuer}/.well-known/jwks.json` } }),
+    ...(oidcIssuer && {
+      oidc: {
+        issuer: oidcIssuer,
+        audience: oidcAudience || undefined,
+        jwksUrl: oidcJwksUrl || `${oidcIssuer}/.well-known/jwks.json`,
+      },
+    }),
   });
   return identity;
 }

@@ -18,7 +18,8 @@ const loadConnectionsApi = () => (connectionsApi ??= import("@rooms/core/connect
 export async function getLinkedSender(): Promise<ConnectionSender> {
   configuredEndpoint ??= { value: linkedManagementEndpoint() };
   const endpoint = configuredEndpoint.value;
-  if (!endpoint) throw new Error("This route needs the WebSocket API linked (Resource.Realtime.managementEndpoint)");
+  if (!endpoint)
+    throw new Error("This route needs the WebSocket API linked (Resource.Realtime.managementEndpoint)");
   const { createApiGatewaySender } = await loadConnectionsApi();
   return senderFor(endpoint, createApiGatewaySender);
 }
@@ -27,10 +28,16 @@ export async function getLinkedSender(): Promise<ConnectionSender> {
 export async function getSender(requestContext: WebSocketRequestContext): Promise<ConnectionSender> {
   configuredEndpoint ??= { value: linkedManagementEndpoint() };
   const { createApiGatewaySender, managementEndpointFromEvent } = await loadConnectionsApi();
-  return senderFor(managementEndpointFromEvent({ configured: configuredEndpoint.value, requestContext }), createApiGatewaySender);
+  return senderFor(
+    managementEndpointFromEvent({ configured: configuredEndpoint.value, requestContext }),
+    createApiGatewaySender,
+  );
 }
 
-function senderFor(endpoint: string, create: (options: { endpoint: string }) => ConnectionSender): ConnectionSender {
+function senderFor(
+  endpoint: string,
+  create: (options: { endpoint: string }) => ConnectionSender,
+): ConnectionSender {
   let sender = senders.get(endpoint);
   if (!sender) senders.set(endpoint, (sender = create({ endpoint })));
   return sender;

@@ -23,7 +23,10 @@ export function getDb(): Promise<Db> {
 }
 
 async function openDb(): Promise<Db> {
-  const [{ createDb }, { DynamoDBClient }] = await Promise.all([import("@rooms/core/db"), import("@aws-sdk/client-dynamodb")]);
+  const [{ createDb }, { DynamoDBClient }] = await Promise.all([
+    import("@rooms/core/db"),
+    import("@aws-sdk/client-dynamodb"),
+  ]);
   return createDb({ client: createDynamoClient(DynamoDBClient), table: Resource.Table.name });
 }
 

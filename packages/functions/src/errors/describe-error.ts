@@ -1,4 +1,10 @@
-import { ConflictError, DomainError, ValidationError, type ErrorCode, type ValidationIssue } from "@rooms/core/errors";
+import {
+  ConflictError,
+  DomainError,
+  type ErrorCode,
+  ValidationError,
+  type ValidationIssue,
+} from "@rooms/core/errors";
 
 /** What a client may learn about an error; internals never get past this point. */
 export interface PublicError {
@@ -20,15 +26,33 @@ const bodyParserPackage = "@middy/http-json-body-parser";
  */
 export function describeError(error: unknown, { subject = "Body" }: { subject?: string } = {}): PublicError {
   if (error instanceof ValidationError) {
-    return { status: error.status, code: error.code, message: error.message, issues: error.issues, expected: true };
+    return {
+      status: error.status,
+      code: error.code,
+      message: error.message,
+      issues: error.issues,
+      expected: true,
+    };
   }
   if (error instanceof ConflictError) {
-    return { status: error.status, code: error.code, message: error.message, current: error.current, expected: true };
+    return {
+      status: error.status,
+      code: error.code,
+      message: error.message,
+      current: error.current,
+      expected: true,
+    };
   }
-  if (error instanceof DomainError) return { status: error.status, code: error.code, message: error.message, expected: true };
+  if (error instanceof DomainError)
+    return { status: error.status, code: error.code, message: error.message, expected: true };
   const parserStatus = bodyParserErrorStatus(error);
   if (parserStatus === 415) {
-    return { status: 415, code: "unsupported_media_type", message: "Content-Type must be application/json", expected: true };
+    return {
+      status: 415,
+      code: "unsupported_media_type",
+      message: "Content-Type must be application/json",
+      expected: true,
+    };
   }
   if (parserStatus !== undefined) {
     return { status: 400, code: "bad_request", message: `${subject} is not valid JSON`, expected: true };

@@ -10,7 +10,13 @@ import { noContent } from "./json-response";
 
 /** DELETE /rooms/{roomId}/members/{userId|me} → 204: the owner removes a member, or anyone leaves; their sockets close */
 export const handler = middy(async (event: HttpEvent<typeof Membership.removeInput>) => {
-  const delivery = { sender: await getLinkedSender(), log: (entry: object) => logger.warn("delivery problem", { ...entry }) };
-  noteInvocation(event, await removeMember({ db: await getDb(), delivery, input: event.input, caller: event.user }));
+  const delivery = {
+    sender: await getLinkedSender(),
+    log: (entry: object) => logger.warn("delivery problem", { ...entry }),
+  };
+  noteInvocation(
+    event,
+    await removeMember({ db: await getDb(), delivery, input: event.input, caller: event.user }),
+  );
   return noContent();
 }).use(httpMiddlewares({ params: Membership.removeInput }));

@@ -17,20 +17,23 @@ const defaults = {
  * issuer) into `event.user`. Missing, malformed, forged, `alg: none`, wrong issuer or expired → 401, before
  * anything is parsed, read or written. Tokens are never taken from the query string or a cookie.
  */
-export function authenticate(opts: Partial<typeof defaults> = {}): MiddlewareObj<{ headers?: Record<string, string | undefined> }> {
+export function authenticate(
+  opts: Partial<typeof defaults> = {},
+): MiddlewareObj<{ headers?: Record<string, string | undefined> }> {
   const options = { ...defaults, ...opts };
 
-  const authenticateBefore: MiddlewareObj<{ headers?: Record<string, string | undefined> }>["before"] = async ({ event }) => {
-    const header = event.headers?.authorization;
-    const target = event as WithUser<typeof event, User | null>;
-    if (header === undefined && options.optional) {
-      target.user = null;
-      return;
-    }
-    const token = bearerToken(header);
-    if (!token) throw new UnauthorizedError();
-    target.user = await getIdentity().verify(token);
-  };
+  const authenticateBefore: MiddlewareObj<{ headers?: Record<string, string | undefined> }>["before"] =
+    async ({ event }) => {
+      const header = event.headers?.authorization;
+      const target = event as WithUser<typeof event, User | null>;
+      if (header === undefined && options.optional) {
+        target.user = null;
+        return;
+      }
+      const token = bearerToken(header);
+      if (!token) throw new UnauthorizedError();
+      target.user = await getIdentity().verify(token);
+    };
 
   return { before: authenticateBefore };
 }

@@ -10,7 +10,10 @@ import { logInvocation } from "./log-invocation";
 import { validateInput, type WithInput } from "./validate-input";
 
 /** An HTTP API (payload v2) event from a signed-in caller whose input was validated into `input`. */
-export type HttpEvent<S extends $ZodType, U extends User | null = User> = WithUser<WithInput<APIGatewayProxyEventV2, S>, U>;
+export type HttpEvent<S extends $ZodType, U extends User | null = User> = WithUser<
+  WithInput<APIGatewayProxyEventV2, S>,
+  U
+>;
 
 type HttpInput<S extends $ZodType> =
   /** A JSON body (POST), merged with the path parameters (which win). `optionalBody`: no body reads as `{}`. */
@@ -65,4 +68,5 @@ export function httpMiddlewares<S extends $ZodType>(input: HttpInput<S> & HttpAu
   ];
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);

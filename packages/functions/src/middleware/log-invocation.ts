@@ -1,8 +1,8 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { MiddlewareObj, Request } from "@middy/core";
 import { describeError } from "../errors/describe-error";
-import { logger } from "../logging/logger";
 import { invocationNotes } from "../logging/invocation-notes";
+import { logger } from "../logging/logger";
 
 interface ApiGatewayEvent {
   routeKey?: string;
@@ -39,7 +39,12 @@ export function logInvocation(opts: Partial<typeof defaults> = {}): MiddlewareOb
     };
     if (!error) return options.logger.info("invocation", line);
     const { code, expected } = describeError(error);
-    if (expected) return options.logger.info("invocation", { ...line, errorCode: code, errorMessage: (error as Error).message });
+    if (expected)
+      return options.logger.info("invocation", {
+        ...line,
+        errorCode: code,
+        errorMessage: (error as Error).message,
+      });
     options.logger.error("invocation", { ...line, errorCode: code, error: error as Error });
   };
 

@@ -22,7 +22,9 @@ export interface ValidateInputOptions<E, S extends $ZodType> {
 const defaults = { what: "input", notFoundIfInvalid: () => [] as readonly string[] };
 
 /** Parses one part of the event with a core zod schema into `event.input`; failure is a ValidationError (400). */
-export function validateInput<E extends object, S extends $ZodType>(opts: ValidateInputOptions<E, S>): MiddlewareObj<E> {
+export function validateInput<E extends object, S extends $ZodType>(
+  opts: ValidateInputOptions<E, S>,
+): MiddlewareObj<E> {
   const options = { ...defaults, ...opts };
 
   const validateInputBefore: MiddlewareObj<E>["before"] = ({ event }) => {
@@ -44,5 +46,7 @@ function asNotFound(error: unknown, raw: unknown, keys: readonly string[]): NotF
   // A missing key is a malformed request; a present but impossible one names nothing.
   if (key === undefined || typeof value !== "string" || value === "") return undefined;
   const noun = key.replace(/Id$/, "");
-  return new NotFoundError(`${noun.charAt(0).toUpperCase()}${noun.slice(1)} ${value.slice(0, 100)} does not exist`);
+  return new NotFoundError(
+    `${noun.charAt(0).toUpperCase()}${noun.slice(1)} ${value.slice(0, 100)} does not exist`,
+  );
 }

@@ -61,9 +61,14 @@ function errorFrame({ code, message, issues, current }: PublicError, echo: Error
  */
 function echoOf({ requestContext: { routeKey }, body }: WebSocketEvent): ErrorEcho {
   const frame = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
-  const text = (value: unknown) => (typeof value === "string" && value.length > 0 ? value.slice(0, 64) : undefined);
+  const text = (value: unknown) =>
+    typeof value === "string" && value.length > 0 ? value.slice(0, 64) : undefined;
   const action = routeKey.startsWith("$") ? text(frame.action) : routeKey;
   const clientMessageId = text(frame.clientMessageId);
   const clientTodoId = text(frame.clientTodoId);
-  return { ...(action && { action }), ...(clientMessageId && { clientMessageId }), ...(clientTodoId && { clientTodoId }) };
+  return {
+    ...(action && { action }),
+    ...(clientMessageId && { clientMessageId }),
+    ...(clientTodoId && { clientTodoId }),
+  };
 }

@@ -1,7 +1,7 @@
-import type { APIGatewayProxyWebsocketEventV2, APIGatewayProxyResultV2 } from "aws-lambda";
+import type { RealtimeOutcome } from "@rooms/core/realtime";
+import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from "aws-lambda";
 import type { $ZodType } from "zod/v4/core";
 import { noteInvocation } from "../logging/invocation-notes";
-import type { RealtimeOutcome } from "@rooms/core/realtime";
 import type { WithInput } from "./validate-input";
 
 /** A WebSocket event as API Gateway sends it (the body parser may have replaced `body` with its parse). */

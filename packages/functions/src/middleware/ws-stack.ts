@@ -1,7 +1,7 @@
 import type { MiddlewareObj } from "@middy/core";
 import httpJsonBodyParser from "@middy/http-json-body-parser";
 import { UnauthorizedError } from "@rooms/core/errors";
-import { clientFrameSchemas, type ClientAction } from "@rooms/core/protocol";
+import { type ClientAction, clientFrameSchemas } from "@rooms/core/protocol";
 import { safeParse } from "zod/mini";
 import type { $ZodType } from "zod/v4/core";
 import { logInvocation } from "./log-invocation";
@@ -18,7 +18,11 @@ export function wsFrameMiddlewares(action: ClientAction): MiddlewareObj<any>[] {
     logInvocation(),
     wsErrorFrame(),
     parseFrame(),
-    validateInput<WebSocketEvent, $ZodType>({ schema: clientFrameSchemas[action], from: (e) => e.body, what: `${action} frame` }),
+    validateInput<WebSocketEvent, $ZodType>({
+      schema: clientFrameSchemas[action],
+      from: (e) => e.body,
+      what: `${action} frame`,
+    }),
   ];
 }
 
@@ -39,7 +43,8 @@ function requireAuthorizerContext<S extends $ZodType>(claims: S): MiddlewareObj<
   return {
     before: ({ event }) => {
       const parsed = safeParse(claims, (event.requestContext as { authorizer?: unknown }).authorizer);
-      if (!parsed.success) throw new UnauthorizedError("Connect with ?ticket= from POST /rooms/{roomId}/tickets");
+      if (!parsed.success)
+        throw new UnauthorizedError("Connect with ?ticket= from POST /rooms/{roomId}/tickets");
       (event as WebSocketEvent & { input: unknown }).input = parsed.data;
     },
   };

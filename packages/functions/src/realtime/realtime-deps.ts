@@ -5,7 +5,11 @@ import { getDb } from "../config/table";
 import { logger } from "../logging/logger";
 
 /** The deps of one WebSocket invocation; clients are shared across invocations (see config). */
-export async function realtimeFor({ requestContext }: { requestContext: WebSocketRequestContext & { connectionId: string } }): Promise<RealtimeDeps> {
+export async function realtimeFor({
+  requestContext,
+}: {
+  requestContext: WebSocketRequestContext & { connectionId: string };
+}): Promise<RealtimeDeps> {
   const db = await getDb();
   const sender = await getSender(requestContext);
   return {

@@ -10,14 +10,19 @@ import { logInvocation } from "../middleware/log-invocation";
  * ticket's user, name and room as `context`, which API Gateway hands to `$connect` and every later route as
  * `requestContext.authorizer`. A bad ticket is 401 (see `authorizerRefusal`).
  */
-export const handler = middy(async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
-  const claims = await Ticket.consume(await getDb(), { input: { ...event.queryStringParameters } });
-  return {
-    principalId: claims.userId,
-    policyDocument: { Version: "2012-10-17", Statement: [{ Action: "execute-api:Invoke", Effect: "Allow", Resource: event.methodArn }] },
-    context: { ...claims },
-  };
-})
+export const handler = middy(
+  async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
+    const claims = await Ticket.consume(await getDb(), { input: { ...event.queryStringParameters } });
+    return {
+      principalId: claims.userId,
+      policyDocument: {
+        Version: "2012-10-17",
+        Statement: [{ Action: "execute-api:Invoke", Effect: "Allow", Resource: event.methodArn }],
+      },
+      context: { ...claims },
+    };
+  },
+)
   .use(authorizerRefusal())
   .use(logInvocation());
 

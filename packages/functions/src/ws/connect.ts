@@ -1,7 +1,7 @@
 import middy from "@middy/core";
 import { joinRoom } from "@rooms/core/realtime";
 import { Ticket } from "@rooms/core/ticket";
-import { type ValidatedWebSocketEvent, accepted } from "../middleware/ws-event";
+import { accepted, type ValidatedWebSocketEvent } from "../middleware/ws-event";
 import { wsConnectMiddlewares } from "../middleware/ws-stack";
 import { realtimeFor } from "../realtime/realtime-deps";
 

@@ -1,7 +1,7 @@
 import middy from "@middy/core";
-import { type WebSocketEvent, accepted } from "../middleware/ws-event";
-import { wsDisconnectMiddlewares } from "../middleware/ws-stack";
 import { leaveRoom } from "@rooms/core/realtime";
+import { accepted, type WebSocketEvent } from "../middleware/ws-event";
+import { wsDisconnectMiddlewares } from "../middleware/ws-stack";
 import { realtimeFor } from "../realtime/realtime-deps";
 
 /** $disconnect: removes the connection (idempotent) and tells the room memberLeft if this call removed it */

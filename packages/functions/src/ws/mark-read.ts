@@ -1,7 +1,7 @@
 import middy from "@middy/core";
-import { clientFrameSchemas } from "@rooms/core/protocol";
+import type { clientFrameSchemas } from "@rooms/core/protocol";
 import { markRead } from "@rooms/core/realtime";
-import { type ValidatedWebSocketEvent, accepted } from "../middleware/ws-event";
+import { accepted, type ValidatedWebSocketEvent } from "../middleware/ws-event";
 import { wsFrameMiddlewares } from "../middleware/ws-stack";
 import { realtimeFor } from "../realtime/realtime-deps";
 

@@ -1,8 +1,8 @@
 import middy from "@middy/core";
-import { clientFrameSchemas } from "@rooms/core/protocol";
-import { type ValidatedWebSocketEvent, accepted } from "../middleware/ws-event";
-import { wsFrameMiddlewares } from "../middleware/ws-stack";
+import type { clientFrameSchemas } from "@rooms/core/protocol";
 import { answerPing } from "@rooms/core/realtime";
+import { accepted, type ValidatedWebSocketEvent } from "../middleware/ws-event";
+import { wsFrameMiddlewares } from "../middleware/ws-stack";
 import { realtimeFor } from "../realtime/realtime-deps";
 
 /** ping: the sender gets {type:"pong"}; the connection record's expiry is refreshed */

@@ -1,8 +1,8 @@
 import middy from "@middy/core";
-import { clientFrameSchemas } from "@rooms/core/protocol";
-import { type ValidatedWebSocketEvent, accepted } from "../middleware/ws-event";
-import { wsFrameMiddlewares } from "../middleware/ws-stack";
+import type { clientFrameSchemas } from "@rooms/core/protocol";
 import { sendSnapshot } from "@rooms/core/realtime";
+import { accepted, type ValidatedWebSocketEvent } from "../middleware/ws-event";
+import { wsFrameMiddlewares } from "../middleware/ws-stack";
 import { realtimeFor } from "../realtime/realtime-deps";
 
 /** sync: the sender gets a snapshot of its room (messages after `after`, or the newest page) */

@@ -1,6 +1,6 @@
 import middy from "@middy/core";
 import { forwardTyping } from "@rooms/core/realtime";
-import { type WebSocketEvent, accepted } from "../middleware/ws-event";
+import { accepted, type WebSocketEvent } from "../middleware/ws-event";
 import { wsFrameMiddlewares } from "../middleware/ws-stack";
 import { realtimeFor } from "../realtime/realtime-deps";
 

@@ -1,8 +1,8 @@
 import middy from "@middy/core";
-import { clientFrameSchemas } from "@rooms/core/protocol";
-import { type ValidatedWebSocketEvent, accepted } from "../middleware/ws-event";
-import { wsFrameMiddlewares } from "../middleware/ws-stack";
+import type { clientFrameSchemas } from "@rooms/core/protocol";
 import { updateTodo } from "@rooms/core/realtime";
+import { accepted, type ValidatedWebSocketEvent } from "../middleware/ws-event";
+import { wsFrameMiddlewares } from "../middleware/ws-stack";
 import { realtimeFor } from "../realtime/realtime-deps";
 
 /** updateTodo: the room gets the todo at version+1; a stale version → conflict error frame with the current todo, to the sender alone */

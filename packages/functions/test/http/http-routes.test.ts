@@ -4,7 +4,14 @@ import { Message } from "@rooms/core/message";
 import { Todo } from "@rooms/core/todo";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HttpEventOptions, type HttpRouteKey, httpEvent } from "../support/events";
-import { captureLogs, type Invoke, loadHandler, parseBody, type SignedIn, startHandlerEnv } from "../support/handler-env";
+import {
+  captureLogs,
+  type Invoke,
+  loadHandler,
+  parseBody,
+  type SignedIn,
+  startHandlerEnv,
+} from "../support/handler-env";
 
 const unknownRoomId = "01JP3Q8Z5K7V2M4N6R8T0W2Y4A";
 
@@ -30,7 +37,8 @@ beforeAll(async () => {
 afterAll(() => env.close());
 
 /** An event from Ann, signed in (every route but POST /sessions needs a bearer token). */
-const signed = (route: HttpRouteKey, options: HttpEventOptions = {}) => httpEvent(route, { token: ann.token, ...options });
+const signed = (route: HttpRouteKey, options: HttpEventOptions = {}) =>
+  httpEvent(route, { token: ann.token, ...options });
 const create = async (name: string, visibility?: "public" | "private", as = ann) =>
   parseBody(await createRoom(httpEvent("POST /rooms", { body: { name, visibility }, token: as.token }))).room;
 
@@ -40,16 +48,27 @@ describe("POST /rooms", () => {
     expect(response.statusCode).toBe(201);
     expect(response.headers["content-type"]).toBe("application/json");
     const { room } = parseBody(response);
-    expect(room).toEqual({ roomId: expect.stringMatching(/^[0-9A-Z]{26}$/), name: "Standup", createdAt: expect.any(String), visibility: "public", lastSeq: 0 });
+    expect(room).toEqual({
+      roomId: expect.stringMatching(/^[0-9A-Z]{26}$/),
+      name: "Standup",
+      createdAt: expect.any(String),
+      visibility: "public",
+      lastSeq: 0,
+    });
     expect(new Date(room.createdAt).toISOString()).toBe(room.createdAt);
   });
 
   it("makes the caller the owner; visibility may be private", async () => {
-    const response = await createRoom(signed("POST /rooms", { body: { name: "Hidden", visibility: "private" } }));
+    const response = await createRoom(
+      signed("POST /rooms", { body: { name: "Hidden", visibility: "private" } }),
+    );
     expect(response.statusCode).toBe(201);
     const { room } = parseBody(response);
     expect(room.visibility).toBe("private");
-    expect(await Membership.get(db, { roomId: room.roomId, userId: ann.user.userId })).toMatchObject({ role: "owner", name: "Ann" });
+    expect(await Membership.get(db, { roomId: room.roomId, userId: ann.user.userId })).toMatchObject({
+      role: "owner",
+      name: "Ann",
+    });
   });
 
   it("refuses an unknown visibility with 400 naming it", async () => {
@@ -74,7 +93,9 @@ describe("POST /rooms", () => {
   it("refuses malformed JSON with 400 bad_request", async () => {
     const response = await createRoom(signed("POST /rooms", { body: '{"name":' }));
     expect(response.statusCode).toBe(400);
-    expect(parseBody(response)).toEqual({ error: { code: "bad_request", message: "Body is not valid JSON" } });
+    expect(parseBody(response)).toEqual({
+      error: { code: "bad_request", message: "Body is not valid JSON" },
+    });
   });
 
   it("refuses a missing body with 400 bad_request", async () => {
@@ -91,7 +112,10 @@ describe("POST /rooms", () => {
 
   it("refuses a non-JSON content type with 415 unsupported_media_type", async () => {
     const response = await createRoom(
-      signed("POST /rooms", { body: "name=Standup", headers: { "content-type": "application/x-www-form-urlencoded" } }),
+      signed("POST /rooms", {
+        body: "name=Standup",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+      }),
     );
     expect(response.statusCode).toBe(415);
     expect(parseBody(response).error.code).toBe("unsupported_media_type");
@@ -99,7 +123,10 @@ describe("POST /rooms", () => {
 
   it("accepts application/json with a charset", async () => {
     const response = await createRoom(
-      signed("POST /rooms", { body: { name: "charset" }, headers: { "content-type": "application/json; charset=utf-8" } }),
+      signed("POST /rooms", {
+        body: { name: "charset" },
+        headers: { "content-type": "application/json; charset=utf-8" },
+      }),
     );
     expect(response.statusCode).toBe(201);
   });
@@ -128,7 +155,9 @@ describe("GET /rooms", () => {
     const page1 = parseBody(first);
     expect(page1.rooms.map((r: { name: string }) => r.name)).toEqual(["page-c", "page-b"]);
     expect(page1.cursor).toEqual(expect.any(String));
-    const page2 = parseBody(await listRooms(signed("GET /rooms", { query: { limit: "1", cursor: page1.cursor } })));
+    const page2 = parseBody(
+      await listRooms(signed("GET /rooms", { query: { limit: "1", cursor: page1.cursor } })),
+    );
     expect(page2.rooms.map((r: { name: string }) => r.name)).toEqual(["page-a"]);
   });
 
@@ -150,13 +179,16 @@ describe("GET /rooms", () => {
     expect(body.cursor).toBeNull();
   });
 
-  it.each(["0", "101", "abc", "2.5", ""])("refuses limit=%j with 400 and issues (no clamping)", async (limit) => {
-    const response = await listRooms(signed("GET /rooms", { query: { limit } }));
-    expect(response.statusCode).toBe(400);
-    const { error } = parseBody(response);
-    expect(error.code).toBe("bad_request");
-    expect(error.issues[0].path).toEqual(["limit"]);
-  });
+  it.each(["0", "101", "abc", "2.5", ""])(
+    "refuses limit=%j with 400 and issues (no clamping)",
+    async (limit) => {
+      const response = await listRooms(signed("GET /rooms", { query: { limit } }));
+      expect(response.statusCode).toBe(400);
+      const { error } = parseBody(response);
+      expect(error.code).toBe("bad_request");
+      expect(error.issues[0].path).toEqual(["limit"]);
+    },
+  );
 
   it("refuses a malformed cursor with 400", async () => {
     const response = await listRooms(signed("GET /rooms", { query: { cursor: "not-a-cursor" } }));
@@ -168,7 +200,11 @@ describe("GET /rooms", () => {
 describe("GET /rooms/{roomId}", () => {
   it("returns the room and its todos", async () => {
     const room = await create("with todos");
-    const { todo } = await Todo.add(db, { roomId: room.roomId, userId: ann.user.userId, title: "write tests" });
+    const { todo } = await Todo.add(db, {
+      roomId: room.roomId,
+      userId: ann.user.userId,
+      title: "write tests",
+    });
     const response = await getRoom(signed("GET /rooms/{roomId}", { roomId: room.roomId }));
     expect(response.statusCode).toBe(200);
     expect(parseBody(response)).toEqual({ room, todos: [todo], role: "owner" });
@@ -177,7 +213,9 @@ describe("GET /rooms/{roomId}", () => {
   it("a public room is readable by any signed-in user (role null: not a member)", async () => {
     const room = await create("open to all");
     const bob = await env.signIn("Bob");
-    const response = await getRoom(httpEvent("GET /rooms/{roomId}", { roomId: room.roomId, token: bob.token }));
+    const response = await getRoom(
+      httpEvent("GET /rooms/{roomId}", { roomId: room.roomId, token: bob.token }),
+    );
     expect(response.statusCode).toBe(200);
     expect(parseBody(response)).toEqual({ room, todos: [], role: null });
   });
@@ -186,16 +224,23 @@ describe("GET /rooms/{roomId}", () => {
     const room = await create("members only", "private");
     const bob = await env.signIn("Bob");
     const hidden = await getRoom(httpEvent("GET /rooms/{roomId}", { roomId: room.roomId, token: bob.token }));
-    const missing = await getRoom(httpEvent("GET /rooms/{roomId}", { roomId: unknownRoomId, token: bob.token }));
+    const missing = await getRoom(
+      httpEvent("GET /rooms/{roomId}", { roomId: unknownRoomId, token: bob.token }),
+    );
     expect(hidden.statusCode).toBe(404);
-    expect(parseBody(hidden).error.message.replace(room.roomId, "ID")).toBe(parseBody(missing).error.message.replace(unknownRoomId, "ID"));
+    expect(parseBody(hidden).error.message.replace(room.roomId, "ID")).toBe(
+      parseBody(missing).error.message.replace(unknownRoomId, "ID"),
+    );
     expect(hidden.body).not.toContain("members only");
   });
 
   it("answers 404 not_found for an unknown room", async () => {
     const response = await getRoom(signed("GET /rooms/{roomId}", { roomId: unknownRoomId }));
     expect(response.statusCode).toBe(404);
-    expect(parseBody(response).error).toEqual({ code: "not_found", message: expect.stringContaining(unknownRoomId) });
+    expect(parseBody(response).error).toEqual({
+      code: "not_found",
+      message: expect.stringContaining(unknownRoomId),
+    });
   });
 
   it("answers 404 for a room id that cannot exist (a path names nothing, it is not bad input)", async () => {
@@ -209,9 +254,19 @@ describe("GET /rooms/{roomId}/messages", () => {
   it("pages history oldest to newest, ending at the newest, with a cursor to older pages", async () => {
     const room = await create("chatty");
     for (const n of [1, 2, 3]) {
-      await Message.send(db, { roomId: room.roomId, authorId: ann.user.userId, author: "Ann", text: `m${n}`, clientMessageId: `c${n}` });
+      await Message.send(db, {
+        roomId: room.roomId,
+        authorId: ann.user.userId,
+        author: "Ann",
+        text: `m${n}`,
+        clientMessageId: `c${n}`,
+      });
     }
-    const first = parseBody(await listMessages(signed("GET /rooms/{roomId}/messages", { roomId: room.roomId, query: { limit: "2" } })));
+    const first = parseBody(
+      await listMessages(
+        signed("GET /rooms/{roomId}/messages", { roomId: room.roomId, query: { limit: "2" } }),
+      ),
+    );
     expect(first.messages.map((m: { text: string }) => m.text)).toEqual(["m2", "m3"]);
     expect(first.messages[0]).toEqual({
       messageId: expect.any(String),
@@ -226,38 +281,59 @@ describe("GET /rooms/{roomId}/messages", () => {
     });
     expect(first.cursor).toBe(2);
     const older = parseBody(
-      await listMessages(signed("GET /rooms/{roomId}/messages", { roomId: room.roomId, query: { limit: "2", before: String(first.cursor) } })),
+      await listMessages(
+        signed("GET /rooms/{roomId}/messages", {
+          roomId: room.roomId,
+          query: { limit: "2", before: String(first.cursor) },
+        }),
+      ),
     );
     expect(older).toEqual({ messages: [expect.objectContaining({ text: "m1" })], cursor: null });
   });
 
   it("a private room's history is 404 to a non-member and readable by its members", async () => {
     const room = await create("quiet", "private");
-    await Message.send(db, { roomId: room.roomId, authorId: ann.user.userId, author: "Ann", text: "secret", clientMessageId: "s1" });
+    await Message.send(db, {
+      roomId: room.roomId,
+      authorId: ann.user.userId,
+      author: "Ann",
+      text: "secret",
+      clientMessageId: "s1",
+    });
     const bob = await env.signIn("Bob");
-    const outsider = await listMessages(httpEvent("GET /rooms/{roomId}/messages", { roomId: room.roomId, query: {}, token: bob.token }));
+    const outsider = await listMessages(
+      httpEvent("GET /rooms/{roomId}/messages", { roomId: room.roomId, query: {}, token: bob.token }),
+    );
     expect(outsider.statusCode).toBe(404);
     expect(outsider.body).not.toContain("secret");
-    const member = await listMessages(signed("GET /rooms/{roomId}/messages", { roomId: room.roomId, query: {} }));
+    const member = await listMessages(
+      signed("GET /rooms/{roomId}/messages", { roomId: room.roomId, query: {} }),
+    );
     expect(parseBody(member).messages.map((m: { text: string }) => m.text)).toEqual(["secret"]);
   });
 
   it("answers 404 for an unknown room rather than an empty page", async () => {
-    const response = await listMessages(signed("GET /rooms/{roomId}/messages", { roomId: unknownRoomId, query: {} }));
+    const response = await listMessages(
+      signed("GET /rooms/{roomId}/messages", { roomId: unknownRoomId, query: {} }),
+    );
     expect(response.statusCode).toBe(404);
     expect(parseBody(response).error.code).toBe("not_found");
   });
 
   it.each(["0", "101"])("refuses limit=%s with 400", async (limit) => {
     const room = await create("limits");
-    const response = await listMessages(signed("GET /rooms/{roomId}/messages", { roomId: room.roomId, query: { limit } }));
+    const response = await listMessages(
+      signed("GET /rooms/{roomId}/messages", { roomId: room.roomId, query: { limit } }),
+    );
     expect(response.statusCode).toBe(400);
     expect(parseBody(response).error.issues[0].path).toEqual(["limit"]);
   });
 
   it("refuses a malformed before cursor with 400", async () => {
     const room = await create("cursors");
-    const response = await listMessages(signed("GET /rooms/{roomId}/messages", { roomId: room.roomId, query: { before: "zzz" } }));
+    const response = await listMessages(
+      signed("GET /rooms/{roomId}/messages", { roomId: room.roomId, query: { before: "zzz" } }),
+    );
     expect(response.statusCode).toBe(400);
   });
 });

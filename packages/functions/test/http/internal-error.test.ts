@@ -19,8 +19,15 @@ describe("an unexpected error", () => {
     expect(parseBody(response)).toEqual({ error: { code: "internal", message: "Internal error" } });
     expect(response.body).not.toMatch(/ResourceNotFound|table|dynamo/i);
     expect(logs).toHaveLength(1);
-    expect(logs[0]).toMatchObject({ level: "ERROR", route: "GET /rooms", statusCode: 500, errorCode: "internal" });
-    expect(JSON.stringify(logs[0]!.error)).toMatch(/ResourceNotFound|non-existent table|Cannot do operations/i);
+    expect(logs[0]).toMatchObject({
+      level: "ERROR",
+      route: "GET /rooms",
+      statusCode: 500,
+      errorCode: "internal",
+    });
+    expect(JSON.stringify(logs[0]!.error)).toMatch(
+      /ResourceNotFound|non-existent table|Cannot do operations/i,
+    );
     expect(logs[0]!.error.stack).toEqual(expect.stringContaining("at "));
   });
 
@@ -30,7 +37,9 @@ describe("an unexpected error", () => {
     const response = await listRooms(httpEvent("GET /rooms", { query: {} }));
     expect(response.statusCode).toBe(401);
     expect(parseBody(response).error.code).toBe("unauthorized");
-    expect(logs).toEqual([expect.objectContaining({ level: "INFO", statusCode: 401, errorCode: "unauthorized" })]);
+    expect(logs).toEqual([
+      expect.objectContaining({ level: "INFO", statusCode: 401, errorCode: "unauthorized" }),
+    ]);
   });
 
   it("on a WebSocket frame becomes an internal error frame to the sender, and 200 to API Gateway", async () => {

@@ -5,9 +5,17 @@ import { Membership } from "@rooms/core/membership";
 import type { Room } from "@rooms/core/protocol";
 import { Ticket } from "@rooms/core/ticket";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { FakeConnectionsApi } from "../support/fake-connections-api";
 import { type HttpEventOptions, type HttpRouteKey, httpEvent } from "../support/events";
-import { captureLogs, type HandlerEnv, type Invoke, loadHandler, parseBody, type SignedIn, startHandlerEnv } from "../support/handler-env";
+import type { FakeConnectionsApi } from "../support/fake-connections-api";
+import {
+  captureLogs,
+  type HandlerEnv,
+  type Invoke,
+  loadHandler,
+  parseBody,
+  type SignedIn,
+  startHandlerEnv,
+} from "../support/handler-env";
 
 const unknownRoomId = "01JP3Q8Z5K7V2M4N6R8T0W2Y4A";
 
@@ -16,7 +24,15 @@ let db: Db;
 let api: FakeConnectionsApi;
 let logs: Record<string, any>[];
 const handlers = {} as Record<
-  "createRoom" | "getRoom" | "listMyRooms" | "listMembers" | "createTicket" | "createInvite" | "revokeInvites" | "acceptInvite" | "removeMember",
+  | "createRoom"
+  | "getRoom"
+  | "listMyRooms"
+  | "listMembers"
+  | "createTicket"
+  | "createInvite"
+  | "revokeInvites"
+  | "acceptInvite"
+  | "removeMember",
   Invoke
 >;
 
@@ -37,9 +53,14 @@ beforeAll(async () => {
 afterAll(() => env.close());
 beforeEach(() => api.clear());
 
-const as = (who: SignedIn, route: HttpRouteKey, options: HttpEventOptions = {}) => httpEvent(route, { token: who.token, ...options });
+const as = (who: SignedIn, route: HttpRouteKey, options: HttpEventOptions = {}) =>
+  httpEvent(route, { token: who.token, ...options });
 
-async function createRoom(owner: SignedIn, visibility: "public" | "private" = "private", name = `${owner.user.name}'s ${visibility} room`): Promise<Room> {
+async function createRoom(
+  owner: SignedIn,
+  visibility: "public" | "private" = "private",
+  name = `${owner.user.name}'s ${visibility} room`,
+): Promise<Room> {
   const response = await handlers.createRoom(as(owner, "POST /rooms", { body: { name, visibility } }));
   expect(response.statusCode).toBe(201);
   return parseBody(response).room;
@@ -51,9 +72,15 @@ async function inviteCode(owner: SignedIn, roomId: string) {
 }
 async function joinByInvite(owner: SignedIn, roomId: string, ...members: SignedIn[]) {
   const code = await inviteCode(owner, roomId);
-  for (const m of members) expect((await handlers.acceptInvite(as(m, "POST /invites/{code}", { params: { code } }))).statusCode).toBe(200);
+  for (const m of members)
+    expect(
+      (await handlers.acceptInvite(as(m, "POST /invites/{code}", { params: { code } }))).statusCode,
+    ).toBe(200);
 }
-const errorOf = (response: { statusCode: number; body?: string }) => ({ status: response.statusCode, code: parseBody(response).error?.code });
+const errorOf = (response: { statusCode: number; body?: string }) => ({
+  status: response.statusCode,
+  code: parseBody(response).error?.code,
+});
 
 describe("GET /me/rooms", () => {
   it("lists the rooms I am a member of, with my role, private ones included, newest first, paged", async () => {
@@ -66,20 +93,36 @@ describe("GET /me/rooms", () => {
     const first = await handlers.listMyRooms(as(me, "GET /me/rooms", { query: { limit: "1" } }));
     expect(first.statusCode).toBe(200);
     const page1 = parseBody(first);
-    expect(page1).toEqual({ rooms: [{ ...theirs, role: "member", unread: 0, unreadMentions: 0 }], cursor: theirs.roomId });
-    const page2 = parseBody(await handlers.listMyRooms(as(me, "GET /me/rooms", { query: { limit: "1", cursor: page1.cursor } })));
-    expect(page2).toEqual({ rooms: [{ ...mine, role: "owner", unread: 0, unreadMentions: 0 }], cursor: null });
+    expect(page1).toEqual({
+      rooms: [{ ...theirs, role: "member", unread: 0, unreadMentions: 0 }],
+      cursor: theirs.roomId,
+    });
+    const page2 = parseBody(
+      await handlers.listMyRooms(as(me, "GET /me/rooms", { query: { limit: "1", cursor: page1.cursor } })),
+    );
+    expect(page2).toEqual({
+      rooms: [{ ...mine, role: "owner", unread: 0, unreadMentions: 0 }],
+      cursor: null,
+    });
     expect(JSON.stringify([page1, page2])).not.toContain(notMine.roomId);
   });
 
   it("is empty for a new user and refuses a bad limit with 400", async () => {
     const fresh = await env.signIn("Fresh");
-    expect(parseBody(await handlers.listMyRooms(as(fresh, "GET /me/rooms", { query: {} })))).toEqual({ rooms: [], cursor: null });
-    expect((await handlers.listMyRooms(as(fresh, "GET /me/rooms", { query: { limit: "0" } }))).statusCode).toBe(400);
+    expect(parseBody(await handlers.listMyRooms(as(fresh, "GET /me/rooms", { query: {} })))).toEqual({
+      rooms: [],
+      cursor: null,
+    });
+    expect(
+      (await handlers.listMyRooms(as(fresh, "GET /me/rooms", { query: { limit: "0" } }))).statusCode,
+    ).toBe(400);
   });
 
   it("needs a token", async () => {
-    expect(errorOf(await handlers.listMyRooms(httpEvent("GET /me/rooms", { query: {} })))).toEqual({ status: 401, code: "unauthorized" });
+    expect(errorOf(await handlers.listMyRooms(httpEvent("GET /me/rooms", { query: {} })))).toEqual({
+      status: 401,
+      code: "unauthorized",
+    });
   });
 });
 
@@ -89,15 +132,26 @@ describe("GET /rooms/{roomId}/members", () => {
     const room = await createRoom(owner, "private");
     const members = [await env.signIn("M1"), await env.signIn("M2")];
     await joinByInvite(owner, room.roomId, ...members);
-    const first = parseBody(await handlers.listMembers(as(owner, "GET /rooms/{roomId}/members", { roomId: room.roomId, query: { limit: "2" } })));
+    const first = parseBody(
+      await handlers.listMembers(
+        as(owner, "GET /rooms/{roomId}/members", { roomId: room.roomId, query: { limit: "2" } }),
+      ),
+    );
     expect(first.members).toHaveLength(2);
     expect(first.cursor).toEqual(expect.any(String));
     const second = parseBody(
-      await handlers.listMembers(as(owner, "GET /rooms/{roomId}/members", { roomId: room.roomId, query: { limit: "2", cursor: first.cursor } })),
+      await handlers.listMembers(
+        as(owner, "GET /rooms/{roomId}/members", {
+          roomId: room.roomId,
+          query: { limit: "2", cursor: first.cursor },
+        }),
+      ),
     );
     expect(second.cursor).toBeNull();
     const all = [...first.members, ...second.members];
-    expect(all.map((m: { userId: string }) => m.userId).sort()).toEqual([owner, ...members].map((u) => u.user.userId).sort());
+    expect(all.map((m: { userId: string }) => m.userId).sort()).toEqual(
+      [owner, ...members].map((u) => u.user.userId).sort(),
+    );
     expect(all.find((m: { userId: string }) => m.userId === owner.user.userId)).toEqual({
       userId: owner.user.userId,
       name: "Owner",
@@ -110,7 +164,13 @@ describe("GET /rooms/{roomId}/members", () => {
     const owner = await env.signIn("Owner");
     const room = await createRoom(owner, "private");
     const outsider = await env.signIn("Outsider");
-    expect(errorOf(await handlers.listMembers(as(outsider, "GET /rooms/{roomId}/members", { roomId: room.roomId, query: {} })))).toEqual({
+    expect(
+      errorOf(
+        await handlers.listMembers(
+          as(outsider, "GET /rooms/{roomId}/members", { roomId: room.roomId, query: {} }),
+        ),
+      ),
+    ).toEqual({
       status: 404,
       code: "not_found",
     });
@@ -122,20 +182,35 @@ describe("POST /rooms/{roomId}/tickets", () => {
     const owner = await env.signIn("Owner");
     const room = await createRoom(owner, "public");
     const visitor = await env.signIn("Visitor");
-    const response = await handlers.createTicket(as(visitor, "POST /rooms/{roomId}/tickets", { roomId: room.roomId }));
+    const response = await handlers.createTicket(
+      as(visitor, "POST /rooms/{roomId}/tickets", { roomId: room.roomId }),
+    );
     expect(response.statusCode).toBe(201);
     const body = parseBody(response);
-    expect(body).toEqual({ ticket: expect.stringMatching(SECRET_TOKEN_PATTERN), expiresAt: expect.any(String) });
+    expect(body).toEqual({
+      ticket: expect.stringMatching(SECRET_TOKEN_PATTERN),
+      expiresAt: expect.any(String),
+    });
     const seconds = (new Date(body.expiresAt).getTime() - Date.now()) / 1000;
     expect(seconds).toBeGreaterThan(55);
     expect(seconds).toBeLessThanOrEqual(60);
-    expect(await Ticket.consume(db, { input: { ticket: body.ticket } })).toEqual({ userId: visitor.user.userId, name: "Visitor", roomId: room.roomId });
+    expect(await Ticket.consume(db, { input: { ticket: body.ticket } })).toEqual({
+      userId: visitor.user.userId,
+      name: "Visitor",
+      roomId: room.roomId,
+    });
   });
 
   it("accepts an empty JSON body too (POST routes without input take none or {})", async () => {
     const owner = await env.signIn("Owner");
     const room = await createRoom(owner, "public");
-    expect((await handlers.createTicket(as(owner, "POST /rooms/{roomId}/tickets", { roomId: room.roomId, body: {} }))).statusCode).toBe(201);
+    expect(
+      (
+        await handlers.createTicket(
+          as(owner, "POST /rooms/{roomId}/tickets", { roomId: room.roomId, body: {} }),
+        )
+      ).statusCode,
+    ).toBe(201);
   });
 
   it("a private room: 201 for a member, 404 for a non-member, 403 for a removed member; unknown room 404", async () => {
@@ -144,29 +219,53 @@ describe("POST /rooms/{roomId}/tickets", () => {
     const member = await env.signIn("Member");
     const rex = await env.signIn("Rex");
     await joinByInvite(owner, room.roomId, member, rex);
-    expect((await handlers.createTicket(as(member, "POST /rooms/{roomId}/tickets", { roomId: room.roomId }))).statusCode).toBe(201);
-    expect(errorOf(await handlers.createTicket(as(await env.signIn("Out"), "POST /rooms/{roomId}/tickets", { roomId: room.roomId })))).toEqual({
+    expect(
+      (await handlers.createTicket(as(member, "POST /rooms/{roomId}/tickets", { roomId: room.roomId })))
+        .statusCode,
+    ).toBe(201);
+    expect(
+      errorOf(
+        await handlers.createTicket(
+          as(await env.signIn("Out"), "POST /rooms/{roomId}/tickets", { roomId: room.roomId }),
+        ),
+      ),
+    ).toEqual({
       status: 404,
       code: "not_found",
     });
-    const removed = await handlers.removeMember(as(owner, "DELETE /rooms/{roomId}/members/{userId}", { roomId: room.roomId, params: { userId: rex.user.userId } }));
+    const removed = await handlers.removeMember(
+      as(owner, "DELETE /rooms/{roomId}/members/{userId}", {
+        roomId: room.roomId,
+        params: { userId: rex.user.userId },
+      }),
+    );
     expect(removed.statusCode).toBe(204);
-    expect(errorOf(await handlers.createTicket(as(rex, "POST /rooms/{roomId}/tickets", { roomId: room.roomId })))).toEqual({
+    expect(
+      errorOf(await handlers.createTicket(as(rex, "POST /rooms/{roomId}/tickets", { roomId: room.roomId }))),
+    ).toEqual({
       status: 403,
       code: "forbidden",
     });
-    expect(errorOf(await handlers.createTicket(as(owner, "POST /rooms/{roomId}/tickets", { roomId: unknownRoomId })))).toEqual({
+    expect(
+      errorOf(
+        await handlers.createTicket(as(owner, "POST /rooms/{roomId}/tickets", { roomId: unknownRoomId })),
+      ),
+    ).toEqual({
       status: 404,
       code: "not_found",
     });
-    expect(errorOf(await handlers.createTicket(as(owner, "POST /rooms/{roomId}/tickets", { roomId: "lobby" })))).toEqual({ status: 404, code: "not_found" });
+    expect(
+      errorOf(await handlers.createTicket(as(owner, "POST /rooms/{roomId}/tickets", { roomId: "lobby" }))),
+    ).toEqual({ status: 404, code: "not_found" });
   });
 
   it("never writes the ticket to the log", async () => {
     const owner = await env.signIn("Owner");
     const room = await createRoom(owner, "public");
     logs.length = 0;
-    const { ticket } = parseBody(await handlers.createTicket(as(owner, "POST /rooms/{roomId}/tickets", { roomId: room.roomId })));
+    const { ticket } = parseBody(
+      await handlers.createTicket(as(owner, "POST /rooms/{roomId}/tickets", { roomId: room.roomId })),
+    );
     expect(logs).toHaveLength(1);
     expect(JSON.stringify(logs)).not.toContain(ticket);
     expect(JSON.stringify(logs)).not.toContain(owner.token);
@@ -178,18 +277,28 @@ describe("invites", () => {
     const owner = await env.signIn("Owner");
     const room = await createRoom(owner);
     for (const body of [undefined, {}, { expiresInHours: 1 }]) {
-      const response = await handlers.createInvite(as(owner, "POST /rooms/{roomId}/invites", { roomId: room.roomId, body }));
+      const response = await handlers.createInvite(
+        as(owner, "POST /rooms/{roomId}/invites", { roomId: room.roomId, body }),
+      );
       expect(response.statusCode).toBe(201);
-      expect(parseBody(response)).toEqual({ invite: { code: expect.stringMatching(SECRET_TOKEN_PATTERN), expiresAt: expect.any(String) } });
+      expect(parseBody(response)).toEqual({
+        invite: { code: expect.stringMatching(SECRET_TOKEN_PATTERN), expiresAt: expect.any(String) },
+      });
     }
-    const oneHour = parseBody(await handlers.createInvite(as(owner, "POST /rooms/{roomId}/invites", { roomId: room.roomId, body: { expiresInHours: 1 } })));
+    const oneHour = parseBody(
+      await handlers.createInvite(
+        as(owner, "POST /rooms/{roomId}/invites", { roomId: room.roomId, body: { expiresInHours: 1 } }),
+      ),
+    );
     expect(Math.round((new Date(oneHour.invite.expiresAt).getTime() - Date.now()) / 60_000)).toBe(60);
   });
 
   it.each([0, 721, 2.5, "24"])("refuses expiresInHours %j with 400", async (expiresInHours) => {
     const owner = await env.signIn("Owner");
     const room = await createRoom(owner);
-    const response = await handlers.createInvite(as(owner, "POST /rooms/{roomId}/invites", { roomId: room.roomId, body: { expiresInHours } }));
+    const response = await handlers.createInvite(
+      as(owner, "POST /rooms/{roomId}/invites", { roomId: room.roomId, body: { expiresInHours } }),
+    );
     expect(response.statusCode).toBe(400);
     expect(parseBody(response).error.issues).toEqual([expect.objectContaining({ path: ["expiresInHours"] })]);
   });
@@ -200,16 +309,32 @@ describe("invites", () => {
     const member = await env.signIn("Member");
     await joinByInvite(owner, room.roomId, member);
     const outsider = await env.signIn("Outsider");
-    expect(errorOf(await handlers.createInvite(as(member, "POST /rooms/{roomId}/invites", { roomId: room.roomId })))).toEqual({ status: 403, code: "forbidden" });
-    expect(errorOf(await handlers.createInvite(as(outsider, "POST /rooms/{roomId}/invites", { roomId: room.roomId })))).toEqual({
+    expect(
+      errorOf(
+        await handlers.createInvite(as(member, "POST /rooms/{roomId}/invites", { roomId: room.roomId })),
+      ),
+    ).toEqual({ status: 403, code: "forbidden" });
+    expect(
+      errorOf(
+        await handlers.createInvite(as(outsider, "POST /rooms/{roomId}/invites", { roomId: room.roomId })),
+      ),
+    ).toEqual({
       status: 404,
       code: "not_found",
     });
-    expect(errorOf(await handlers.revokeInvites(as(member, "DELETE /rooms/{roomId}/invites", { roomId: room.roomId })))).toEqual({
+    expect(
+      errorOf(
+        await handlers.revokeInvites(as(member, "DELETE /rooms/{roomId}/invites", { roomId: room.roomId })),
+      ),
+    ).toEqual({
       status: 403,
       code: "forbidden",
     });
-    expect(errorOf(await handlers.revokeInvites(as(outsider, "DELETE /rooms/{roomId}/invites", { roomId: room.roomId })))).toEqual({
+    expect(
+      errorOf(
+        await handlers.revokeInvites(as(outsider, "DELETE /rooms/{roomId}/invites", { roomId: room.roomId })),
+      ),
+    ).toEqual({
       status: 404,
       code: "not_found",
     });
@@ -219,7 +344,9 @@ describe("invites", () => {
     const owner = await env.signIn("Owner");
     const room = await createRoom(owner, "private");
     const guest = await env.signIn("Guest");
-    expect((await handlers.getRoom(as(guest, "GET /rooms/{roomId}", { roomId: room.roomId }))).statusCode).toBe(404);
+    expect(
+      (await handlers.getRoom(as(guest, "GET /rooms/{roomId}", { roomId: room.roomId }))).statusCode,
+    ).toBe(404);
     const code = await inviteCode(owner, room.roomId);
     const response = await handlers.acceptInvite(as(guest, "POST /invites/{code}", { params: { code } }));
     expect(response.statusCode).toBe(200);
@@ -227,7 +354,9 @@ describe("invites", () => {
     const view = await handlers.getRoom(as(guest, "GET /rooms/{roomId}", { roomId: room.roomId }));
     expect(view.statusCode).toBe(200);
     expect(parseBody(view).role).toBe("member");
-    expect((await handlers.acceptInvite(as(guest, "POST /invites/{code}", { params: { code } }))).statusCode).toBe(200);
+    expect(
+      (await handlers.acceptInvite(as(guest, "POST /invites/{code}", { params: { code } }))).statusCode,
+    ).toBe(200);
   });
 
   it("an unknown, malformed or revoked code is 404", async () => {
@@ -235,19 +364,35 @@ describe("invites", () => {
     const room = await createRoom(owner, "private");
     const code = await inviteCode(owner, room.roomId);
     const guest = await env.signIn("Guest");
-    expect(errorOf(await handlers.acceptInvite(as(guest, "POST /invites/{code}", { params: { code: "A".repeat(22) } })))).toEqual({
+    expect(
+      errorOf(
+        await handlers.acceptInvite(as(guest, "POST /invites/{code}", { params: { code: "A".repeat(22) } })),
+      ),
+    ).toEqual({
       status: 404,
       code: "not_found",
     });
-    expect(errorOf(await handlers.acceptInvite(as(guest, "POST /invites/{code}", { params: { code: "not a code" } })))).toEqual({
+    expect(
+      errorOf(
+        await handlers.acceptInvite(as(guest, "POST /invites/{code}", { params: { code: "not a code" } })),
+      ),
+    ).toEqual({
       status: 404,
       code: "not_found",
     });
-    expect((await handlers.revokeInvites(as(owner, "DELETE /rooms/{roomId}/invites", { roomId: room.roomId }))).statusCode).toBe(204);
-    expect(errorOf(await handlers.acceptInvite(as(guest, "POST /invites/{code}", { params: { code } })))).toEqual({ status: 404, code: "not_found" });
+    expect(
+      (await handlers.revokeInvites(as(owner, "DELETE /rooms/{roomId}/invites", { roomId: room.roomId })))
+        .statusCode,
+    ).toBe(204);
+    expect(
+      errorOf(await handlers.acceptInvite(as(guest, "POST /invites/{code}", { params: { code } }))),
+    ).toEqual({ status: 404, code: "not_found" });
     expect(await Membership.get(db, { roomId: room.roomId, userId: guest.user.userId })).toBeNull();
     const fresh = await inviteCode(owner, room.roomId);
-    expect((await handlers.acceptInvite(as(guest, "POST /invites/{code}", { params: { code: fresh } }))).statusCode).toBe(200);
+    expect(
+      (await handlers.acceptInvite(as(guest, "POST /invites/{code}", { params: { code: fresh } })))
+        .statusCode,
+    ).toBe(200);
   });
 });
 
@@ -258,23 +403,31 @@ describe("DELETE /rooms/{roomId}/members/{userId}", () => {
     return connectionId;
   }
   const remove = (caller: SignedIn, roomId: string, userId: string) =>
-    handlers.removeMember(as(caller, "DELETE /rooms/{roomId}/members/{userId}", { roomId, params: { userId } }));
+    handlers.removeMember(
+      as(caller, "DELETE /rooms/{roomId}/members/{userId}", { roomId, params: { userId } }),
+    );
 
   it("the owner removes a member: 204; their sockets get {type: removed} and are closed; they are banned", async () => {
     const owner = await env.signIn("Owner");
     const room = await createRoom(owner, "public");
     const rex = await env.signIn("Rex");
     await joinByInvite(owner, room.roomId, rex);
-    const [tab1, tab2] = [await socketOf(rex, room.roomId, "rex-tab1="), await socketOf(rex, room.roomId, "rex-tab2=")];
+    const [tab1, tab2] = [
+      await socketOf(rex, room.roomId, "rex-tab1="),
+      await socketOf(rex, room.roomId, "rex-tab2="),
+    ];
     const ownerSocket = await socketOf(owner, room.roomId, "owner-tab=");
     const response = await remove(owner, room.roomId, rex.user.userId);
     expect(response).toEqual({ statusCode: 204 });
-    for (const tab of [tab1, tab2]) expect(api.framesFor(tab)).toEqual([{ type: "removed", roomId: room.roomId }]);
+    for (const tab of [tab1, tab2])
+      expect(api.framesFor(tab)).toEqual([{ type: "removed", roomId: room.roomId }]);
     expect(api.closed.sort()).toEqual([tab1, tab2].sort());
     expect(api.framesFor(ownerSocket)).toEqual([]);
     expect(api.unexpected).toEqual([]);
     expect(await Membership.get(db, { roomId: room.roomId, userId: rex.user.userId })).toBeNull();
-    expect(errorOf(await handlers.createTicket(as(rex, "POST /rooms/{roomId}/tickets", { roomId: room.roomId })))).toEqual({
+    expect(
+      errorOf(await handlers.createTicket(as(rex, "POST /rooms/{roomId}/tickets", { roomId: room.roomId }))),
+    ).toEqual({
       status: 403,
       code: "forbidden",
     });
@@ -289,15 +442,23 @@ describe("DELETE /rooms/{roomId}/members/{userId}", () => {
     expect(await remove(bea, room.roomId, "me")).toEqual({ statusCode: 204 });
     expect(api.closed).toEqual([tab]);
     expect(api.framesFor(tab)).toEqual([]);
-    expect((await handlers.createTicket(as(bea, "POST /rooms/{roomId}/tickets", { roomId: room.roomId }))).statusCode).toBe(201);
+    expect(
+      (await handlers.createTicket(as(bea, "POST /rooms/{roomId}/tickets", { roomId: room.roomId })))
+        .statusCode,
+    ).toBe(201);
   });
 
   it("the owner cannot remove or leave themselves: 409 conflict", async () => {
     const owner = await env.signIn("Owner");
     const room = await createRoom(owner);
     expect(errorOf(await remove(owner, room.roomId, "me"))).toEqual({ status: 409, code: "conflict" });
-    expect(errorOf(await remove(owner, room.roomId, owner.user.userId))).toEqual({ status: 409, code: "conflict" });
-    expect(await Membership.get(db, { roomId: room.roomId, userId: owner.user.userId })).toMatchObject({ role: "owner" });
+    expect(errorOf(await remove(owner, room.roomId, owner.user.userId))).toEqual({
+      status: 409,
+      code: "conflict",
+    });
+    expect(await Membership.get(db, { roomId: room.roomId, userId: owner.user.userId })).toMatchObject({
+      role: "owner",
+    });
   });
 
   it("a member cannot remove others (403); a private room's outsider gets 404; nothing is closed", async () => {
@@ -306,8 +467,14 @@ describe("DELETE /rooms/{roomId}/members/{userId}", () => {
     const [bea, cy] = [await env.signIn("Bea"), await env.signIn("Cy")];
     await joinByInvite(owner, room.roomId, bea, cy);
     const cyTab = await socketOf(cy, room.roomId, "cy-tab=");
-    expect(errorOf(await remove(bea, room.roomId, cy.user.userId))).toEqual({ status: 403, code: "forbidden" });
-    expect(errorOf(await remove(await env.signIn("Out"), room.roomId, cy.user.userId))).toEqual({ status: 404, code: "not_found" });
+    expect(errorOf(await remove(bea, room.roomId, cy.user.userId))).toEqual({
+      status: 403,
+      code: "forbidden",
+    });
+    expect(errorOf(await remove(await env.signIn("Out"), room.roomId, cy.user.userId))).toEqual({
+      status: 404,
+      code: "not_found",
+    });
     expect(api.closed).toEqual([]);
     expect(api.framesFor(cyTab)).toEqual([]);
     expect(await Membership.get(db, { roomId: room.roomId, userId: cy.user.userId })).not.toBeNull();
@@ -316,14 +483,20 @@ describe("DELETE /rooms/{roomId}/members/{userId}", () => {
   it("a user id that cannot be one names nobody: 404", async () => {
     const owner = await env.signIn("Owner");
     const room = await createRoom(owner);
-    expect(errorOf(await remove(owner, room.roomId, "not a user"))).toEqual({ status: 404, code: "not_found" });
+    expect(errorOf(await remove(owner, room.roomId, "not a user"))).toEqual({
+      status: 404,
+      code: "not_found",
+    });
   });
 
   it("needs a token: 401 before anything is looked at", async () => {
     const owner = await env.signIn("Owner");
     const room = await createRoom(owner);
     const response = await handlers.removeMember(
-      httpEvent("DELETE /rooms/{roomId}/members/{userId}", { roomId: room.roomId, params: { userId: owner.user.userId } }),
+      httpEvent("DELETE /rooms/{roomId}/members/{userId}", {
+        roomId: room.roomId,
+        params: { userId: owner.user.userId },
+      }),
     );
     expect(errorOf(response)).toEqual({ status: 401, code: "unauthorized" });
   });

@@ -1,4 +1,9 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyWebsocketEventV2, APIGatewayRequestAuthorizerEvent } from "aws-lambda";
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyWebsocketEventV2,
+  APIGatewayRequestAuthorizerEvent,
+} from "aws-lambda";
+import type { httpRoutes } from "../../src/routes";
 import createRoom from "../events/apigw-http/create-room.json" with { type: "json" };
 import getRoom from "../events/apigw-http/get-room.json" with { type: "json" };
 import listMessages from "../events/apigw-http/list-messages.json" with { type: "json" };
@@ -7,7 +12,6 @@ import authorize from "../events/apigw-websocket/authorize.json" with { type: "j
 import connect from "../events/apigw-websocket/connect.json" with { type: "json" };
 import disconnect from "../events/apigw-websocket/disconnect.json" with { type: "json" };
 import message from "../events/apigw-websocket/message.json" with { type: "json" };
-import type { httpRoutes } from "../../src/routes";
 
 /** Fixtures are real API Gateway events; every test gets its own deep copy to change. */
 const clone = <T>(fixture: T): T => structuredClone(fixture);
@@ -38,7 +42,10 @@ export interface HttpEventOptions {
  * An HTTP API payload v2 event for a route, with path, query string and body kept consistent. A route without
  * a recorded event starts from a recorded one of the same method, with no body, query or path parameters.
  */
-export function httpEvent(route: HttpRouteKey, { roomId, params, query, body, token, headers }: HttpEventOptions = {}) {
+export function httpEvent(
+  route: HttpRouteKey,
+  { roomId, params, query, body, token, headers }: HttpEventOptions = {},
+) {
   const [method, template] = route.split(" ") as [string, string];
   const recorded = httpFixtures[route];
   const event = clone(recorded ?? (method === "POST" ? createRoom : getRoom)) as APIGatewayProxyEventV2;
@@ -90,14 +97,22 @@ export interface AuthorizerContext {
  * `requestContext.authorizer` carries the principal and the ticket's claims. `authorizer: null` leaves it out
  * (no authorizer ran); anything else is used as is.
  */
-export function wsConnectEvent(connectionId: string, authorizer: AuthorizerContext | Record<string, unknown> | null) {
+export function wsConnectEvent(
+  connectionId: string,
+  authorizer: AuthorizerContext | Record<string, unknown> | null,
+) {
   const event = clone(connect) as unknown as APIGatewayProxyWebsocketEventV2 & {
     queryStringParameters?: Record<string, string>;
     requestContext: { authorizer?: Record<string, unknown> };
   };
   event.requestContext.connectionId = connectionId;
   if (authorizer === null) delete event.requestContext.authorizer;
-  else event.requestContext.authorizer = { principalId: authorizer.userId, integrationLatency: 41, ...authorizer };
+  else
+    event.requestContext.authorizer = {
+      principalId: authorizer.userId,
+      integrationLatency: 41,
+      ...authorizer,
+    };
   return event;
 }
 
@@ -106,7 +121,8 @@ export function wsAuthorizerEvent(connectionId: string, query: Record<string, st
   const event = clone(authorize) as unknown as APIGatewayRequestAuthorizerEvent;
   event.requestContext.connectionId = connectionId;
   event.queryStringParameters = query;
-  event.multiValueQueryStringParameters = query && Object.fromEntries(Object.entries(query).map(([k, v]) => [k, [v]]));
+  event.multiValueQueryStringParameters =
+    query && Object.fromEntries(Object.entries(query).map(([k, v]) => [k, [v]]));
   return event;
 }
 
@@ -118,9 +134,11 @@ const routedActions = new Set(["sendMessage", "addTodo", "updateTodo", "deleteTo
  */
 export function wsMessageEvent(connectionId: string, frame: unknown) {
   const event = clone(message) as APIGatewayProxyWebsocketEventV2;
-  const action = typeof frame === "object" && frame !== null ? (frame as { action?: unknown }).action : undefined;
+  const action =
+    typeof frame === "object" && frame !== null ? (frame as { action?: unknown }).action : undefined;
   event.requestContext.connectionId = connectionId;
-  event.requestContext.routeKey = typeof action === "string" && routedActions.has(action) ? action : "$default";
+  event.requestContext.routeKey =
+    typeof action === "string" && routedActions.has(action) ? action : "$default";
   event.body = typeof frame === "string" ? frame : JSON.stringify(frame);
   return event;
 }
@@ -133,7 +151,11 @@ export function wsDisconnectEvent(connectionId: string) {
 }
 
 /** Points a WebSocket event at the local fake (for the fallback from the event's domainName and stage). */
-export function atDomain<E extends { requestContext: { domainName: string; stage: string } }>(event: E, domainName: string, stage: string): E {
+export function atDomain<E extends { requestContext: { domainName: string; stage: string } }>(
+  event: E,
+  domainName: string,
+  stage: string,
+): E {
   event.requestContext.domainName = domainName;
   event.requestContext.stage = stage;
   return event;

@@ -26,7 +26,9 @@ export async function startFakeConnectionsApi({ stage = "test" }: { stage?: stri
       }
       const connectionId = decodeURIComponent(path.slice(prefix.length));
       if (gone.has(connectionId)) {
-        return res.writeHead(410, { "content-type": "application/json", "x-amzn-errortype": "GoneException" }).end("{}");
+        return res
+          .writeHead(410, { "content-type": "application/json", "x-amzn-errortype": "GoneException" })
+          .end("{}");
       }
       if (req.method === "DELETE") {
         closed.push(connectionId);

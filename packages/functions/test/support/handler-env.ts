@@ -1,12 +1,12 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { type AttributeValue, ScanCommand } from "@aws-sdk/client-dynamodb";
-import { localDynamoClient } from "@rooms/dynamodb-local";
 import { createDb } from "@rooms/core/db";
 import { createIdentity } from "@rooms/core/identity";
 import { newId } from "@rooms/core/ids";
 import type { User } from "@rooms/core/protocol";
 import { ensureTable } from "@rooms/core/table";
+import { localDynamoClient } from "@rooms/dynamodb-local";
 import { inject } from "vitest";
 import { type FakeConnectionsApi, startFakeConnectionsApi } from "./fake-connections-api";
 
@@ -38,9 +38,15 @@ export async function startHandlerEnv({ linkRealtime = true, tableName }: Handle
   process.env.SST_RESOURCE_Table = JSON.stringify({ name: table });
   const secret = randomBytes(32).toString("base64url");
   process.env.SST_RESOURCE_AuthSecret = JSON.stringify({ value: secret });
-  process.env.SST_RESOURCE_Identity = JSON.stringify({ issuer: TEST_ISSUER, oidcIssuer: "", oidcAudience: "", oidcJwksUrl: "" });
+  process.env.SST_RESOURCE_Identity = JSON.stringify({
+    issuer: TEST_ISSUER,
+    oidcIssuer: "",
+    oidcAudience: "",
+    oidcJwksUrl: "",
+  });
   const identity = createIdentity({ secret, issuer: TEST_ISSUER });
-  if (linkRealtime) process.env.SST_RESOURCE_Realtime = JSON.stringify({ managementEndpoint: connections.endpoint });
+  if (linkRealtime)
+    process.env.SST_RESOURCE_Realtime = JSON.stringify({ managementEndpoint: connections.endpoint });
   else delete process.env.SST_RESOURCE_Realtime;
 
   /** A guest as `POST /sessions` would make one: a user, their token, and the header that carries it. */
@@ -55,14 +61,26 @@ export async function startHandlerEnv({ linkRealtime = true, tableName }: Handle
     const items: string[] = [];
     let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
     do {
-      const page = await client.send(new ScanCommand({ TableName: table, ConsistentRead: true, ExclusiveStartKey }));
+      const page = await client.send(
+        new ScanCommand({ TableName: table, ConsistentRead: true, ExclusiveStartKey }),
+      );
       items.push(...(page.Items ?? []).map((item) => JSON.stringify(item)));
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     return items.sort();
   }
 
-  return { db: createDb({ client, table }), client, table, connections, secret, identity, signIn, tableItems, close: () => connections.close() };
+  return {
+    db: createDb({ client, table }),
+    client,
+    table,
+    connections,
+    secret,
+    identity,
+    signIn,
+    tableItems,
+    close: () => connections.close(),
+  };
 }
 
 export type HandlerEnv = Awaited<ReturnType<typeof startHandlerEnv>>;
@@ -73,7 +91,9 @@ export type Invoke = (event: unknown) => Promise<any>;
 /** A handler from the route manifest's module path, invoked as Lambda would, with a fresh context. */
 export async function loadHandler(module: string): Promise<Invoke> {
   const path = fileURLToPath(new URL(`../../src/${module}.ts`, import.meta.url));
-  const { handler } = (await import(/* @vite-ignore */ path)) as { handler: (event: unknown, context: unknown) => Promise<unknown> };
+  const { handler } = (await import(/* @vite-ignore */ path)) as {
+    handler: (event: unknown, context: unknown) => Promise<unknown>;
+  };
   return (event) =>
     handler(event, {
       functionName: module,
@@ -87,7 +107,14 @@ export async function captureLogs() {
   const { logger } = await import("../../src/logging/logger");
   const lines: Record<string, any>[] = [];
   const print = (text: string) => lines.push(JSON.parse(text));
-  (logger as unknown as { console: unknown }).console = { debug: print, info: print, warn: print, error: print, trace: print, log: print };
+  (logger as unknown as { console: unknown }).console = {
+    debug: print,
+    info: print,
+    warn: print,
+    error: print,
+    trace: print,
+    log: print,
+  };
   return lines;
 }
 

@@ -4,8 +4,13 @@ import { Room } from "@rooms/core/room";
 import { Ticket } from "@rooms/core/ticket";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { wsAuthorizerEvent, wsConnectEvent } from "../support/events";
-import { captureLogs, type HandlerEnv, type Invoke, loadHandler } from "../support/handler-env";
-import { startHandlerEnv } from "../support/handler-env";
+import {
+  captureLogs,
+  type HandlerEnv,
+  type Invoke,
+  loadHandler,
+  startHandlerEnv,
+} from "../support/handler-env";
 
 let env: HandlerEnv;
 let db: Db;
@@ -50,7 +55,10 @@ describe("the $connect ticket authorizer", () => {
     const result = await authorize(wsAuthorizerEvent("conn-ok=", { ticket }));
     expect(result).toEqual({
       principalId: user.userId,
-      policyDocument: { Version: "2012-10-17", Statement: [{ Action: "execute-api:Invoke", Effect: "Allow", Resource: methodArn }] },
+      policyDocument: {
+        Version: "2012-10-17",
+        Statement: [{ Action: "execute-api:Invoke", Effect: "Allow", Resource: methodArn }],
+      },
       context: { userId: user.userId, name: "Ann", roomId: room.roomId },
     });
     // API Gateway only passes flat string/number/boolean context values on.
@@ -61,7 +69,9 @@ describe("the $connect ticket authorizer", () => {
     const { user, room, ticket } = await ticketFor("Bea");
     const { context } = await authorize(wsAuthorizerEvent("conn-chain=", { ticket }));
     expect(await connect(wsConnectEvent("conn-chain=", context))).toEqual({ statusCode: 200 });
-    expect(await Membership.get(db, { roomId: room.roomId, userId: user.userId })).toMatchObject({ role: "owner" });
+    expect(await Membership.get(db, { roomId: room.roomId, userId: user.userId })).toMatchObject({
+      role: "owner",
+    });
   });
 
   it("the ticket works once: a replay is refused with exactly Unauthorized", async () => {
@@ -78,7 +88,9 @@ describe("the $connect ticket authorizer", () => {
     await expectRefused(wsAuthorizerEvent("conn-none=", null));
     await expectRefused(wsAuthorizerEvent("conn-empty=", {}));
     await expectRefused(wsAuthorizerEvent("conn-blank=", { ticket: "" }));
-    await expectRefused(wsAuthorizerEvent("conn-other=", { roomId: "01JP3Q8Z5K7V2M4N6R8T0W2Y4A", name: "Ann" }));
+    await expectRefused(
+      wsAuthorizerEvent("conn-other=", { roomId: "01JP3Q8Z5K7V2M4N6R8T0W2Y4A", name: "Ann" }),
+    );
   });
 
   it("refuses a malformed ticket", async () => {
@@ -94,19 +106,27 @@ describe("the $connect ticket authorizer", () => {
 
   it("accepts ?roomId= when it matches the ticket's room", async () => {
     const { room, ticket } = await ticketFor("Flo");
-    expect((await authorize(wsAuthorizerEvent("conn-room=", { ticket, roomId: room.roomId }))).context.roomId).toBe(room.roomId);
+    expect(
+      (await authorize(wsAuthorizerEvent("conn-room=", { ticket, roomId: room.roomId }))).context.roomId,
+    ).toBe(room.roomId);
   });
 
   it("refuses an expired ticket", async () => {
     const { user } = await env.signIn("Gus");
     const room = await Room.create(db, { input: { name: "old" }, caller: user });
-    const { ticket } = await Ticket.issue(db, { input: { roomId: room.roomId }, caller: user, now: new Date(Date.now() - 61_000) });
+    const { ticket } = await Ticket.issue(db, {
+      input: { roomId: room.roomId },
+      caller: user,
+      now: new Date(Date.now() - 61_000),
+    });
     await expectRefused(wsAuthorizerEvent("conn-expired=", { ticket }));
   });
 
   it("logs a refusal as an INFO line with the unauthorized code (not as an error)", async () => {
     await expectRefused(wsAuthorizerEvent("conn-logged=", { ticket: "B".repeat(43) }));
-    expect(logs).toEqual([expect.objectContaining({ level: "INFO", message: "invocation", errorCode: "unauthorized" })]);
+    expect(logs).toEqual([
+      expect.objectContaining({ level: "INFO", message: "invocation", errorCode: "unauthorized" }),
+    ]);
     expect(JSON.stringify(logs)).not.toContain("B".repeat(43));
   });
 });

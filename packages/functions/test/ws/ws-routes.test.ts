@@ -1,13 +1,13 @@
 import { Connection } from "@rooms/core/connection";
 import type { Db } from "@rooms/core/db";
-import { Message } from "@rooms/core/message";
 import { Membership } from "@rooms/core/membership";
+import { Message } from "@rooms/core/message";
 import type { Room, User } from "@rooms/core/protocol";
 import { Room as Rooms } from "@rooms/core/room";
 import { Todo } from "@rooms/core/todo";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { FakeConnectionsApi } from "../support/fake-connections-api";
 import { wsConnectEvent, wsDisconnectEvent, wsMessageEvent } from "../support/events";
+import type { FakeConnectionsApi } from "../support/fake-connections-api";
 import { captureLogs, type Invoke, loadHandler, parseBody, startHandlerEnv } from "../support/handler-env";
 
 const unknownRoomId = "01JP3Q8Z5K7V2M4N6R8T0W2Y4A";
@@ -22,7 +22,17 @@ beforeAll(async () => {
   env = await startHandlerEnv();
   ({ db, connections: api } = env);
   logs = await captureLogs();
-  for (const module of ["connect", "disconnect", "default", "send-message", "add-todo", "update-todo", "delete-todo", "sync", "ping"]) {
+  for (const module of [
+    "connect",
+    "disconnect",
+    "default",
+    "send-message",
+    "add-todo",
+    "update-todo",
+    "delete-todo",
+    "sync",
+    "ping",
+  ]) {
     handlers[module] = await loadHandler(`ws/${module}`);
   }
 });
@@ -34,7 +44,9 @@ let nextId = 0;
  * A public room (owned by someone not connected) with members joined through the real $connect handler, as the
  * ticket authorizer would have admitted them; their connection ids are API Gateway-like strings.
  */
-async function roomWith(...names: string[]): Promise<{ room: Room; ids: string[]; users: User[]; owner: User }> {
+async function roomWith(
+  ...names: string[]
+): Promise<{ room: Room; ids: string[]; users: User[]; owner: User }> {
   const { user: owner } = await env.signIn("Owner");
   const room = await Rooms.create(db, { input: { name: `room ${++nextId}` }, caller: owner });
   const ids: string[] = [];
@@ -42,7 +54,9 @@ async function roomWith(...names: string[]): Promise<{ room: Room; ids: string[]
   for (const name of names) {
     const { user } = await env.signIn(name);
     const id = `${name}-${nextId}-Zg=`;
-    expect(await handlers.connect!(wsConnectEvent(id, { ...user, roomId: room.roomId }))).toMatchObject({ statusCode: 200 });
+    expect(await handlers.connect!(wsConnectEvent(id, { ...user, roomId: room.roomId }))).toMatchObject({
+      statusCode: 200,
+    });
     ids.push(id);
     users.push(user);
   }
@@ -52,9 +66,15 @@ async function roomWith(...names: string[]): Promise<{ room: Room; ids: string[]
 
 const send = (connectionId: string, frame: unknown) => {
   const event = wsMessageEvent(connectionId, frame);
-  const module = { $default: "default", sendMessage: "send-message", addTodo: "add-todo", updateTodo: "update-todo", deleteTodo: "delete-todo", sync: "sync", ping: "ping" }[
-    event.requestContext.routeKey
-  ]!;
+  const module = {
+    $default: "default",
+    sendMessage: "send-message",
+    addTodo: "add-todo",
+    updateTodo: "update-todo",
+    deleteTodo: "delete-todo",
+    sync: "sync",
+    ping: "ping",
+  }[event.requestContext.routeKey]!;
   return handlers[module]!(event);
 };
 
@@ -62,21 +82,42 @@ const tableItems = () => env.tableItems();
 
 describe("$connect", () => {
   it("joins the room and announces memberJoined to the others, not to the socket still opening", async () => {
-    const { room, ids: [ann] } = await roomWith("Ann");
+    const {
+      room,
+      ids: [ann],
+    } = await roomWith("Ann");
     const { user: bob } = await env.signIn("Bob");
     const response = await handlers.connect!(wsConnectEvent("bob-Zg=", { ...bob, roomId: room.roomId }));
     expect(response).toEqual({ statusCode: 200 });
     expect(api.framesFor(ann!)).toEqual([
-      { type: "memberJoined", member: { memberId: expect.any(String), userId: bob.userId, name: "Bob", connectedAt: expect.any(String) } },
+      {
+        type: "memberJoined",
+        member: {
+          memberId: expect.any(String),
+          userId: bob.userId,
+          name: "Bob",
+          connectedAt: expect.any(String),
+        },
+      },
     ]);
     expect(api.framesFor("bob-Zg=")).toEqual([]);
     expect(JSON.stringify(api.framesFor(ann!))).not.toContain("bob-Zg=");
-    expect(await Connection.get(db, { connectionId: "bob-Zg=" })).toMatchObject({ roomId: room.roomId, userId: bob.userId, name: "Bob" });
+    expect(await Connection.get(db, { connectionId: "bob-Zg=" })).toMatchObject({
+      roomId: room.roomId,
+      userId: bob.userId,
+      name: "Bob",
+    });
   });
 
   it("joining a public room makes the user a member of it", async () => {
-    const { room, users: [ann] } = await roomWith("Ann");
-    expect(await Membership.get(db, { roomId: room.roomId, userId: ann!.userId })).toMatchObject({ role: "member", name: "Ann" });
+    const {
+      room,
+      users: [ann],
+    } = await roomWith("Ann");
+    expect(await Membership.get(db, { roomId: room.roomId, userId: ann!.userId })).toMatchObject({
+      role: "member",
+      name: "Ann",
+    });
   });
 
   it("takes user, name and room from the authorizer only, never from the query string", async () => {
@@ -84,9 +125,18 @@ describe("$connect", () => {
     const { room: other } = await roomWith();
     const { user: ann } = await env.signIn("Ann");
     const event = wsConnectEvent("spoof-Zg=", { ...ann, roomId: room.roomId });
-    event.queryStringParameters = { ...event.queryStringParameters, roomId: other.roomId, name: "Mallory", userId: "someone-else" };
+    event.queryStringParameters = {
+      ...event.queryStringParameters,
+      roomId: other.roomId,
+      name: "Mallory",
+      userId: "someone-else",
+    };
     expect(await handlers.connect!(event)).toEqual({ statusCode: 200 });
-    expect(await Connection.get(db, { connectionId: "spoof-Zg=" })).toMatchObject({ roomId: room.roomId, userId: ann.userId, name: "Ann" });
+    expect(await Connection.get(db, { connectionId: "spoof-Zg=" })).toMatchObject({
+      roomId: room.roomId,
+      userId: ann.userId,
+      name: "Ann",
+    });
   });
 
   it("without authorizer context (no ticket was checked) refuses the handshake with 401, writing nothing", async () => {
@@ -105,7 +155,8 @@ describe("$connect", () => {
     ["only a principal", {}],
   ])("with incomplete authorizer context (%s) refuses the handshake with 401", async (_, context) => {
     const event = wsConnectEvent("partial-Zg=", context);
-    if (!("userId" in context)) delete (event.requestContext.authorizer as Record<string, unknown>).principalId;
+    if (!("userId" in context))
+      delete (event.requestContext.authorizer as Record<string, unknown>).principalId;
     const response = await handlers.connect!(event);
     expect(response.statusCode).toBe(401);
     expect(await Connection.get(db, { connectionId: "partial-Zg=" })).toBeNull();
@@ -123,20 +174,30 @@ describe("$connect", () => {
   it("a private room: a member gets in; someone who is no member (any more) gets 404, writing nothing", async () => {
     const { user: owner } = await env.signIn("Owner");
     const room = await Rooms.create(db, { input: { name: "private", visibility: "private" }, caller: owner });
-    expect((await handlers.connect!(wsConnectEvent("owner-Zg=", { ...owner, roomId: room.roomId }))).statusCode).toBe(200);
+    expect(
+      (await handlers.connect!(wsConnectEvent("owner-Zg=", { ...owner, roomId: room.roomId }))).statusCode,
+    ).toBe(200);
     const { user: stranger } = await env.signIn("Stranger");
     const before = await tableItems();
-    const response = await handlers.connect!(wsConnectEvent("stranger-private-Zg=", { ...stranger, roomId: room.roomId }));
+    const response = await handlers.connect!(
+      wsConnectEvent("stranger-private-Zg=", { ...stranger, roomId: room.roomId }),
+    );
     expect(response.statusCode).toBe(404);
     expect(await tableItems()).toEqual(before);
     expect(api.framesFor("owner-Zg=")).toEqual([]);
   });
 
   it("a user removed since their ticket was issued gets 403, writing nothing", async () => {
-    const { room, users: [rex], owner } = await roomWith("Rex");
+    const {
+      room,
+      users: [rex],
+      owner,
+    } = await roomWith("Rex");
     await Membership.remove(db, { input: { roomId: room.roomId, userId: rex!.userId }, caller: owner });
     const before = await tableItems();
-    const response = await handlers.connect!(wsConnectEvent("rex-again-Zg=", { ...rex!, roomId: room.roomId }));
+    const response = await handlers.connect!(
+      wsConnectEvent("rex-again-Zg=", { ...rex!, roomId: room.roomId }),
+    );
     expect(response.statusCode).toBe(403);
     expect(parseBody(response).error.code).toBe("forbidden");
     expect(await tableItems()).toEqual(before);
@@ -145,7 +206,11 @@ describe("$connect", () => {
 
 describe("sendMessage", () => {
   it("stores the message with the connection's room, user and name, and every member gets it (sender included)", async () => {
-    const { room, ids: [ann, bob], users: [annUser] } = await roomWith("Ann", "Bob");
+    const {
+      room,
+      ids: [ann, bob],
+      users: [annUser],
+    } = await roomWith("Ann", "Bob");
     // A roomId, authorId or author in the frame is ignored: the connection record decides.
     const response = await send(ann!, {
       action: "sendMessage",
@@ -176,22 +241,34 @@ describe("sendMessage", () => {
   });
 
   it("a repeated clientMessageId stores nothing and sends the stored message back to the sender only", async () => {
-    const { room, ids: [ann, bob] } = await roomWith("Ann", "Bob");
+    const {
+      room,
+      ids: [ann, bob],
+    } = await roomWith("Ann", "Bob");
     await send(ann!, { action: "sendMessage", text: "once", clientMessageId: "dup" });
     const [first] = api.framesFor(ann!);
     api.clear();
     await send(ann!, { action: "sendMessage", text: "twice?", clientMessageId: "dup" });
     expect(api.framesFor(ann!)).toEqual([first]);
     expect(api.framesFor(bob!)).toEqual([]);
-    expect((await Message.history(db, { roomId: room.roomId })).messages.map((m) => m.text)).toEqual(["once"]);
+    expect((await Message.history(db, { roomId: room.roomId })).messages.map((m) => m.text)).toEqual([
+      "once",
+    ]);
   });
 
   it("idempotency is per user: another member reusing the clientMessageId stores a new message of their own", async () => {
-    const { room, ids: [ann, bob], users: [annUser, bobUser] } = await roomWith("Ann", "Bob");
+    const {
+      room,
+      ids: [ann, bob],
+      users: [annUser, bobUser],
+    } = await roomWith("Ann", "Bob");
     await send(ann!, { action: "sendMessage", text: "ann's", clientMessageId: "same" });
     api.clear();
     await send(bob!, { action: "sendMessage", text: "bob's", clientMessageId: "same" });
-    const bobFrame = { type: "message", message: expect.objectContaining({ authorId: bobUser!.userId, author: "Bob", text: "bob's" }) };
+    const bobFrame = {
+      type: "message",
+      message: expect.objectContaining({ authorId: bobUser!.userId, author: "Bob", text: "bob's" }),
+    };
     expect(api.framesFor(bob!)).toEqual([bobFrame]);
     expect(api.framesFor(ann!)).toEqual([bobFrame]);
     const stored = (await Message.history(db, { roomId: room.roomId })).messages;
@@ -206,7 +283,10 @@ describe("sendMessage", () => {
     ["text over 4000", { text: "x".repeat(4001), clientMessageId: "v-2" }, "text"],
     ["no clientMessageId", { text: "hello" }, "clientMessageId"],
   ])("refuses %s: error frame with issues to the sender alone, nothing written", async (_, fields, path) => {
-    const { room, ids: [ann, bob] } = await roomWith("Ann", "Bob");
+    const {
+      room,
+      ids: [ann, bob],
+    } = await roomWith("Ann", "Bob");
     const response = await send(ann!, { action: "sendMessage", ...fields });
     expect(response).toEqual({ statusCode: 200 });
     expect(api.framesFor(ann!)).toEqual([
@@ -226,22 +306,37 @@ describe("sendMessage", () => {
   it("from a connection that is not joined: not_found error frame", async () => {
     await send("stranger-Zg=", { action: "sendMessage", text: "hello?", clientMessageId: "s-1" });
     expect(api.framesFor("stranger-Zg=")).toEqual([
-      { type: "error", code: "not_found", message: expect.stringContaining("reconnect"), action: "sendMessage", clientMessageId: "s-1" },
+      {
+        type: "error",
+        code: "not_found",
+        message: expect.stringContaining("reconnect"),
+        action: "sendMessage",
+        clientMessageId: "s-1",
+      },
     ]);
   });
 });
 
 describe("todos", () => {
   it("addTodo: the room gets the todo at version 1", async () => {
-    const { room, ids: [ann, bob] } = await roomWith("Ann", "Bob");
+    const {
+      room,
+      ids: [ann, bob],
+    } = await roomWith("Ann", "Bob");
     await send(ann!, { action: "addTodo", title: "buy milk" });
-    const frame = { type: "todo", todo: expect.objectContaining({ roomId: room.roomId, title: "buy milk", done: false, version: 1 }) };
+    const frame = {
+      type: "todo",
+      todo: expect.objectContaining({ roomId: room.roomId, title: "buy milk", done: false, version: 1 }),
+    };
     expect(api.framesFor(ann!)).toEqual([frame]);
     expect(api.framesFor(bob!)).toEqual([frame]);
   });
 
   it("addTodo with a repeated clientTodoId adds nothing; the sender gets the stored todo back", async () => {
-    const { room, ids: [ann, bob] } = await roomWith("Ann", "Bob");
+    const {
+      room,
+      ids: [ann, bob],
+    } = await roomWith("Ann", "Bob");
     await send(ann!, { action: "addTodo", title: "once", clientTodoId: "t-1" });
     api.clear();
     await send(ann!, { action: "addTodo", title: "once again", clientTodoId: "t-1" });
@@ -251,7 +346,10 @@ describe("todos", () => {
   });
 
   it("updateTodo at the current version: the room gets version + 1", async () => {
-    const { room, ids: [ann, bob] } = await roomWith("Ann", "Bob");
+    const {
+      room,
+      ids: [ann, bob],
+    } = await roomWith("Ann", "Bob");
     const { todo } = await Todo.add(db, { roomId: room.roomId, userId: "someone", title: "draft" });
     await send(bob!, { action: "updateTodo", todoId: todo.todoId, version: 1, done: true });
     const frame = { type: "todo", todo: { ...todo, done: true, version: 2, updatedAt: expect.any(String) } };
@@ -260,9 +358,17 @@ describe("todos", () => {
   });
 
   it("updateTodo at a stale version: conflict frame with the current todo, to the sender alone", async () => {
-    const { room, ids: [ann, bob] } = await roomWith("Ann", "Bob");
+    const {
+      room,
+      ids: [ann, bob],
+    } = await roomWith("Ann", "Bob");
     const { todo } = await Todo.add(db, { roomId: room.roomId, userId: "someone", title: "draft" });
-    const current = await Todo.update(db, { roomId: room.roomId, todoId: todo.todoId, version: 1, title: "final" });
+    const current = await Todo.update(db, {
+      roomId: room.roomId,
+      todoId: todo.todoId,
+      version: 1,
+      title: "final",
+    });
     await send(ann!, { action: "updateTodo", todoId: todo.todoId, version: 1, title: "mine" });
     expect(api.framesFor(ann!)).toEqual([
       { type: "error", code: "conflict", message: expect.any(String), action: "updateTodo", todo: current },
@@ -272,27 +378,39 @@ describe("todos", () => {
   });
 
   it("updateTodo with nothing to change is refused with bad_request", async () => {
-    const { room, ids: [ann] } = await roomWith("Ann");
+    const {
+      room,
+      ids: [ann],
+    } = await roomWith("Ann");
     const { todo } = await Todo.add(db, { roomId: room.roomId, userId: "someone", title: "draft" });
     await send(ann!, { action: "updateTodo", todoId: todo.todoId, version: 1 });
-    expect(api.framesFor(ann!)).toEqual([expect.objectContaining({ type: "error", code: "bad_request", action: "updateTodo" })]);
+    expect(api.framesFor(ann!)).toEqual([
+      expect.objectContaining({ type: "error", code: "bad_request", action: "updateTodo" }),
+    ]);
   });
 
   it("deleteTodo: the room gets todoDeleted; deleting it again is not_found to the sender", async () => {
-    const { room, ids: [ann, bob] } = await roomWith("Ann", "Bob");
+    const {
+      room,
+      ids: [ann, bob],
+    } = await roomWith("Ann", "Bob");
     const { todo } = await Todo.add(db, { roomId: room.roomId, userId: "someone", title: "gone soon" });
     await send(ann!, { action: "deleteTodo", todoId: todo.todoId });
     expect(api.framesFor(bob!)).toEqual([{ type: "todoDeleted", todoId: todo.todoId }]);
     api.clear();
     await send(ann!, { action: "deleteTodo", todoId: todo.todoId });
-    expect(api.framesFor(ann!)).toEqual([expect.objectContaining({ type: "error", code: "not_found", action: "deleteTodo" })]);
+    expect(api.framesFor(ann!)).toEqual([
+      expect.objectContaining({ type: "error", code: "not_found", action: "deleteTodo" }),
+    ]);
     expect(api.framesFor(bob!)).toEqual([]);
   });
 
   it("a todo of another room cannot be touched: the room comes from the connection", async () => {
     const { room: other } = await roomWith();
     const { todo } = await Todo.add(db, { roomId: other.roomId, userId: "someone", title: "not yours" });
-    const { ids: [ann] } = await roomWith("Ann");
+    const {
+      ids: [ann],
+    } = await roomWith("Ann");
     await send(ann!, { action: "deleteTodo", todoId: todo.todoId });
     expect(api.framesFor(ann!)).toEqual([expect.objectContaining({ code: "not_found" })]);
     expect(await Todo.get(db, { roomId: other.roomId, todoId: todo.todoId })).toEqual(todo);
@@ -301,17 +419,36 @@ describe("todos", () => {
 
 describe("sync and ping", () => {
   it("sync: the sender alone gets the snapshot of its room, with read positions", async () => {
-    const { room, ids: [ann, bob], users: [annUser, bobUser] } = await roomWith("Ann", "Bob");
+    const {
+      room,
+      ids: [ann, bob],
+      users: [annUser, bobUser],
+    } = await roomWith("Ann", "Bob");
     const { todo } = await Todo.add(db, { roomId: room.roomId, userId: annUser!.userId, title: "t" });
-    const { message: m1 } = await Message.send(db, { roomId: room.roomId, authorId: annUser!.userId, author: "Ann", text: "one", clientMessageId: "1" });
-    const { message: m2 } = await Message.send(db, { roomId: room.roomId, authorId: bobUser!.userId, author: "Bob", text: "two", clientMessageId: "2" });
+    const { message: m1 } = await Message.send(db, {
+      roomId: room.roomId,
+      authorId: annUser!.userId,
+      author: "Ann",
+      text: "one",
+      clientMessageId: "1",
+    });
+    const { message: m2 } = await Message.send(db, {
+      roomId: room.roomId,
+      authorId: bobUser!.userId,
+      author: "Bob",
+      text: "two",
+      clientMessageId: "2",
+    });
     await send(ann!, { action: "sync" });
     expect(api.framesFor(ann!)).toEqual([
       {
         type: "snapshot",
         room: { ...room, lastSeq: 2, lastMessageAt: m2.sentAt },
         todos: [todo],
-        members: [expect.objectContaining({ name: "Ann", userId: annUser!.userId }), expect.objectContaining({ name: "Bob", userId: bobUser!.userId })],
+        members: [
+          expect.objectContaining({ name: "Ann", userId: annUser!.userId }),
+          expect.objectContaining({ name: "Bob", userId: bobUser!.userId }),
+        ],
         memberCount: 2,
         messages: [m1, m2],
         hasMore: false,
@@ -326,20 +463,30 @@ describe("sync and ping", () => {
     expect(api.framesFor(bob!)).toEqual([]);
     api.clear();
     await send(ann!, { action: "sync", afterSeq: m1.seq });
-    expect(api.framesFor(ann!)).toEqual([expect.objectContaining({ type: "snapshot", messages: [m2], hasMore: false })]);
+    expect(api.framesFor(ann!)).toEqual([
+      expect.objectContaining({ type: "snapshot", messages: [m2], hasMore: false }),
+    ]);
   });
 
   it("sync with a malformed `afterSeq` is refused", async () => {
-    const { ids: [ann] } = await roomWith("Ann");
+    const {
+      ids: [ann],
+    } = await roomWith("Ann");
     await send(ann!, { action: "sync", afterSeq: "yesterday" });
-    expect(api.framesFor(ann!)).toEqual([expect.objectContaining({ type: "error", code: "bad_request", action: "sync" })]);
+    expect(api.framesFor(ann!)).toEqual([
+      expect.objectContaining({ type: "error", code: "bad_request", action: "sync" }),
+    ]);
   });
 
   it("ping: the sender gets pong, and a stale expiry is pushed forward", async () => {
     const { room } = await roomWith();
     const tenMinutesAgo = new Date(Date.now() - 10 * 60 * 1000);
     const { user } = await env.signIn("P");
-    const before = Connection.newRecord({ connectionId: "pinger-Zg=", claims: { ...user, roomId: room.roomId }, now: tenMinutesAgo });
+    const before = Connection.newRecord({
+      connectionId: "pinger-Zg=",
+      claims: { ...user, roomId: room.roomId },
+      now: tenMinutesAgo,
+    });
     await Connection.save(db, before);
     const response = await send("pinger-Zg=", { action: "ping" });
     expect(response).toEqual({ statusCode: 200 });
@@ -351,11 +498,18 @@ describe("sync and ping", () => {
 
 describe("$default", () => {
   it("an unknown action: bad_request error frame naming it", async () => {
-    const { ids: [ann] } = await roomWith("Ann");
+    const {
+      ids: [ann],
+    } = await roomWith("Ann");
     const response = await send(ann!, { action: "dance", style: "waltz" });
     expect(response).toEqual({ statusCode: 200 });
     expect(api.framesFor(ann!)).toEqual([
-      expect.objectContaining({ type: "error", code: "bad_request", action: "dance", message: expect.stringContaining('"dance"') }),
+      expect.objectContaining({
+        type: "error",
+        code: "bad_request",
+        action: "dance",
+        message: expect.stringContaining('"dance"'),
+      }),
     ]);
   });
 
@@ -363,9 +517,13 @@ describe("$default", () => {
     ["not JSON", "hello there"],
     ["truncated JSON", '{"action":"sendMessage"'],
   ])("%s: bad_request error frame", async (_, raw) => {
-    const { ids: [ann] } = await roomWith("Ann");
+    const {
+      ids: [ann],
+    } = await roomWith("Ann");
     await send(ann!, raw);
-    expect(api.framesFor(ann!)).toEqual([{ type: "error", code: "bad_request", message: "Frame is not valid JSON" }]);
+    expect(api.framesFor(ann!)).toEqual([
+      { type: "error", code: "bad_request", message: "Frame is not valid JSON" },
+    ]);
   });
 
   it.each([
@@ -373,7 +531,9 @@ describe("$default", () => {
     ["a JSON array", [1, 2]],
     ["a JSON string", '"ping"'],
   ])("%s: bad_request error frame", async (_, frame) => {
-    const { ids: [ann] } = await roomWith("Ann");
+    const {
+      ids: [ann],
+    } = await roomWith("Ann");
     await send(ann!, frame);
     expect(api.framesFor(ann!)).toEqual([expect.objectContaining({ type: "error", code: "bad_request" })]);
   });
@@ -381,9 +541,13 @@ describe("$default", () => {
 
 describe("$disconnect and gone connections", () => {
   it("removes the connection and announces memberLeft once, however often it runs", async () => {
-    const { ids: [ann, bob] } = await roomWith("Ann", "Bob");
+    const {
+      ids: [ann, bob],
+    } = await roomWith("Ann", "Bob");
     expect(await handlers.disconnect!(wsDisconnectEvent(bob!))).toEqual({ statusCode: 200 });
-    expect(api.framesFor(ann!)).toEqual([{ type: "memberLeft", member: expect.objectContaining({ name: "Bob" }) }]);
+    expect(api.framesFor(ann!)).toEqual([
+      { type: "memberLeft", member: expect.objectContaining({ name: "Bob" }) },
+    ]);
     expect(await Connection.get(db, { connectionId: bob! })).toBeNull();
     api.clear();
     expect(await handlers.disconnect!(wsDisconnectEvent(bob!))).toEqual({ statusCode: 200 });
@@ -391,7 +555,9 @@ describe("$disconnect and gone connections", () => {
   });
 
   it("a broadcast meeting a gone connection (410) prunes it, announces memberLeft, and still reaches the others", async () => {
-    const { ids: [ann, bob, cid] } = await roomWith("Ann", "Bob", "Cid");
+    const {
+      ids: [ann, bob, cid],
+    } = await roomWith("Ann", "Bob", "Cid");
     api.gone.add(cid!);
     await send(ann!, { action: "addTodo", title: "who is here?" });
     for (const id of [ann!, bob!]) {
@@ -408,7 +574,10 @@ describe("$disconnect and gone connections", () => {
 
 describe("logging", () => {
   it("one line per WebSocket invocation with route, connection, room and broadcast counts", async () => {
-    const { room, ids: [ann, bob] } = await roomWith("Ann", "Bob");
+    const {
+      room,
+      ids: [ann, bob],
+    } = await roomWith("Ann", "Bob");
     logs.length = 0;
     await send(ann!, { action: "sendMessage", text: "log me", clientMessageId: "log-1" });
     expect(logs).toHaveLength(1);

@@ -1,9 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { type AttributeValue, type DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
-import { localDynamoClient } from "@rooms/dynamodb-local";
 import { createIdentity, GUEST_TOKEN_TTL_SECONDS } from "@rooms/core/identity";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inject } from "vitest";
+import { localDynamoClient } from "@rooms/dynamodb-local";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
 import { type LocalStack, startLocalStack } from "../../src/local-stack";
 
@@ -28,7 +27,10 @@ const rooms = {} as Record<Kind, string>;
 async function call(method: string, path: string, token?: string, body?: unknown) {
   const response = await fetch(`${stack.httpUrl}${path}`, {
     method,
-    headers: { ...(token && { authorization: `Bearer ${token}` }), ...(body !== undefined && { "content-type": "application/json" }) },
+    headers: {
+      ...(token && { authorization: `Bearer ${token}` }),
+      ...(body !== undefined && { "content-type": "application/json" }),
+    },
     ...(body !== undefined && { body: JSON.stringify(body) }),
   });
   const text = await response.text();
@@ -53,18 +55,34 @@ async function tableSnapshot(): Promise<string[]> {
   const items: string[] = [];
   let startKey: Record<string, AttributeValue> | undefined;
   do {
-    const page = await dynamo.send(new ScanCommand({ TableName: stack.tableName, ConsistentRead: true, ExclusiveStartKey: startKey }));
-    for (const item of page.Items ?? []) items.push(JSON.stringify(Object.entries(item).sort(([a], [b]) => a.localeCompare(b))));
+    const page = await dynamo.send(
+      new ScanCommand({ TableName: stack.tableName, ConsistentRead: true, ExclusiveStartKey: startKey }),
+    );
+    for (const item of page.Items ?? [])
+      items.push(JSON.stringify(Object.entries(item).sort(([a], [b]) => a.localeCompare(b))));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return items.sort();
 }
 
 /** A call that must be refused with `status` (and `code`) and leave the table untouched. */
-async function expectRefused(method: string, path: string, who: Who, status: number, code: string, body?: unknown) {
+async function expectRefused(
+  method: string,
+  path: string,
+  who: Who,
+  status: number,
+  code: string,
+  body?: unknown,
+) {
   const before = await tableSnapshot();
   const reply = await call(method, path, tokens[who], body);
-  expect({ who, method, path, status: reply.status, code: reply.json?.error?.code }).toEqual({ who, method, path, status, code });
+  expect({ who, method, path, status: reply.status, code: reply.json?.error?.code }).toEqual({
+    who,
+    method,
+    path,
+    status,
+    code,
+  });
   expect(await tableSnapshot()).toEqual(before);
 }
 
@@ -80,7 +98,10 @@ beforeAll(async () => {
   users.member = await session("Mo Member");
   users.stranger = await session("Stan Stranger");
   for (const kind of ["public", "private"] as const) {
-    const { status, json } = await call("POST", "/rooms", users.owner.token, { name: `${kind} room`, visibility: kind });
+    const { status, json } = await call("POST", "/rooms", users.owner.token, {
+      name: `${kind} room`,
+      visibility: kind,
+    });
     expect(status).toBe(201);
     rooms[kind] = json.room.roomId;
     const invite = await call("POST", `/rooms/${rooms[kind]}/invites`, users.owner.token);
@@ -88,9 +109,15 @@ beforeAll(async () => {
   }
   Object.assign(tokens, {
     none: undefined,
-    forged: await sign({ userId: users.owner.userId, name: "Olive" }, { secret: randomBytes(32).toString("base64url") }),
+    forged: await sign(
+      { userId: users.owner.userId, name: "Olive" },
+      { secret: randomBytes(32).toString("base64url") },
+    ),
     algNone: `${b64({ alg: "none", typ: "JWT" })}.${b64({ sub: users.owner.userId, iss: ISSUER, aud: ISSUER, exp: 4e9 })}.`,
-    expired: await sign({ userId: users.owner.userId, name: "Olive" }, { issuedAt: new Date(Date.now() - (GUEST_TOKEN_TTL_SECONDS + 60) * 1000) }),
+    expired: await sign(
+      { userId: users.owner.userId, name: "Olive" },
+      { issuedAt: new Date(Date.now() - (GUEST_TOKEN_TTL_SECONDS + 60) * 1000) },
+    ),
     stranger: users.stranger.token,
     member: users.member.token,
     owner: users.owner.token,
@@ -121,12 +148,14 @@ describe("HTTP routes without a valid token: 401 unauthorized, nothing read or w
   for (const who of badTokens) {
     for (const kind of ["public", "private"] as const) {
       it(`${who} token, ${kind} room: every route`, async () => {
-        for (const [method, path, body] of routes) await expectRefused(method, path(rooms[kind]), who, 401, "unauthorized", body);
+        for (const [method, path, body] of routes)
+          await expectRefused(method, path(rooms[kind]), who, 401, "unauthorized", body);
       });
     }
   }
   it("POST /sessions with a bad token is 401, not a new guest", async () => {
-    for (const who of ["forged", "algNone", "expired"] as const) await expectRefused("POST", "/sessions", who, 401, "unauthorized", { name: "x" });
+    for (const who of ["forged", "algNone", "expired"] as const)
+      await expectRefused("POST", "/sessions", who, 401, "unauthorized", { name: "x" });
   });
   it("a token in the query string is not a token", async () => {
     expect((await call("GET", `/me/rooms?token=${users.owner.token}`)).status).toBe(401);
@@ -140,35 +169,60 @@ describe("room-scoped HTTP routes by role", () => {
       expect((await call("GET", `/rooms/${rooms.public}${path}`, tokens.stranger)).status).toBe(200);
       await expectRefused("GET", `/rooms/${rooms.private}${path}`, "stranger", 404, "not_found");
       for (const who of ["member", "owner"] as const) {
-        for (const kind of ["public", "private"] as const) expect((await call("GET", `/rooms/${rooms[kind]}${path}`, tokens[who])).status).toBe(200);
+        for (const kind of ["public", "private"] as const)
+          expect((await call("GET", `/rooms/${rooms[kind]}${path}`, tokens[who])).status).toBe(200);
       }
     }
-    const roles = await Promise.all((["stranger", "member", "owner"] as const).map(async (who) => (await call("GET", `/rooms/${rooms.public}`, tokens[who])).json.role));
+    const roles = await Promise.all(
+      (["stranger", "member", "owner"] as const).map(
+        async (who) => (await call("GET", `/rooms/${rooms.public}`, tokens[who])).json.role,
+      ),
+    );
     expect(roles).toEqual([null, "member", "owner"]);
   });
 
   it("the private room's 404 says exactly what an unknown room's says", async () => {
     const unknown = "01ARZ3NDEKTSV4RRFFQ69G5FAV";
-    const [hidden, missing] = await Promise.all([call("GET", `/rooms/${rooms.private}`, tokens.stranger), call("GET", `/rooms/${unknown}`, tokens.stranger)]);
-    expect(hidden.json.error.message.replace(rooms.private, "<id>")).toBe(missing.json.error.message.replace(unknown, "<id>"));
+    const [hidden, missing] = await Promise.all([
+      call("GET", `/rooms/${rooms.private}`, tokens.stranger),
+      call("GET", `/rooms/${unknown}`, tokens.stranger),
+    ]);
+    expect(hidden.json.error.message.replace(rooms.private, "<id>")).toBe(
+      missing.json.error.message.replace(unknown, "<id>"),
+    );
   });
 
   it("lists: GET /rooms shows only the public room; GET /me/rooms shows a user's own rooms with their role", async () => {
-    const listed = (await call("GET", "/rooms?limit=100", tokens.stranger)).json.rooms.map((r: { roomId: string }) => r.roomId);
+    const listed = (await call("GET", "/rooms?limit=100", tokens.stranger)).json.rooms.map(
+      (r: { roomId: string }) => r.roomId,
+    );
     expect(listed).toContain(rooms.public);
     expect(listed).not.toContain(rooms.private);
     const mine = async (who: "stranger" | "member" | "owner") =>
-      (await call("GET", "/me/rooms", tokens[who])).json.rooms.map((r: { roomId: string; role: string }) => [r.roomId, r.role]).sort();
+      (await call("GET", "/me/rooms", tokens[who])).json.rooms
+        .map((r: { roomId: string; role: string }) => [r.roomId, r.role])
+        .sort();
     expect(await mine("stranger")).toEqual([]);
-    expect(await mine("member")).toEqual([[rooms.public, "member"], [rooms.private, "member"]].sort());
-    expect(await mine("owner")).toEqual([[rooms.public, "owner"], [rooms.private, "owner"]].sort());
+    expect(await mine("member")).toEqual(
+      [
+        [rooms.public, "member"],
+        [rooms.private, "member"],
+      ].sort(),
+    );
+    expect(await mine("owner")).toEqual(
+      [
+        [rooms.public, "owner"],
+        [rooms.private, "owner"],
+      ].sort(),
+    );
   });
 
   it("tickets: a stranger gets one for the public room only; members and the owner for both", async () => {
     expect((await call("POST", `/rooms/${rooms.public}/tickets`, tokens.stranger)).status).toBe(201);
     await expectRefused("POST", `/rooms/${rooms.private}/tickets`, "stranger", 404, "not_found");
     for (const who of ["member", "owner"] as const) {
-      for (const kind of ["public", "private"] as const) expect((await call("POST", `/rooms/${rooms[kind]}/tickets`, tokens[who])).status).toBe(201);
+      for (const kind of ["public", "private"] as const)
+        expect((await call("POST", `/rooms/${rooms[kind]}/tickets`, tokens[who])).status).toBe(201);
     }
   });
 
@@ -176,10 +230,13 @@ describe("room-scoped HTTP routes by role", () => {
     for (const method of ["POST", "DELETE"]) {
       await expectRefused(method, `/rooms/${rooms.public}/invites`, "stranger", 403, "forbidden");
       await expectRefused(method, `/rooms/${rooms.private}/invites`, "stranger", 404, "not_found");
-      for (const kind of ["public", "private"] as const) await expectRefused(method, `/rooms/${rooms[kind]}/invites`, "member", 403, "forbidden");
+      for (const kind of ["public", "private"] as const)
+        await expectRefused(method, `/rooms/${rooms[kind]}/invites`, "member", 403, "forbidden");
     }
     for (const kind of ["public", "private"] as const) {
-      expect((await call("POST", `/rooms/${rooms[kind]}/invites`, tokens.owner, { expiresInHours: 2 })).status).toBe(201);
+      expect(
+        (await call("POST", `/rooms/${rooms[kind]}/invites`, tokens.owner, { expiresInHours: 2 })).status,
+      ).toBe(201);
       expect((await call("DELETE", `/rooms/${rooms[kind]}/invites`, tokens.owner)).status).toBe(204);
     }
   });
@@ -194,9 +251,13 @@ describe("room-scoped HTTP routes by role", () => {
     const newcomer = await session("Nina Newcomer");
     expect((await call("GET", `/rooms/${rooms.private}`, newcomer.token)).status).toBe(404);
     const accepted = await call("POST", `/invites/${fresh}`, newcomer.token);
-    expect(accepted).toMatchObject({ status: 200, json: { room: { roomId: rooms.private, visibility: "private" } } });
+    expect(accepted).toMatchObject({
+      status: 200,
+      json: { room: { roomId: rooms.private, visibility: "private" } },
+    });
     expect((await call("GET", `/rooms/${rooms.private}`, newcomer.token)).json.role).toBe("member");
-    for (const who of ["member", "owner"] as const) expect((await call("POST", `/invites/${fresh}`, tokens[who])).status).toBe(200);
+    for (const who of ["member", "owner"] as const)
+      expect((await call("POST", `/invites/${fresh}`, tokens[who])).status).toBe(200);
   });
 
   it("removing members: owner only; a stranger of a private room gets 404; the owner cannot remove themselves", async () => {
@@ -205,17 +266,45 @@ describe("room-scoped HTTP routes by role", () => {
       const code = (await call("POST", `/rooms/${rooms[kind]}/invites`, tokens.owner)).json.invite.code;
       expect((await call("POST", `/invites/${code}`, victim.token)).status).toBe(200);
     }
-    await expectRefused("DELETE", `/rooms/${rooms.public}/members/${victim.userId}`, "stranger", 403, "forbidden");
-    await expectRefused("DELETE", `/rooms/${rooms.private}/members/${victim.userId}`, "stranger", 404, "not_found");
+    await expectRefused(
+      "DELETE",
+      `/rooms/${rooms.public}/members/${victim.userId}`,
+      "stranger",
+      403,
+      "forbidden",
+    );
+    await expectRefused(
+      "DELETE",
+      `/rooms/${rooms.private}/members/${victim.userId}`,
+      "stranger",
+      404,
+      "not_found",
+    );
     await expectRefused("DELETE", `/rooms/${rooms.private}/members/me`, "stranger", 404, "not_found");
     for (const kind of ["public", "private"] as const) {
-      await expectRefused("DELETE", `/rooms/${rooms[kind]}/members/${victim.userId}`, "member", 403, "forbidden");
-      await expectRefused("DELETE", `/rooms/${rooms[kind]}/members/${users.owner.userId}`, "owner", 409, "conflict");
+      await expectRefused(
+        "DELETE",
+        `/rooms/${rooms[kind]}/members/${victim.userId}`,
+        "member",
+        403,
+        "forbidden",
+      );
+      await expectRefused(
+        "DELETE",
+        `/rooms/${rooms[kind]}/members/${users.owner.userId}`,
+        "owner",
+        409,
+        "conflict",
+      );
       await expectRefused("DELETE", `/rooms/${rooms[kind]}/members/me`, "owner", 409, "conflict");
-      expect((await call("DELETE", `/rooms/${rooms[kind]}/members/${victim.userId}`, tokens.owner)).status).toBe(204);
+      expect(
+        (await call("DELETE", `/rooms/${rooms[kind]}/members/${victim.userId}`, tokens.owner)).status,
+      ).toBe(204);
       // Removed: tickets refused with 403 (they know the room), reads of the private room 404.
       await expectRefused("POST", `/rooms/${rooms[kind]}/tickets`, "none", 401, "unauthorized");
-      expect((await call("POST", `/rooms/${rooms[kind]}/tickets`, victim.token)).json.error.code).toBe("forbidden");
+      expect((await call("POST", `/rooms/${rooms[kind]}/tickets`, victim.token)).json.error.code).toBe(
+        "forbidden",
+      );
     }
     expect((await call("GET", `/rooms/${rooms.private}`, victim.token)).status).toBe(404);
   });
@@ -263,7 +352,13 @@ async function ticket(who: "stranger" | "member" | "owner", kind: Kind) {
 describe("WebSocket connect and every frame, by role", () => {
   it("no ticket, an unknown ticket and a forged ticket are refused 401 with nothing written", async () => {
     const before = await tableSnapshot();
-    for (const query of ["", "?ticket=", `?ticket=${"A".repeat(43)}`, "?ticket=%00%ff", `?roomId=${rooms.public}&name=olive`]) {
+    for (const query of [
+      "",
+      "?ticket=",
+      `?ticket=${"A".repeat(43)}`,
+      "?ticket=%00%ff",
+      `?roomId=${rooms.public}&name=olive`,
+    ]) {
       expect(await open(`${stack.wsUrl}/${query}`)).toEqual({ refused: 401 });
     }
     expect(await tableSnapshot()).toEqual(before);
@@ -297,11 +392,17 @@ describe("WebSocket connect and every frame, by role", () => {
         const send = (frame: object) => ws.send(JSON.stringify(frame));
 
         send({ action: "sendMessage", text: "hello", clientMessageId: `${who}-${kind}` });
-        expect(((await nextFrame(inbox, "message")).message as { authorId: string }).authorId).toBe(users[who].userId);
+        expect(((await nextFrame(inbox, "message")).message as { authorId: string }).authorId).toBe(
+          users[who].userId,
+        );
         send({ action: "addTodo", title: "milk" });
         const todo = (await nextFrame(inbox, "todo")).todo as { todoId: string; version: number };
         send({ action: "updateTodo", todoId: todo.todoId, version: todo.version, done: true });
-        expect((await nextFrame(inbox, "todo")).todo).toMatchObject({ todoId: todo.todoId, done: true, version: 2 });
+        expect((await nextFrame(inbox, "todo")).todo).toMatchObject({
+          todoId: todo.todoId,
+          done: true,
+          version: 2,
+        });
         send({ action: "deleteTodo", todoId: todo.todoId, version: 2 });
         expect(await nextFrame(inbox, "todoDeleted")).toMatchObject({ todoId: todo.todoId });
         send({ action: "ping" });
@@ -320,7 +421,9 @@ describe("WebSocket connect and every frame, by role", () => {
   it("connecting to a public room makes a signed-in stranger its member", async () => {
     const walkIn = await session("Wally Walkin");
     const isMember = async () =>
-      (await call("GET", `/rooms/${rooms.public}/members?limit=100`, tokens.owner)).json.members.some((m: { userId: string }) => m.userId === walkIn.userId);
+      (await call("GET", `/rooms/${rooms.public}/members?limit=100`, tokens.owner)).json.members.some(
+        (m: { userId: string }) => m.userId === walkIn.userId,
+      );
     const t = (await call("POST", `/rooms/${rooms.public}/tickets`, walkIn.token)).json.ticket;
     expect(await isMember()).toBe(false);
     const opened = await open(`${stack.wsUrl}?ticket=${t}`);
@@ -339,7 +442,9 @@ describe("WebSocket connect and every frame, by role", () => {
     if (!("ws" in opened)) throw new Error("refused");
     const closed = new Promise<number>((resolve) => opened.ws.once("close", (code) => resolve(code)));
     const startedAt = Date.now();
-    expect((await call("DELETE", `/rooms/${rooms.private}/members/${victim.userId}`, tokens.owner)).status).toBe(204);
+    expect(
+      (await call("DELETE", `/rooms/${rooms.private}/members/${victim.userId}`, tokens.owner)).status,
+    ).toBe(204);
     expect(await nextFrame(opened.frames, "removed")).toEqual({ type: "removed", roomId: rooms.private });
     await closed;
     expect(Date.now() - startedAt).toBeLessThan(1_000);
@@ -352,7 +457,9 @@ describe("WebSocket connect and every frame, by role", () => {
     const code = (await call("POST", `/rooms/${rooms.private}/invites`, tokens.owner)).json.invite.code;
     await call("POST", `/invites/${code}`, victim.token);
     const early = (await call("POST", `/rooms/${rooms.private}/tickets`, victim.token)).json.ticket;
-    expect((await call("DELETE", `/rooms/${rooms.private}/members/${victim.userId}`, tokens.owner)).status).toBe(204);
+    expect(
+      (await call("DELETE", `/rooms/${rooms.private}/members/${victim.userId}`, tokens.owner)).status,
+    ).toBe(204);
     expect(await open(`${stack.wsUrl}?ticket=${early}`)).toEqual({ refused: 403 });
   });
 });

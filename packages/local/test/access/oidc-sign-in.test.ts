@@ -39,12 +39,21 @@ afterAll(async () => {
 });
 
 const idToken = (claims: Record<string, unknown>, { key = privateKey, iss = issuer, aud = AUDIENCE } = {}) =>
-  new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid: "test-key" }).setIssuer(iss).setAudience(aud).setIssuedAt().setExpirationTime("1h").sign(key);
+  new SignJWT(claims)
+    .setProtectedHeader({ alg: "RS256", kid: "test-key" })
+    .setIssuer(iss)
+    .setAudience(aud)
+    .setIssuedAt()
+    .setExpirationTime("1h")
+    .sign(key);
 
 const call = async (method: string, path: string, token: string, body?: unknown) => {
   const response = await fetch(`${stack.httpUrl}${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { "content-type": "application/json" }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body !== undefined && { "content-type": "application/json" }),
+    },
     ...(body !== undefined && { body: JSON.stringify(body) }),
   });
   // biome-ignore lint/suspicious/noExplicitAny: a test reads whatever JSON the API answered
@@ -57,10 +66,15 @@ it("an OIDC ID token signs the user in: sub is the userId, the name claim the di
   const created = await call("POST", "/rooms", token, { name: "From Cognito", visibility: "private" });
   expect(created.status).toBe(201);
   const members = await call("GET", `/rooms/${created.json.room.roomId}/members`, token);
-  expect(members.json.members).toEqual([expect.objectContaining({ userId: "0b7e5c1a-oidc-user", name: "Ida Oidc", role: "owner" })]);
+  expect(members.json.members).toEqual([
+    expect.objectContaining({ userId: "0b7e5c1a-oidc-user", name: "Ida Oidc", role: "owner" }),
+  ]);
   // Renaming through POST /sessions keeps the OIDC userId and hands back a guest-style token for it.
   const renamed = await call("POST", "/sessions", token, { name: "Ida" });
-  expect(renamed).toMatchObject({ status: 201, json: { user: { userId: "0b7e5c1a-oidc-user", name: "Ida" } } });
+  expect(renamed).toMatchObject({
+    status: 201,
+    json: { user: { userId: "0b7e5c1a-oidc-user", name: "Ida" } },
+  });
   expect((await call("GET", "/me/rooms", renamed.json.token)).json.rooms).toHaveLength(1);
 });
 

@@ -53,11 +53,22 @@ describe("POST /sessions", () => {
   });
 
   it("refuses bad names with 400 and a bad token with 401", async () => {
-    for (const body of [{ name: "" }, { name: "   " }, { name: "x".repeat(41) }, { name: "a\u202Eb" }, {}, { name: 5 }]) {
+    for (const body of [
+      { name: "" },
+      { name: "   " },
+      { name: "x".repeat(41) },
+      { name: "a\u202Eb" },
+      {},
+      { name: 5 },
+    ]) {
       expectError(await httpApi(stack).post("/sessions", body), 400, "bad_request");
     }
     expect((await httpApi(stack).post("/sessions", { name: "x".repeat(40) })).status).toBe(201);
-    expectError(await httpApi(stack).post("/sessions", { name: "Eve" }, { authorization: "Bearer not.a.token" }), 401, "unauthorized");
+    expectError(
+      await httpApi(stack).post("/sessions", { name: "Eve" }, { authorization: "Bearer not.a.token" }),
+      401,
+      "unauthorized",
+    );
   });
 });
 
@@ -89,7 +100,11 @@ describe("POST /rooms", () => {
     const reply = await api.post("/rooms", { name: "  Kitchen  " });
     expect(reply.status).toBe(201);
     expect(reply.headers.get("content-type")).toContain("application/json");
-    expect(reply.json.room).toMatchObject({ roomId: expect.stringMatching(/^[0-9A-Z]{26}$/), name: "Kitchen", visibility: "public" });
+    expect(reply.json.room).toMatchObject({
+      roomId: expect.stringMatching(/^[0-9A-Z]{26}$/),
+      name: "Kitchen",
+      visibility: "public",
+    });
     expect(new Date(reply.json.room.createdAt).toISOString()).toBe(reply.json.room.createdAt);
   });
 
@@ -100,7 +115,14 @@ describe("POST /rooms", () => {
   });
 
   it("refuses bad names and visibilities with 400 and issues", async () => {
-    for (const body of [{ name: "" }, { name: "   " }, { name: "x".repeat(81) }, {}, { name: 5 }, { name: "ok", visibility: "secret" }]) {
+    for (const body of [
+      { name: "" },
+      { name: "   " },
+      { name: "x".repeat(81) },
+      {},
+      { name: 5 },
+      { name: "ok", visibility: "secret" },
+    ]) {
       const reply = await api.post("/rooms", body);
       expectError(reply, 400, "bad_request");
       expect(reply.json.error.issues?.length).toBeGreaterThan(0);
@@ -110,7 +132,11 @@ describe("POST /rooms", () => {
 
   it("refuses malformed JSON with 400 and another content type with 415", async () => {
     expectError(await api.post("/rooms", "{not json"), 400, "bad_request");
-    expectError(await api.post("/rooms", "name=x", { "content-type": "application/x-www-form-urlencoded" }), 415, "unsupported_media_type");
+    expectError(
+      await api.post("/rooms", "name=x", { "content-type": "application/x-www-form-urlencoded" }),
+      415,
+      "unsupported_media_type",
+    );
   });
 });
 
@@ -141,7 +167,8 @@ describe("GET /rooms", () => {
 
   it("defaults to 50 and refuses limits outside 1..100", async () => {
     expect((await api.get("/rooms")).status).toBe(200);
-    for (const limit of ["0", "101", "-1", "abc", "1.5"]) expectError(await api.get(`/rooms?limit=${limit}`), 400, "bad_request");
+    for (const limit of ["0", "101", "-1", "abc", "1.5"])
+      expectError(await api.get(`/rooms?limit=${limit}`), 400, "bad_request");
     expect((await api.get("/rooms?limit=100")).status).toBe(200);
     expect((await api.get("/rooms?limit=1")).json.rooms).toHaveLength(1);
   });
@@ -156,7 +183,9 @@ describe("GET /rooms/{roomId}", () => {
     const reply = await httpApi(stack, member.session).get(`/rooms/${room.roomId}`);
     expect(reply.status).toBe(200);
     expect(reply.json.room).toEqual(room);
-    expect(reply.json.todos).toEqual([expect.objectContaining({ title: "one", done: false, roomId: room.roomId })]);
+    expect(reply.json.todos).toEqual([
+      expect.objectContaining({ title: "one", done: false, roomId: room.roomId }),
+    ]);
     await member.close();
   });
 
@@ -176,8 +205,15 @@ describe("GET /rooms/{roomId}", () => {
 
     expect((await api.get(`/rooms/${room.roomId}`)).json).toMatchObject({ room, todos: [], role: "owner" });
     await invite(stack, { owner, member: outsider.session!, roomId: room.roomId });
-    expect((await outsider.get(`/rooms/${room.roomId}`)).json).toMatchObject({ room, todos: [], role: "member" });
-    expect((await outsider.get(`/rooms/${room.roomId}/messages`)).json).toEqual({ messages: [], cursor: null });
+    expect((await outsider.get(`/rooms/${room.roomId}`)).json).toMatchObject({
+      room,
+      todos: [],
+      role: "member",
+    });
+    expect((await outsider.get(`/rooms/${room.roomId}/messages`)).json).toEqual({
+      messages: [],
+      cursor: null,
+    });
   });
 });
 
@@ -207,7 +243,12 @@ describe("GET /rooms/{roomId}/messages", () => {
     expect(all.json).toEqual({ messages: expect.any(Array), cursor: null });
     expect(all.json.messages.map((m: Message) => m.seq)).toEqual([1, 2, 3, 4, 5]);
     for (const message of all.json.messages) {
-      expect(message).toMatchObject({ roomId: room.roomId, authorId: member.session.user.userId, author: "Hal", mentions: [] });
+      expect(message).toMatchObject({
+        roomId: room.roomId,
+        authorId: member.session.user.userId,
+        author: "Hal",
+        mentions: [],
+      });
     }
     // A seq past the newest is a valid `before`: everything older than it.
     expect((await api.get(`/rooms/${room.roomId}/messages?before=99`)).json.messages).toHaveLength(5);
@@ -216,7 +257,8 @@ describe("GET /rooms/{roomId}/messages", () => {
 
   it("refuses limits outside 1..100 and answers 404 for an unknown room", async () => {
     const room = await api.createRoom("Limits");
-    for (const limit of ["0", "101"]) expectError(await api.get(`/rooms/${room.roomId}/messages?limit=${limit}`), 400, "bad_request");
+    for (const limit of ["0", "101"])
+      expectError(await api.get(`/rooms/${room.roomId}/messages?limit=${limit}`), 400, "bad_request");
     // `before` is a seq: a positive integer.
     for (const before of ["0", "-1", "1.5", "abc", UNKNOWN_ROOM_ID]) {
       expectError(await api.get(`/rooms/${room.roomId}/messages?before=${before}`), 400, "bad_request");
@@ -266,7 +308,9 @@ describe("gateway behaviour on the real API", () => {
     expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
     expect(preflight.headers.get("access-control-allow-headers")?.toLowerCase()).toContain("authorization");
     expect(preflight.headers.get("access-control-allow-credentials")).toBeNull();
-    const list = await fetch(`${stack.httpUrl}/rooms`, { headers: { origin: "http://127.0.0.1:5173", authorization: `Bearer ${owner.token}` } });
+    const list = await fetch(`${stack.httpUrl}/rooms`, {
+      headers: { origin: "http://127.0.0.1:5173", authorization: `Bearer ${owner.token}` },
+    });
     expect(list.status).toBe(200);
     expect(list.headers.get("access-control-allow-origin")).toBe("*");
   });

@@ -27,14 +27,20 @@ describe("members joining at the same moment", () => {
     const owner = await signIn(stack, "Owner");
     const api = httpApi(stack, owner);
     const room = await api.createRoom("Race");
-    const residents = await Promise.all(Array.from({ length: 20 }, (_, i) => joinRoom(stack, room.roomId, `Resident ${i}`)));
-    const joiners = await Promise.all(Array.from({ length: 12 }, (_, i) => joinRoom(stack, room.roomId, `Joiner ${i}`)));
+    const residents = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => joinRoom(stack, room.roomId, `Resident ${i}`)),
+    );
+    const joiners = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => joinRoom(stack, room.roomId, `Joiner ${i}`)),
+    );
     const everyone = [...residents, ...joiners];
     try {
       const records = await Connection.listByRoom(db, { roomId: room.roomId });
       expect(records).toHaveLength(everyone.length);
       // Each record is its ticket's user: one guest per socket here.
-      expect(records.map((c) => `${c.userId} ${c.name}`).sort()).toEqual(everyone.map((m) => `${m.session.user.userId} ${m.session.user.name}`).sort());
+      expect(records.map((c) => `${c.userId} ${c.name}`).sort()).toEqual(
+        everyone.map((m) => `${m.session.user.userId} ${m.session.user.name}`).sort(),
+      );
       // Connecting to a public room made every joiner a member, next to the owner.
       const members = await api.get(`/rooms/${room.roomId}/members?limit=100`);
       expect(members.status).toBe(200);
@@ -48,7 +54,8 @@ describe("members joining at the same moment", () => {
         return id;
       });
       for (const member of everyone) {
-        for (const id of ids) await member.next((f: any) => f.type === "message" && f.message.clientMessageId === id, 5_000);
+        for (const id of ids)
+          await member.next((f: any) => f.type === "message" && f.message.clientMessageId === id, 5_000);
       }
       for (const member of everyone) expect(member.all((f: any) => f.type === "memberLeft")).toHaveLength(0);
     } finally {

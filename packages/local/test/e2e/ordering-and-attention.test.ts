@@ -1,9 +1,9 @@
-import { localDynamoClient } from "@rooms/dynamodb-local";
 import { MAX_MENTIONS, SYNC_AFTER_PAGE, SYNC_NEWEST_PAGE, TYPING_INTERVAL_MS } from "@rooms/core/limits";
 import { MAX_SERVER_FRAME_BYTES, type SnapshotFrame } from "@rooms/core/protocol";
+import { localDynamoClient } from "@rooms/dynamodb-local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LocalStack } from "../../src/local-stack";
 import { tableSnapshot } from "../../../../test/support/table-snapshot";
+import type { LocalStack } from "../../src/local-stack";
 import {
   clientId,
   httpApi,
@@ -44,7 +44,8 @@ afterAll(async () => {
 
 type MessageFrame = { type: "message"; message: Message };
 
-const messageWith = (id: string) => (frame: any) => frame.type === "message" && frame.message.clientMessageId === id;
+const messageWith = (id: string) => (frame: any) =>
+  frame.type === "message" && frame.message.clientMessageId === id;
 const seqs = (messages: Message[]) => messages.map((m) => m.seq);
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 const table = () => tableSnapshot(dynamo, stack.tableName);
@@ -144,7 +145,12 @@ describe("seq under 20 concurrent senders in one room", () => {
     const id = clientId("race");
     for (let attempt = 0; attempt < 5; attempt++) {
       sender.send({ action: "sendMessage", text, clientMessageId: id });
-      const answer = await sender.next<any>((f: any) => (f.type === "message" || f.type === "error") && (f.message?.clientMessageId ?? f.clientMessageId) === id, 15_000);
+      const answer = await sender.next<any>(
+        (f: any) =>
+          (f.type === "message" || f.type === "error") &&
+          (f.message?.clientMessageId ?? f.clientMessageId) === id,
+        15_000,
+      );
       if (answer.type === "message") return answer.message;
       refused.push({ sender: sender.label, error: answer });
       await sleep(100);
@@ -163,26 +169,42 @@ describe("seq under 20 concurrent senders in one room", () => {
     const echoed = [...sent.values()].flat();
     expect([...seqs(echoed)].sort((a, b) => a - b)).toEqual(range(1, TOTAL));
     for (const [sender, mine] of sent) {
-      expect(mine.map((m) => m.text)).toEqual(range(0, PER_SENDER - 1).map((n) => `s${senders.indexOf(sender)} n${n}`));
+      expect(mine.map((m) => m.text)).toEqual(
+        range(0, PER_SENDER - 1).map((n) => `s${senders.indexOf(sender)} n${n}`),
+      );
       // Sent one at a time, so stored one after the other.
       const order = seqs(mine);
       expect(order, sender.label).toEqual([...order].sort((a, b) => a - b));
-      for (const message of mine) expect(message).toMatchObject({ roomId: room.roomId, authorId: sender.session.user.userId, mentions: [] });
+      for (const message of mine)
+        expect(message).toMatchObject({
+          roomId: room.roomId,
+          authorId: sender.session.user.userId,
+          mentions: [],
+        });
     }
 
     const stored = await storedHistory(room.roomId);
     expect(seqs(stored)).toEqual(range(1, TOTAL));
     expect(stored).toEqual([...echoed].sort((a, b) => a.seq - b.seq));
-    expect((await api.get(`/rooms/${room.roomId}`)).json.room).toMatchObject({ lastSeq: TOTAL, lastMessageAt: stored.at(-1)!.sentAt });
+    expect((await api.get(`/rooms/${room.roomId}`)).json.room).toMatchObject({
+      lastSeq: TOTAL,
+      lastMessageAt: stored.at(-1)!.sentAt,
+    });
 
     // Every member got every message exactly once, the very one stored.
     const everyone = [watcher, ...senders];
-    await eventually(() => everyone.every((client) => client.all((f: any) => f.type === "message").length >= TOTAL), { timeoutMs: 20_000 });
+    await eventually(
+      () => everyone.every((client) => client.all((f: any) => f.type === "message").length >= TOTAL),
+      { timeoutMs: 20_000 },
+    );
     await sleep(200);
     for (const client of everyone) {
       const got = client.all<MessageFrame>((f: any) => f.type === "message").map((f) => f.message);
       expect(got.length, client.label).toBe(TOTAL);
-      expect([...got].sort((a, b) => a.seq - b.seq), client.label).toEqual(stored);
+      expect(
+        [...got].sort((a, b) => a.seq - b.seq),
+        client.label,
+      ).toEqual(stored);
     }
   });
 
@@ -249,9 +271,14 @@ describe("a snapshot over 128 KB", () => {
     reader = await join(room.roomId, "Reader");
     sizes = snapshotSizes(reader);
     // 4,000 two-byte characters: about 8 KB per message; 40 of them and 60 long todos are far over 128 KB.
-    for (let i = 0; i < MESSAGES; i++) await send(poster, `${String(i).padStart(4, "0")} ${"é".repeat(3995)}`);
+    for (let i = 0; i < MESSAGES; i++)
+      await send(poster, `${String(i).padStart(4, "0")} ${"é".repeat(3995)}`);
     for (let i = 0; i < TODOS; i++) {
-      poster.send({ action: "addTodo", title: `${String(i).padStart(3, "0")} ${"t".repeat(196)}`, clientTodoId: `todo-${i}` });
+      poster.send({
+        action: "addTodo",
+        title: `${String(i).padStart(3, "0")} ${"t".repeat(196)}`,
+        clientTodoId: `todo-${i}`,
+      });
       await poster.nextOfType("todo", (f: any) => f.todo.title.startsWith(String(i).padStart(3, "0")));
     }
   });
@@ -353,14 +380,29 @@ describe("GET /me/rooms: unread and unreadMentions", () => {
     const m3 = await send(poster, "anyone?");
     expect(m2.mentions).toEqual([host.user.userId]);
     expect(seqs([m1, m2, m3])).toEqual([1, 2, 3]);
-    expect(await myRoom(host, busy.roomId)).toMatchObject({ unread: 3, unreadMentions: 1, lastSeq: 3, lastMessageAt: m3.sentAt, role: "owner" });
+    expect(await myRoom(host, busy.roomId)).toMatchObject({
+      unread: 3,
+      unreadMentions: 1,
+      lastSeq: 3,
+      lastMessageAt: m3.sentAt,
+      role: "owner",
+    });
     // My own messages are never unread.
-    expect(await myRoom(posterUser, busy.roomId)).toMatchObject({ unread: 0, unreadMentions: 0, role: "member" });
+    expect(await myRoom(posterUser, busy.roomId)).toMatchObject({
+      unread: 0,
+      unreadMentions: 0,
+      role: "member",
+    });
 
     // A new member: history is not unread.
     const newcomerUser = await signIn(stack, "Newcomer");
     const newcomer = await join(busy.roomId, newcomerUser);
-    expect(await myRoom(newcomerUser, busy.roomId)).toMatchObject({ unread: 0, unreadMentions: 0, lastSeq: 3, role: "member" });
+    expect(await myRoom(newcomerUser, busy.roomId)).toMatchObject({
+      unread: 0,
+      unreadMentions: 0,
+      lastSeq: 3,
+      role: "member",
+    });
     expect((await syncOne(newcomer)).readSeq).toBe(3);
 
     await send(poster, "@Newcomer @Host welcome", { mentions: [newcomerUser.user.userId, host.user.userId] });
@@ -383,7 +425,12 @@ describe("GET /me/rooms: unread and unreadMentions", () => {
     const latest = await send(earlySocket, "the early room wakes up");
     const listed = await myRooms(host);
     expect(listed.map((r) => r.roomId)).toEqual([early.roomId, busy.roomId]);
-    expect(listed[0]).toMatchObject({ unread: 1, unreadMentions: 0, lastSeq: 1, lastMessageAt: latest.sentAt });
+    expect(listed[0]).toMatchObject({
+      unread: 1,
+      unreadMentions: 0,
+      lastSeq: 1,
+      lastMessageAt: latest.sentAt,
+    });
     expect((await myRooms(posterUser)).map((r) => [r.roomId, r.unread])).toEqual([
       [early.roomId, 0],
       [busy.roomId, 1],
@@ -403,7 +450,8 @@ describe("typing", () => {
 
     const started = Date.now();
     for (let i = 0; i < 10; i++) typer.send({ action: "typing" });
-    for (const other of [one, two]) expect(await other.nextOfType("typing")).toEqual({ type: "typing", member: typerMember });
+    for (const other of [one, two])
+      expect(await other.nextOfType("typing")).toEqual({ type: "typing", member: typerMember });
     await sleep(600);
     expect(Date.now() - started).toBeLessThan(TYPING_INTERVAL_MS);
     for (const other of [one, two]) expect(other.all((f: any) => f.type === "typing")).toHaveLength(1);
@@ -450,18 +498,50 @@ describe("bad input to the new frames: the contract error to the sender alone, n
     ["markRead {seq: 1.5}", () => ({ action: "markRead", seq: 1.5 })],
     ["markRead {seq: null}", () => ({ action: "markRead", seq: null })],
     ["markRead {seq} ahead of the room", () => ({ action: "markRead", seq: LAST + 1 })],
-    ["sendMessage mentioning a non-member", () => ({ action: "sendMessage", text: "hi", clientMessageId: "strict-1", mentions: [outsider.user.userId] })],
+    [
+      "sendMessage mentioning a non-member",
+      () => ({
+        action: "sendMessage",
+        text: "hi",
+        clientMessageId: "strict-1",
+        mentions: [outsider.user.userId],
+      }),
+    ],
     [
       "sendMessage mentioning a member and a non-member",
-      () => ({ action: "sendMessage", text: "hi", clientMessageId: "strict-1", mentions: [watcher.session.user.userId, outsider.user.userId] }),
+      () => ({
+        action: "sendMessage",
+        text: "hi",
+        clientMessageId: "strict-1",
+        mentions: [watcher.session.user.userId, outsider.user.userId],
+      }),
     ],
     [
       `sendMessage mentioning ${MAX_MENTIONS + 1} users`,
-      () => ({ action: "sendMessage", text: "hi", clientMessageId: "strict-1", mentions: fakeUsers(MAX_MENTIONS + 1) }),
+      () => ({
+        action: "sendMessage",
+        text: "hi",
+        clientMessageId: "strict-1",
+        mentions: fakeUsers(MAX_MENTIONS + 1),
+      }),
     ],
-    ["sendMessage with mentions not an array", () => ({ action: "sendMessage", text: "hi", clientMessageId: "strict-1", mentions: watcher.session.user.userId })],
-    ["sendMessage with a mention not a user id", () => ({ action: "sendMessage", text: "hi", clientMessageId: "strict-1", mentions: [42] })],
-    ["sendMessage with blank text", () => ({ action: "sendMessage", text: " ", clientMessageId: "strict-1" })],
+    [
+      "sendMessage with mentions not an array",
+      () => ({
+        action: "sendMessage",
+        text: "hi",
+        clientMessageId: "strict-1",
+        mentions: watcher.session.user.userId,
+      }),
+    ],
+    [
+      "sendMessage with a mention not a user id",
+      () => ({ action: "sendMessage", text: "hi", clientMessageId: "strict-1", mentions: [42] }),
+    ],
+    [
+      "sendMessage with blank text",
+      () => ({ action: "sendMessage", text: " ", clientMessageId: "strict-1" }),
+    ],
     ["addTodo with an empty title", () => ({ action: "addTodo", title: "", clientTodoId: "strict-todo" })],
   ];
 
@@ -471,11 +551,19 @@ describe("bad input to the new frames: the contract error to the sender alone, n
       const before = await table();
       sender.send(sent);
       const error = await sender.nextOfType<any>("error");
-      expect(error).toMatchObject({ type: "error", code: "bad_request", action: sent.action, message: expect.any(String) });
+      expect(error).toMatchObject({
+        type: "error",
+        code: "bad_request",
+        action: sent.action,
+        message: expect.any(String),
+      });
       // The echo: the frame's clientMessageId / clientTodoId, and no other key than the contract's.
       if (sent.clientMessageId) expect(error.clientMessageId).toBe(sent.clientMessageId);
       if (sent.clientTodoId) expect(error.clientTodoId).toBe(sent.clientTodoId);
-      for (const key of Object.keys(error)) expect(["type", "code", "message", "action", "issues", "clientMessageId", "clientTodoId"]).toContain(key);
+      for (const key of Object.keys(error))
+        expect(["type", "code", "message", "action", "issues", "clientMessageId", "clientTodoId"]).toContain(
+          key,
+        );
       await sleep(100);
       expect(await table()).toEqual(before);
       expect(sender.all((f: any) => f.type === "snapshot" || f.type === "todo")).toEqual([]);
@@ -493,7 +581,12 @@ describe("bad input to the new frames: the contract error to the sender alone, n
 
   it("a refused send claimed nothing: the same clientMessageId, now valid, is stored with the next seq and its mentions", async () => {
     const id = "strict-1";
-    sender.send({ action: "sendMessage", text: "hi", clientMessageId: id, mentions: [watcher.session.user.userId] });
+    sender.send({
+      action: "sendMessage",
+      text: "hi",
+      clientMessageId: id,
+      mentions: [watcher.session.user.userId],
+    });
     const stored = (await sender.next<MessageFrame>(messageWith(id))).message;
     expect(stored).toMatchObject({ seq: LAST + 1, text: "hi", mentions: [watcher.session.user.userId] });
     expect((await watcher.next<MessageFrame>(messageWith(id))).message).toEqual(stored);

@@ -27,7 +27,8 @@ describe("a socket gone without $disconnect", () => {
     const alice = await joinRoom(stack, room.roomId, "Alice");
     const bob = await joinRoom(stack, room.roomId, "Bob");
     const ghost = await joinRoom(stack, room.roomId, "Ghost");
-    const ghostMember = (await alice.nextOfType<any>("memberJoined", (f) => f.member.name === "Ghost")).member;
+    const ghostMember = (await alice.nextOfType<any>("memberJoined", (f) => f.member.name === "Ghost"))
+      .member;
     expect(ghostMember.userId).toBe(ghost.session.user.userId);
 
     await ghost.terminate();
@@ -37,10 +38,14 @@ describe("a socket gone without $disconnect", () => {
 
     const id = clientId("prune");
     alice.send({ action: "sendMessage", text: "anyone there?", clientMessageId: id });
-    for (const member of [alice, bob]) await member.next((f: any) => f.type === "message" && f.message.clientMessageId === id);
+    for (const member of [alice, bob])
+      await member.next((f: any) => f.type === "message" && f.message.clientMessageId === id);
     // Bob first: he got the broadcast that met the ghost; Alice, its sender, is one of "the others" too.
     for (const member of [bob, alice]) {
-      const left = await member.nextOfType<any>("memberLeft", (f) => f.member.memberId === ghostMember.memberId);
+      const left = await member.nextOfType<any>(
+        "memberLeft",
+        (f) => f.member.memberId === ghostMember.memberId,
+      );
       expect(left.member).toEqual(ghostMember);
     }
 
@@ -52,7 +57,8 @@ describe("a socket gone without $disconnect", () => {
     expect(snapshot.members.map((m: { name: string }) => m.name).sort()).toEqual(["Alice", "Bob"]);
 
     await sleep(200);
-    for (const member of [alice, bob]) expect(member.all((f: any) => f.type === "memberLeft")).toHaveLength(1);
+    for (const member of [alice, bob])
+      expect(member.all((f: any) => f.type === "memberLeft")).toHaveLength(1);
     await Promise.all([alice.close(), bob.close()]);
   });
 
@@ -67,7 +73,9 @@ describe("a socket gone without $disconnect", () => {
     const joiner = await joinRoom(stack, room.roomId, "Joiner");
     try {
       await sleep(200);
-      const names = (await Connection.listByRoom(db, { roomId: room.roomId })).map((c: { name: string }) => c.name);
+      const names = (await Connection.listByRoom(db, { roomId: room.roomId })).map(
+        (c: { name: string }) => c.name,
+      );
       expect(names).toEqual(["Joiner"]);
       joiner.send({ action: "ping" });
       await joiner.nextOfType("pong", undefined, 3_000);

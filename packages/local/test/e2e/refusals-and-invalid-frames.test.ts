@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LocalStack } from "../../src/local-stack";
 import { connectUrl, ticketFor } from "../../../../test/support/room-session";
+import type { LocalStack } from "../../src/local-stack";
 import {
   clientId,
   httpApi,
@@ -58,7 +58,8 @@ describe("handshake", () => {
     expect(await expectRefused(stack.wsUrl, { ticket: "" })).toEqual(UNAUTHORIZED);
     const real = await ticketFor(stack.httpUrl, owner, room.roomId);
     const unknown = `${real.slice(0, -4)}${real.endsWith("AAAA") ? "BBBB" : "AAAA"}`;
-    for (const ticket of [unknown, "not a ticket", "x".repeat(500)]) expect(await expectRefused(stack.wsUrl, { ticket })).toEqual(UNAUTHORIZED);
+    for (const ticket of [unknown, "not a ticket", "x".repeat(500)])
+      expect(await expectRefused(stack.wsUrl, { ticket })).toEqual(UNAUTHORIZED);
     // The real one was not used up by its neighbours' failures.
     await (await connectClient(connectUrl(stack.wsUrl, real))).close();
   });
@@ -110,12 +111,28 @@ describe("frames the server refuses", () => {
     ["an unknown action", { action: "launchRockets" }, "launchRockets"],
     ["no action", { text: "hi" }, undefined],
     ["sendMessage without text", { action: "sendMessage", clientMessageId: "x" }, "sendMessage"],
-    ["sendMessage with 4001 characters", { action: "sendMessage", text: "x".repeat(4001), clientMessageId: "x" }, "sendMessage"],
-    ["sendMessage with a blank text", { action: "sendMessage", text: "   ", clientMessageId: "x" }, "sendMessage"],
-    ["sendMessage with a 65-character clientMessageId", { action: "sendMessage", text: "hi", clientMessageId: "x".repeat(65) }, "sendMessage"],
+    [
+      "sendMessage with 4001 characters",
+      { action: "sendMessage", text: "x".repeat(4001), clientMessageId: "x" },
+      "sendMessage",
+    ],
+    [
+      "sendMessage with a blank text",
+      { action: "sendMessage", text: "   ", clientMessageId: "x" },
+      "sendMessage",
+    ],
+    [
+      "sendMessage with a 65-character clientMessageId",
+      { action: "sendMessage", text: "hi", clientMessageId: "x".repeat(65) },
+      "sendMessage",
+    ],
     ["addTodo with an empty title", { action: "addTodo", title: "" }, "addTodo"],
     ["addTodo with 201 characters", { action: "addTodo", title: "x".repeat(201) }, "addTodo"],
-    ["updateTodo with a string version", { action: "updateTodo", todoId: UNKNOWN_ROOM_ID, version: "1", done: true }, "updateTodo"],
+    [
+      "updateTodo with a string version",
+      { action: "updateTodo", todoId: UNKNOWN_ROOM_ID, version: "1", done: true },
+      "updateTodo",
+    ],
     ["deleteTodo with a malformed id", { action: "deleteTodo", todoId: "nope" }, "deleteTodo"],
     ["sync with a malformed afterSeq", { action: "sync", afterSeq: "nope" }, "sync"],
     ["markRead without a seq", { action: "markRead" }, "markRead"],
@@ -135,7 +152,9 @@ describe("frames the server refuses", () => {
   it("validation errors list their issues", async () => {
     sender.send({ action: "addTodo", title: "" });
     const error = await sender.nextOfType<any>("error");
-    expect(error.issues).toEqual(expect.arrayContaining([expect.objectContaining({ path: ["title"], message: expect.any(String) })]));
+    expect(error.issues).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: ["title"], message: expect.any(String) })]),
+    );
   });
 
   it("the watcher saw none of those errors", async () => {
@@ -155,10 +174,22 @@ describe("identity comes from the ticket, never from a frame", () => {
   it("a frame naming another author or room still stores the sender's own userId, name and room", async () => {
     const elsewhere = await api.createRoom("Elsewhere");
     const id = clientId("spoof");
-    sender.send({ action: "sendMessage", text: "who am I?", clientMessageId: id, authorId: owner.user.userId, author: "Owner", roomId: elsewhere.roomId });
+    sender.send({
+      action: "sendMessage",
+      text: "who am I?",
+      clientMessageId: id,
+      authorId: owner.user.userId,
+      author: "Owner",
+      roomId: elsewhere.roomId,
+    });
     const reply = await sender.nextOfType<any>("message", (f) => f.message.clientMessageId === id);
     // Extra fields are ignored: the message is the sender's, in the sender's room.
-    expect(reply.message).toMatchObject({ roomId: room.roomId, authorId: sender.session.user.userId, author: "Sender", text: "who am I?" });
+    expect(reply.message).toMatchObject({
+      roomId: room.roomId,
+      authorId: sender.session.user.userId,
+      author: "Sender",
+      text: "who am I?",
+    });
     const watched = await watcher.nextOfType<any>("message", (f) => f.message.clientMessageId === id);
     expect(watched.message).toEqual(reply.message);
     expect((await api.get(`/rooms/${elsewhere.roomId}/messages`)).json.messages).toEqual([]);

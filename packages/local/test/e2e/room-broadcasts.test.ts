@@ -38,7 +38,8 @@ afterAll(async () => {
 
 type MessageFrame = { type: "message"; message: Message };
 type TodoFrame = { type: "todo"; todo: Todo };
-const messageWith = (clientMessageId: string) => (frame: any) => frame.type === "message" && frame.message.clientMessageId === clientMessageId;
+const messageWith = (clientMessageId: string) => (frame: any) =>
+  frame.type === "message" && frame.message.clientMessageId === clientMessageId;
 
 describe("messages", () => {
   it("reach every member of the sender's room exactly once, sender included, and no other room", async () => {
@@ -50,12 +51,23 @@ describe("messages", () => {
     const receivedA = await Promise.all(a.map((client) => client.next<MessageFrame>(messageWith(inA))));
     const receivedB = await Promise.all(b.map((client) => client.next<MessageFrame>(messageWith(inB))));
     for (const { message } of receivedA) {
-      expect(message).toMatchObject({ roomId: roomA.roomId, authorId: a[0]!.session.user.userId, author: "Ann", text: "hello A", clientMessageId: inA });
+      expect(message).toMatchObject({
+        roomId: roomA.roomId,
+        authorId: a[0]!.session.user.userId,
+        author: "Ann",
+        text: "hello A",
+        clientMessageId: inA,
+      });
       expect(message.messageId).toBe(receivedA[0]!.message.messageId);
       expect(message).toMatchObject({ seq: 1, mentions: [] });
       expect(new Date(message.sentAt).toISOString()).toBe(message.sentAt);
     }
-    expect(receivedB[0]!.message).toMatchObject({ roomId: roomB.roomId, authorId: b[1]!.session.user.userId, author: "Bea", text: "hello B" });
+    expect(receivedB[0]!.message).toMatchObject({
+      roomId: roomB.roomId,
+      authorId: b[1]!.session.user.userId,
+      author: "Bea",
+      text: "hello B",
+    });
     expect(b[1]!.session.user.userId).not.toBe(a[0]!.session.user.userId);
 
     await sleep(300); // time for a duplicate or a leak to show up
@@ -132,7 +144,10 @@ describe("messages", () => {
     expect(stored.map((m) => m.seq)).toEqual([before + 1, before + 2, before + 3]);
     const history = await api.get(`/rooms/${roomA.roomId}/messages?limit=3`);
     expect(history.json.messages).toEqual(stored);
-    expect((await api.get(`/rooms/${roomA.roomId}`)).json.room).toMatchObject({ lastSeq: before + 3, lastMessageAt: stored[2]!.sentAt });
+    expect((await api.get(`/rooms/${roomA.roomId}`)).json.room).toMatchObject({
+      lastSeq: before + 3,
+      lastMessageAt: stored[2]!.sentAt,
+    });
   });
 });
 
@@ -141,18 +156,26 @@ describe("todos", () => {
     a[0]!.send({ action: "addTodo", title: "buy milk", clientTodoId: "t-1" });
     const added = await Promise.all(a.map((client) => client.nextOfType<TodoFrame>("todo")));
     const todo = added[0]!.todo;
-    expect(todo).toMatchObject({ roomId: roomA.roomId, title: "buy milk", done: false, version: expect.any(Number) });
+    expect(todo).toMatchObject({
+      roomId: roomA.roomId,
+      title: "buy milk",
+      done: false,
+      version: expect.any(Number),
+    });
     for (const frame of added) expect(frame.todo).toEqual(todo);
 
     a[1]!.send({ action: "updateTodo", todoId: todo.todoId, version: todo.version, done: true });
     const updated = await Promise.all(a.map((client) => client.nextOfType<TodoFrame>("todo")));
-    for (const frame of updated) expect(frame.todo).toMatchObject({ todoId: todo.todoId, done: true, version: todo.version + 1 });
+    for (const frame of updated)
+      expect(frame.todo).toMatchObject({ todoId: todo.todoId, done: true, version: todo.version + 1 });
 
     a[2]!.send({ action: "deleteTodo", todoId: todo.todoId });
-    for (const client of a) expect(await client.nextOfType("todoDeleted")).toEqual({ type: "todoDeleted", todoId: todo.todoId });
+    for (const client of a)
+      expect(await client.nextOfType("todoDeleted")).toEqual({ type: "todoDeleted", todoId: todo.todoId });
 
     await sleep(200);
-    for (const client of b) expect(client.all((f: any) => f.type === "todo" || f.type === "todoDeleted")).toHaveLength(0);
+    for (const client of b)
+      expect(client.all((f: any) => f.type === "todo" || f.type === "todoDeleted")).toHaveLength(0);
     const { json } = await api.get(`/rooms/${roomA.roomId}`);
     expect(json.todos.find((t: Todo) => t.todoId === todo.todoId)).toBeUndefined();
   });
@@ -210,9 +233,14 @@ describe("sync", () => {
     // The leaver joined the empty room (read position 0) and has marked nothing read since.
     expect(snapshot.readSeq).toBe(0);
     expect(snapshot.members.map((m: { name: string }) => m.name).sort()).toEqual(["Leave", "Stay"]);
-    for (const member of snapshot.members) expect(Object.keys(member).sort()).toEqual(["connectedAt", "memberId", "name", "userId"]);
-    expect(snapshot.members.find((m: { name: string }) => m.name === "Leave").userId).toBe(leaverUser.user.userId);
-    expect(snapshot.members.find((m: { name: string }) => m.name === "Stay").userId).toBe(stayer.session.user.userId);
+    for (const member of snapshot.members)
+      expect(Object.keys(member).sort()).toEqual(["connectedAt", "memberId", "name", "userId"]);
+    expect(snapshot.members.find((m: { name: string }) => m.name === "Leave").userId).toBe(
+      leaverUser.user.userId,
+    );
+    expect(snapshot.members.find((m: { name: string }) => m.name === "Stay").userId).toBe(
+      stayer.session.user.userId,
+    );
 
     leaver.send({ action: "sync" });
     const newest = await leaver.nextOfType<any>("snapshot");
@@ -226,7 +254,10 @@ describe("sync", () => {
     a[0]!.send({ action: "ping" });
     expect(await a[0]!.nextOfType("pong")).toEqual({ type: "pong", lastSeq });
     b[0]!.send({ action: "ping" });
-    expect(await b[0]!.nextOfType("pong")).toEqual({ type: "pong", lastSeq: (await api.get(`/rooms/${roomB.roomId}`)).json.room.lastSeq });
+    expect(await b[0]!.nextOfType("pong")).toEqual({
+      type: "pong",
+      lastSeq: (await api.get(`/rooms/${roomB.roomId}`)).json.room.lastSeq,
+    });
   });
 });
 
@@ -259,7 +290,9 @@ describe("members", () => {
       for (const client of [host, first, second]) await client.next(messageWith(id));
       host.send({ action: "sync" });
       const snapshot = await host.nextOfType<any>("snapshot");
-      expect(snapshot.members.filter((m: { userId: string }) => m.userId === user.user.userId)).toHaveLength(2);
+      expect(snapshot.members.filter((m: { userId: string }) => m.userId === user.user.userId)).toHaveLength(
+        2,
+      );
     } finally {
       await Promise.all([host.close(), first.close(), second.close()]);
     }

@@ -29,7 +29,9 @@ describe("cli.ts settings", () => {
     it(`GATEWAY_POST_RATE=${value} stops before anything starts, with a clear message`, async () => {
       const { code, output } = await runCli({ GATEWAY_POST_RATE: value });
       expect(code).toBe(1);
-      expect(output).toContain(`error: GATEWAY_POST_RATE=${value} is not a positive integer (posts per second)`);
+      expect(output).toContain(
+        `error: GATEWAY_POST_RATE=${value} is not a positive integer (posts per second)`,
+      );
       expect(output).not.toMatch(/^ready$/m);
     }, 30_000);
   }

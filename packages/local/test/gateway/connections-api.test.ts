@@ -31,7 +31,9 @@ const errorOf = async (promise: Promise<unknown>) => {
 describe("@connections API with the real SDK client", () => {
   it("PostToConnection sends the raw data as a text frame", async () => {
     const { client, connectionId } = await connectWithId();
-    const result = await gateway.management.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: '{"hello":"there"}' }));
+    const result = await gateway.management.send(
+      new PostToConnectionCommand({ ConnectionId: connectionId, Data: '{"hello":"there"}' }),
+    );
     expect(result.$metadata.httpStatusCode).toBe(200);
     expect(await client.next()).toEqual({ hello: "there" });
     await client.close();
@@ -51,7 +53,9 @@ describe("@connections API with the real SDK client", () => {
     const result = await gateway.management.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
     expect(result.$metadata.httpStatusCode).toBe(204);
     await client.closed;
-    await eventually(() => gateway.recorded.$disconnect?.some((e) => e.requestContext.connectionId === connectionId));
+    await eventually(() =>
+      gateway.recorded.$disconnect?.some((e) => e.requestContext.connectionId === connectionId),
+    );
   });
 
   it("answers closed and unknown connections with GoneException (410)", async () => {
@@ -77,11 +81,14 @@ describe("@connections API with the real SDK client", () => {
   });
 
   it("raw 410 response carries x-amzn-errortype and {message: null}", async () => {
-    const response = await fetch(`${gateway.connectionsUrl}/@connections/${encodeURIComponent("AAAAAAAAAAAAAAA=")}`, {
-      method: "POST",
-      headers: { authorization: "AWS4-HMAC-SHA256 Credential=local/x" },
-      body: "x",
-    });
+    const response = await fetch(
+      `${gateway.connectionsUrl}/@connections/${encodeURIComponent("AAAAAAAAAAAAAAA=")}`,
+      {
+        method: "POST",
+        headers: { authorization: "AWS4-HMAC-SHA256 Credential=local/x" },
+        body: "x",
+      },
+    );
     expect(response.status).toBe(410);
     expect(response.headers.get("x-amzn-errortype")).toBe("GoneException");
     expect(await response.json()).toEqual({ message: null });
@@ -89,10 +96,14 @@ describe("@connections API with the real SDK client", () => {
 
   it("refuses a payload over 128 KB with PayloadTooLargeException (413) and accepts exactly 128 KB", async () => {
     const { client, connectionId } = await connectWithId();
-    const ok = await gateway.management.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: "y".repeat(128 * 1024) }));
+    const ok = await gateway.management.send(
+      new PostToConnectionCommand({ ConnectionId: connectionId, Data: "y".repeat(128 * 1024) }),
+    );
     expect(ok.$metadata.httpStatusCode).toBe(200);
     const error = await errorOf(
-      gateway.management.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: "y".repeat(128 * 1024 + 1) })),
+      gateway.management.send(
+        new PostToConnectionCommand({ ConnectionId: connectionId, Data: "y".repeat(128 * 1024 + 1) }),
+      ),
     );
     expect(error.name).toBe("PayloadTooLargeException");
     expect(error.$metadata.httpStatusCode).toBe(413);
@@ -106,7 +117,9 @@ describe("@connections API with the real SDK client", () => {
 
   it("a client with a wrong stage gets ForbiddenException", async () => {
     const wrongStage = managementClient(gateway.connectionsUrl.replace(/\/local$/, "/prod"));
-    const error = await errorOf(wrongStage.send(new PostToConnectionCommand({ ConnectionId: "x", Data: "x" })));
+    const error = await errorOf(
+      wrongStage.send(new PostToConnectionCommand({ ConnectionId: "x", Data: "x" })),
+    );
     expect(error.name).toBe("ForbiddenException");
     wrongStage.destroy();
   });

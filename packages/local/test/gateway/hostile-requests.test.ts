@@ -1,6 +1,6 @@
 import { connect as connectTcp } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startLocalGateway, type LocalGateway } from "../../src/local-gateway";
+import { type LocalGateway, startLocalGateway } from "../../src/local-gateway";
 import { startWebSocketGateway, type WebSocketGateway } from "../../src/websocket-gateway";
 import { type InlineGateway, startInlineGateway } from "../support/inline-gateway";
 import { connectClient, eventually, expectRefused } from "../support/ws-test-client";
@@ -62,13 +62,24 @@ describe("requests that name Object.prototype's members", () => {
     expect(status).toBe(101);
     const event = gateway.recorded.$connect?.[0];
     expect(Object.entries(event.queryStringParameters).sort()).toEqual(
-      [["__proto__", "x"], ["constructor", "2"], ["hasOwnProperty", "h"], ["toString", "t"]].sort(),
+      [
+        ["__proto__", "x"],
+        ["constructor", "2"],
+        ["hasOwnProperty", "h"],
+        ["toString", "t"],
+      ].sort(),
     );
-    expect(Object.getOwnPropertyDescriptor(event.multiValueQueryStringParameters, "constructor")?.value).toEqual(["1", "2"]);
-    expect(Object.getOwnPropertyDescriptor(event.multiValueQueryStringParameters, "__proto__")?.value).toEqual(["x"]);
+    expect(
+      Object.getOwnPropertyDescriptor(event.multiValueQueryStringParameters, "constructor")?.value,
+    ).toEqual(["1", "2"]);
+    expect(
+      Object.getOwnPropertyDescriptor(event.multiValueQueryStringParameters, "__proto__")?.value,
+    ).toEqual(["x"]);
     for (const name of PROTOTYPE_NAMES) {
       expect(Object.getOwnPropertyDescriptor(event.headers, name)?.value).toBe(`${name}-value`);
-      expect(Object.getOwnPropertyDescriptor(event.multiValueHeaders, name)?.value).toEqual([`${name}-value`]);
+      expect(Object.getOwnPropertyDescriptor(event.multiValueHeaders, name)?.value).toEqual([
+        `${name}-value`,
+      ]);
     }
     await eventually(() => gateway.recorded.$disconnect?.length === 1);
 
@@ -83,7 +94,9 @@ describe("requests that name Object.prototype's members", () => {
   it("WebSocket: each prototype name alone as the only query key", async () => {
     for (const name of PROTOTYPE_NAMES) {
       const client = await connectClient(`${gateway.wsUrl}/?${name}=1`);
-      expect(Object.getOwnPropertyDescriptor(gateway.recorded.$connect?.at(-1).queryStringParameters, name)?.value).toBe("1");
+      expect(
+        Object.getOwnPropertyDescriptor(gateway.recorded.$connect?.at(-1).queryStringParameters, name)?.value,
+      ).toBe("1");
       await client.close();
     }
     expect(unhandled).toEqual([]);
@@ -99,9 +112,16 @@ describe("requests that name Object.prototype's members", () => {
       ...hostileHeaders,
     ]);
     expect(response.status).toBe(200);
-    const { event } = JSON.parse(response.text.slice(response.text.indexOf("\r\n\r\n") + 4)) as { event: any };
+    const { event } = JSON.parse(response.text.slice(response.text.indexOf("\r\n\r\n") + 4)) as {
+      event: any;
+    };
     expect(Object.entries(event.queryStringParameters).sort()).toEqual(
-      [["__proto__", "x"], ["constructor", "1,2"], ["hasOwnProperty", "h"], ["toString", "t"]].sort(),
+      [
+        ["__proto__", "x"],
+        ["constructor", "1,2"],
+        ["hasOwnProperty", "h"],
+        ["toString", "t"],
+      ].sort(),
     );
     for (const name of PROTOTYPE_NAMES) {
       expect(Object.getOwnPropertyDescriptor(event.headers, name.toLowerCase())?.value).toBe(`${name}-value`);
@@ -115,9 +135,17 @@ describe("requests that name Object.prototype's members", () => {
 
   it("an upgrade that is not a WebSocket handshake is refused 400 before $connect runs", async () => {
     const port = Number(new URL(gateway.wsUrl).port);
-    const h2c = await rawRequest(port, ["GET /?constructor=1 HTTP/1.1", "Host: 127.0.0.1", "Upgrade: h2c", "Connection: Upgrade"]);
+    const h2c = await rawRequest(port, [
+      "GET /?constructor=1 HTTP/1.1",
+      "Host: 127.0.0.1",
+      "Upgrade: h2c",
+      "Connection: Upgrade",
+    ]);
     expect(h2c.status).toBe(400);
-    const badKey = await rawRequest(port, handshake("/").map((line) => (line.startsWith("Sec-WebSocket-Key") ? "Sec-WebSocket-Key: nope" : line)));
+    const badKey = await rawRequest(
+      port,
+      handshake("/").map((line) => (line.startsWith("Sec-WebSocket-Key") ? "Sec-WebSocket-Key: nope" : line)),
+    );
     expect(badKey.status).toBe(400);
     expect(gateway.recorded.$connect).toBeUndefined();
     const client = await connectClient(gateway.wsUrl);
@@ -127,9 +155,19 @@ describe("requests that name Object.prototype's members", () => {
   it("@connections: a malformed connection id fails that request alone", async () => {
     const port = Number(new URL(gateway.connectionsUrl).port);
     const auth = "Authorization: AWS4-HMAC-SHA256 Credential=local/20250101/local/execute-api/aws4_request";
-    const malformed = await rawRequest(port, ["GET /local/@connections/%E0%A4%A HTTP/1.1", "Host: 127.0.0.1", auth, "Connection: close"]);
+    const malformed = await rawRequest(port, [
+      "GET /local/@connections/%E0%A4%A HTTP/1.1",
+      "Host: 127.0.0.1",
+      auth,
+      "Connection: close",
+    ]);
     expect(malformed.status).toBe(500);
-    const prototypeId = await rawRequest(port, ["GET /local/@connections/constructor HTTP/1.1", "Host: 127.0.0.1", auth, "Connection: close"]);
+    const prototypeId = await rawRequest(port, [
+      "GET /local/@connections/constructor HTTP/1.1",
+      "Host: 127.0.0.1",
+      auth,
+      "Connection: close",
+    ]);
     expect(prototypeId.status).toBe(410);
     expect(prototypeId.text).toContain("GoneException");
     expect(unhandled).toEqual([]);
@@ -150,7 +188,10 @@ describe("an authorizer with prototype names", () => {
             calls.push(event);
             return {
               principalId: "p",
-              policyDocument: { Version: "2012-10-17", Statement: [{ Action: "execute-api:Invoke", Effect: "Allow", Resource: event.methodArn }] },
+              policyDocument: {
+                Version: "2012-10-17",
+                Statement: [{ Action: "execute-api:Invoke", Effect: "Allow", Resource: event.methodArn }],
+              },
               context: { __proto__: "ctx", constructor: "c" },
             };
           },
@@ -162,7 +203,10 @@ describe("an authorizer with prototype names", () => {
 
   it("does not take Object.prototype's members for identity sources, and keeps context keys as given", async () => {
     // Neither source present: on a plain {} both would be "found" (functions) and the authorizer invoked.
-    expect(await expectRefused(ws.url, { other: "1" })).toEqual({ status: 401, body: '{"message":"Unauthorized"}' });
+    expect(await expectRefused(ws.url, { other: "1" })).toEqual({
+      status: 401,
+      body: '{"message":"Unauthorized"}',
+    });
     const port = Number(new URL(ws.url).port);
     expect((await rawRequest(port, handshake("/?toString=t"))).status).toBe(401);
     expect((await rawRequest(port, handshake("/", ["constructor: c"]))).status).toBe(401);
@@ -180,13 +224,24 @@ describe("handler output HTTP does not allow", () => {
     local = await startLocalGateway({
       log: false,
       httpRoutes: [
-        { routeKey: "GET /bad-header", handler: async () => ({ statusCode: 200, headers: { "x-bad": "a\r\nInjected: yes", "x-good": "ok" }, body: "{}" }) },
+        {
+          routeKey: "GET /bad-header",
+          handler: async () => ({
+            statusCode: 200,
+            headers: { "x-bad": "a\r\nInjected: yes", "x-good": "ok" },
+            body: "{}",
+          }),
+        },
         { routeKey: "GET /ok", handler: async () => ({ statusCode: 200, body: "fine" }) },
       ],
       webSocketRoutes: [
         {
           routeKey: "$connect",
-          handler: async () => ({ statusCode: 403, headers: { "x-bad": "a\r\nInjected: yes", "x-good": "ok" }, body: "no" }),
+          handler: async () => ({
+            statusCode: 403,
+            headers: { "x-bad": "a\r\nInjected: yes", "x-good": "ok" },
+            body: "no",
+          }),
         },
       ],
     });

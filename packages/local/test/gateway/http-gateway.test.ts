@@ -11,7 +11,9 @@ const get = (path: string, init?: RequestInit) => fetch(`${gateway.httpUrl}${pat
 
 describe("HTTP API gateway (payload format 2.0)", () => {
   it("builds a v2 event with path parameters, decoded query, lower-cased headers and a Lambda context", async () => {
-    const response = await get("/things/a%20b?limit=5&tag=x&tag=y", { headers: { "X-Mixed-Case": "v", Cookie: "a=1; b=2" } });
+    const response = await get("/things/a%20b?limit=5&tag=x&tag=y", {
+      headers: { "X-Mixed-Case": "v", Cookie: "a=1; b=2" },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get("x-custom")).toBe("yes");
     expect(response.headers.get("apigw-requestid")).toMatch(/^[A-Za-z0-9_-]{15}=$/);
@@ -49,13 +51,21 @@ describe("HTTP API gateway (payload format 2.0)", () => {
   });
 
   it("passes a JSON body as text and writes the handler's status", async () => {
-    const response = await get("/things", { method: "POST", headers: { "content-type": "application/json" }, body: '{"n":1}' });
+    const response = await get("/things", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"n":1}',
+    });
     expect(response.status).toBe(201);
     expect(await response.json()).toEqual({ n: 1 });
   });
 
   it("answers unknown routes and methods 404 {message: Not Found} like API Gateway", async () => {
-    for (const response of [await get("/nope"), await get("/things/1", { method: "DELETE" }), await get("/things/1/extra")]) {
+    for (const response of [
+      await get("/nope"),
+      await get("/things/1", { method: "DELETE" }),
+      await get("/things/1/extra"),
+    ]) {
       expect(response.status).toBe(404);
       expect(await response.json()).toEqual({ message: "Not Found" });
     }

@@ -1,4 +1,7 @@
-import { ApiGatewayManagementApiClient, PostToConnectionCommand } from "@aws-sdk/client-apigatewaymanagementapi";
+import {
+  ApiGatewayManagementApiClient,
+  PostToConnectionCommand,
+} from "@aws-sdk/client-apigatewaymanagementapi";
 import { classifyPostError } from "@rooms/core/broadcast";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { slidingWindowLimiter } from "../../src/connections-api";
@@ -43,7 +46,9 @@ describe("GATEWAY_POST_RATE (postRateLimit: 10)", () => {
   it("30 quick posts: 10 delivered, 20 answered 429 LimitExceededException; the window refills after a second", async () => {
     await nextWindow();
     const { client, connectionId } = await connectWithId();
-    const responses = await Promise.all(Array.from({ length: 30 }, (_, i) => post(connectionId, `{"n":${i}}`)));
+    const responses = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => post(connectionId, `{"n":${i}}`)),
+    );
     const statuses = responses.map((response) => response.status);
     expect(statuses.filter((status) => status === 200)).toHaveLength(10);
     expect(statuses.filter((status) => status === 429)).toHaveLength(20);
@@ -56,7 +61,9 @@ describe("GATEWAY_POST_RATE (postRateLimit: 10)", () => {
     expect(client.frames).toHaveLength(10); // the refused ones never reach the socket
 
     await nextWindow();
-    const again = await Promise.all(Array.from({ length: 10 }, (_, i) => post(connectionId, `{"again":${i}}`)));
+    const again = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => post(connectionId, `{"again":${i}}`)),
+    );
     expect(again.map((response) => response.status)).toEqual(Array(10).fill(200));
     expect((await post(connectionId, "{}")).status).toBe(429);
     await client.close();
@@ -67,7 +74,9 @@ describe("GATEWAY_POST_RATE (postRateLimit: 10)", () => {
     const a = await connectWithId();
     const b = await connectWithId();
     const statuses = await Promise.all(
-      Array.from({ length: 16 }, (_, i) => post(i % 2 ? a.connectionId : b.connectionId, "{}").then((r) => r.status)),
+      Array.from({ length: 16 }, (_, i) =>
+        post(i % 2 ? a.connectionId : b.connectionId, "{}").then((r) => r.status),
+      ),
     );
     expect(statuses.filter((status) => status === 200)).toHaveLength(10);
     expect(statuses.filter((status) => status === 429)).toHaveLength(6);
@@ -86,7 +95,9 @@ describe("GATEWAY_POST_RATE (postRateLimit: 10)", () => {
         ),
       ),
     );
-    const errors = outcomes.filter((outcome): outcome is Error & { $metadata: { httpStatusCode?: number } } => outcome !== "delivered");
+    const errors = outcomes.filter(
+      (outcome): outcome is Error & { $metadata: { httpStatusCode?: number } } => outcome !== "delivered",
+    );
     expect(errors).toHaveLength(1);
     expect(errors[0]?.name).toBe("LimitExceededException");
     expect(errors[0]?.$metadata.httpStatusCode).toBe(429);
@@ -109,7 +120,9 @@ describe("GATEWAY_POST_RATE (postRateLimit: 10)", () => {
     });
     expect(del.status).toBe(204);
     await client.closed;
-    await eventually(() => gateway.recorded.$disconnect?.some((e) => e.requestContext.connectionId === connectionId));
+    await eventually(() =>
+      gateway.recorded.$disconnect?.some((e) => e.requestContext.connectionId === connectionId),
+    );
   });
 });
 
@@ -125,7 +138,8 @@ describe("slidingWindowLimiter", () => {
   });
 
   it("refuses a limit that is not a positive integer", () => {
-    for (const limit of [0, -1, 1.5, Number.NaN, 2_000_000]) expect(() => slidingWindowLimiter(limit, 1_000)).toThrow(/positive integer/);
+    for (const limit of [0, -1, 1.5, Number.NaN, 2_000_000])
+      expect(() => slidingWindowLimiter(limit, 1_000)).toThrow(/positive integer/);
   });
 });
 

@@ -1,5 +1,5 @@
-import { WebSocket } from "ws";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
 import type { GatewayLogger } from "../../src/gateway-logger";
 import type { RouteHandler } from "../../src/route-handlers";
 import { startWebSocketGateway } from "../../src/websocket-gateway";
@@ -12,7 +12,10 @@ const INTERNAL = { status: 500, body: '{"message":"Internal server error"}' };
 
 const allow = (resource: string, context?: unknown, principalId: unknown = "user-1") => ({
   principalId,
-  policyDocument: { Version: "2012-10-17", Statement: [{ Action: "execute-api:Invoke", Effect: "Allow", Resource: resource }] },
+  policyDocument: {
+    Version: "2012-10-17",
+    Statement: [{ Action: "execute-api:Invoke", Effect: "Allow", Resource: resource }],
+  },
   ...(context !== undefined && { context }),
 });
 
@@ -31,7 +34,10 @@ const authorizer: RouteHandler = {
       case "deny":
         return {
           principalId: "user-1",
-          policyDocument: { Version: "2012-10-17", Statement: [{ Action: "execute-api:Invoke", Effect: "Deny", Resource: event.methodArn }] },
+          policyDocument: {
+            Version: "2012-10-17",
+            Statement: [{ Action: "execute-api:Invoke", Effect: "Deny", Resource: event.methodArn }],
+          },
         };
       case "allow-elsewhere":
         return allow(event.methodArn.replace("/$connect", "/sendMessage"));
@@ -59,7 +65,13 @@ const authorizer: RouteHandler = {
       case "wildcard":
         return allow("arn:aws:execute-api:*:*:*/local/*", { roomId: "r-wild" }, 42);
       case "allow":
-        return allow(event.methodArn, { userId: "user-1", name: "Ann", roomId: "room-1", seats: 3, admin: false });
+        return allow(event.methodArn, {
+          userId: "user-1",
+          name: "Ann",
+          roomId: "room-1",
+          seats: 3,
+          admin: false,
+        });
       default:
         throw new Error("Unauthorized");
     }
@@ -123,8 +135,17 @@ describe("WebSocket $connect REQUEST authorizer", () => {
   });
 
   it("answers 500 for a context that is not flat, and for a result without policy or principal", async () => {
-    for (const ticket of ["nested-context", "array-context", "null-context-value", "no-policy", "no-principal"]) {
-      expect({ ticket, ...(await expectRefused(gateway.wsUrl, { ticket })) }).toEqual({ ticket, ...INTERNAL });
+    for (const ticket of [
+      "nested-context",
+      "array-context",
+      "null-context-value",
+      "no-policy",
+      "no-principal",
+    ]) {
+      expect({ ticket, ...(await expectRefused(gateway.wsUrl, { ticket })) }).toEqual({
+        ticket,
+        ...INTERNAL,
+      });
     }
     expect(authorizerCalls).toHaveLength(5);
     expect(errors).toHaveLength(5);
@@ -168,14 +189,24 @@ describe("WebSocket $connect REQUEST authorizer", () => {
 
   it("on Allow, $connect, every later frame and $disconnect see principalId and the context", async () => {
     const client = await connectClient(gateway.wsUrl, { ticket: "allow" });
-    const expected = { principalId: "user-1", userId: "user-1", name: "Ann", roomId: "room-1", seats: 3, admin: false };
+    const expected = {
+      principalId: "user-1",
+      userId: "user-1",
+      name: "Ann",
+      roomId: "room-1",
+      seats: 3,
+      admin: false,
+    };
     const connect = gateway.recorded.$connect?.[0];
     expect(connect.requestContext.authorizer).toEqual(expected);
 
     client.send({ action: "echo", n: 1 });
     expect(await client.next()).toEqual({ route: "echo", body: '{"action":"echo","n":1}' });
     const message = gateway.recorded.echo?.[0];
-    expect(message.requestContext).toMatchObject({ eventType: "MESSAGE", connectionId: connect.requestContext.connectionId });
+    expect(message.requestContext).toMatchObject({
+      eventType: "MESSAGE",
+      connectionId: connect.requestContext.connectionId,
+    });
     expect(message.requestContext.authorizer).toEqual(expected);
 
     client.send("not json");
@@ -184,13 +215,19 @@ describe("WebSocket $connect REQUEST authorizer", () => {
 
     await client.close();
     const disconnect = await eventually(() => gateway.recorded.$disconnect?.[0]);
-    expect(disconnect.requestContext).toMatchObject({ eventType: "DISCONNECT", connectionId: connect.requestContext.connectionId });
+    expect(disconnect.requestContext).toMatchObject({
+      eventType: "DISCONNECT",
+      connectionId: connect.requestContext.connectionId,
+    });
     expect(disconnect.requestContext.authorizer).toEqual(expected);
   });
 
   it("matches * in the policy's Resource and passes principalId as a string", async () => {
     const client = await connectClient(gateway.wsUrl, { ticket: "wildcard" });
-    expect(gateway.recorded.$connect?.[0].requestContext.authorizer).toEqual({ principalId: "42", roomId: "r-wild" });
+    expect(gateway.recorded.$connect?.[0].requestContext.authorizer).toEqual({
+      principalId: "42",
+      roomId: "r-wild",
+    });
     await client.close();
   });
 
@@ -201,7 +238,12 @@ describe("WebSocket $connect REQUEST authorizer", () => {
     b.send({ action: "echo" });
     await a.next();
     await b.next();
-    const byConnection = new Map(gateway.recorded.echo?.map((e) => [e.requestContext.connectionId, e.requestContext.authorizer.principalId]));
+    const byConnection = new Map(
+      gateway.recorded.echo?.map((e) => [
+        e.requestContext.connectionId,
+        e.requestContext.authorizer.principalId,
+      ]),
+    );
     expect([...byConnection.values()].sort()).toEqual(["42", "user-1"]);
     await Promise.all([a.close(), b.close()]);
   });
@@ -262,7 +304,9 @@ describe("WebSocket authorizer options", () => {
 
   it("events carry no authorizer key when no authorizer is configured", async () => {
     const connects: any[] = [];
-    const ws = await startWebSocketGateway({ routes: [{ routeKey: "$connect", handler: async (event) => void connects.push(event) }] });
+    const ws = await startWebSocketGateway({
+      routes: [{ routeKey: "$connect", handler: async (event) => void connects.push(event) }],
+    });
     try {
       const socket = await open(`${ws.url}/?ticket=anything`, {});
       expect(socket).toBeInstanceOf(WebSocket);
@@ -277,7 +321,10 @@ describe("WebSocket authorizer options", () => {
     await expect(
       startWebSocketGateway({
         routes: [],
-        authorizer: { identitySources: ["stageVariables.key"], handler: { routeKey: "A", handler: async () => ({}) } },
+        authorizer: {
+          identitySources: ["stageVariables.key"],
+          handler: { routeKey: "A", handler: async () => ({}) },
+        },
       }),
     ).rejects.toThrow(/Unsupported authorizer identity source "stageVariables.key"/);
   });

@@ -35,7 +35,10 @@ describe("WebSocket gateway", () => {
   });
 
   it("refuses the handshake with the status $connect returned, without upgrading", async () => {
-    expect(await expectRefused(gateway.wsUrl, { refuse: "404" })).toEqual({ status: 404, body: '{"refused":true}' });
+    expect(await expectRefused(gateway.wsUrl, { refuse: "404" })).toEqual({
+      status: 404,
+      body: '{"refused":true}',
+    });
     expect((await expectRefused(gateway.wsUrl, { refuse: "400" })).status).toBe(400);
     expect((await expectRefused(gateway.wsUrl, { throw: "1" })).status).toBe(500);
   });
@@ -44,7 +47,13 @@ describe("WebSocket gateway", () => {
     const client = await connectClient(gateway.wsUrl);
     client.send({ action: "echo", n: 1 });
     expect(await client.next()).toEqual({ route: "echo", body: '{"action":"echo","n":1}' });
-    for (const body of ['{"action":"nope"}', "not json", '{"no":"action"}', '{"action":"$connect"}', "[1,2]"]) {
+    for (const body of [
+      '{"action":"nope"}',
+      "not json",
+      '{"no":"action"}',
+      '{"action":"$connect"}',
+      "[1,2]",
+    ]) {
       client.send(body);
       expect(await client.next()).toEqual({ route: "$default", body });
     }
@@ -52,7 +61,12 @@ describe("WebSocket gateway", () => {
     expect(message).toMatchObject({
       body: '{"action":"echo","n":1}',
       isBase64Encoded: false,
-      requestContext: { routeKey: "echo", eventType: "MESSAGE", messageId: expect.any(String), connectionId: expect.any(String) },
+      requestContext: {
+        routeKey: "echo",
+        eventType: "MESSAGE",
+        messageId: expect.any(String),
+        connectionId: expect.any(String),
+      },
     });
     expect(message.headers).toBeUndefined();
     await client.close();
@@ -61,7 +75,11 @@ describe("WebSocket gateway", () => {
   it("keeps the connection open when a handler throws, and tells the client as AWS does", async () => {
     const client = await connectClient(gateway.wsUrl);
     client.send({ action: "boom" });
-    expect(await client.next()).toMatchObject({ message: "Internal server error", connectionId: expect.any(String), requestId: expect.any(String) });
+    expect(await client.next()).toMatchObject({
+      message: "Internal server error",
+      connectionId: expect.any(String),
+      requestId: expect.any(String),
+    });
     client.send({ action: "echo" });
     expect(await client.next()).toMatchObject({ route: "echo" });
     await client.close();
@@ -98,7 +116,11 @@ describe("WebSocket gateway", () => {
     const event = await eventually(() =>
       gateway.recorded.$disconnect?.find((e) => e.requestContext.connectionId === connectionId),
     );
-    expect(event.requestContext).toMatchObject({ routeKey: "$disconnect", eventType: "DISCONNECT", disconnectStatusCode: 4001 });
+    expect(event.requestContext).toMatchObject({
+      routeKey: "$disconnect",
+      eventType: "DISCONNECT",
+      disconnectStatusCode: 4001,
+    });
   });
 
   it("invokes $disconnect (1006) when the TCP connection just drops", async () => {
@@ -124,7 +146,9 @@ describe("WebSocket gateway timeouts (shortened)", () => {
     const connectionId = short.recorded.$connect?.at(-1).requestContext.connectionId;
     const closed = await client.closed;
     expect(closed).toEqual({ code: 1001, reason: "Going away" });
-    await eventually(() => short.recorded.$disconnect?.some((e) => e.requestContext.connectionId === connectionId));
+    await eventually(() =>
+      short.recorded.$disconnect?.some((e) => e.requestContext.connectionId === connectionId),
+    );
   });
 
   it("client frames keep a socket alive until the maximum duration", async () => {

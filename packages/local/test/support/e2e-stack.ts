@@ -1,8 +1,16 @@
 import { randomBytes } from "node:crypto";
 import type { Member, Message, Room, ServerFrame, Todo, Visibility } from "@rooms/core/protocol";
 import { inject } from "vitest";
+import {
+  acceptInvite,
+  bearer,
+  connectUrl,
+  createInvite,
+  createSession,
+  type Session,
+  ticketFor,
+} from "../../../../test/support/room-session";
 import { type LocalStack, type LocalStackOptions, startLocalStack } from "../../src/local-stack";
-import { acceptInvite, bearer, connectUrl, createInvite, createSession, type Session, ticketFor } from "../../../../test/support/room-session";
 import { connectClient, type TestClient } from "./ws-test-client";
 
 // The root config's testTimeout/hookTimeout do not reach projects (vitest 4 inline projects do not inherit them);
@@ -23,7 +31,8 @@ export function startE2eStack(options: LocalStackOptions = {}): Promise<LocalSta
 }
 
 /** A new guest user named `name` (`POST /sessions`). */
-export const signIn = (stack: LocalStack, name: string): Promise<Session> => createSession(stack.httpUrl, name);
+export const signIn = (stack: LocalStack, name: string): Promise<Session> =>
+  createSession(stack.httpUrl, name);
 
 export interface HttpReply<T = any> {
   status: number;
@@ -65,13 +74,16 @@ export function httpApi(stack: LocalStack, session?: Session) {
     session,
     call,
     get: <T = any>(path: string) => call<T>("GET", path),
-    post: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => call<T>("POST", path, body, headers),
+    post: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
+      call<T>("POST", path, body, headers),
     delete: <T = any>(path: string) => call<T>("DELETE", path),
     /** The same request without any Authorization header. */
-    anonymous: <T = any>(method: string, path: string, body?: unknown) => call<T>(method, path, body, {}, { anonymous: true }),
+    anonymous: <T = any>(method: string, path: string, body?: unknown) =>
+      call<T>(method, path, body, {}, { anonymous: true }),
     async createRoom(name: string, visibility?: Visibility): Promise<Room> {
       const reply = await call<{ room: Room }>("POST", "/rooms", { name, ...(visibility && { visibility }) });
-      if (reply.status !== 201) throw new Error(`POST /rooms answered ${reply.status} ${JSON.stringify(reply.json)}`);
+      if (reply.status !== 201)
+        throw new Error(`POST /rooms answered ${reply.status} ${JSON.stringify(reply.json)}`);
       return reply.json.room;
     },
   };
@@ -82,7 +94,11 @@ export function httpApi(stack: LocalStack, session?: Session) {
  * guest). Each call takes a fresh ticket. Once the handshake completed, $connect has stored the connection:
  * broadcasts reach it.
  */
-export async function joinRoom(stack: LocalStack, roomId: string, who: string | Session): Promise<RoomClient> {
+export async function joinRoom(
+  stack: LocalStack,
+  roomId: string,
+  who: string | Session,
+): Promise<RoomClient> {
   const session = typeof who === "string" ? await signIn(stack, who) : who;
   const ticket = await ticketFor(stack.httpUrl, session, roomId);
   const client = await connectClient<ServerFrame>(connectUrl(stack.wsUrl, ticket), {}, session.user.name);
@@ -90,7 +106,10 @@ export async function joinRoom(stack: LocalStack, roomId: string, who: string | 
 }
 
 /** Makes `member` a member of the private room `roomId` through an invite of its owner. */
-export async function invite(stack: LocalStack, { owner, member, roomId }: { owner: Session; member: Session; roomId: string }) {
+export async function invite(
+  stack: LocalStack,
+  { owner, member, roomId }: { owner: Session; member: Session; roomId: string },
+) {
   return acceptInvite(stack.httpUrl, member, await createInvite(stack.httpUrl, owner, roomId));
 }
 

@@ -1,4 +1,7 @@
-import { ApiGatewayManagementApiClient, PostToConnectionCommand } from "@aws-sdk/client-apigatewaymanagementapi";
+import {
+  ApiGatewayManagementApiClient,
+  PostToConnectionCommand,
+} from "@aws-sdk/client-apigatewaymanagementapi";
 import { type LocalGateway, type LocalGatewayOptions, startLocalGateway } from "../../src/local-gateway";
 import type { RouteHandler } from "../../src/route-handlers";
 
@@ -31,7 +34,10 @@ export async function startInlineGateway(options: Partial<LocalGatewayOptions> =
   let management: ApiGatewayManagementApiClient | undefined;
   const postBack = async (event: any, payload: unknown) => {
     await management?.send(
-      new PostToConnectionCommand({ ConnectionId: event.requestContext.connectionId, Data: JSON.stringify(payload) }),
+      new PostToConnectionCommand({
+        ConnectionId: event.requestContext.connectionId,
+        Data: JSON.stringify(payload),
+      }),
     );
   };
 
@@ -44,10 +50,14 @@ export async function startInlineGateway(options: Partial<LocalGatewayOptions> =
         if (query.throw) throw new Error("connect failed on purpose");
         if (query.selfPost) {
           // On AWS the connection does not exist until $connect returns: posting to it is GoneException.
-          const outcome = await postBack(event, "too early").then(() => "delivered", (error: Error) => error.name);
+          const outcome = await postBack(event, "too early").then(
+            () => "delivered",
+            (error: Error) => error.name,
+          );
           record("selfPost", outcome);
         }
-        if (query.refuse) return { statusCode: Number(query.refuse), body: JSON.stringify({ refused: true }) };
+        if (query.refuse)
+          return { statusCode: Number(query.refuse), body: JSON.stringify({ refused: true }) };
         return { statusCode: 200 };
       },
     },
@@ -85,7 +95,10 @@ export async function startInlineGateway(options: Partial<LocalGatewayOptions> =
       routeKey: "callback",
       handler: (event, _context, callback) => {
         record("callback", event);
-        setTimeout(() => void postBack(event, { route: "callback" }).then(() => callback(null, { statusCode: 200 })), 5);
+        setTimeout(
+          () => void postBack(event, { route: "callback" }).then(() => callback(null, { statusCode: 200 })),
+          5,
+        );
       },
     },
   ];
@@ -95,20 +108,38 @@ export async function startInlineGateway(options: Partial<LocalGatewayOptions> =
       routeKey: "GET /things/{thingId}",
       handler: async (event, context) => ({
         statusCode: 200,
-        headers: { "content-type": "application/json", "x-custom": "yes", "access-control-allow-origin": "https://evil.example" },
-        body: JSON.stringify({ event, remainingMs: context.getRemainingTimeInMillis(), functionName: context.functionName }),
+        headers: {
+          "content-type": "application/json",
+          "x-custom": "yes",
+          "access-control-allow-origin": "https://evil.example",
+        },
+        body: JSON.stringify({
+          event,
+          remainingMs: context.getRemainingTimeInMillis(),
+          functionName: context.functionName,
+        }),
       }),
     },
-    { routeKey: "GET /things/special", handler: async () => ({ statusCode: 200, body: JSON.stringify({ special: true }) }) },
+    {
+      routeKey: "GET /things/special",
+      handler: async () => ({ statusCode: 200, body: JSON.stringify({ special: true }) }),
+    },
     {
       routeKey: "POST /things",
-      handler: async (event) => ({ statusCode: 201, headers: { "content-type": "application/json" }, body: event.body }),
+      handler: async (event) => ({
+        statusCode: 201,
+        headers: { "content-type": "application/json" },
+        body: event.body,
+      }),
     },
     { routeKey: "GET /plain-object", handler: async () => ({ hello: "world" }) },
     { routeKey: "GET /plain-string", handler: async () => "just text" },
     { routeKey: "GET /throws", handler: async () => Promise.reject(new Error("http failure on purpose")) },
     { routeKey: "GET /malformed", handler: async () => ({ statusCode: 200, body: { not: "a string" } }) },
-    { routeKey: "GET /files/{path+}", handler: async (event) => ({ statusCode: 200, body: JSON.stringify(event.pathParameters) }) },
+    {
+      routeKey: "GET /files/{path+}",
+      handler: async (event) => ({ statusCode: 200, body: JSON.stringify(event.pathParameters) }),
+    },
   ];
 
   const gateway = await startLocalGateway({ httpRoutes, webSocketRoutes, log: false, ...options });

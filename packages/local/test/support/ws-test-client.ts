@@ -36,7 +36,9 @@ export class TestClient<Frame = any> {
       this.frames.push(frame);
       for (const wake of this.#waiters) wake();
     });
-    this.closed = new Promise((resolve) => socket.once("close", (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      socket.once("close", (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
   }
 
   send(frame: unknown) {
@@ -44,7 +46,10 @@ export class TestClient<Frame = any> {
   }
 
   /** The next frame not handed out yet that matches; rejects after `timeoutMs` listing what did arrive. */
-  next<T extends Frame = Frame>(predicate: (frame: Frame) => boolean = () => true, timeoutMs = 5_000): Promise<T> {
+  next<T extends Frame = Frame>(
+    predicate: (frame: Frame) => boolean = () => true,
+    timeoutMs = 5_000,
+  ): Promise<T> {
     return new Promise((resolve, reject) => {
       const check = () => {
         const index = this.frames.findIndex((frame, i) => !this.#taken.has(i) && predicate(frame));
@@ -56,7 +61,11 @@ export class TestClient<Frame = any> {
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`${this.label}: no matching frame within ${timeoutMs} ms; received ${JSON.stringify(this.frames)}`));
+        reject(
+          new Error(
+            `${this.label}: no matching frame within ${timeoutMs} ms; received ${JSON.stringify(this.frames)}`,
+          ),
+        );
       }, timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);
@@ -68,8 +77,15 @@ export class TestClient<Frame = any> {
   }
 
   /** The next frame of a given `type`. */
-  nextOfType<T extends Frame = Frame>(type: string, predicate: (frame: T) => boolean = () => true, timeoutMs?: number) {
-    return this.next<T>((frame) => (frame as { type?: unknown }).type === type && predicate(frame as T), timeoutMs);
+  nextOfType<T extends Frame = Frame>(
+    type: string,
+    predicate: (frame: T) => boolean = () => true,
+    timeoutMs?: number,
+  ) {
+    return this.next<T>(
+      (frame) => (frame as { type?: unknown }).type === type && predicate(frame as T),
+      timeoutMs,
+    );
   }
 
   /** Every frame received so far that matches (handed out or not). */
@@ -110,7 +126,14 @@ export function connectClient<Frame = any>(
     socket.once("unexpected-response", (_request, response) => {
       let body = "";
       response.on("data", (chunk: Buffer) => (body += chunk));
-      response.on("end", () => reject(Object.assign(new Error(`handshake refused: ${response.statusCode}`), { status: response.statusCode ?? 0, body })));
+      response.on("end", () =>
+        reject(
+          Object.assign(new Error(`handshake refused: ${response.statusCode}`), {
+            status: response.statusCode ?? 0,
+            body,
+          }),
+        ),
+      );
     });
     socket.once("error", reject);
   });
@@ -132,7 +155,10 @@ export async function expectRefused(url: string, query: Record<string, string> =
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls until `check` returns a truthy value or the time is up. */
-export async function eventually<T>(check: () => T | Promise<T>, { timeoutMs = 5_000, intervalMs = 25 } = {}): Promise<T> {
+export async function eventually<T>(
+  check: () => T | Promise<T>,
+  { timeoutMs = 5_000, intervalMs = 25 } = {},
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

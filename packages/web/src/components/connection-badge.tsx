@@ -9,7 +9,11 @@ const labels: Record<ConnectionStatus, string> = {
 };
 
 /** The connection state in words, announced politely to screen readers when it changes. */
-export function ConnectionBadge(props: { status: ConnectionStatus; waitingToRetry: boolean; onRetryNow: () => void }) {
+export function ConnectionBadge(props: {
+  status: ConnectionStatus;
+  waitingToRetry: boolean;
+  onRetryNow: () => void;
+}) {
   return (
     <div class="connection" data-status={props.status}>
       <span class="connection-dot" aria-hidden="true" />

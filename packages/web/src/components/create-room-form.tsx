@@ -45,21 +45,21 @@ export function CreateRoomForm(props: { onCreated: (room: Room) => void }) {
         <legend>Who can join</legend>
         <For each={choices}>
           {(choice) => (
-          <div class="choice">
-            <input
-              type="radio"
-              id={`visibility-${choice.value}`}
-              name="visibility"
-              value={choice.value}
-              checked={visibility() === choice.value}
-              onChange={() => setVisibility(choice.value)}
-              aria-describedby={`visibility-${choice.value}-hint`}
-            />
-            <label for={`visibility-${choice.value}`}>{choice.label}</label>
-            <span id={`visibility-${choice.value}-hint`} class="hint">
-              {choice.hint}
-            </span>
-          </div>
+            <div class="choice">
+              <input
+                type="radio"
+                id={`visibility-${choice.value}`}
+                name="visibility"
+                value={choice.value}
+                checked={visibility() === choice.value}
+                onChange={() => setVisibility(choice.value)}
+                aria-describedby={`visibility-${choice.value}-hint`}
+              />
+              <label for={`visibility-${choice.value}`}>{choice.label}</label>
+              <span id={`visibility-${choice.value}-hint`} class="hint">
+                {choice.hint}
+              </span>
+            </div>
           )}
         </For>
       </fieldset>

@@ -1,10 +1,15 @@
 import { createSignal, onCleanup, Show } from "solid-js";
-import { createInvite, revokeInvites, type Invite } from "../network";
+import { createInvite, type Invite, revokeInvites } from "../network";
 import { absoluteLink, inviteHref } from "../router";
 import { ErrorText } from "./error-text";
 import { describeFailure } from "./problem-text";
 
-const expiryFormat = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+const expiryFormat = new Intl.DateTimeFormat(undefined, {
+  month: "short",
+  day: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+});
 
 /**
  * The owner's invite tools: "Copy invite link" makes a new invite and copies its link (also shown, for when
@@ -64,7 +69,12 @@ export function InviteControls(props: { roomId: string }) {
   return (
     <div class="invite-controls stack" data-testid="invite-controls">
       <div class="row wrap">
-        <button type="button" class="small primary" disabled={busy() !== null} onClick={() => void copyInvite()}>
+        <button
+          type="button"
+          class="small primary"
+          disabled={busy() !== null}
+          onClick={() => void copyInvite()}
+        >
           {busy() === "invite" ? "Creating link…" : "Copy invite link"}
         </button>
         <button type="button" class="small" disabled={busy() !== null} onClick={() => void revoke()}>
@@ -80,8 +90,16 @@ export function InviteControls(props: { roomId: string }) {
             <label for="invite-link" class="small-label">
               Invite link
             </label>
-            <input id="invite-link" readOnly value={made.link} onFocus={(e) => e.currentTarget.select()} data-testid="invite-link" />
-            <p class="hint">Works for anyone who opens it until {expiryFormat.format(new Date(made.expiresAt))}.</p>
+            <input
+              id="invite-link"
+              readOnly
+              value={made.link}
+              onFocus={(e) => e.currentTarget.select()}
+              data-testid="invite-link"
+            />
+            <p class="hint">
+              Works for anyone who opens it until {expiryFormat.format(new Date(made.expiresAt))}.
+            </p>
           </div>
         )}
       </Show>

@@ -8,19 +8,31 @@ import { describeFailure } from "./problem-text";
  * The room's members, one row per person (grouped by userId, never by name: names are not unique), with the
  * owner marked and who is here now. The owner can remove anyone else, after a confirmation in place.
  */
-export function MemberList(props: { people: readonly Person[]; me: string; canRemove: boolean; onRemove: (person: Person) => Promise<void> }) {
+export function MemberList(props: {
+  people: readonly Person[];
+  me: string;
+  canRemove: boolean;
+  onRemove: (person: Person) => Promise<void>;
+}) {
   return (
     <Show when={props.people.length > 0} fallback={<p class="hint">Nobody here yet.</p>}>
       <ul class="members" data-testid="members">
         <For each={props.people}>
-          {(person) => <MemberRow person={person} me={props.me} canRemove={props.canRemove} onRemove={props.onRemove} />}
+          {(person) => (
+            <MemberRow person={person} me={props.me} canRemove={props.canRemove} onRemove={props.onRemove} />
+          )}
         </For>
       </ul>
     </Show>
   );
 }
 
-function MemberRow(props: { person: Person; me: string; canRemove: boolean; onRemove: (person: Person) => Promise<void> }) {
+function MemberRow(props: {
+  person: Person;
+  me: string;
+  canRemove: boolean;
+  onRemove: (person: Person) => Promise<void>;
+}) {
   const [confirming, setConfirming] = createSignal(false);
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
@@ -58,7 +70,11 @@ function MemberRow(props: { person: Person; me: string; canRemove: boolean; onRe
           <Badge>Owner</Badge>
         </Show>
         <span class="hint member-presence">
-          {here() ? (props.person.connections > 1 ? `here · ${props.person.connections} connections` : "here") : "away"}
+          {here()
+            ? props.person.connections > 1
+              ? `here · ${props.person.connections} connections`
+              : "here"
+            : "away"}
         </span>
         <Show when={removable() && !confirming()}>
           <button

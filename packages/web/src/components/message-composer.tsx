@@ -1,6 +1,13 @@
 import { createEffect, createMemo, createSignal, For, on, Show } from "solid-js";
 import { limits, type SendResult } from "../network";
-import { insertMention, mentionedUserIds, mentionQueryAt, suggestMembers, type Mentionable, type MentionQuery } from "../room/mentions";
+import {
+  insertMention,
+  type Mentionable,
+  type MentionQuery,
+  mentionedUserIds,
+  mentionQueryAt,
+  suggestMembers,
+} from "../room/mentions";
 import { describeRefusal } from "./problem-text";
 
 const LISTBOX_ID = "mention-suggestions";
@@ -49,7 +56,12 @@ export function MessageComposer(props: {
   const pick = (person: Mentionable | undefined) => {
     const current = mention();
     if (!person || !current) return;
-    const next = insertMention({ text: textarea.value, caret: textarea.selectionStart, mention: current, name: person.name });
+    const next = insertMention({
+      text: textarea.value,
+      caret: textarea.selectionStart,
+      mention: current,
+      name: person.name,
+    });
     textarea.value = next.text;
     setText(next.text);
     textarea.setSelectionRange(next.caret, next.caret);
@@ -67,7 +79,11 @@ export function MessageComposer(props: {
     picked = [];
   };
 
-  createEffect(on(active, (index) => listbox?.querySelector(`#${optionId(index)}`)?.scrollIntoView({ block: "nearest" })));
+  createEffect(
+    on(active, (index) =>
+      listbox?.querySelector(`#${optionId(index)}`)?.scrollIntoView({ block: "nearest" }),
+    ),
+  );
 
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.isComposing) return;
@@ -106,7 +122,13 @@ export function MessageComposer(props: {
       }}
     >
       <Show when={open()}>
-        <ul class="mention-suggestions" role="listbox" id={LISTBOX_ID} aria-label="People to mention" ref={listbox}>
+        <ul
+          class="mention-suggestions"
+          role="listbox"
+          id={LISTBOX_ID}
+          aria-label="People to mention"
+          ref={listbox}
+        >
           <For each={suggestions()}>
             {(person, index) => (
               <li
@@ -173,7 +195,9 @@ export function MessageComposer(props: {
         </Show>
       </p>
       <p class="visually-hidden" aria-live="polite">
-        {open() ? `${suggestions().length} ${suggestions().length === 1 ? "person" : "people"} to mention` : ""}
+        {open()
+          ? `${suggestions().length} ${suggestions().length === 1 ? "person" : "people"} to mention`
+          : ""}
       </p>
     </form>
   );

@@ -20,7 +20,14 @@ function MessageText(props: { text: string; mentionNames: readonly string[] }) {
   );
 }
 
-function MessageBody(props: { author: string; sentAt: string; text: string; mine: boolean; mentionNames: readonly string[]; mentionsMe?: boolean }) {
+function MessageBody(props: {
+  author: string;
+  sentAt: string;
+  text: string;
+  mine: boolean;
+  mentionNames: readonly string[];
+  mentionsMe?: boolean;
+}) {
   return (
     <>
       <header class="message-meta">
@@ -81,7 +88,8 @@ export function MessageList(props: {
     props.onLoadOlder();
   };
 
-  const nearBottom = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < NEAR_BOTTOM_PX;
+  const nearBottom = () =>
+    scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < NEAR_BOTTOM_PX;
   const onScroll = () => {
     stickToBottom = nearBottom();
     if (scroller.scrollTop < 24 && props.synced) loadOlder();
@@ -91,7 +99,8 @@ export function MessageList(props: {
   const placeAtDivider = (): boolean => {
     const divider = scroller.querySelector<HTMLElement>("[data-testid=new-messages]");
     if (!divider) return false;
-    const offset = divider.getBoundingClientRect().top - scroller.getBoundingClientRect().top - DIVIDER_MARGIN_PX;
+    const offset =
+      divider.getBoundingClientRect().top - scroller.getBoundingClientRect().top - DIVIDER_MARGIN_PX;
     if (offset + scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight) return false;
     scroller.scrollTop += offset;
     stickToBottom = nearBottom();
@@ -102,7 +111,8 @@ export function MessageList(props: {
     on(
       () => [props.messages, props.pending.length] as const,
       ([messages], previous) => {
-        const prependedOlder = previous && messages[0] !== previous[0][0] && messages.at(-1) === previous[0].at(-1);
+        const prependedOlder =
+          previous && messages[0] !== previous[0][0] && messages.at(-1) === previous[0].at(-1);
         if (!placedAtOpen && props.synced && messages.length > 0) {
           placedAtOpen = true;
           if (placeAtDivider()) return;
@@ -155,7 +165,15 @@ export function MessageList(props: {
   });
 
   return (
-    <div class="messages" ref={scroller} onScroll={onScroll} role="log" aria-label="Messages" tabIndex={0} data-testid="messages">
+    <div
+      class="messages"
+      ref={scroller}
+      onScroll={onScroll}
+      role="log"
+      aria-label="Messages"
+      tabIndex={0}
+      data-testid="messages"
+    >
       <div class="history-edge">
         <Switch>
           <Match when={props.older.error}>
@@ -215,18 +233,36 @@ export function MessageList(props: {
         </Show>
         <For each={props.pending}>
           {(pending) => (
-            <li class="message mine pending" data-state={pending.state} data-client-message-id={pending.clientMessageId}>
-              <MessageBody author={pending.author} sentAt={pending.createdAt} text={pending.text} mine mentionNames={namesOf(pending.mentions)} />
+            <li
+              class="message mine pending"
+              data-state={pending.state}
+              data-client-message-id={pending.clientMessageId}
+            >
+              <MessageBody
+                author={pending.author}
+                sentAt={pending.createdAt}
+                text={pending.text}
+                mine
+                mentionNames={namesOf(pending.mentions)}
+              />
               <p class="message-status">
                 <Switch>
                   <Match when={pending.state === "sending"}>Sending…</Match>
                   <Match when={pending.state === "queued"}>Waiting for connection…</Match>
                   <Match when={pending.state === "failed"}>
                     <span class="error-text">Not sent.</span>{" "}
-                    <button type="button" class="link-button" onClick={() => props.onRetry(pending.clientMessageId)}>
+                    <button
+                      type="button"
+                      class="link-button"
+                      onClick={() => props.onRetry(pending.clientMessageId)}
+                    >
                       Retry
                     </button>{" "}
-                    <button type="button" class="link-button" onClick={() => props.onDiscard(pending.clientMessageId)}>
+                    <button
+                      type="button"
+                      class="link-button"
+                      onClick={() => props.onDiscard(pending.clientMessageId)}
+                    >
                       Discard
                     </button>
                   </Match>

@@ -23,7 +23,8 @@ export function NameForm(props: {
     if (busy()) return;
     const { name, length } = normaliseDisplayName(value());
     if (!name) return setError("Please enter a name.");
-    if (length > limits.displayName) return setError(`Names can be at most ${limits.displayName} characters.`);
+    if (length > limits.displayName)
+      return setError(`Names can be at most ${limits.displayName} characters.`);
     setBusy(true);
     setError(null);
     try {

@@ -10,7 +10,12 @@ export function NoticeList(props: { notices: readonly Notice[]; onDismiss: (id: 
         {(notice) => (
           <div class="notice" data-tone={notice.tone} role={notice.tone === "error" ? "alert" : "status"}>
             <p>{describeNotice(notice)}</p>
-            <button type="button" class="icon-button" aria-label="Dismiss" onClick={() => props.onDismiss(notice.id)}>
+            <button
+              type="button"
+              class="icon-button"
+              aria-label="Dismiss"
+              onClick={() => props.onDismiss(notice.id)}
+            >
               ×
             </button>
           </div>

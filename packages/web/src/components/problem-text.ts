@@ -1,4 +1,4 @@
-import { limits, problemOf, type Issue, type Notice, type Problem, type Refusal } from "../network";
+import { type Issue, limits, type Notice, type Problem, problemOf, type Refusal } from "../network";
 
 /**
  * Every sentence the app says about a failure, refusal or notice. The network module reports codes only;
@@ -25,7 +25,9 @@ export function describeProblem({ code, message, issues = [], retryAfterMs }: Pr
     case "too_large":
       return "That's too large to send. Try something shorter.";
     case "bad_request":
-      return issues.length ? `That wasn't accepted: ${issueText(issues)}.` : `That wasn't accepted: ${message ?? "invalid input"}.`;
+      return issues.length
+        ? `That wasn't accepted: ${issueText(issues)}.`
+        : `That wasn't accepted: ${message ?? "invalid input"}.`;
     case "conflict":
       return "Someone else changed this at the same time. You're now seeing their version.";
     case "limit_reached":

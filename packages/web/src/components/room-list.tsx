@@ -1,6 +1,6 @@
-import { createSignal, For, onMount, Show, type JSX } from "solid-js";
-import type { Room } from "../network";
+import { createSignal, For, type JSX, onMount, Show } from "solid-js";
 import { formatCreated } from "../format-time";
+import type { Room } from "../network";
 import { roomHref } from "../router";
 import { describeFailure } from "./problem-text";
 
@@ -64,11 +64,17 @@ export function RoomList<R extends Room>(props: {
         <For each={rooms()}>
           {(room) => (
             <li>
-              <a href={roomHref(room.roomId)} class="room-link" classList={{ unread: props.unread?.(room) ?? false }}>
+              <a
+                href={roomHref(room.roomId)}
+                class="room-link"
+                classList={{ unread: props.unread?.(room) ?? false }}
+              >
                 <span class="room-name">{room.name}</span>
                 <span class="room-facts">
                   {props.badges?.(room)}
-                  <span class="hint">{props.detail ? props.detail(room) : formatCreated(room.createdAt)}</span>
+                  <span class="hint">
+                    {props.detail ? props.detail(room) : formatCreated(room.createdAt)}
+                  </span>
                 </span>
               </a>
             </li>

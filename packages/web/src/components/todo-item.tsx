@@ -1,7 +1,7 @@
 import { createEffect, createSignal, Show } from "solid-js";
 import { limits, type SendResult, type Todo } from "../network";
-import { describeRefusal } from "./problem-text";
 import { ErrorText } from "./error-text";
+import { describeRefusal } from "./problem-text";
 
 export interface TodoActions {
   toggle: (todo: Todo, done: boolean) => SendResult;
@@ -67,7 +67,14 @@ export function TodoItem(props: { todo: Todo; disabled: boolean; actions: TodoAc
             <label for={checkboxId()} class="todo-title">
               {props.todo.title}
             </label>
-            <button type="button" class="small" ref={editButton} disabled={props.disabled} onClick={startEditing} aria-label={`Edit “${props.todo.title}”`}>
+            <button
+              type="button"
+              class="small"
+              ref={editButton}
+              disabled={props.disabled}
+              onClick={startEditing}
+              aria-label={`Edit “${props.todo.title}”`}
+            >
               Edit
             </button>
             <button

@@ -1,15 +1,22 @@
 import { createMemo, createSignal, For, Show } from "solid-js";
 import { limits, type SendResult, type Todo } from "../network";
-import { describeRefusal } from "./problem-text";
-import { TodoItem, type TodoActions } from "./todo-item";
 import { ErrorText } from "./error-text";
+import { describeRefusal } from "./problem-text";
+import { type TodoActions, TodoItem } from "./todo-item";
 
 /** The room's shared todo list. Changes need a live connection; until then the list is read-only. */
-export function TodoList(props: { todos: readonly Todo[]; live: boolean; onAdd: (title: string) => SendResult; actions: TodoActions }) {
+export function TodoList(props: {
+  todos: readonly Todo[];
+  live: boolean;
+  onAdd: (title: string) => SendResult;
+  actions: TodoActions;
+}) {
   const [title, setTitle] = createSignal("");
   const [error, setError] = createSignal<string | null>(null);
   // Keyed by id, not by object: a todo replaced by someone else's change keeps its row (and an open editor).
-  const ids = createMemo(() => props.todos.map((t) => t.todoId), [], { equals: (a, b) => a.length === b.length && a.every((id, i) => id === b[i]) });
+  const ids = createMemo(() => props.todos.map((t) => t.todoId), [], {
+    equals: (a, b) => a.length === b.length && a.every((id, i) => id === b[i]),
+  });
   const byId = createMemo(() => new Map(props.todos.map((t) => [t.todoId, t])));
   const open = () => props.todos.filter((t) => !t.done).length;
   const add = (event: SubmitEvent) => {
@@ -51,7 +58,9 @@ export function TodoList(props: { todos: readonly Todo[]; live: boolean; onAdd: 
         <ul class="todo-items" data-testid="todos">
           <For each={ids()}>
             {(id) => (
-              <Show when={byId().get(id)}>{(todo) => <TodoItem todo={todo()} disabled={!props.live} actions={props.actions} />}</Show>
+              <Show when={byId().get(id)}>
+                {(todo) => <TodoItem todo={todo()} disabled={!props.live} actions={props.actions} />}
+              </Show>
             )}
           </For>
         </ul>

@@ -40,7 +40,12 @@ export class ApiError extends Error {
 /** The codes of anything thrown by this module (or anything else), for a view to put into words. */
 export function problemOf(error: unknown): Problem {
   if (error instanceof ApiError) {
-    return { code: error.code, message: error.message, issues: error.issues, ...(error.retryAfterMs !== undefined && { retryAfterMs: error.retryAfterMs }) };
+    return {
+      code: error.code,
+      message: error.message,
+      issues: error.issues,
+      ...(error.retryAfterMs !== undefined && { retryAfterMs: error.retryAfterMs }),
+    };
   }
   return { code: "unexpected" };
 }

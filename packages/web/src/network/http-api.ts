@@ -66,7 +66,11 @@ interface ErrorBody {
   issues?: Issue[];
 }
 
-async function request<T>(path: string, init: RequestInit & { anonymous?: boolean } = {}, baseUrl = httpUrl): Promise<T> {
+async function request<T>(
+  path: string,
+  init: RequestInit & { anonymous?: boolean } = {},
+  baseUrl = httpUrl,
+): Promise<T> {
   const { anonymous = false, ...options } = init;
   const token = anonymous ? null : bearer;
   const headers: Record<string, string> = {};
@@ -84,7 +88,9 @@ async function request<T>(path: string, init: RequestInit & { anonymous?: boolea
   if (response.status === 401 && token) for (const listener of [...unauthorizedListeners]) listener(token);
   const error = body?.error;
   throw new ApiError({
-    code: error?.code ?? (response.status === 401 ? "unauthorized" : response.status >= 500 ? "internal" : "bad_request"),
+    code:
+      error?.code ??
+      (response.status === 401 ? "unauthorized" : response.status >= 500 ? "internal" : "bad_request"),
     message: error?.message ?? `HTTP ${response.status}`,
     status: response.status,
     issues: error?.issues ?? body?.issues ?? [],
@@ -94,13 +100,17 @@ async function request<T>(path: string, init: RequestInit & { anonymous?: boolea
 
 const query = (params: Record<string, string | number | null | undefined>) => {
   const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== null) search.set(key, String(value));
+  for (const [key, value] of Object.entries(params))
+    if (value !== undefined && value !== null) search.set(key, String(value));
   const text = search.toString();
   return text ? `?${text}` : "";
 };
 
 const roomPath = (roomId: string) => `/rooms/${encodeURIComponent(roomId)}`;
-const json = (method: string, body?: unknown): RequestInit => ({ method, ...(body !== undefined && { body: JSON.stringify(body) }) });
+const json = (method: string, body?: unknown): RequestInit => ({
+  method,
+  ...(body !== undefined && { body: JSON.stringify(body) }),
+});
 
 // ---- identity ---------------------------------------------------------------------------------------------
 
@@ -109,7 +119,8 @@ export const startGuestSession = ({ name }: { name: string }) =>
   request<SessionGrant>("/sessions", { ...json("POST", { name }), anonymous: true });
 
 /** POST /sessions with the current token: the same userId under a new name, with a fresh token. */
-export const renameSession = ({ name }: { name: string }) => request<SessionGrant>("/sessions", json("POST", { name }));
+export const renameSession = ({ name }: { name: string }) =>
+  request<SessionGrant>("/sessions", json("POST", { name }));
 
 // ---- rooms ------------------------------------------------------------------------------------------------
 
@@ -123,41 +134,61 @@ export const listMyRooms = ({ limit, cursor }: { limit?: number; cursor?: string
 
 /** POST /rooms: the caller becomes its owner. */
 export const createRoom = ({ name, visibility }: { name: string; visibility?: Visibility }) =>
-  request<{ room: Room }>("/rooms", json("POST", visibility ? { name, visibility } : { name })).then(({ room }) => room);
+  request<{ room: Room }>("/rooms", json("POST", visibility ? { name, visibility } : { name })).then(
+    ({ room }) => room,
+  );
 
 /** GET /rooms/{roomId}: the room, its todos and my role; unknown (or private and not mine) is `not_found`. */
 export const getRoom = ({ roomId }: { roomId: string }) => request<RoomWithTodos>(roomPath(roomId));
 
 /** GET /rooms/{roomId}/messages: a page ending at the newest message (or just before seq `before`), oldest first. */
-export const listMessages = ({ roomId, before, limit }: { roomId: string; before?: number | null; limit?: number }) =>
-  request<MessagesPage>(`${roomPath(roomId)}/messages${query({ limit, before })}`);
+export const listMessages = ({
+  roomId,
+  before,
+  limit,
+}: {
+  roomId: string;
+  before?: number | null;
+  limit?: number;
+}) => request<MessagesPage>(`${roomPath(roomId)}/messages${query({ limit, before })}`);
 
 // ---- membership -------------------------------------------------------------------------------------------
 
 /** GET /rooms/{roomId}/members: memberships (not connections), a page at a time. */
-export const listMembers = ({ roomId, limit, cursor }: { roomId: string; limit?: number; cursor?: string | null }) =>
-  request<MembersPage>(`${roomPath(roomId)}/members${query({ limit, cursor })}`);
+export const listMembers = ({
+  roomId,
+  limit,
+  cursor,
+}: {
+  roomId: string;
+  limit?: number;
+  cursor?: string | null;
+}) => request<MembersPage>(`${roomPath(roomId)}/members${query({ limit, cursor })}`);
 
 /** DELETE /rooms/{roomId}/members/{userId}: the owner removes a member (a ban until a newer invite). */
 export const removeMember = ({ roomId, userId }: { roomId: string; userId: string }) =>
   request<void>(`${roomPath(roomId)}/members/${encodeURIComponent(userId)}`, { method: "DELETE" });
 
 /** DELETE /rooms/{roomId}/members/me: leave a room (not a ban). */
-export const leaveRoom = ({ roomId }: { roomId: string }) => request<void>(`${roomPath(roomId)}/members/me`, { method: "DELETE" });
+export const leaveRoom = ({ roomId }: { roomId: string }) =>
+  request<void>(`${roomPath(roomId)}/members/me`, { method: "DELETE" });
 
 /** POST /rooms/{roomId}/tickets: a single-use ticket for one WebSocket connect (60 s). */
-export const createTicket = ({ roomId }: { roomId: string }) => request<Ticket>(`${roomPath(roomId)}/tickets`, json("POST"));
+export const createTicket = ({ roomId }: { roomId: string }) =>
+  request<Ticket>(`${roomPath(roomId)}/tickets`, json("POST"));
 
 // ---- invites ----------------------------------------------------------------------------------------------
 
 /** POST /rooms/{roomId}/invites: owner only. */
 export const createInvite = ({ roomId, expiresInHours }: { roomId: string; expiresInHours?: number }) =>
-  request<{ invite: Invite }>(`${roomPath(roomId)}/invites`, json("POST", expiresInHours === undefined ? undefined : { expiresInHours })).then(
-    ({ invite }) => invite,
-  );
+  request<{ invite: Invite }>(
+    `${roomPath(roomId)}/invites`,
+    json("POST", expiresInHours === undefined ? undefined : { expiresInHours }),
+  ).then(({ invite }) => invite);
 
 /** DELETE /rooms/{roomId}/invites: every invite made so far stops working; owner only. */
-export const revokeInvites = ({ roomId }: { roomId: string }) => request<void>(`${roomPath(roomId)}/invites`, { method: "DELETE" });
+export const revokeInvites = ({ roomId }: { roomId: string }) =>
+  request<void>(`${roomPath(roomId)}/invites`, { method: "DELETE" });
 
 /** POST /invites/{code}: join the invite's room; unknown, revoked or expired is `not_found`. */
 export const acceptInvite = ({ code }: { code: string }) =>

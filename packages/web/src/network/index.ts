@@ -8,7 +8,7 @@ import { newClientId } from "./client-ids";
 import { wsUrl } from "./endpoints";
 import { createTicket, listMessages } from "./http-api";
 import type { User } from "./protocol";
-import { RoomConnection, type Clock, type OpenSocket } from "./room-connection";
+import { type Clock, type OpenSocket, RoomConnection } from "./room-connection";
 
 export type { Issue, Problem } from "./api-error";
 export { ApiError, problemOf } from "./api-error";
@@ -17,29 +17,48 @@ export {
   createInvite,
   createRoom,
   getRoom,
+  type Invite,
   leaveRoom,
   listMembers,
   listMessages,
   listMyRooms,
   listRooms,
-  onUnauthorized,
-  removeMember,
-  renameSession,
-  revokeInvites,
-  setBearerToken,
-  startGuestSession,
-  type Invite,
   type MembersPage,
   type MessagesPage,
   type MyRoomsPage,
+  onUnauthorized,
   type RoomsPage,
   type RoomWithTodos,
+  removeMember,
+  renameSession,
+  revokeInvites,
   type SessionGrant,
+  setBearerToken,
+  startGuestSession,
 } from "./http-api";
 export { limits } from "./limits";
-export { RoomConnection, type Refusal, type SendResult } from "./room-connection";
-export type { ConnectionStatus, EndReason, Notice, OlderHistory, PendingMessage, RoomState, Typist } from "./room-state";
-export type { Member, Message, MyRoom, ReadPosition, Role, Room, RoomMember, Todo, User, Visibility } from "./protocol";
+export type {
+  Member,
+  Message,
+  MyRoom,
+  ReadPosition,
+  Role,
+  Room,
+  RoomMember,
+  Todo,
+  User,
+  Visibility,
+} from "./protocol";
+export { type Refusal, RoomConnection, type SendResult } from "./room-connection";
+export type {
+  ConnectionStatus,
+  EndReason,
+  Notice,
+  OlderHistory,
+  PendingMessage,
+  RoomState,
+  Typist,
+} from "./room-state";
 
 /** The browser's WebSocket behind the connection's socket seam. */
 export const openBrowserSocket: OpenSocket = (url, { onOpen, onMessage, onClose }) => {

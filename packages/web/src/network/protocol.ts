@@ -37,4 +37,7 @@ type RefusalFrame = {
 } & Core.ErrorEcho;
 
 /** Every frame the server sends. */
-export type ServerFrame = Exclude<Core.ServerFrame, { type: "error" }> | Extract<Core.ServerFrame, { type: "error"; code: "conflict" }> | RefusalFrame;
+export type ServerFrame =
+  | Exclude<Core.ServerFrame, { type: "error" }>
+  | Extract<Core.ServerFrame, { type: "error"; code: "conflict" }>
+  | RefusalFrame;

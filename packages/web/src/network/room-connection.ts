@@ -1,24 +1,33 @@
 import { ApiError, problemOf } from "./api-error";
-import { backoffDelay, type BackoffPolicy } from "./backoff";
+import { type BackoffPolicy, backoffDelay } from "./backoff";
 import type { MessagesPage } from "./http-api";
 import { limits } from "./limits";
-import type { ClientFrame, ClientFrameOf, Member, Message, Room, ServerFrame, SnapshotPart, Todo } from "./protocol";
+import type {
+  ClientFrame,
+  ClientFrameOf,
+  Member,
+  Message,
+  Room,
+  ServerFrame,
+  SnapshotPart,
+  Todo,
+} from "./protocol";
 import {
   addMember,
   advanceRead,
   contiguousEnd,
+  type EndReason,
   initialRoomState,
   joinSnapshotParts,
   mergeMessages,
+  type Notice,
+  type PendingMessage,
+  type RoomState,
   removeMember,
   removeTodo,
   settlePending,
   snapshotTodos,
   upsertTodo,
-  type EndReason,
-  type Notice,
-  type PendingMessage,
-  type RoomState,
 } from "./room-state";
 
 /** What the connection needs from a socket. The browser adapter wraps `WebSocket`; tests pass a fake. */
@@ -114,7 +123,15 @@ export interface RoomConnectionOptions {
  * connection is closed for good), `empty` / `tooLong` (message text), `tooManyMentions` (over the contract's
  * 20), `todoTitleMissing` / `todoTitleTooLong`, `tooLarge` (the frame would exceed API Gateway's 32 KB).
  */
-export type Refusal = "offline" | "ended" | "empty" | "tooLong" | "tooManyMentions" | "todoTitleMissing" | "todoTitleTooLong" | "tooLarge";
+export type Refusal =
+  | "offline"
+  | "ended"
+  | "empty"
+  | "tooLong"
+  | "tooManyMentions"
+  | "todoTitleMissing"
+  | "todoTitleTooLong"
+  | "tooLarge";
 export type SendResult = { ok: true } | { ok: false; refusal: Refusal };
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -278,7 +295,11 @@ export class RoomConnection {
     const title = changes.title?.trim();
     if (title !== undefined && !title) return refused("todoTitleMissing");
     if (title !== undefined && title.length > limits.todoTitle) return refused("todoTitleTooLong");
-    const frame: ClientFrameOf<"updateTodo"> = { action: "updateTodo", todoId: todo.todoId, version: todo.version };
+    const frame: ClientFrameOf<"updateTodo"> = {
+      action: "updateTodo",
+      todoId: todo.todoId,
+      version: todo.version,
+    };
     if (title !== undefined && title !== todo.title) frame.title = title;
     if (changes.done !== undefined && changes.done !== todo.done) frame.done = changes.done;
     if (frame.title === undefined && frame.done === undefined) return { ok: true };
@@ -296,9 +317,11 @@ export class RoomConnection {
    * Sent as `markRead` at most once per `markReadDelayMs`, only forward, and only while live (else when live).
    */
   markRead(seq: number): void {
-    if (this.#stopped || !Number.isInteger(seq) || seq <= Math.max(this.#state.readSeq, this.#readWanted)) return;
+    if (this.#stopped || !Number.isInteger(seq) || seq <= Math.max(this.#state.readSeq, this.#readWanted))
+      return;
     this.#readWanted = seq;
-    if (!this.#timers.has("markRead")) this.#setTimer("markRead", this.#timing.markReadDelayMs, () => this.#flushRead());
+    if (!this.#timers.has("markRead"))
+      this.#setTimer("markRead", this.#timing.markReadDelayMs, () => this.#flushRead());
   }
 
   /**
@@ -308,18 +331,23 @@ export class RoomConnection {
    */
   typing(): void {
     if (this.#stopped || this.#state.status !== "live") return;
-    const wait = this.#typingSentAt === null ? 0 : this.#typingSentAt + this.#timing.typingEveryMs - this.#options.clock.now();
+    const wait =
+      this.#typingSentAt === null
+        ? 0
+        : this.#typingSentAt + this.#timing.typingEveryMs - this.#options.clock.now();
     if (wait <= 0) return this.#sendTyping();
     if (!this.#timers.has("typing")) this.#setTimer("typing", wait, () => this.#sendTyping());
   }
 
   #sendTyping(): void {
     this.#clearTimer("typing");
-    if (this.#state.status === "live" && this.#transmit({ action: "typing" })) this.#typingSentAt = this.#options.clock.now();
+    if (this.#state.status === "live" && this.#transmit({ action: "typing" }))
+      this.#typingSentAt = this.#options.clock.now();
   }
 
   dismissNotice(id: number): void {
-    if (this.#state.notices.some((n) => n.id === id)) this.#update({ notices: this.#state.notices.filter((n) => n.id !== id) });
+    if (this.#state.notices.some((n) => n.id === id))
+      this.#update({ notices: this.#state.notices.filter((n) => n.id !== id) });
   }
 
   // ---- socket lifecycle -----------------------------------------------------------------------------------
@@ -332,7 +360,10 @@ export class RoomConnection {
     if (this.#stopped) return;
     const generation = ++this.#generation;
     const current = () => generation === this.#generation && !this.#stopped;
-    this.#update({ status: this.#state.synced || this.#attempt > 0 ? "reconnecting" : "connecting", retryAt: null });
+    this.#update({
+      status: this.#state.synced || this.#attempt > 0 ? "reconnecting" : "connecting",
+      retryAt: null,
+    });
     this.#socketOpen = false;
     this.#setTimer("connect", this.#timing.connectTimeoutMs, () => this.#drop());
     this.#options.getTicket(this.#options.roomId).then(
@@ -363,7 +394,11 @@ export class RoomConnection {
     }
     this.#stopped = true;
     this.#generation++;
-    for (const handle of [...this.#timers.values(), ...this.#sendTimers.values(), ...this.#typingTimers.values()]) {
+    for (const handle of [
+      ...this.#timers.values(),
+      ...this.#sendTimers.values(),
+      ...this.#typingTimers.values(),
+    ]) {
       this.#options.clock.clearTimeout(handle);
     }
     this.#timers.clear();
@@ -391,10 +426,17 @@ export class RoomConnection {
    * Leaves the current socket and schedules the next one: right away when refreshing a healthy connection,
    * otherwise after a full-jitter backoff. Messages on the wire go back to the queue to be resent.
    */
-  #drop({ immediately = false, atLeastMs = 0 }: { immediately?: boolean; atLeastMs?: number | undefined } = {}): void {
+  #drop({
+    immediately = false,
+    atLeastMs = 0,
+  }: {
+    immediately?: boolean;
+    atLeastMs?: number | undefined;
+  } = {}): void {
     if (this.#stopped) return;
     const { clock } = this.#options;
-    if (this.#liveSince !== null && clock.now() - this.#liveSince >= this.#timing.stableAfterMs) this.#attempt = 0;
+    if (this.#liveSince !== null && clock.now() - this.#liveSince >= this.#timing.stableAfterMs)
+      this.#attempt = 0;
     this.#liveSince = null;
     this.#syncAfter = undefined;
     this.#snapshotParts = [];
@@ -402,10 +444,13 @@ export class RoomConnection {
     this.#typingSentAt = null;
     this.#generation++;
     this.#closeSocket(4000, immediately ? "refresh" : "reconnect");
-    for (const timer of ["connect", "ping", "pong", "maxAge", "gapSync", "typing"] as const) this.#clearTimer(timer);
+    for (const timer of ["connect", "ping", "pong", "maxAge", "gapSync", "typing"] as const)
+      this.#clearTimer(timer);
     const sending = this.#state.pending.filter((p) => p.state === "sending").map((p) => p.clientMessageId);
     for (const id of sending) this.#clearSendTimer(id);
-    const delay = immediately ? 0 : Math.max(atLeastMs ?? 0, backoffDelay(this.#attempt, this.#timing.backoff, this.#options.random));
+    const delay = immediately
+      ? 0
+      : Math.max(atLeastMs ?? 0, backoffDelay(this.#attempt, this.#timing.backoff, this.#options.random));
     if (!immediately) this.#attempt++;
     this.#update({
       status: "reconnecting",
@@ -474,7 +519,11 @@ export class RoomConnection {
     if (this.#state.status !== "live" || this.#syncAfter !== undefined || this.#timers.has("gapSync")) return;
     if (this.#serverSeq <= this.#gapGaveUpAt) return;
     this.#setTimer("gapSync", this.#timing.gapSyncDelayMs, () => {
-      if (this.#state.status === "live" && this.#syncAfter === undefined && this.#serverSeq > this.#state.lastSeq) {
+      if (
+        this.#state.status === "live" &&
+        this.#syncAfter === undefined &&
+        this.#serverSeq > this.#state.lastSeq
+      ) {
         this.#requestSync(this.#state.lastSeq);
       }
     });
@@ -582,10 +631,12 @@ export class RoomConnection {
     });
     this.#noteServerSeq(snapshot.room?.lastSeq);
     if (after === undefined) return;
-    if (!newestPage && snapshot.hasMore && this.#state.lastSeq > after) return this.#requestSync(this.#state.lastSeq);
+    if (!newestPage && snapshot.hasMore && this.#state.lastSeq > after)
+      return this.#requestSync(this.#state.lastSeq);
     // Nothing more, or a page that moved us no further (a server in trouble): settle, and don't ask again for
     // the same range until something newer shows up.
-    if (!newestPage && this.#state.lastSeq === after && this.#serverSeq > after) this.#gapGaveUpAt = this.#serverSeq;
+    if (!newestPage && this.#state.lastSeq === after && this.#serverSeq > after)
+      this.#gapGaveUpAt = this.#serverSeq;
     if (this.#state.status !== "live") this.#goLive();
     this.#checkGap();
   }
@@ -615,7 +666,8 @@ export class RoomConnection {
     const typing = this.#state.typing;
     const index = typing.findIndex((t) => t.userId === userId);
     if (index === -1) return this.#update({ typing: [...typing, { userId, name }] });
-    if ((typing[index] as { name: string }).name !== name) this.#update({ typing: typing.map((t) => (t.userId === userId ? { userId, name } : t)) });
+    if ((typing[index] as { name: string }).name !== name)
+      this.#update({ typing: typing.map((t) => (t.userId === userId ? { userId, name } : t)) });
   }
 
   /** Their message arrived, their time ran out, or they left: no longer typing. */
@@ -623,7 +675,8 @@ export class RoomConnection {
     const handle = this.#typingTimers.get(userId);
     if (handle !== undefined) this.#options.clock.clearTimeout(handle);
     this.#typingTimers.delete(userId);
-    if (this.#state.typing.some((t) => t.userId === userId)) this.#update({ typing: this.#state.typing.filter((t) => t.userId !== userId) });
+    if (this.#state.typing.some((t) => t.userId === userId))
+      this.#update({ typing: this.#state.typing.filter((t) => t.userId !== userId) });
   }
 
   #onError(frame: Extract<ServerFrame, { type: "error" }>): void {
@@ -644,7 +697,9 @@ export class RoomConnection {
       // The error names the message it refused. (Without a name, every message on the wire may be the one:
       // marking them all failed is safe, since a retry reuses the clientMessageId and a copy that did land
       // still arrives.)
-      const refusedIds = clientMessageId ? [clientMessageId] : this.#state.pending.filter((p) => p.state === "sending").map((p) => p.clientMessageId);
+      const refusedIds = clientMessageId
+        ? [clientMessageId]
+        : this.#state.pending.filter((p) => p.state === "sending").map((p) => p.clientMessageId);
       for (const id of refusedIds) this.#clearSendTimer(id);
       this.#setPendingState(refusedIds, "failed");
     }
@@ -652,7 +707,8 @@ export class RoomConnection {
       code: frame.code,
       message: frame.message,
       ...("issues" in frame && frame.issues && { issues: frame.issues }),
-      ...("retryAfterMs" in frame && typeof frame.retryAfterMs === "number" && { retryAfterMs: frame.retryAfterMs }),
+      ...("retryAfterMs" in frame &&
+        typeof frame.retryAfterMs === "number" && { retryAfterMs: frame.retryAfterMs }),
     };
     this.#notify("error", { kind: "refused", problem });
   }
@@ -681,7 +737,11 @@ export class RoomConnection {
   #transmitPending(clientMessageId: string): void {
     const pending = this.#state.pending.find((p) => p.clientMessageId === clientMessageId);
     if (!pending) return;
-    const frame: ClientFrameOf<"sendMessage"> = { action: "sendMessage", text: pending.text, clientMessageId };
+    const frame: ClientFrameOf<"sendMessage"> = {
+      action: "sendMessage",
+      text: pending.text,
+      clientMessageId,
+    };
     if (pending.mentions.length > 0) frame.mentions = [...pending.mentions];
     if (!this.#transmit(frame)) {
       this.#setPendingState([clientMessageId], "failed");
@@ -700,7 +760,11 @@ export class RoomConnection {
 
   // ---- plumbing -------------------------------------------------------------------------------------------
 
-  #setPendingState(ids: readonly string[], state: PendingMessage["state"], onlyFrom?: PendingMessage["state"]): void {
+  #setPendingState(
+    ids: readonly string[],
+    state: PendingMessage["state"],
+    onlyFrom?: PendingMessage["state"],
+  ): void {
     if (ids.length === 0) return;
     const wanted = new Set(ids);
     let changed = false;
@@ -715,7 +779,8 @@ export class RoomConnection {
   #notify(tone: Notice["tone"], content: DistributiveOmit<Notice, "id" | "tone">): void {
     const notice = { ...content, id: ++this.#noticeId, tone } as Notice;
     this.#update({ notices: [...this.#state.notices, notice].slice(-MAX_NOTICES) });
-    if (tone === "info") this.#options.clock.setTimeout(() => this.dismissNotice(notice.id), this.#timing.infoNoticeMs);
+    if (tone === "info")
+      this.#options.clock.setTimeout(() => this.dismissNotice(notice.id), this.#timing.infoNoticeMs);
   }
 
   #setTimer(name: Timer, ms: number, run: () => void): void {

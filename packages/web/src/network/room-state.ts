@@ -169,7 +169,10 @@ export function joinSnapshotParts(parts: readonly SnapshotPart[]): SnapshotPart 
 }
 
 /** Moves one member's read position forward (never back), adding them if new. */
-export function advanceRead(reads: readonly ReadPosition[], { userId, seq }: ReadPosition): readonly ReadPosition[] {
+export function advanceRead(
+  reads: readonly ReadPosition[],
+  { userId, seq }: ReadPosition,
+): readonly ReadPosition[] {
   const index = reads.findIndex((r) => r.userId === userId);
   if (index === -1) return [...reads, { userId, seq }];
   if ((reads[index] as ReadPosition).seq >= seq) return reads;
@@ -179,7 +182,10 @@ export function advanceRead(reads: readonly ReadPosition[], { userId, seq }: Rea
 }
 
 /** Drops the pending entries the server has now confirmed (matched by clientMessageId). */
-export function settlePending(pending: readonly PendingMessage[], confirmed: readonly Message[]): readonly PendingMessage[] {
+export function settlePending(
+  pending: readonly PendingMessage[],
+  confirmed: readonly Message[],
+): readonly PendingMessage[] {
   if (pending.length === 0 || confirmed.length === 0) return pending;
   const ids = new Set(confirmed.map((m) => m.clientMessageId));
   const left = pending.filter((p) => !ids.has(p.clientMessageId));
@@ -207,4 +213,6 @@ export const addMember = (members: readonly Member[], member: Member): readonly 
   members.some((m) => m.memberId === member.memberId) ? members : [...members, member];
 
 export const removeMember = (members: readonly Member[], member: Member): readonly Member[] =>
-  members.some((m) => m.memberId === member.memberId) ? members.filter((m) => m.memberId !== member.memberId) : members;
+  members.some((m) => m.memberId === member.memberId)
+    ? members.filter((m) => m.memberId !== member.memberId)
+    : members;

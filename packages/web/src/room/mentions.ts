@@ -33,7 +33,17 @@ export function mentionQueryAt(text: string, caret: number): MentionQuery | null
  * Members whose name, or a word of it, starts with `query` (case-insensitive), never `me`: whole-name matches
  * first, then by name. At most `max`.
  */
-export function suggestMembers<M extends Mentionable>({ people, query, me, max = 8 }: { people: readonly M[]; query: string; me: string; max?: number }): M[] {
+export function suggestMembers<M extends Mentionable>({
+  people,
+  query,
+  me,
+  max = 8,
+}: {
+  people: readonly M[];
+  query: string;
+  me: string;
+  max?: number;
+}): M[] {
   const wanted = fold(query);
   const ranked: { person: M; rank: number }[] = [];
   for (const person of people) {
@@ -49,10 +59,23 @@ export function suggestMembers<M extends Mentionable>({ people, query, me, max =
 }
 
 /** Replaces the `@query` at `mention` (ending at `caret`) with `@Name `; returns the new text and caret. */
-export function insertMention({ text, caret, mention, name }: { text: string; caret: number; mention: MentionQuery; name: string }) {
+export function insertMention({
+  text,
+  caret,
+  mention,
+  name,
+}: {
+  text: string;
+  caret: number;
+  mention: MentionQuery;
+  name: string;
+}) {
   const inserted = `@${name} `;
   const after = text.slice(caret).replace(/^ /u, "");
-  return { text: `${text.slice(0, mention.start)}${inserted}${after}`, caret: mention.start + inserted.length };
+  return {
+    text: `${text.slice(0, mention.start)}${inserted}${after}`,
+    caret: mention.start + inserted.length,
+  };
 }
 
 export interface TextSegment {
@@ -70,7 +93,9 @@ export function mentionSegments(text: string, names: readonly string[]): TextSeg
   let plainFrom = 0;
   let at = candidates.length ? text.indexOf("@") : -1;
   while (at !== -1) {
-    const name = candidates.find((n) => text.startsWith(n, at + 1) && !WORD_CHARACTER.test(text.charAt(at + 1 + n.length)));
+    const name = candidates.find(
+      (n) => text.startsWith(n, at + 1) && !WORD_CHARACTER.test(text.charAt(at + 1 + n.length)),
+    );
     if (!name) {
       at = text.indexOf("@", at + 1);
       continue;
@@ -80,12 +105,15 @@ export function mentionSegments(text: string, names: readonly string[]): TextSeg
     plainFrom = at + 1 + name.length;
     at = text.indexOf("@", plainFrom);
   }
-  if (plainFrom < text.length || segments.length === 0) segments.push({ text: text.slice(plainFrom), mention: false });
+  if (plainFrom < text.length || segments.length === 0)
+    segments.push({ text: text.slice(plainFrom), mention: false });
   return segments;
 }
 
 /** The userIds of the picked people whose `@Name` is still in `text` (each once, in pick order). */
 export function mentionedUserIds(text: string, picked: readonly Mentionable[]): string[] {
-  const ids = picked.filter((p) => mentionSegments(text, [p.name]).some((s) => s.mention)).map((p) => p.userId);
+  const ids = picked
+    .filter((p) => mentionSegments(text, [p.name]).some((s) => s.mention))
+    .map((p) => p.userId);
   return [...new Set(ids)];
 }

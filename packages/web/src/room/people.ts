@@ -17,14 +17,26 @@ const roleOrder = (role: Role | null) => (role === "owner" ? 0 : 1);
  * the rest, each group by name. A person who is here shows the name of their newest connection (a rename
  * reaches presence before the membership list is read again).
  */
-export function listPeople({ memberships, live }: { memberships: readonly RoomMember[]; live: readonly Member[] }): Person[] {
+export function listPeople({
+  memberships,
+  live,
+}: {
+  memberships: readonly RoomMember[];
+  live: readonly Member[];
+}): Person[] {
   const people = new Map<string, Person>();
-  for (const { userId, name, role } of memberships) people.set(userId, { userId, name, role, connections: 0 });
+  for (const { userId, name, role } of memberships)
+    people.set(userId, { userId, name, role, connections: 0 });
   const newest = new Map<string, Member>();
   for (const member of live) {
     const seen = newest.get(member.userId);
     if (!seen || seen.connectedAt <= member.connectedAt) newest.set(member.userId, member);
-    const person = people.get(member.userId) ?? { userId: member.userId, name: member.name, role: null, connections: 0 };
+    const person = people.get(member.userId) ?? {
+      userId: member.userId,
+      name: member.name,
+      role: null,
+      connections: 0,
+    };
     people.set(member.userId, { ...person, connections: person.connections + 1 });
   }
   for (const [userId, member] of newest) {
@@ -41,7 +53,13 @@ export function listPeople({ memberships, live }: { memberships: readonly RoomMe
 }
 
 /** userIds seen live that the loaded memberships do not know yet (they joined since the list was read). */
-export function unknownLiveUsers({ memberships, live }: { memberships: readonly RoomMember[]; live: readonly Member[] }): string[] {
+export function unknownLiveUsers({
+  memberships,
+  live,
+}: {
+  memberships: readonly RoomMember[];
+  live: readonly Member[];
+}): string[] {
   const known = new Set(memberships.map((m) => m.userId));
   return [...new Set(live.map((m) => m.userId))].filter((userId) => !known.has(userId));
 }

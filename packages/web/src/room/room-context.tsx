@@ -1,4 +1,11 @@
-import { createContext, createSignal, onCleanup, useContext, type Accessor, type ParentProps } from "solid-js";
+import {
+  type Accessor,
+  createContext,
+  createSignal,
+  onCleanup,
+  type ParentProps,
+  useContext,
+} from "solid-js";
 import { connectToRoom, type RoomConnection, type RoomState, type User } from "../network";
 import { createRoomMembers, type RoomMembers } from "./room-members";
 
@@ -32,7 +39,11 @@ export function RoomProvider(props: ParentProps<{ roomId: string; user: User }>)
     unsubscribe();
     connection.stop();
   });
-  return <RoomContext.Provider value={{ state, connection, members, roomId, user }}>{props.children}</RoomContext.Provider>;
+  return (
+    <RoomContext.Provider value={{ state, connection, members, roomId, user }}>
+      {props.children}
+    </RoomContext.Provider>
+  );
 }
 
 export function useRoom(): RoomSession {

@@ -1,6 +1,6 @@
-import { createEffect, createMemo, createSignal, on, type Accessor } from "solid-js";
-import { listMembers, problemOf, removeMember, type Member, type Problem, type RoomMember } from "../network";
-import { listPeople, unknownLiveUsers, type Person } from "./people";
+import { type Accessor, createEffect, createMemo, createSignal, on } from "solid-js";
+import { listMembers, type Member, type Problem, problemOf, type RoomMember, removeMember } from "../network";
+import { listPeople, type Person, unknownLiveUsers } from "./people";
 
 const PAGE_SIZE = 100;
 
@@ -20,7 +20,13 @@ export interface RoomMembers {
  * connection's live presence. Someone who shows up live but is not in the loaded memberships (a new member)
  * makes it read the first page again, once per such person, for their role.
  */
-export function createRoomMembers({ roomId, live }: { roomId: string; live: Accessor<readonly Member[]> }): RoomMembers {
+export function createRoomMembers({
+  roomId,
+  live,
+}: {
+  roomId: string;
+  live: Accessor<readonly Member[]>;
+}): RoomMembers {
   const [memberships, setMemberships] = createSignal<readonly RoomMember[]>([]);
   const [cursor, setCursor] = createSignal<string | null>(null);
   const [loading, setLoading] = createSignal(false);
@@ -59,7 +65,9 @@ export function createRoomMembers({ roomId, live }: { roomId: string; live: Acce
   createEffect(
     on(present, (members) => {
       if (loading()) return;
-      const newcomers = unknownLiveUsers({ memberships: memberships(), live: members }).filter((userId) => !askedAbout.has(userId));
+      const newcomers = unknownLiveUsers({ memberships: memberships(), live: members }).filter(
+        (userId) => !askedAbout.has(userId),
+      );
       if (newcomers.length === 0) return;
       for (const userId of newcomers) askedAbout.add(userId);
       void load(null);
@@ -78,7 +86,9 @@ export function createRoomMembers({ roomId, live }: { roomId: string; live: Acce
     },
     async remove(userId) {
       await removeMember({ roomId, userId });
-      const theirs = live().filter((m) => m.userId === userId).map((m) => m.memberId);
+      const theirs = live()
+        .filter((m) => m.userId === userId)
+        .map((m) => m.memberId);
       setGoneConnections((current) => new Set([...current, ...theirs]));
       setMemberships((current) => current.filter((m) => m.userId !== userId));
     },

@@ -1,9 +1,13 @@
 import { createSignal, Match, onCleanup, onMount, Switch } from "solid-js";
 import { describeFailure } from "../components/problem-text";
-import { acceptInvite, ApiError } from "../network";
+import { ApiError, acceptInvite } from "../network";
 import { navigate, roomHref, roomsHref } from "../router";
 
-type Outcome = { state: "joining" } | { state: "unknown" } | { state: "banned" } | { state: "failed"; text: string };
+type Outcome =
+  | { state: "joining" }
+  | { state: "unknown" }
+  | { state: "banned" }
+  | { state: "failed"; text: string };
 
 /** `#/invite/<code>`: joins the invite's room (POST /invites/{code}), then opens it in place of this page. */
 export function InvitePage(props: { code: string }) {
@@ -34,7 +38,10 @@ export function InvitePage(props: { code: string }) {
         </Match>
         <Match when={outcome().state === "unknown"}>
           <h1>This invite link doesn't work</h1>
-          <p>It may have expired or been revoked, or the link is incomplete. Ask the room's owner for a new one.</p>
+          <p>
+            It may have expired or been revoked, or the link is incomplete. Ask the room's owner for a new
+            one.
+          </p>
           <p>
             <a href={roomsHref}>See your rooms</a>
           </p>

@@ -9,9 +9,9 @@ import { MessageComposer } from "../components/message-composer";
 import { MessageList } from "../components/message-list";
 import { NoticeList } from "../components/notice-list";
 import { describeFailure, describeProblem } from "../components/problem-text";
+import type { TodoActions } from "../components/todo-item";
 import { TodoList } from "../components/todo-list";
 import { TypingIndicator } from "../components/typing-indicator";
-import type { TodoActions } from "../components/todo-item";
 import { ApiError, getRoom, leaveRoom, type Role, type RoomWithTodos, type Todo } from "../network";
 import { RoomProvider, useRoom } from "../room/room-context";
 import { navigate, roomsHref } from "../router";
@@ -42,8 +42,8 @@ function RemovedFromRoom(props: { roomName: string | undefined }) {
         You were removed from this room
       </h1>
       <p>
-        {props.roomName ? `The owner of “${props.roomName}” removed you.` : "The room's owner removed you."} You can only come back with a new invite
-        from them.
+        {props.roomName ? `The owner of “${props.roomName}” removed you.` : "The room's owner removed you."}{" "}
+        You can only come back with a new invite from them.
       </p>
       <p>
         <a href={roomsHref}>See your rooms</a>
@@ -82,10 +82,25 @@ function LeaveRoom(props: { private: boolean; onLeave: () => Promise<void> }) {
           </button>
         }
       >
-        <div class="member-confirm" role="group" aria-label="Leave this room?" onKeyDown={(e) => e.key === "Escape" && !busy() && cancel()}>
-          <p>{props.private ? "Leave this room? You'll need a new invite to come back." : "Leave this room? It will no longer be in My rooms."}</p>
+        <div
+          class="member-confirm"
+          role="group"
+          aria-label="Leave this room?"
+          onKeyDown={(e) => e.key === "Escape" && !busy() && cancel()}
+        >
+          <p>
+            {props.private
+              ? "Leave this room? You'll need a new invite to come back."
+              : "Leave this room? It will no longer be in My rooms."}
+          </p>
           <div class="row">
-            <button type="button" class="small danger" disabled={busy()} ref={(b) => queueMicrotask(() => b.focus())} onClick={() => void leave()}>
+            <button
+              type="button"
+              class="small danger"
+              disabled={busy()}
+              ref={(b) => queueMicrotask(() => b.focus())}
+              onClick={() => void leave()}
+            >
               {busy() ? "Leaving…" : "Yes, leave"}
             </button>
             <button type="button" class="small" disabled={busy()} onClick={cancel}>
@@ -106,7 +121,8 @@ function RoomScreen(props: { seed: RoomWithTodos | null }) {
   const live = () => state().status === "live";
   const room = () => state().room ?? props.seed?.room ?? null;
   /** The membership list knows roles best (it follows joins); until it has me, the room's answer says. */
-  const myRole = (): Role | null => members.people().find((p) => p.userId === user.userId)?.role ?? props.seed?.role ?? null;
+  const myRole = (): Role | null =>
+    members.people().find((p) => p.userId === user.userId)?.role ?? props.seed?.role ?? null;
   const isOwner = () => myRole() === "owner";
   const isPrivate = () => room()?.visibility === "private";
   /** Names come from the member list (current names, one per userId), not from old frames. */
@@ -137,7 +153,13 @@ function RoomScreen(props: { seed: RoomWithTodos | null }) {
     remove: (todo: Todo) => connection.deleteTodo(todo.todoId),
   };
   const tab = (id: Panel, label: () => string) => (
-    <button type="button" class="tab" aria-pressed={panel() === id} aria-controls={`panel-${id}`} onClick={() => setPanel(id)}>
+    <button
+      type="button"
+      class="tab"
+      aria-pressed={panel() === id}
+      aria-controls={`panel-${id}`}
+      onClick={() => setPanel(id)}
+    >
       {label()}
     </button>
   );
@@ -182,7 +204,11 @@ function RoomScreen(props: { seed: RoomWithTodos | null }) {
               <Show when={isPrivate()}>
                 <Badge tone="muted">Private</Badge>
               </Show>
-              <ConnectionBadge status={state().status} waitingToRetry={state().retryAt !== null} onRetryNow={() => connection.reconnectNow()} />
+              <ConnectionBadge
+                status={state().status}
+                waitingToRetry={state().retryAt !== null}
+                onRetryNow={() => connection.reconnectNow()}
+              />
               <Show when={room() && !isPrivate()}>
                 <CopyLinkButton />
               </Show>
@@ -223,7 +249,12 @@ function RoomScreen(props: { seed: RoomWithTodos | null }) {
 
           <section id="panel-todos" class="panel panel-todos card" aria-labelledby="todos-heading">
             <h2 id="todos-heading">Todos</h2>
-            <TodoList todos={state().todos} live={live()} onAdd={(title) => connection.addTodo(title)} actions={todoActions} />
+            <TodoList
+              todos={state().todos}
+              live={live()}
+              onAdd={(title) => connection.addTodo(title)}
+              actions={todoActions}
+            />
           </section>
 
           <section id="panel-people" class="panel panel-people card" aria-labelledby="people-heading">
@@ -231,7 +262,12 @@ function RoomScreen(props: { seed: RoomWithTodos | null }) {
             <Show when={isOwner()}>
               <InviteControls roomId={roomId} />
             </Show>
-            <MemberList people={members.people()} me={user.userId} canRemove={isOwner()} onRemove={(person) => members.remove(person.userId)} />
+            <MemberList
+              people={members.people()}
+              me={user.userId}
+              canRemove={isOwner()}
+              onRemove={(person) => members.remove(person.userId)}
+            />
             <Show when={members.error()} keyed>
               {(problem) => (
                 <p class="error-text" role="alert">
@@ -243,7 +279,12 @@ function RoomScreen(props: { seed: RoomWithTodos | null }) {
               )}
             </Show>
             <Show when={members.hasMore()}>
-              <button type="button" class="small" disabled={members.loading()} onClick={() => void members.loadMore()}>
+              <button
+                type="button"
+                class="small"
+                disabled={members.loading()}
+                onClick={() => void members.loadMore()}
+              >
                 {members.loading() ? "Loading…" : "Show more people"}
               </button>
             </Show>
@@ -286,4 +327,3 @@ export function RoomPage(props: { roomId: string }) {
     </Show>
   );
 }
-

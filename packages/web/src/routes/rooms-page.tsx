@@ -42,7 +42,12 @@ export function RoomsPage() {
         >
           <p class="whoami">
             You are <strong data-testid="my-name">{user().name}</strong>{" "}
-            <button type="button" class="link-button" ref={changeNameButton} onClick={() => setRenaming(true)}>
+            <button
+              type="button"
+              class="link-button"
+              ref={changeNameButton}
+              onClick={() => setRenaming(true)}
+            >
               Change name
             </button>
           </p>
@@ -62,7 +67,9 @@ export function RoomsPage() {
             empty="Rooms you create or join show up here."
             load={(page) => listMyRooms(page)}
             unread={(room) => room.unread > 0 || room.unreadMentions > 0}
-            detail={(room) => (room.lastMessageAt ? formatLastMessage(room.lastMessageAt) : formatCreated(room.createdAt))}
+            detail={(room) =>
+              room.lastMessageAt ? formatLastMessage(room.lastMessageAt) : formatCreated(room.createdAt)
+            }
             badges={(room) => (
               <>
                 <UnreadBadge unread={room.unread} mentions={room.unreadMentions} />
@@ -75,7 +82,12 @@ export function RoomsPage() {
               </>
             )}
           />
-          <RoomList heading="Public rooms" testId="public-rooms" empty="No public rooms yet. Create the first one!" load={(page) => listRooms(page)} />
+          <RoomList
+            heading="Public rooms"
+            testId="public-rooms"
+            empty="No public rooms yet. Create the first one!"
+            load={(page) => listRooms(page)}
+          />
         </div>
       </div>
     </main>

@@ -1,5 +1,19 @@
-import { createContext, createSignal, onCleanup, useContext, type Accessor, type ParentProps } from "solid-js";
-import { onUnauthorized, renameSession, setBearerToken, startGuestSession, type SessionGrant, type User } from "../network";
+import {
+  type Accessor,
+  createContext,
+  createSignal,
+  onCleanup,
+  type ParentProps,
+  useContext,
+} from "solid-js";
+import {
+  onUnauthorized,
+  renameSession,
+  type SessionGrant,
+  setBearerToken,
+  startGuestSession,
+  type User,
+} from "../network";
 import { LEGACY_NAME_KEY, parseStoredSession, SESSION_KEY } from "./stored-session";
 
 export interface Session {
@@ -41,9 +55,13 @@ const storage = {
  * through the `storage` event.
  */
 export function SessionProvider(props: ParentProps) {
-  const [grant, setGrant] = createSignal<SessionGrant | null>(parseStoredSession(storage.read(SESSION_KEY), Date.now()));
+  const [grant, setGrant] = createSignal<SessionGrant | null>(
+    parseStoredSession(storage.read(SESSION_KEY), Date.now()),
+  );
   const [expired, setExpired] = createSignal(false);
-  const [lastName, setLastName] = createSignal(grant()?.user.name ?? storage.read(LEGACY_NAME_KEY)?.trim() ?? "");
+  const [lastName, setLastName] = createSignal(
+    grant()?.user.name ?? storage.read(LEGACY_NAME_KEY)?.trim() ?? "",
+  );
   setBearerToken(grant()?.token ?? null);
 
   const adopt = (next: SessionGrant | null, { persist }: { persist: boolean }) => {

@@ -3,15 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRoom } from "../../../../test/support/room-session";
 import {
   artifacts,
+  type BrowserStack,
   confirmedTexts,
   horizontalOverflow,
   roomNames,
+  type Session,
+  STEP_MS,
   send,
   startBrowserStack,
   status,
-  STEP_MS,
-  type BrowserStack,
-  type Session,
 } from "./support/browser-stack";
 
 let app: BrowserStack;
@@ -61,7 +61,9 @@ describe("unread counts, read receipts, typing and mentions (issue: ordered, res
     // Bo has it on screen, so Bo's read position moves to it and Ana is told.
     await seenBy(ana).getByText("Seen by Bo").waitFor();
     // Under the newest message, and never naming the reader: Bo sees no "Seen by" (Ana wrote it, Ana is not listed).
-    expect(await ana.locator("li.message:has(+ [data-testid=seen-by]) .message-text").textContent()).toBe("Anyone hungry?");
+    expect(await ana.locator("li.message:has(+ [data-testid=seen-by]) .message-text").textContent()).toBe(
+      "Anyone hungry?",
+    );
     expect(await seenBy(bo).count()).toBe(0);
   });
 
@@ -113,21 +115,35 @@ describe("unread counts, read receipts, typing and mentions (issue: ordered, res
     const divider = bo.getByTestId("new-messages");
     await divider.getByText("New messages").waitFor();
     expect(await divider.count()).toBe(1);
-    expect(await bo.locator("li.message:has(+ [data-testid=new-messages]) .message-text").textContent()).toBe("Anyone hungry?");
-    expect(await bo.locator("[data-testid=new-messages] + li.message .message-text").textContent()).toBe("Pizza at 1?");
+    expect(await bo.locator("li.message:has(+ [data-testid=new-messages]) .message-text").textContent()).toBe(
+      "Anyone hungry?",
+    );
+    expect(await bo.locator("[data-testid=new-messages] + li.message .message-text").textContent()).toBe(
+      "Pizza at 1?",
+    );
     const mention = bo.locator("li.message.mentions-me");
     expect(await mention.count()).toBe(1);
     expect(await mention.locator(".message-text").textContent()).toBe("@Bo can you book a table?");
     await mention.getByText("Mentions you.").waitFor({ state: "attached" });
 
     await expect.poll(() => seenBy(ana).textContent(), { timeout: STEP_MS }).toBe("Seen by Bo");
-    expect(await ana.locator("li.message:has(+ [data-testid=seen-by]) .message-text").textContent()).toBe("Or sushi");
+    expect(await ana.locator("li.message:has(+ [data-testid=seen-by]) .message-text").textContent()).toBe(
+      "Or sushi",
+    );
     await bo.screenshot({ path: `${artifacts}attention-room-divider.png` });
 
     // The divider stays while the room is open, even as more arrives.
     await send(ana, "Booked for 1 pm");
-    await waitForTexts(bo, ["Anyone hungry?", "Pizza at 1?", "@Bo can you book a table?", "Or sushi", "Booked for 1 pm"]);
-    expect(await bo.locator("[data-testid=new-messages] + li.message .message-text").textContent()).toBe("Pizza at 1?");
+    await waitForTexts(bo, [
+      "Anyone hungry?",
+      "Pizza at 1?",
+      "@Bo can you book a table?",
+      "Or sushi",
+      "Booked for 1 pm",
+    ]);
+    expect(await bo.locator("[data-testid=new-messages] + li.message .message-text").textContent()).toBe(
+      "Pizza at 1?",
+    );
     await expect.poll(() => seenBy(ana).textContent(), { timeout: STEP_MS }).toBe("Seen by Bo");
   });
 
@@ -144,7 +160,14 @@ describe("unread counts, read receipts, typing and mentions (issue: ordered, res
     await composer(ana).pressSequentially(" again");
     await expect.poll(() => typingText(bo), { timeout: STEP_MS }).toBe("Ana is typing…");
     await ana.keyboard.press("Enter");
-    await waitForTexts(bo, ["Anyone hungry?", "Pizza at 1?", "@Bo can you book a table?", "Or sushi", "Booked for 1 pm", "Let me check again"]);
+    await waitForTexts(bo, [
+      "Anyone hungry?",
+      "Pizza at 1?",
+      "@Bo can you book a table?",
+      "Or sushi",
+      "Booked for 1 pm",
+      "Let me check again",
+    ]);
     expect(await typingText(bo)).toBe("");
   });
 
@@ -171,7 +194,9 @@ describe("unread counts, read receipts, typing and mentions (issue: ordered, res
     expect(await listbox.getByRole("option").count()).toBe(2); // Ana and Bo, not Cleo
     await phone.keyboard.press("ArrowDown");
     await phone.getByRole("option", { name: "Bo", exact: true, selected: true }).waitFor();
-    expect(await box.getAttribute("aria-activedescendant")).toBe(await phone.getByRole("option", { selected: true }).getAttribute("id"));
+    expect(await box.getAttribute("aria-activedescendant")).toBe(
+      await phone.getByRole("option", { selected: true }).getAttribute("id"),
+    );
     await phone.keyboard.press("Escape");
     await expect.poll(() => listbox.count()).toBe(0);
     await phone.keyboard.type("B");
@@ -187,7 +212,15 @@ describe("unread counts, read receipts, typing and mentions (issue: ordered, res
     await expect.poll(() => box.evaluate((el) => el === document.activeElement)).toBe(true);
     await phone.keyboard.type("see you there");
     await phone.keyboard.press("Enter");
-    await waitForTexts(phone, ["Anyone hungry?", "Pizza at 1?", "@Bo can you book a table?", "Or sushi", "Booked for 1 pm", "Let me check again", "Hi @Bo see you there"]);
+    await waitForTexts(phone, [
+      "Anyone hungry?",
+      "Pizza at 1?",
+      "@Bo can you book a table?",
+      "Or sushi",
+      "Booked for 1 pm",
+      "Let me check again",
+      "Hi @Bo see you there",
+    ]);
     expect(await horizontalOverflow(phone)).toBe(0);
 
     // Bo, in his list at phone width too: the badges fit.

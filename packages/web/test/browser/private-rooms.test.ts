@@ -2,16 +2,16 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   artifacts,
+  type BrowserStack,
   confirmedTexts,
   horizontalOverflow,
   memberNames,
   ownTexts,
   roomNames,
+  STEP_MS,
   send,
   startBrowserStack,
   status,
-  STEP_MS,
-  type BrowserStack,
 } from "./support/browser-stack";
 
 let app: BrowserStack;
@@ -31,7 +31,9 @@ async function waitForTexts(page: Page, expected: string[]) {
 /** Both lists on the rooms screen have answered (each shows rooms or its empty text). */
 async function roomListsLoaded(page: Page) {
   for (const name of ["My rooms", "Public rooms"]) {
-    await expect.poll(() => page.getByRole("region", { name }).locator(".room-list li, .empty").count()).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.getByRole("region", { name }).locator(".room-list li, .empty").count())
+      .toBeGreaterThan(0);
   }
 }
 
@@ -80,7 +82,9 @@ describe("private rooms, invites and removal (issue: identity, private rooms, in
     await ana.getByRole("button", { name: "Copy invite link" }).click();
     await ana.getByRole("status").getByText("Invite link copied.").waitFor();
     inviteLink = await ana.getByTestId("invite-link").inputValue();
-    expect(inviteLink).toMatch(new RegExp(`^${app.web.url.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}#/invite/[A-Za-z0-9_-]+$`));
+    expect(inviteLink).toMatch(
+      new RegExp(`^${app.web.url.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}#/invite/[A-Za-z0-9_-]+$`),
+    );
     expect(await ana.evaluate(() => navigator.clipboard.readText())).toBe(inviteLink);
 
     await bo.goto(inviteLink);

@@ -3,17 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRoom, joinUrl } from "../../../../test/support/room-session";
 import {
   artifacts,
+  type BrowserStack,
   confirmedTexts,
   horizontalOverflow,
   roomNames,
-  send,
   SESSION_KEY,
+  type Session,
+  STEP_MS,
+  send,
   startBrowserStack,
   status,
-  STEP_MS,
   todoTitles,
-  type BrowserStack,
-  type Session,
 } from "./support/browser-stack";
 import { disconnectMember } from "./support/room-connections";
 
@@ -31,7 +31,14 @@ afterAll(async () => {
 });
 
 const storedSession = (page: Page) =>
-  page.evaluate((key) => JSON.parse(localStorage.getItem(key) ?? "null") as { token: string; user: { userId: string; name: string } } | null, SESSION_KEY);
+  page.evaluate(
+    (key) =>
+      JSON.parse(localStorage.getItem(key) ?? "null") as {
+        token: string;
+        user: { userId: string; name: string };
+      } | null,
+    SESSION_KEY,
+  );
 
 async function waitForTexts(page: Page, expected: string[]) {
   await expect.poll(() => confirmedTexts(page), { timeout: STEP_MS }).toEqual(expected);
@@ -109,7 +116,9 @@ describe("web app in Chromium against the local stack", () => {
 
     await bo.getByLabel("New todo").fill("Water bottles");
     await bo.keyboard.press("Enter");
-    await expect.poll(() => todoTitles(ana)).toEqual(["Book train tickets", "Pack sandwiches and fruit", "Water bottles"]);
+    await expect
+      .poll(() => todoTitles(ana))
+      .toEqual(["Book train tickets", "Pack sandwiches and fruit", "Water bottles"]);
     await bo.getByRole("button", { name: "Delete “Water bottles”" }).click();
     await expect.poll(() => todoTitles(ana)).toEqual(["Book train tickets", "Pack sandwiches and fruit"]);
 
@@ -144,11 +153,18 @@ describe("web app in Chromium against the local stack", () => {
 
     await bo.context().setOffline(false);
     await status(bo).getByText("Live").waitFor({ timeout: 45_000 });
-    const expected = [...before, "Sent while Bo was away 1", "Sent while Bo was away 2", "Bo wrote this offline"];
+    const expected = [
+      ...before,
+      "Sent while Bo was away 1",
+      "Sent while Bo was away 2",
+      "Bo wrote this offline",
+    ];
     await waitForTexts(bo, expected);
     await waitForTexts(ana, expected);
     expect(await bo.locator("li.message.pending").count()).toBe(0);
-    const ids = await bo.locator("[data-testid=messages] li[data-message-id]").evaluateAll((items) => items.map((li) => li.getAttribute("data-message-id")));
+    const ids = await bo
+      .locator("[data-testid=messages] li[data-message-id]")
+      .evaluateAll((items) => items.map((li) => li.getAttribute("data-message-id")));
     expect(new Set(ids).size).toBe(ids.length);
   });
 
@@ -204,11 +220,16 @@ describe("web app in Chromium against the local stack", () => {
         for (let i = 1; i <= 60; i++) {
           const echoed = new Promise<void>((resolve) => {
             ws.onmessage = (event) => {
-              const frame = JSON.parse(event.data as string) as { type: string; message?: { clientMessageId: string } };
+              const frame = JSON.parse(event.data as string) as {
+                type: string;
+                message?: { clientMessageId: string };
+              };
               if (frame.type === "message" && frame.message?.clientMessageId === `seed-${i}`) resolve();
             };
           });
-          ws.send(JSON.stringify({ action: "sendMessage", text: `History ${i}`, clientMessageId: `seed-${i}` }));
+          ws.send(
+            JSON.stringify({ action: "sendMessage", text: `History ${i}`, clientMessageId: `seed-${i}` }),
+          );
           await echoed;
         }
         ws.close();
@@ -225,7 +246,10 @@ describe("web app in Chromium against the local stack", () => {
     await expect.poll(() => reader.getByText("History 60", { exact: true }).isVisible()).toBe(true);
 
     await reader.getByTestId("messages").evaluate((el) => el.scrollTo({ top: 0 }));
-    await waitForTexts(reader, Array.from({ length: 60 }, (_, i) => `History ${i + 1}`));
+    await waitForTexts(
+      reader,
+      Array.from({ length: 60 }, (_, i) => `History ${i + 1}`),
+    );
     await reader.getByText("This is the start of the room.").waitFor({ state: "attached" });
     // What was at the top before loading (History 11) is still where the reader was looking.
     const box = await reader.getByText("History 11", { exact: true }).boundingBox();
@@ -242,8 +266,17 @@ describe("web app in Chromium against the local stack", () => {
     const names = () => roomNames(visitor, "public-rooms");
     await expect.poll(names).toHaveLength(20);
     expect((await names()).slice(0, 3)).toEqual(["Extra room 22", "Extra room 21", "Extra room 20"]);
-    await visitor.getByRole("region", { name: "Public rooms" }).getByRole("button", { name: "Load more rooms" }).click();
-    const expected = [...Array.from({ length: 22 }, (_, i) => `Extra room ${22 - i}`), "Long history", "Weekend trip", "Flat 3B chores", "Book club"];
+    await visitor
+      .getByRole("region", { name: "Public rooms" })
+      .getByRole("button", { name: "Load more rooms" })
+      .click();
+    const expected = [
+      ...Array.from({ length: 22 }, (_, i) => `Extra room ${22 - i}`),
+      "Long history",
+      "Weekend trip",
+      "Flat 3B chores",
+      "Book club",
+    ];
     await expect.poll(names).toEqual(expected);
     expect(await visitor.getByRole("button", { name: "Load more rooms" }).count()).toBe(0);
     // None of them is the visitor's.
@@ -265,8 +298,12 @@ describe("web app in Chromium against the local stack", () => {
     await ana.goto(roomUrl);
     await status(ana).getByText("Live").waitFor();
     await send(ana, "Now with a new name");
-    await expect.poll(() => ana.locator("li.message.mine:not(.pending) .message-author").allTextContents()).toContain("Ana B. (you)");
-    expect(await ana.locator("li.message.mine:not(.pending)", { hasText: "Hi Bo! Train at 9?" }).count()).toBe(1);
+    await expect
+      .poll(() => ana.locator("li.message.mine:not(.pending) .message-author").allTextContents())
+      .toContain("Ana B. (you)");
+    expect(
+      await ana.locator("li.message.mine:not(.pending)", { hasText: "Hi Bo! Train at 9?" }).count(),
+    ).toBe(1);
   });
 
   it("a refused token (401) is dropped and the name form comes back", async () => {
@@ -274,7 +311,14 @@ describe("web app in Chromium against the local stack", () => {
     await page.addInitScript(
       ([key]) => {
         if (!window.localStorage.getItem(key))
-          window.localStorage.setItem(key, JSON.stringify({ token: "forged.token.value", user: { userId: "nobody", name: "Mallory" }, expiresAt: "2099-01-01T00:00:00.000Z" }));
+          window.localStorage.setItem(
+            key,
+            JSON.stringify({
+              token: "forged.token.value",
+              user: { userId: "nobody", name: "Mallory" },
+              expiresAt: "2099-01-01T00:00:00.000Z",
+            }),
+          );
       },
       [SESSION_KEY] as const,
     );

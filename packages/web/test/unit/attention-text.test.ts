@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { badgeCount, listNames, seenByText, typingText, unreadText } from "../../src/components/attention-text";
+import {
+  badgeCount,
+  listNames,
+  seenByText,
+  typingText,
+  unreadText,
+} from "../../src/components/attention-text";
 
 describe("attention text", () => {
   it("words unread counts for the rooms list", () => {

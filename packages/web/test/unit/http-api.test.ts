@@ -20,10 +20,13 @@ import {
 } from "../../src/network/http-api";
 
 const reply = (status: number, body?: unknown) =>
-  body === undefined ? new Response(null, { status }) : new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+  body === undefined
+    ? new Response(null, { status })
+    : new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 
 type FetchMock = ReturnType<typeof vi.fn<(url: string, init?: RequestInit) => Promise<Response>>>;
-const headersOf = (fetch: FetchMock, call: number) => (fetch.mock.calls[call]?.[1]?.headers ?? {}) as Record<string, string>;
+const headersOf = (fetch: FetchMock, call: number) =>
+  (fetch.mock.calls[call]?.[1]?.headers ?? {}) as Record<string, string>;
 
 describe("HTTP API client", () => {
   beforeEach(() => setBearerToken(null));
@@ -33,7 +36,9 @@ describe("HTTP API client", () => {
   });
 
   it("builds the documented URLs and bodies", async () => {
-    const fetch: FetchMock = vi.fn(async () => reply(200, { rooms: [], cursor: null, messages: [], members: [], room: {}, invite: {}, ticket: "t" }));
+    const fetch: FetchMock = vi.fn(async () =>
+      reply(200, { rooms: [], cursor: null, messages: [], members: [], room: {}, invite: {}, ticket: "t" }),
+    );
     vi.stubGlobal("fetch", fetch);
     await listRooms({ limit: 20, cursor: "ABC" });
     await listMessages({ roomId: "R1", before: 9 });
@@ -57,14 +62,25 @@ describe("HTTP API client", () => {
       "POST http://127.0.0.1:3000/rooms/R1/invites",
       "POST http://127.0.0.1:3000/invites/abc_DEF-1",
     ]);
-    expect(fetch.mock.calls[2]?.[1]).toMatchObject({ body: '{"name":"Trip"}', headers: { "content-type": "application/json" } });
+    expect(fetch.mock.calls[2]?.[1]).toMatchObject({
+      body: '{"name":"Trip"}',
+      headers: { "content-type": "application/json" },
+    });
     expect(fetch.mock.calls[3]?.[1]).toMatchObject({ body: '{"name":"Secret","visibility":"private"}' });
     // POST routes without input send no body.
     expect(fetch.mock.calls[7]?.[1]?.body).toBeUndefined();
   });
 
   it("sends the bearer token on every call but a new guest's POST /sessions, and a rename uses it", async () => {
-    const fetch: FetchMock = vi.fn(async () => reply(201, { token: "t2", user: { userId: "u1", name: "Ana" }, expiresAt: "2099-01-01T00:00:00.000Z", rooms: [], cursor: null }));
+    const fetch: FetchMock = vi.fn(async () =>
+      reply(201, {
+        token: "t2",
+        user: { userId: "u1", name: "Ana" },
+        expiresAt: "2099-01-01T00:00:00.000Z",
+        rooms: [],
+        cursor: null,
+      }),
+    );
     vi.stubGlobal("fetch", fetch);
     await startGuestSession({ name: "Ana" });
     setBearerToken("t1");
@@ -95,11 +111,16 @@ describe("HTTP API client", () => {
   });
 
   it("tells the session which token a 401 refused, and only when a token was sent", async () => {
-    vi.stubGlobal("fetch", async () => reply(401, { error: { code: "unauthorized", message: "Token expired" } }));
+    vi.stubGlobal("fetch", async () =>
+      reply(401, { error: { code: "unauthorized", message: "Token expired" } }),
+    );
     const refused: string[] = [];
     const stop = onUnauthorized((token) => refused.push(token));
     try {
-      await expect(startGuestSession({ name: "Ana" })).rejects.toMatchObject({ code: "unauthorized", status: 401 });
+      await expect(startGuestSession({ name: "Ana" })).rejects.toMatchObject({
+        code: "unauthorized",
+        status: 401,
+      });
       setBearerToken("old");
       await expect(listMyRooms()).rejects.toMatchObject({ code: "unauthorized" });
       expect(refused).toEqual(["old"]);
@@ -109,16 +130,34 @@ describe("HTTP API client", () => {
   });
 
   it("turns error bodies into ApiError with the server's code, issues and retryAfterMs", async () => {
-    vi.stubGlobal("fetch", async () => reply(404, { error: { code: "not_found", message: "Room X does not exist" } }));
+    vi.stubGlobal("fetch", async () =>
+      reply(404, { error: { code: "not_found", message: "Room X does not exist" } }),
+    );
     const error = await listMessages({ roomId: "X" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ code: "not_found", status: 404 });
 
-    vi.stubGlobal("fetch", async () => reply(429, { error: { code: "rate_limited", message: "Slow down", retryAfterMs: 1500 } }));
-    await expect(createTicket({ roomId: "R1" })).rejects.toMatchObject({ code: "rate_limited", status: 429, retryAfterMs: 1500 });
+    vi.stubGlobal("fetch", async () =>
+      reply(429, { error: { code: "rate_limited", message: "Slow down", retryAfterMs: 1500 } }),
+    );
+    await expect(createTicket({ roomId: "R1" })).rejects.toMatchObject({
+      code: "rate_limited",
+      status: 429,
+      retryAfterMs: 1500,
+    });
 
-    vi.stubGlobal("fetch", async () => reply(400, { error: { code: "bad_request", message: "Invalid", issues: [{ path: ["name"], message: "must contain a visible character" }] } }));
-    await expect(startGuestSession({ name: "\u200b" })).rejects.toMatchObject({ issues: [{ path: ["name"], message: "must contain a visible character" }] });
+    vi.stubGlobal("fetch", async () =>
+      reply(400, {
+        error: {
+          code: "bad_request",
+          message: "Invalid",
+          issues: [{ path: ["name"], message: "must contain a visible character" }],
+        },
+      }),
+    );
+    await expect(startGuestSession({ name: "\u200b" })).rejects.toMatchObject({
+      issues: [{ path: ["name"], message: "must contain a visible character" }],
+    });
   });
 
   it("turns an unreachable server into code `network`", async () => {

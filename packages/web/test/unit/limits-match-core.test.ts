@@ -1,19 +1,23 @@
-import { describe, expect, it } from "vitest";
 import { displayName } from "@rooms/core/identity";
 import { clientFrameSchemas, MAX_CLIENT_FRAME_BYTES } from "@rooms/core/protocol";
+import { describe, expect, it } from "vitest";
 import { limits } from "../../src/network/limits";
 import { normaliseDisplayName } from "../../src/session/stored-session";
 
 // The web bundle repeats the contract's limits instead of importing zod; these checks keep them in step.
 describe("limits", () => {
   it("match the frame schemas in @rooms/core", () => {
-    const send = (text: string) => clientFrameSchemas.sendMessage.safeParse({ action: "sendMessage", text, clientMessageId: "c1" }).success;
+    const send = (text: string) =>
+      clientFrameSchemas.sendMessage.safeParse({ action: "sendMessage", text, clientMessageId: "c1" })
+        .success;
     expect(send("x".repeat(limits.messageText))).toBe(true);
     expect(send("x".repeat(limits.messageText + 1))).toBe(false);
     const add = (title: string) => clientFrameSchemas.addTodo.safeParse({ action: "addTodo", title }).success;
     expect(add("x".repeat(limits.todoTitle))).toBe(true);
     expect(add("x".repeat(limits.todoTitle + 1))).toBe(false);
-    const clientId = (id: string) => clientFrameSchemas.sendMessage.safeParse({ action: "sendMessage", text: "t", clientMessageId: id }).success;
+    const clientId = (id: string) =>
+      clientFrameSchemas.sendMessage.safeParse({ action: "sendMessage", text: "t", clientMessageId: id })
+        .success;
     expect(clientId("c".repeat(limits.clientId))).toBe(true);
     expect(clientId("c".repeat(limits.clientId + 1))).toBe(false);
     expect(limits.clientFrameBytes).toBe(MAX_CLIENT_FRAME_BYTES);
@@ -23,8 +27,12 @@ describe("limits", () => {
   const coreKnowsMentions = "mentions" in clientFrameSchemas.sendMessage.shape;
   it.skipIf(!coreKnowsMentions)("allows as many mentions as @rooms/core does", () => {
     const send = (count: number) =>
-      clientFrameSchemas.sendMessage.safeParse({ action: "sendMessage", text: "t", clientMessageId: "c1", mentions: Array.from({ length: count }, (_, i) => `user-${i}`) })
-        .success;
+      clientFrameSchemas.sendMessage.safeParse({
+        action: "sendMessage",
+        text: "t",
+        clientMessageId: "c1",
+        mentions: Array.from({ length: count }, (_, i) => `user-${i}`),
+      }).success;
     expect(send(limits.mentions)).toBe(true);
     expect(send(limits.mentions + 1)).toBe(false);
   });
@@ -40,7 +48,13 @@ describe("limits", () => {
   });
 
   it("the name form counts a display name as the server does (NFKC, trimmed, code points)", () => {
-    for (const raw of [" Ana ", "😀".repeat(limits.displayName), "😀".repeat(limits.displayName + 1), "ﬁ".repeat(20), "Ａ".repeat(limits.displayName)]) {
+    for (const raw of [
+      " Ana ",
+      "😀".repeat(limits.displayName),
+      "😀".repeat(limits.displayName + 1),
+      "ﬁ".repeat(20),
+      "Ａ".repeat(limits.displayName),
+    ]) {
       const { name, length } = normaliseDisplayName(raw);
       const server = displayName.safeParse(raw);
       expect(server.success).toBe(length <= limits.displayName);

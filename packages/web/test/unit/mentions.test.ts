@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { insertMention, mentionedUserIds, mentionQueryAt, mentionSegments, suggestMembers } from "../../src/room/mentions";
+import {
+  insertMention,
+  mentionedUserIds,
+  mentionQueryAt,
+  mentionSegments,
+  suggestMembers,
+} from "../../src/room/mentions";
 
 const people = [
   { userId: "u-ana", name: "Ana" },
@@ -19,8 +25,16 @@ describe("mentions", () => {
   });
 
   it("suggests members by name or by a word of it, case-insensitively, never me, whole-name matches first", () => {
-    expect(suggestMembers({ people, query: "bo", me: "u-ana" }).map((p) => p.name)).toEqual(["Bo", "Bob Marley", "Zoë Boyd"]);
-    expect(suggestMembers({ people, query: "", me: "u-bo" }).map((p) => p.name)).toEqual(["Ana", "Bob Marley", "Zoë Boyd"]);
+    expect(suggestMembers({ people, query: "bo", me: "u-ana" }).map((p) => p.name)).toEqual([
+      "Bo",
+      "Bob Marley",
+      "Zoë Boyd",
+    ]);
+    expect(suggestMembers({ people, query: "", me: "u-bo" }).map((p) => p.name)).toEqual([
+      "Ana",
+      "Bob Marley",
+      "Zoë Boyd",
+    ]);
     expect(suggestMembers({ people, query: "ZOË", me: "u-ana" }).map((p) => p.name)).toEqual(["Zoë Boyd"]);
     expect(suggestMembers({ people, query: "x", me: "u-ana" })).toEqual([]);
     expect(suggestMembers({ people, query: "", me: "u-ana", max: 2 })).toHaveLength(2);
@@ -29,8 +43,14 @@ describe("mentions", () => {
   it("replaces the query with @Name and a space, and puts the caret after it", () => {
     const text = "hey @bo how are you";
     const mention = mentionQueryAt(text, 7)!;
-    expect(insertMention({ text, caret: 7, mention, name: "Bob Marley" })).toEqual({ text: "hey @Bob Marley how are you", caret: 16 });
-    expect(insertMention({ text: "@a", caret: 2, mention: mentionQueryAt("@a", 2)!, name: "Ana" })).toEqual({ text: "@Ana ", caret: 5 });
+    expect(insertMention({ text, caret: 7, mention, name: "Bob Marley" })).toEqual({
+      text: "hey @Bob Marley how are you",
+      caret: 16,
+    });
+    expect(insertMention({ text: "@a", caret: 2, mention: mentionQueryAt("@a", 2)!, name: "Ana" })).toEqual({
+      text: "@Ana ",
+      caret: 5,
+    });
   });
 
   it("cuts text into plain and @Name runs: the longest name wins and a name ends where a word ends", () => {

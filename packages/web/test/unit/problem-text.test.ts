@@ -1,16 +1,29 @@
 import { describe, expect, it } from "vitest";
-import { describeFailure, describeNotice, describeProblem, describeRefusal } from "../../src/components/problem-text";
+import {
+  describeFailure,
+  describeNotice,
+  describeProblem,
+  describeRefusal,
+} from "../../src/components/problem-text";
 import { ApiError } from "../../src/network/api-error";
 
 describe("problem text (the only place codes become words)", () => {
   it("describes problems in words, never leaking internals at 500", () => {
-    expect(describeProblem({ code: "internal", message: "DynamoDB exploded at line 3" })).not.toContain("DynamoDB");
-    expect(describeProblem({ code: "network" })).toMatch(/reach the server/);
-    expect(describeProblem({ code: "bad_request", message: "x", issues: [{ path: ["name"], message: "is too long" }] })).toBe(
-      "That wasn't accepted: name is too long.",
+    expect(describeProblem({ code: "internal", message: "DynamoDB exploded at line 3" })).not.toContain(
+      "DynamoDB",
     );
+    expect(describeProblem({ code: "network" })).toMatch(/reach the server/);
+    expect(
+      describeProblem({
+        code: "bad_request",
+        message: "x",
+        issues: [{ path: ["name"], message: "is too long" }],
+      }),
+    ).toBe("That wasn't accepted: name is too long.");
     expect(describeProblem({ code: "rate_limited", retryAfterMs: 2500 })).toMatch(/3 s/);
-    expect(describeFailure(new ApiError({ code: "forbidden", message: "Only the owner", status: 403 }))).toMatch(/not allowed/);
+    expect(
+      describeFailure(new ApiError({ code: "forbidden", message: "Only the owner", status: 403 })),
+    ).toMatch(/not allowed/);
     expect(describeFailure(new Error("boom"))).toMatch(/unexpected/);
   });
 
@@ -19,10 +32,17 @@ describe("problem text (the only place codes become words)", () => {
     expect(describeRefusal("todoTitleMissing")).toBe("Give the todo a title.");
     expect(describeRefusal("tooLong")).toContain("4000");
     expect(describeRefusal("tooManyMentions")).toContain("20");
-    expect(describeNotice({ id: 1, tone: "info", kind: "todoConflict", todoTitle: "their edit" })).toContain("“their edit” was changed by someone else");
-    expect(describeNotice({ id: 2, tone: "error", kind: "refused", problem: { code: "bad_request", message: "title is too long" } })).toBe(
-      "That wasn't accepted: title is too long.",
+    expect(describeNotice({ id: 1, tone: "info", kind: "todoConflict", todoTitle: "their edit" })).toContain(
+      "“their edit” was changed by someone else",
     );
+    expect(
+      describeNotice({
+        id: 2,
+        tone: "error",
+        kind: "refused",
+        problem: { code: "bad_request", message: "title is too long" },
+      }),
+    ).toBe("That wasn't accepted: title is too long.");
     expect(describeNotice({ id: 3, tone: "error", kind: "frameTooLarge" })).toMatch(/too large/);
   });
 });

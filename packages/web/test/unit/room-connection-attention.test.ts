@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { defaultTiming } from "../../src/network/room-connection";
-import { harness } from "./support/harness";
 import { ANA, BO, member, message, snapshot } from "./support/fixtures";
+import { harness } from "./support/harness";
 
 const READ_DELAY = defaultTiming.markReadDelayMs;
 const mine = (n: number) => message(n, { authorId: ANA, author: "Ana", clientMessageId: `c-${n}` });
@@ -197,14 +197,22 @@ describe("RoomConnection: mentions and refusals", () => {
     ]);
     clock.advance(defaultTiming.sendTimeoutMs);
     connection.retryMessage("c1");
-    expect(sockets.last.framesOf("sendMessage").at(-1)).toEqual({ action: "sendMessage", text: "@Bo @Cleo look", clientMessageId: "c1", mentions: [BO, "user-cleo"] });
+    expect(sockets.last.framesOf("sendMessage").at(-1)).toEqual({
+      action: "sendMessage",
+      text: "@Bo @Cleo look",
+      clientMessageId: "c1",
+      mentions: [BO, "user-cleo"],
+    });
   });
 
   it("refuses more than 20 mentions without sending", () => {
     const { connection, sockets, goLive } = harness();
     goLive();
     const many = Array.from({ length: 21 }, (_, i) => `user-${i}`);
-    expect(connection.sendMessage("hi all", { mentions: many })).toEqual({ ok: false, refusal: "tooManyMentions" });
+    expect(connection.sendMessage("hi all", { mentions: many })).toEqual({
+      ok: false,
+      refusal: "tooManyMentions",
+    });
     expect(connection.sendMessage("hi all", { mentions: many.slice(0, 20) }).ok).toBe(true);
     expect(sockets.last.framesOf("sendMessage")).toHaveLength(1);
   });
@@ -214,20 +222,37 @@ describe("RoomConnection: mentions and refusals", () => {
     goLive();
     connection.sendMessage("one");
     connection.sendMessage("two", { mentions: ["not-a-member"] });
-    sockets.last.receive({ type: "error", code: "bad_request", message: "mentions must be members", action: "sendMessage", clientMessageId: "c2" });
+    sockets.last.receive({
+      type: "error",
+      code: "bad_request",
+      message: "mentions must be members",
+      action: "sendMessage",
+      clientMessageId: "c2",
+    });
     expect(connection.state.pending.map((p) => [p.clientMessageId, p.state])).toEqual([
       ["c1", "sending"],
       ["c2", "failed"],
     ]);
-    sockets.last.receive({ type: "error", code: "rate_limited", message: "slow down", action: "sendMessage", clientMessageId: "c1", retryAfterMs: 1500 });
+    sockets.last.receive({
+      type: "error",
+      code: "rate_limited",
+      message: "slow down",
+      action: "sendMessage",
+      clientMessageId: "c1",
+      retryAfterMs: 1500,
+    });
     expect(connection.state.pending.map((p) => p.state)).toEqual(["failed", "failed"]);
-    expect(connection.state.notices.at(-1)).toMatchObject({ kind: "refused", problem: { code: "rate_limited", retryAfterMs: 1500 } });
+    expect(connection.state.notices.at(-1)).toMatchObject({
+      kind: "refused",
+      problem: { code: "rate_limited", retryAfterMs: 1500 },
+    });
   });
 
   it("a refused typing, markRead or ping is no news for the person", () => {
     const { connection, sockets, goLive } = harness();
     goLive();
-    for (const action of ["typing", "markRead", "ping"]) sockets.last.receive({ type: "error", code: "rate_limited", message: "slow down", action });
+    for (const action of ["typing", "markRead", "ping"])
+      sockets.last.receive({ type: "error", code: "rate_limited", message: "slow down", action });
     expect(connection.state.notices).toEqual([]);
     expect(connection.state.status).toBe("live");
   });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../../src/network/api-error";
 import { defaultTiming } from "../../src/network/room-connection";
-import { harness } from "./support/harness";
 import { message, ROOM_ID, snapshot } from "./support/fixtures";
+import { harness } from "./support/harness";
 import { deferred } from "./support/sync-thenable";
 
 const MINUTE = 60_000;
@@ -10,7 +10,10 @@ const refusedWith = (status: number, code: string) => new ApiError({ code, messa
 
 describe("RoomConnection: tickets", () => {
   it("asks for a fresh ticket for every connect and reconnect, and never reuses one", () => {
-    const { connection, sockets, clock, goLive, ticketRequests } = harness({ random: () => 0, timing: { maxConnectionAgeMs: 30 * MINUTE } });
+    const { connection, sockets, clock, goLive, ticketRequests } = harness({
+      random: () => 0,
+      timing: { maxConnectionAgeMs: 30 * MINUTE },
+    });
     goLive({ messages: [message(1)] });
     for (let i = 0; i < 3; i++) {
       sockets.last.drop();
@@ -26,14 +29,21 @@ describe("RoomConnection: tickets", () => {
     }
     expect(connection.state.status).toBe("reconnecting");
     expect(ticketRequests).toEqual(Array(5).fill(ROOM_ID));
-    expect(sockets.all.map((s) => s.query.get("ticket"))).toEqual(["ticket-1", "ticket-2", "ticket-3", "ticket-4", "ticket-5"]);
+    expect(sockets.all.map((s) => s.query.get("ticket"))).toEqual([
+      "ticket-1",
+      "ticket-2",
+      "ticket-3",
+      "ticket-4",
+      "ticket-5",
+    ]);
     expect(sockets.all.every((s) => [...s.query.keys()].join() === "ticket")).toBe(true);
   });
 
   it("retries a ticket request that failed for a passing reason (network, 500) with the usual backoff", () => {
     const { connection, sockets, clock, ticketRequests } = harness({
       random: () => 0.999,
-      ticket: (n) => (n === 1 ? refusedWith(0, "network") : n === 2 ? refusedWith(500, "internal") : `ticket-${n}`),
+      ticket: (n) =>
+        n === 1 ? refusedWith(0, "network") : n === 2 ? refusedWith(500, "internal") : `ticket-${n}`,
     });
     connection.start();
     expect(sockets.all).toHaveLength(0);
@@ -52,7 +62,10 @@ describe("RoomConnection: tickets", () => {
   it("waits at least the server's retryAfterMs when the ticket request was rate limited", () => {
     const { connection, clock, ticketRequests } = harness({
       random: () => 0,
-      ticket: (n) => (n === 1 ? new ApiError({ code: "rate_limited", message: "slow down", status: 429, retryAfterMs: 7_000 }) : `ticket-${n}`),
+      ticket: (n) =>
+        n === 1
+          ? new ApiError({ code: "rate_limited", message: "slow down", status: 429, retryAfterMs: 7_000 })
+          : `ticket-${n}`,
     });
     connection.start();
     expect((connection.state.retryAt as number) - clock.now()).toBe(7_000);
@@ -64,7 +77,10 @@ describe("RoomConnection: tickets", () => {
 
   it("gives up on a ticket request that hangs past the connect timeout and ignores its late answer", async () => {
     const late = deferred<string>();
-    const { connection, sockets, clock, ticketRequests } = harness({ random: () => 0, ticket: (n) => (n === 1 ? late.promise : `ticket-${n}`) });
+    const { connection, sockets, clock, ticketRequests } = harness({
+      random: () => 0,
+      ticket: (n) => (n === 1 ? late.promise : `ticket-${n}`),
+    });
     connection.start();
     clock.advance(defaultTiming.connectTimeoutMs);
     expect(connection.state.status).toBe("reconnecting");
@@ -94,22 +110,25 @@ describe("RoomConnection: refused for good", () => {
     [403, "forbidden", "removed"],
     [404, "not_found", "not_found"],
     [401, "unauthorized", "signed_out"],
-  ] as const)("a ticket refused with %i ends the connection (%s → %s) without a reconnect loop", (status, code, ended) => {
-    const { connection, sockets, clock, goLive, ticketRequests } = harness({
-      random: () => 0,
-      ticket: (n) => (n === 1 ? "ticket-1" : refusedWith(status, code)),
-    });
-    goLive();
-    sockets.last.drop();
-    clock.advance(0);
-    expect(ticketRequests).toHaveLength(2);
-    expect(connection.state).toMatchObject({ status: "closed", ended, retryAt: null });
-    clock.advance(60 * MINUTE);
-    connection.reconnectNow();
-    expect(ticketRequests).toHaveLength(2);
-    expect(sockets.all).toHaveLength(1);
-    expect(clock.timerCount).toBe(0);
-  });
+  ] as const)(
+    "a ticket refused with %i ends the connection (%s → %s) without a reconnect loop",
+    (status, code, ended) => {
+      const { connection, sockets, clock, goLive, ticketRequests } = harness({
+        random: () => 0,
+        ticket: (n) => (n === 1 ? "ticket-1" : refusedWith(status, code)),
+      });
+      goLive();
+      sockets.last.drop();
+      clock.advance(0);
+      expect(ticketRequests).toHaveLength(2);
+      expect(connection.state).toMatchObject({ status: "closed", ended, retryAt: null });
+      clock.advance(60 * MINUTE);
+      connection.reconnectNow();
+      expect(ticketRequests).toHaveLength(2);
+      expect(sockets.all).toHaveLength(1);
+      expect(clock.timerCount).toBe(0);
+    },
+  );
 
   it("a private room one is not in ends as not_found on the very first connect", () => {
     const { connection, sockets } = harness({ ticket: () => refusedWith(404, "not_found") });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { defaultTiming } from "../../src/network/room-connection";
-import { harness } from "./support/harness";
 import { member, message, room, snapshot } from "./support/fixtures";
+import { harness } from "./support/harness";
 
 const MINUTE = 60_000;
 
@@ -18,7 +18,9 @@ describe("RoomConnection: connecting and syncing", () => {
     expect(sockets.last.frames).toEqual([{ action: "sync" }]);
     expect(connection.state.status).toBe("connecting");
 
-    sockets.last.receive(snapshot({ messages: [message(2), message(3)], hasMore: true, members: [member(1)] }));
+    sockets.last.receive(
+      snapshot({ messages: [message(2), message(3)], hasMore: true, members: [member(1)] }),
+    );
     expect(connection.state.status).toBe("live");
     expect(connection.state.synced).toBe(true);
     expect(connection.state.room).toEqual(room);
@@ -152,7 +154,9 @@ describe("RoomConnection: reconnecting", () => {
 
     second.receive(snapshot({ messages: [message(7), message(8), message(9)], hasMore: false }));
     expect(connection.state.status).toBe("live");
-    expect(connection.state.messages.map((m) => m.messageId)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => message(n).messageId));
+    expect(connection.state.messages.map((m) => m.messageId)).toEqual(
+      [1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => message(n).messageId),
+    );
     // Catch-up pages never move the older-history cursor.
     expect(connection.state.older.cursor).toBeNull();
   });

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { defaultTiming } from "../../src/network/room-connection";
-import { harness } from "./support/harness";
 import { ANA, message, snapshot } from "./support/fixtures";
+import { harness } from "./support/harness";
 
-const mine = (n: number, clientMessageId: string) => message(n, { clientMessageId, authorId: ANA, author: "Ana", text: `mine ${n}` });
+const mine = (n: number, clientMessageId: string) =>
+  message(n, { clientMessageId, authorId: ANA, author: "Ana", text: `mine ${n}` });
 
 describe("RoomConnection: messages", () => {
   it("keeps each seq once, whether it comes from a broadcast, a snapshot or a history page", async () => {
@@ -43,8 +44,12 @@ describe("RoomConnection: messages", () => {
     const { connection, sockets, goLive } = harness();
     goLive();
     expect(connection.sendMessage("hello")).toEqual({ ok: true });
-    expect(connection.state.pending).toMatchObject([{ clientMessageId: "c1", text: "hello", author: "Ana", state: "sending" }]);
-    expect(sockets.last.framesOf("sendMessage")).toEqual([{ action: "sendMessage", text: "hello", clientMessageId: "c1" }]);
+    expect(connection.state.pending).toMatchObject([
+      { clientMessageId: "c1", text: "hello", author: "Ana", state: "sending" },
+    ]);
+    expect(sockets.last.framesOf("sendMessage")).toEqual([
+      { action: "sendMessage", text: "hello", clientMessageId: "c1" },
+    ]);
 
     // Someone else's message with an unrelated clientMessageId settles nothing.
     sockets.last.receive({ type: "message", message: message(1) });
@@ -73,7 +78,9 @@ describe("RoomConnection: messages", () => {
     sockets.last.accept();
     expect(sockets.last.framesOf("sendMessage")).toEqual([]); // not before the snapshot
     sockets.last.receive(snapshot());
-    expect(sockets.last.framesOf("sendMessage")).toEqual([{ action: "sendMessage", text: "early", clientMessageId: "c1" }]);
+    expect(sockets.last.framesOf("sendMessage")).toEqual([
+      { action: "sendMessage", text: "early", clientMessageId: "c1" },
+    ]);
     expect(connection.state.pending[0]?.state).toBe("sending");
   });
 
@@ -137,9 +144,18 @@ describe("RoomConnection: messages", () => {
     const { connection, sockets, goLive } = harness();
     goLive();
     connection.sendMessage("one");
-    sockets.last.receive({ type: "error", code: "internal", message: "Internal error", action: "sendMessage" });
+    sockets.last.receive({
+      type: "error",
+      code: "internal",
+      message: "Internal error",
+      action: "sendMessage",
+    });
     expect(connection.state.pending[0]?.state).toBe("failed");
-    expect(connection.state.notices.at(-1)).toMatchObject({ tone: "error", kind: "refused", problem: { code: "internal" } });
+    expect(connection.state.notices.at(-1)).toMatchObject({
+      tone: "error",
+      kind: "refused",
+      problem: { code: "internal" },
+    });
   });
 
   it("discarding a failed message removes it", () => {
@@ -158,7 +174,9 @@ describe("RoomConnection: older history", () => {
     const { connection, goLive } = harness({
       fetchOlder: async (input) => {
         calls.push(input);
-        return calls.length === 1 ? { messages: [message(3), message(4)], cursor: 3 } : { messages: [message(1), message(2)], cursor: null };
+        return calls.length === 1
+          ? { messages: [message(3), message(4)], cursor: 3 }
+          : { messages: [message(1), message(2)], cursor: null };
       },
     });
     goLive({ messages: [message(5), message(6)], hasMore: true });
@@ -166,7 +184,9 @@ describe("RoomConnection: older history", () => {
     await connection.loadOlder();
     await connection.loadOlder(); // nothing older: no call
     expect(calls.map((c) => c.before)).toEqual([5, 3]);
-    expect(connection.state.messages.map((m) => m.text)).toEqual([1, 2, 3, 4, 5, 6].map((n) => `message ${n}`));
+    expect(connection.state.messages.map((m) => m.text)).toEqual(
+      [1, 2, 3, 4, 5, 6].map((n) => `message ${n}`),
+    );
     expect(connection.state.older).toEqual({ cursor: null, loading: false, error: null });
   });
 

@@ -1,8 +1,8 @@
 import { snapshotParts } from "@rooms/core/snapshot";
 import { describe, expect, it } from "vitest";
 import { defaultTiming } from "../../src/network/room-connection";
-import { harness } from "./support/harness";
 import { member, message, room, snapshot, todo } from "./support/fixtures";
+import { harness } from "./support/harness";
 
 const GRACE = defaultTiming.gapSyncDelayMs;
 const seqs = (messages: readonly { seq: number }[]) => messages.map((m) => m.seq);
@@ -60,7 +60,9 @@ describe("RoomConnection: resuming by seq", () => {
     clock.advance(10 * GRACE);
     expect(socket.framesOf("sync")).toHaveLength(2);
 
-    socket.receive(snapshot({ messages: [message(4), message(5), message(6), message(7)], room: { ...room, lastSeq: 7 } }));
+    socket.receive(
+      snapshot({ messages: [message(4), message(5), message(6), message(7)], room: { ...room, lastSeq: 7 } }),
+    );
     expect(seqs(connection.state.messages)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(connection.state.lastSeq).toBe(7);
     expect(connection.state.status).toBe("live");
@@ -139,7 +141,10 @@ describe("RoomConnection: resuming by seq", () => {
   it("keeps each seq once: a second message with a seq already held is dropped, as is a repeated messageId", () => {
     const { connection, sockets, goLive } = harness();
     goLive({ messages: [message(1), message(2)] });
-    sockets.last.receive({ type: "message", message: message(2, { messageId: "other-id", text: "impostor" }) });
+    sockets.last.receive({
+      type: "message",
+      message: message(2, { messageId: "other-id", text: "impostor" }),
+    });
     sockets.last.receive({ type: "message", message: message(1, { seq: 3 }) });
     expect(connection.state.messages.map((m) => m.text)).toEqual(["message 1", "message 2"]);
   });
@@ -165,11 +170,34 @@ describe("RoomConnection: snapshots in parts", () => {
     const { connection, sockets } = harness();
     connection.start();
     sockets.last.accept();
-    sockets.last.receive({ ...snapshot({ messages: [message(1), message(2)], todos: [todo(1)], members: [member(1)], hasMore: true }), part: 1, last: false });
+    sockets.last.receive({
+      ...snapshot({
+        messages: [message(1), message(2)],
+        todos: [todo(1)],
+        members: [member(1)],
+        hasMore: true,
+      }),
+      part: 1,
+      last: false,
+    });
     expect(connection.state.status).toBe("connecting");
     expect(connection.state.messages).toEqual([]);
-    sockets.last.receive({ type: "snapshot", part: 2, last: false, messages: [message(3)], todos: [todo(2)] } as never);
-    sockets.last.receive({ type: "snapshot", part: 3, last: true, messages: [message(4)], members: [member(2)], hasMore: true, readSeq: 2 } as never);
+    sockets.last.receive({
+      type: "snapshot",
+      part: 2,
+      last: false,
+      messages: [message(3)],
+      todos: [todo(2)],
+    } as never);
+    sockets.last.receive({
+      type: "snapshot",
+      part: 3,
+      last: true,
+      messages: [message(4)],
+      members: [member(2)],
+      hasMore: true,
+      readSeq: 2,
+    } as never);
     expect(connection.state.status).toBe("live");
     expect(seqs(connection.state.messages)).toEqual([1, 2, 3, 4]);
     expect(connection.state.todos.map((t) => t.todoId)).toEqual([todo(1).todoId, todo(2).todoId]);
@@ -203,7 +231,9 @@ describe("RoomConnection: snapshots in parts", () => {
     const big = "x".repeat(3_900);
     const whole = snapshot({
       messages: Array.from({ length: 50 }, (_, i) => message(i + 1, { text: `${i + 1} ${big}` })),
-      todos: Array.from({ length: 300 }, (_, i) => todo(i + 1, { title: `todo ${i + 1} ${"y".repeat(180)}` })),
+      todos: Array.from({ length: 300 }, (_, i) =>
+        todo(i + 1, { title: `todo ${i + 1} ${"y".repeat(180)}` }),
+      ),
       members: [member(1), member(2)],
       hasMore: true,
       readSeq: 40,

@@ -1,14 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { defaultTiming } from "../../src/network/room-connection";
-import { harness } from "./support/harness";
 import { snapshot, todo } from "./support/fixtures";
+import { harness } from "./support/harness";
 
 describe("RoomConnection: todos", () => {
   it("sends addTodo with a trimmed title and a clientTodoId; the broadcast adds it", () => {
     const { connection, sockets, goLive } = harness();
     goLive();
     expect(connection.addTodo("  buy milk  ")).toEqual({ ok: true });
-    expect(sockets.last.framesOf("addTodo")).toEqual([{ action: "addTodo", title: "buy milk", clientTodoId: "c1" }]);
+    expect(sockets.last.framesOf("addTodo")).toEqual([
+      { action: "addTodo", title: "buy milk", clientTodoId: "c1" },
+    ]);
     sockets.last.receive({ type: "todo", todo: todo(1, { title: "buy milk" }) });
     expect(connection.state.todos.map((t) => t.title)).toEqual(["buy milk"]);
   });
@@ -52,7 +54,13 @@ describe("RoomConnection: todos", () => {
     goLive({ todos: [mineAt2] });
     connection.updateTodo(mineAt2, { title: "my edit" });
     const current = todo(1, { version: 3, title: "their edit", done: true });
-    sockets.last.receive({ type: "error", code: "conflict", message: "Todo changed", todo: current, action: "updateTodo" });
+    sockets.last.receive({
+      type: "error",
+      code: "conflict",
+      message: "Todo changed",
+      todo: current,
+      action: "updateTodo",
+    });
     expect(connection.state.todos).toEqual([current]);
     expect(connection.state.status).toBe("live");
     expect(connection.state.notices).toHaveLength(1);
@@ -63,11 +71,24 @@ describe("RoomConnection: todos", () => {
   it("info notes fade on their own; error notices stay until dismissed", () => {
     const { connection, sockets, clock, goLive } = harness();
     goLive({ todos: [todo(1)] });
-    sockets.last.receive({ type: "error", code: "conflict", message: "Todo changed", todo: todo(1, { version: 2 }) });
-    sockets.last.receive({ type: "error", code: "bad_request", message: "title is too long", action: "addTodo" });
+    sockets.last.receive({
+      type: "error",
+      code: "conflict",
+      message: "Todo changed",
+      todo: todo(1, { version: 2 }),
+    });
+    sockets.last.receive({
+      type: "error",
+      code: "bad_request",
+      message: "title is too long",
+      action: "addTodo",
+    });
     clock.advance(defaultTiming.infoNoticeMs);
     expect(connection.state.notices.map((n) => n.tone)).toEqual(["error"]);
-    expect(connection.state.notices[0]).toMatchObject({ kind: "refused", problem: { code: "bad_request", message: "title is too long" } });
+    expect(connection.state.notices[0]).toMatchObject({
+      kind: "refused",
+      problem: { code: "bad_request", message: "title is too long" },
+    });
     connection.dismissNotice(connection.state.notices[0]?.id as number);
     expect(connection.state.notices).toEqual([]);
   });

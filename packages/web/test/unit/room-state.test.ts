@@ -26,11 +26,27 @@ describe("room state helpers", () => {
     const reads = [{ userId: "u", seq: 1 }];
     const joined = joinSnapshotParts([
       { part: 2, last: true, messages: at(3), todos: [todo(2)], hasMore: false, readSeq: 4, reads },
-      { part: 1, last: false, room, messages: at(1, 2), todos: [todo(1)], members: [], memberCount: 2, hasMore: true, reads },
+      {
+        part: 1,
+        last: false,
+        room,
+        messages: at(1, 2),
+        todos: [todo(1)],
+        members: [],
+        memberCount: 2,
+        hasMore: true,
+        reads,
+      },
     ]);
     expect(joined.messages?.map((m) => m.seq)).toEqual([1, 2, 3]);
     expect(joined.todos?.map((t) => t.todoId)).toEqual([todo(1).todoId, todo(2).todoId]);
-    expect(joined).toMatchObject({ room, memberCount: 2, hasMore: false, readSeq: 4, reads: [{ userId: "u", seq: 1 }] });
+    expect(joined).toMatchObject({
+      room,
+      memberCount: 2,
+      hasMore: false,
+      readSeq: 4,
+      reads: [{ userId: "u", seq: 1 }],
+    });
   });
 
   it("advanceRead: forward only, one entry per user", () => {

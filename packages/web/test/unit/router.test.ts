@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { absoluteLink, hrefFromLink, inviteHref, parseRoute, roomHref, roomIdFromLink } from "../../src/router";
+import {
+  absoluteLink,
+  hrefFromLink,
+  inviteHref,
+  parseRoute,
+  roomHref,
+  roomIdFromLink,
+} from "../../src/router";
 
 const ROOM = "01JABCDEFGHJKMNPQRSTVWXYZ0";
 const CODE = "q3Xk_9-ZpLw2aBcDeFgHiJ";
@@ -31,6 +38,8 @@ describe("router", () => {
   });
 
   it("builds shareable links from this page's origin and path", () => {
-    expect(absoluteLink(inviteHref(CODE), { origin: "https://rooms.example", pathname: "/app/" })).toBe(`https://rooms.example/app/#/invite/${CODE}`);
+    expect(absoluteLink(inviteHref(CODE), { origin: "https://rooms.example", pathname: "/app/" })).toBe(
+      `https://rooms.example/app/#/invite/${CODE}`,
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { startLocalStack, type LocalStack } from "@rooms/local";
+import { type LocalStack, startLocalStack } from "@rooms/local";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { inject } from "vitest";
 import { createSession, type Session } from "../../../../../test/support/room-session";
@@ -25,7 +25,12 @@ export interface BrowserStack {
    * A person with their own browser profile. With `name`, already signed in (a guest session made over HTTP
    * and put where the app keeps it); without, the app asks for a name.
    */
-  person(options?: { name?: string; width?: number; height?: number; clipboard?: boolean }): Promise<{ page: Page; session: Session | null }>;
+  person(options?: {
+    name?: string;
+    width?: number;
+    height?: number;
+    clipboard?: boolean;
+  }): Promise<{ page: Page; session: Session | null }>;
   stop(): Promise<void>;
 }
 
@@ -34,8 +39,15 @@ export async function startBrowserStack(tablePrefix: string): Promise<BrowserSta
   await mkdir(artifacts, { recursive: true });
   // The handlers run in this process; their per-invocation INFO lines would drown the test output.
   process.env.POWERTOOLS_LOG_LEVEL ??= "WARN";
-  const stack = await startLocalStack({ dynamodb: { endpoint: inject("dynamodbEndpoint") }, tableName: `${tablePrefix}-${Date.now()}`, log: false });
-  const [web, browser] = await Promise.all([serveWebApp({ httpUrl: stack.httpUrl, wsUrl: stack.wsUrl }), launchChromium()]);
+  const stack = await startLocalStack({
+    dynamodb: { endpoint: inject("dynamodbEndpoint") },
+    tableName: `${tablePrefix}-${Date.now()}`,
+    log: false,
+  });
+  const [web, browser] = await Promise.all([
+    serveWebApp({ httpUrl: stack.httpUrl, wsUrl: stack.wsUrl }),
+    launchChromium(),
+  ]);
   const contexts: BrowserContext[] = [];
   const signIn = (name: string) => createSession(stack.httpUrl, name);
 
@@ -47,7 +59,10 @@ export async function startBrowserStack(tablePrefix: string): Promise<BrowserSta
     async person({ name, width = 1200, height = 800, clipboard = false } = {}) {
       const context = await browser.newContext({ viewport: { width, height } });
       contexts.push(context);
-      if (clipboard) await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(web.url).origin });
+      if (clipboard)
+        await context.grantPermissions(["clipboard-read", "clipboard-write"], {
+          origin: new URL(web.url).origin,
+        });
       let session: Session | null = null;
       if (name) {
         session = await signIn(name);
@@ -75,16 +90,21 @@ export async function startBrowserStack(tablePrefix: string): Promise<BrowserSta
 // ---- reading the screens ------------------------------------------------------------------------------------
 
 export const status = (page: Page) => page.getByTestId("connection-status");
-export const confirmedTexts = (page: Page) => page.locator("[data-testid=messages] li.message:not(.pending) .message-text").allTextContents();
+export const confirmedTexts = (page: Page) =>
+  page.locator("[data-testid=messages] li.message:not(.pending) .message-text").allTextContents();
 /** The confirmed messages the page marks as the reader's own. */
-export const ownTexts = (page: Page) => page.locator("[data-testid=messages] li.message.mine:not(.pending) .message-text").allTextContents();
+export const ownTexts = (page: Page) =>
+  page.locator("[data-testid=messages] li.message.mine:not(.pending) .message-text").allTextContents();
 export const todoTitles = (page: Page) => page.locator("[data-testid=todos] .todo-title").allTextContents();
-export const roomNames = (page: Page, list: "my-rooms" | "public-rooms") => page.locator(`[data-testid=${list}] .room-name`).allTextContents();
-export const memberNames = (page: Page) => page.locator("[data-testid=members] .member-name").allTextContents();
+export const roomNames = (page: Page, list: "my-rooms" | "public-rooms") =>
+  page.locator(`[data-testid=${list}] .room-name`).allTextContents();
+export const memberNames = (page: Page) =>
+  page.locator("[data-testid=members] .member-name").allTextContents();
 
 export async function send(page: Page, text: string) {
   await page.getByLabel("Message", { exact: true }).fill(text);
   await page.keyboard.press("Enter");
 }
 
-export const horizontalOverflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+export const horizontalOverflow = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

@@ -27,9 +27,12 @@ export async function disconnectMember({
       const response = await fetch(`${connectionsUrl}/@connections/${encodeURIComponent(connectionId)}`, {
         method: "DELETE",
         // The local gateway, like AWS, wants a SigV4 request; any credentials do.
-        headers: { authorization: "AWS4-HMAC-SHA256 Credential=local/20250101/local/execute-api/aws4_request" },
+        headers: {
+          authorization: "AWS4-HMAC-SHA256 Credential=local/20250101/local/execute-api/aws4_request",
+        },
       });
-      if (response.status !== 204 && response.status !== 410) throw new Error(`DeleteConnection answered ${response.status}`);
+      if (response.status !== 204 && response.status !== 410)
+        throw new Error(`DeleteConnection answered ${response.status}`);
     }
     return connections.length;
   } finally {

@@ -22,7 +22,12 @@ export async function serveWebApp({ httpUrl, wsUrl }: { httpUrl: string; wsUrl: 
   process.env.VITE_HTTP_URL = httpUrl;
   process.env.VITE_WS_URL = wsUrl;
   try {
-    await build({ root: webRoot, configFile: join(webRoot, "vite.config.ts"), logLevel: "warn", build: { outDir, emptyOutDir: true } });
+    await build({
+      root: webRoot,
+      configFile: join(webRoot, "vite.config.ts"),
+      logLevel: "warn",
+      build: { outDir, emptyOutDir: true },
+    });
   } finally {
     process.env.VITE_HTTP_URL = previous.http;
     process.env.VITE_WS_URL = previous.ws;

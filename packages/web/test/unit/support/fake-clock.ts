@@ -25,7 +25,8 @@ export class FakeClock implements Clock {
     const target = this.#now + ms;
     for (;;) {
       let next: [number, { at: number; run: () => void }] | undefined;
-      for (const entry of this.#timers) if (entry[1].at <= target && (!next || entry[1].at < next[1].at)) next = entry;
+      for (const entry of this.#timers)
+        if (entry[1].at <= target && (!next || entry[1].at < next[1].at)) next = entry;
       if (!next) break;
       this.#timers.delete(next[0]);
       this.#now = next[1].at;

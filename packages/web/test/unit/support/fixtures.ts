@@ -4,7 +4,13 @@ import type { Member, Message, Room, Snapshot, Todo } from "../../../src/network
 export const id = (n: number) => String(n).padStart(26, "0");
 
 export const ROOM_ID = "01JROOM0000000000000000000";
-export const room: Room = { roomId: ROOM_ID, name: "Trip", createdAt: "2025-01-01T00:00:00.000Z", visibility: "public", lastSeq: 0 };
+export const room: Room = {
+  roomId: ROOM_ID,
+  name: "Trip",
+  createdAt: "2025-01-01T00:00:00.000Z",
+  visibility: "public",
+  lastSeq: 0,
+};
 
 /** userIds: Ana is the person whose connection the tests drive; Bo writes the other messages. */
 export const ANA = "user-ana";

@@ -1,6 +1,6 @@
 import type { MessagesPage } from "../../../src/network/http-api";
 import type { Snapshot } from "../../../src/network/protocol";
-import { RoomConnection, type ConnectionTiming } from "../../../src/network/room-connection";
+import { type ConnectionTiming, RoomConnection } from "../../../src/network/room-connection";
 import { FakeClock } from "./fake-clock";
 import { FakeSockets } from "./fake-socket";
 import { ANA, ROOM_ID, snapshot } from "./fixtures";

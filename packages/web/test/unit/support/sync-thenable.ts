@@ -5,7 +5,10 @@
 export function settledNow<T>(outcome: { value: T } | { error: unknown }): PromiseLike<T> {
   return {
     then(onFulfilled, onRejected) {
-      if ("value" in outcome) return Promise.resolve(onFulfilled ? onFulfilled(outcome.value) : outcome.value) as unknown as PromiseLike<never>;
+      if ("value" in outcome)
+        return Promise.resolve(
+          onFulfilled ? onFulfilled(outcome.value) : outcome.value,
+        ) as unknown as PromiseLike<never>;
       if (onRejected) return Promise.resolve(onRejected(outcome.error)) as unknown as PromiseLike<never>;
       return Promise.reject(outcome.error);
     },
