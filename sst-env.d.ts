@@ -18,11 +18,29 @@ declare module "sst" {
       "type": "sst.sst.Secret"
       "value": string
     }
+    "FanOut": {
+      "type": "sst.aws.Queue"
+      "url": string
+    }
+    "FanOutDeadLetters": {
+      "type": "sst.aws.Queue"
+      "url": string
+    }
     "Identity": {
       "issuer": string
       "oidcAudience": string
       "oidcIssuer": string
       "oidcJwksUrl": string
+      "type": "sst.sst.Linkable"
+    }
+    "Limits": {
+      "frameBurst": number
+      "framesPerSecond": number
+      "membersPerRoom": number
+      "roomsPerMinute": number
+      "sessionsPerMinute": number
+      "ticketsPerMinute": number
+      "todosPerRoom": number
       "type": "sst.sst.Linkable"
     }
     "Realtime": {

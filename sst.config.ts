@@ -19,6 +19,7 @@ export default $config({
   async run() {
     const { table } = await import("./infra/table");
     const { realtime } = await import("./infra/realtime");
+    await import("./infra/workers");
     const { api } = await import("./infra/api");
     const { web } = await import("./infra/web");
     const { identity } = await import("./infra/identity");

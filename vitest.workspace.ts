@@ -5,6 +5,7 @@ import type { TestProjectInlineConfiguration } from "vitest/config";
  * - *-unit: no network; may fake one seam.
  * - *-integration: DynamoDB Local only (started once in test/global-setup.ts; endpoint via inject()).
  * - local-e2e / reliability: through the local API Gateway with real WebSocket clients.
+ * - setup: scripts/setup.sh against stand-in installers.
  * - web-browser: Debian's Chromium driven by playwright-core against a local stack the test starts.
  */
 // Projects do not inherit the root's test options in vitest 4, so the shared ones are set here.
@@ -30,5 +31,6 @@ export const projects: TestProjectInlineConfiguration[] = [
   project("infra", ".", ["infra/test/**/*.test.ts"]),
   project("web-unit", "packages/web", ["test/unit/**/*.test.{ts,tsx}"]),
   project("web-browser", "packages/web", ["test/browser/**/*.test.ts"], { testTimeout: 120_000 }),
+  project("setup", ".", ["test/setup/**/*.test.ts"]),
   project("reliability", ".", ["test/reliability/**/*.test.ts"], { testTimeout: 300_000 }),
 ];

@@ -1,6 +1,7 @@
 import { HTTP_CORS, HTTP_ROUTE_THROTTLING } from "./api-settings";
 import { wireRoutes } from "./function-args";
 import { authSecret, identity } from "./identity";
+import { limits, reservations } from "./limits";
 import { joinArn } from "./links";
 import { realtime } from "./realtime";
 import { table } from "./table";
@@ -21,11 +22,12 @@ export const api = new sst.aws.ApiGatewayV2("Api", {
 });
 
 wireRoutes(api, "http", {
-  links: { table, realtime, auth: { secret: authSecret, identity } },
+  links: { table, realtime, auth: { secret: authSecret, identity }, limits },
   arns: {
     tableArn: table.arn,
     indexNames: tableIndexNames(),
     realtimeExecutionArn: realtime.nodes.api.executionArn,
   },
   joinArn,
+  reserved: reservations,
 });

@@ -6,6 +6,7 @@ import {
   webSocketAuthorizer,
   webSocketRoutes,
 } from "../packages/functions/src/routes";
+import { type FunctionFamily, familyOf } from "./limits-config";
 import {
   type ArnParts,
   authorizerPermissions,
@@ -20,12 +21,31 @@ import {
  * in as opaque values, so infra/test can call this with stand-ins and check what each route gets.
  */
 
+/**
+ * How SST bundles every handler (its `nodejs` argument). SST 4.17 runs esbuild for one ESM file: platform node,
+ * target ES2023 for nodejs22.x, mainFields module,main, every dependency inlined (the AWS SDK too), a createRequire
+ * banner, and function names kept (`__name(...)` wrappers) unless `esbuild.keepNames` is false. Its builder reads
+ * `minify` as a plain boolean, so it is set here rather than left to a default. Names are not kept: nothing here
+ * decides anything by a function's or class's `.name` (errors reach clients and logs by `code`), and they cost
+ * about 10 KB gzip per handler. bench/support/lambda-bundle.ts builds the coldstart bench's bundles from this
+ * object, so what the bench measures is what is deployed.
+ */
+export const LAMBDA_BUNDLING = {
+  format: "esm",
+  minify: true,
+  esbuild: { keepNames: false },
+} as const;
+
 /** Shared by every handler. Node 22 (no SDK support warning, unlike 20), arm64 (about 20% cheaper per GB-s). */
 export const FUNCTION_DEFAULTS = {
   runtime: "nodejs22.x",
   architecture: "arm64",
   logging: { retention: "1 month" },
+  nodejs: LAMBDA_BUNDLING,
 } as const;
+
+/** A fresh copy of LAMBDA_BUNDLING per function, as `logging` is. */
+const bundling = () => ({ ...LAMBDA_BUNDLING, esbuild: { ...LAMBDA_BUNDLING.esbuild } });
 
 export interface Sizing {
   memory: `${number} MB`;
@@ -37,9 +57,9 @@ export interface Sizing {
  * and by network round trips, not by RAM: 512 MB where a user waits on a fan-out or a large reply, 256 MB where
  * one small reply (or nobody) waits.
  *
- * Timeouts: a broadcast posts with 32 in flight, each post has its own 3 s timeout and up to 3 retries of a
- * throttled/5xx answer with backoff capped per wait (core/src/broadcast), so the worst single connection costs
- * about 4 x 3 s + 0.7 s. 15 s covers that plus the reads and stays under API Gateway's 29 s integration limit;
+ * Timeouts: a broadcast posts with 32 in flight, each post has its own 3 s timeout, a 5xx answer is retried up to
+ * 3 times and a throttled one for up to 5 s (INLINE_THROTTLE_BUDGET_MS), with backoff capped per wait
+ * (core/src/broadcast/send-with-retry.ts), so the worst single connection costs about 4 x 3 s + 0.7 s. 15 s covers that plus the reads and stays under API Gateway's 29 s integration limit;
  * past it the caller has given up anyway, and a shorter ceiling bounds what a hung invocation can bill.
  */
 const fanOut: Sizing = { memory: "512 MB", timeout: "15 seconds" };
@@ -59,6 +79,7 @@ export const webSocketSizing: Record<WebSocketRouteKey, Sizing> = {
   sendMessage: fanOut,
   addTodo: fanOut,
   updateTodo: fanOut,
+  moveTodo: fanOut,
   deleteTodo: fanOut,
   // Room + todos + members + read positions + a page of messages, in 128 KB parts to one client.
   sync: fanOut,
@@ -116,6 +137,10 @@ export interface RouteLinks<L> {
    * every HTTP route, which verifies (or, for `POST /sessions`, signs) bearer tokens, and to no WebSocket function.
    */
   auth?: { secret: L; identity: L };
+  /** The stage's limits (`Resource.Limits`, infra/limits.ts): linked to every route that is given it. */
+  limits?: L;
+  /** The fan-out queue (`Resource.FanOut.url`, infra/fan-out.ts): linked to the WebSocket routes that broadcast. */
+  fanOut?: L;
 }
 
 /** HTTP handlers verify bearer tokens themselves; WebSocket handlers trust what the `$connect` authorizer returned. */
@@ -123,7 +148,7 @@ export const verifiesTokens = (kind: RouteKind) => kind === "http";
 
 /** What one route's function links: the table, the WebSocket API if it broadcasts, secret + Identity if HTTP. */
 export function routeLinks<L>(route: RouteEntry, kind: RouteKind, links: RouteLinks<L>): L[] {
-  const { table, realtime, auth } = links;
+  const { table, realtime, auth, limits, fanOut } = links;
   if (route.broadcasts && realtime === undefined) {
     throw new Error(`Route "${route.routeKey}" broadcasts but no WebSocket API was given to link`);
   }
@@ -136,6 +161,8 @@ export function routeLinks<L>(route: RouteEntry, kind: RouteKind, links: RouteLi
     table,
     ...(route.broadcasts && realtime !== undefined ? [realtime] : []),
     ...(auth !== undefined ? [auth.secret, auth.identity] : []),
+    ...(limits !== undefined ? [limits] : []),
+    ...(fanOut !== undefined && kind === "websocket" && route.broadcasts ? [fanOut] : []),
   ];
 }
 
@@ -144,38 +171,56 @@ export interface RouteFunctionArgs<L, T> extends Sizing {
   runtime: (typeof FUNCTION_DEFAULTS)["runtime"];
   architecture: (typeof FUNCTION_DEFAULTS)["architecture"];
   logging: { retention: (typeof FUNCTION_DEFAULTS)["logging"]["retention"] };
+  nodejs: typeof LAMBDA_BUNDLING;
   link: L[];
   permissions: PermissionSpec<T>[];
+  /** Reserved concurrency (infra/limits-config.ts): the ceiling and guarantee of the function's family. */
+  concurrency?: { reserved: number };
 }
+
+/** The stage's reserved concurrency per family; null or left out: nothing reserved. */
+export type Reservations = Readonly<Record<FunctionFamily, number>> | null;
+
+const reservationOf = (reserved: Reservations | undefined, family: FunctionFamily) =>
+  reserved ? { concurrency: { reserved: reserved[family] } } : {};
 
 /** Everything one route's function is created with: handler, runtime, size, links and IAM statements. */
 export function routeFunctionArgs<L, T>(
   route: RouteEntry,
   kind: RouteKind,
-  { links, arns }: { links: RouteLinks<L>; arns: RouteArns<T> },
+  { links, arns, reserved }: { links: RouteLinks<L>; arns: RouteArns<T>; reserved?: Reservations },
 ): RouteFunctionArgs<L, T> {
   return {
     handler: sstHandler(route),
     ...FUNCTION_DEFAULTS,
     logging: { ...FUNCTION_DEFAULTS.logging },
+    nodejs: bundling(),
     ...routeSizing(route, kind),
     link: routeLinks(route, kind, links),
     permissions: routePermissions(route, kind, arns),
+    ...reservationOf(reserved, familyOf(route, kind)),
   };
 }
 
 /** The `$connect` authorizer's function: linked to the table only (`Resource.Table.name`), DeleteItem on it only. */
 export function authorizerFunctionArgs<L, T>(
   authorizer: AuthorizerEntry,
-  { links, arns }: { links: Pick<RouteLinks<L>, "table">; arns: Pick<RouteArns<T>, "tableArn"> },
+  {
+    links,
+    arns,
+    reserved,
+  }: { links: Pick<RouteLinks<L>, "table">; arns: Pick<RouteArns<T>, "tableArn">; reserved?: Reservations },
 ): RouteFunctionArgs<L, T> {
   return {
     handler: sstHandler(authorizer),
     ...FUNCTION_DEFAULTS,
     logging: { ...FUNCTION_DEFAULTS.logging },
+    nodejs: bundling(),
     ...authorizerSizing,
     link: [links.table],
     permissions: authorizerPermissions(arns),
+    // The authorizer runs before every `$connect`: it belongs to the handshake family.
+    ...reservationOf(reserved, "connect"),
   };
 }
 
@@ -220,7 +265,14 @@ export function wireRoutes<L, T, R, A = never>(
     arns,
     joinArn,
     connectAuthorizer,
-  }: { links: RouteLinks<L>; arns: RouteArns<T>; joinArn: (parts: ArnParts<T>) => R; connectAuthorizer?: A },
+    reserved,
+  }: {
+    links: RouteLinks<L>;
+    arns: RouteArns<T>;
+    joinArn: (parts: ArnParts<T>) => R;
+    connectAuthorizer?: A;
+    reserved?: Reservations;
+  },
 ): string[] {
   const routes: readonly RouteEntry[] = routesOf[kind];
   if (
@@ -230,7 +282,7 @@ export function wireRoutes<L, T, R, A = never>(
     throw new Error(`A connect authorizer needs a ${CONNECT_ROUTE_KEY} route in the WebSocket manifest`);
   }
   return routes.map((route) => {
-    const { permissions, ...args } = routeFunctionArgs(route, kind, { links, arns });
+    const { permissions, ...args } = routeFunctionArgs(route, kind, { links, arns, reserved });
     const handler = { ...args, permissions: joinPermissions(permissions, joinArn) };
     const guarded = connectAuthorizer !== undefined && route.routeKey === CONNECT_ROUTE_KEY;
     // SST's route() treats an undefined third argument as `{}` (no auth).
@@ -255,14 +307,16 @@ export function wireConnectAuthorizer<L, T, R, A>(
     arns,
     joinArn,
     authorizer = webSocketAuthorizer,
+    reserved,
   }: {
     links: Pick<RouteLinks<L>, "table">;
     arns: Pick<RouteArns<T>, "tableArn">;
     joinArn: (parts: ArnParts<T>) => R;
     authorizer?: AuthorizerEntry;
+    reserved?: Reservations;
   },
 ): A {
-  const { permissions, ...args } = authorizerFunctionArgs(authorizer, { links, arns });
+  const { permissions, ...args } = authorizerFunctionArgs(authorizer, { links, arns, reserved });
   return target.addAuthorizer(authorizer.name, {
     lambda: {
       function: { ...args, permissions: joinPermissions(permissions, joinArn) },

@@ -9,6 +9,10 @@ sst.Linkable.wrap(sst.aws.Dynamo, (table) => ({
   properties: { name: table.name },
 }));
 
+sst.Linkable.wrap(sst.aws.Queue, (queue) => ({
+  properties: { url: queue.url },
+}));
+
 sst.Linkable.wrap(sst.aws.ApiGatewayWebSocket, (api) => ({
   properties: { url: api.url, managementEndpoint: api.managementEndpoint },
 }));

@@ -25,10 +25,13 @@ export const TABLE_READ_ACTIONS = ["dynamodb:GetItem", "dynamodb:Query"];
  */
 export const BATCH_READ_ACTION = "dynamodb:BatchGetItem";
 
+/** A transaction item that only checks a condition (updateTodo: the assignee is a member), on the table. */
+export const CONDITION_CHECK_ACTION = "dynamodb:ConditionCheckItem";
+
 /**
  * What core calls on writes. TransactWriteItems has no IAM action of its own: DynamoDB authorizes each item of a
- * transaction as its Put/Update/Delete; core's transactions hold only those (add ConditionCheckItem here the day
- * one checks another item). No control plane (CreateTable, UpdateTimeToLive: the local stack's ensureTable only),
+ * transaction as its Put/Update/Delete, and a condition check on another item as ConditionCheckItem (only for
+ * routes marked `checksItems`). No control plane (CreateTable, UpdateTimeToLive: the local stack's ensureTable only),
  * no BatchWriteItem.
  */
 export const TABLE_WRITE_ACTIONS = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"];
@@ -80,6 +83,8 @@ export interface RouteArns<T> {
   indexNames: readonly string[];
   /** `executionArn` of the WebSocket API (`arn:aws:execute-api:<region>:<account>:<apiId>`); only for broadcasters. */
   realtimeExecutionArn?: T;
+  /** The fan-out queue's ARN: the WebSocket routes that broadcast may queue a large room's pages on it. */
+  fanOutQueueArn?: T;
 }
 
 /**
@@ -91,7 +96,7 @@ export function routePermissions<T>(
   kind: RouteKind,
   arns: RouteArns<T>,
 ): PermissionSpec<T>[] {
-  const { tableArn, indexNames, realtimeExecutionArn } = arns;
+  const { tableArn, indexNames, realtimeExecutionArn, fanOutQueueArn } = arns;
   const statements: PermissionSpec<T>[] = [
     {
       actions: [...TABLE_READ_ACTIONS],
@@ -100,6 +105,9 @@ export function routePermissions<T>(
   ];
   if (route.batchReads) {
     statements.push({ actions: [BATCH_READ_ACTION], resources: [[tableArn]] });
+  }
+  if (route.checksItems) {
+    statements.push({ actions: [CONDITION_CHECK_ACTION], resources: [[tableArn]] });
   }
   if (tableAccess(route, kind) === "read-write") {
     statements.push({ actions: [...TABLE_WRITE_ACTIONS], resources: [[tableArn]] });
@@ -120,10 +128,62 @@ export function routePermissions<T>(
       ]),
     });
   }
+  if (fanOutQueueArn !== undefined && kind === "websocket" && route.broadcasts) {
+    statements.push({ actions: [FAN_OUT_SEND_ACTION], resources: [[fanOutQueueArn]] });
+  }
   return statements;
 }
 
 /** The `$connect` authorizer's whole policy: DeleteItem on the table (the ticket), nothing on indexes or sockets. */
 export function authorizerPermissions<T>({ tableArn }: Pick<RouteArns<T>, "tableArn">): PermissionSpec<T>[] {
   return [{ actions: [...AUTHORIZER_TABLE_ACTIONS], resources: [[tableArn]] }];
+}
+
+/**
+ * The presence worker's writes: UpdateItem (the room's presence marker: queue, claim the digest slot) and
+ * DeleteItem (a connection its announcement found gone). It creates nothing else.
+ */
+export const PRESENCE_WRITE_ACTIONS = ["dynamodb:UpdateItem", "dynamodb:DeleteItem"];
+
+/**
+ * The presence worker's policy (the table stream's subscriber): reads the room's connections on gsi1, writes the
+ * marker and prunes gone connections, posts to sockets. Reading the stream itself (DescribeStream, GetRecords,
+ * GetShardIterator, ListStreams on the stream's ARN only) is granted by SST's subscriber component.
+ */
+export function presenceWorkerPermissions<T>({
+  tableArn,
+  indexNames,
+  realtimeExecutionArn,
+}: Required<Omit<RouteArns<T>, "fanOutQueueArn">>): PermissionSpec<T>[] {
+  return [
+    {
+      actions: [...TABLE_READ_ACTIONS],
+      resources: [[tableArn], ...indexNames.map((index) => [tableArn, `/index/${index}`])],
+    },
+    { actions: [...PRESENCE_WRITE_ACTIONS], resources: [[tableArn]] },
+    {
+      actions: [MANAGE_CONNECTIONS_ACTION],
+      resources: [[realtimeExecutionArn, `/${WEBSOCKET_STAGE}/${POST_TO_CONNECTION_METHOD}/@connections/*`]],
+    },
+  ];
+}
+
+/** Queueing a large room's fan-out pages (SendMessageBatch is authorized as SendMessage). */
+export const FAN_OUT_SEND_ACTION = "sqs:SendMessage";
+
+/**
+ * The fan-out worker's policy (the fan-out queue's subscriber): posts to sockets and deletes a connection it finds
+ * gone. Receiving and deleting its messages is granted by SST's subscriber component, on that queue only.
+ */
+export function fanOutWorkerPermissions<T>({
+  tableArn,
+  realtimeExecutionArn,
+}: Required<Pick<RouteArns<T>, "tableArn" | "realtimeExecutionArn">>): PermissionSpec<T>[] {
+  return [
+    { actions: ["dynamodb:DeleteItem"], resources: [[tableArn]] },
+    {
+      actions: [MANAGE_CONNECTIONS_ACTION],
+      resources: [[realtimeExecutionArn, `/${WEBSOCKET_STAGE}/${POST_TO_CONNECTION_METHOD}/@connections/*`]],
+    },
+  ];
 }

@@ -9,7 +9,7 @@ export function tableArgs(
   { production }: { production: boolean },
   definition: TableDefinition = tableDefinition,
 ) {
-  const { partitionKey, sortKey, globalIndexes, ttlAttribute } = definition;
+  const { partitionKey, sortKey, globalIndexes, ttlAttribute, streamViewType } = definition;
   const keyNames = [
     partitionKey,
     sortKey,
@@ -27,6 +27,8 @@ export function tableArgs(
       ]),
     ),
     ttl: ttlAttribute,
+    // The presence worker (infra/presence.ts) reads connection INSERTs and REMOVEs from it.
+    stream: streamTypeOf(streamViewType),
     // A production table can only be deleted after someone turns this off on purpose.
     deletionProtection: production,
   };
@@ -35,3 +37,7 @@ export function tableArgs(
 /** The index names, for IAM resources (`<table arn>/index/<name>`): listed, never `index/*`. */
 export const tableIndexNames = (definition: TableDefinition = tableDefinition) =>
   Object.keys(definition.globalIndexes);
+
+/** Core's StreamViewType (`NEW_AND_OLD_IMAGES`) as SST spells it (`new-and-old-images`). */
+export const streamTypeOf = (viewType: TableDefinition["streamViewType"]) =>
+  viewType.toLowerCase().replaceAll("_", "-") as "new-and-old-images";

@@ -1,17 +1,19 @@
 /**
- * Cold-start weight of every handler in the route manifest, bundled as Lambda gets it (see LAMBDA_BUILD in
- * bench/support/lambda-bundle.ts): bytes raw and gzipped; the time to import it in a fresh `node` process (wall
- * and CPU), against a bare "hello" handler bundled the same way in the same run; and the first invocation after
+ * Cold-start weight of every handler in the route and worker manifests, bundled as Lambda gets it (LAMBDA_BUILD in
+ * bench/support/lambda-bundle.ts, from infra's bundling options): bytes raw and gzipped; the time to import it in a
+ * fresh `node` process (wall and CPU), against a bare "hello" handler bundled the same way in the same run; and the first invocation after
  * the import, which loads whatever the handler defers (ElectroDB, the AWS SDK) with nothing reachable behind it.
- * Then the web app's production build, gzipped.
+ * Then what the largest handler bundles, package by package, and the web app's production build, gzipped.
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import type { Metafile } from "esbuild";
 import { createIdentity } from "../../packages/core/src/identity";
 import { httpRoutes, webSocketAuthorizer, webSocketRoutes } from "../../packages/functions/src/routes";
+import { streamWorkers } from "../../packages/functions/src/workers";
 import { repoRoot } from "../support/fork-ts";
 import {
   BENCH_AUTH,
@@ -19,14 +21,18 @@ import {
   bundleHandler,
   type ColdStart,
   heaviestPackages,
+  LAMBDA_BUILD,
   loadedAtImport,
   medianColdStart,
+  packageBytes,
   sampleColdStart,
 } from "../support/lambda-bundle";
+import { QUICK } from "../support/quick";
 import { ms, ratio } from "../support/stats";
 import type { BenchTable } from "../table";
 
-const IMPORT_RUNS = 7;
+/** Rounds of cold starts per handler (2 with BENCH_QUICK=1, to check that the suite runs). */
+const IMPORT_RUNS = QUICK ? 2 : 7;
 /** The issue's budget per handler (docs/benchmarks.md): gzip size, and import time on the development machine. */
 const BUDGET = { gzipKb: 150, importMs: 60 };
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
@@ -35,7 +41,8 @@ const HELLO = `export const handler = async () => ({ statusCode: 200, body: "hel
 export async function run(): Promise<BenchTable[]> {
   const out = mkdtempSync(join(tmpdir(), "rooms-coldstart-"));
   try {
-    return [await handlerTable(out), await webTable()];
+    const { table, largest } = await handlerTable(out);
+    return [table, packageTable(largest), await webTable()];
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
@@ -51,7 +58,7 @@ interface Entry {
   importError?: string;
 }
 
-async function handlerTable(out: string): Promise<BenchTable> {
+async function handlerTable(out: string): Promise<{ table: BenchTable; largest: LargestBundle }> {
   const bearer = (await createIdentity(BENCH_AUTH).issue({ userId: ID, name: "Bench" })).token;
   const hello: Entry = { routeKey: "(hello baseline)", module: "-", event: {}, samples: [] };
   hello.bundle = await bundleHandler({ source: HELLO, outfile: join(out, "hello.mjs") });
@@ -61,6 +68,8 @@ async function handlerTable(out: string): Promise<BenchTable> {
     ...httpRoutes,
     ...webSocketRoutes,
     { routeKey: `$connect authorizer (${webSocketAuthorizer.name})`, module: webSocketAuthorizer.module },
+    // Stream subscribers cold-start on a batch of records the same way.
+    ...streamWorkers.map(({ name, module }) => ({ routeKey: `stream worker (${name})`, module })),
   ];
   const entries: Entry[] = [];
   for (const { routeKey, module } of routes) {
@@ -174,8 +183,11 @@ async function handlerTable(out: string): Promise<BenchTable> {
     ? [...eagerOfLargest.deferred.values()].reduce((a, b) => a + b, 0) / 1024
     : 0;
 
-  return {
-    title: `handler bundles as Lambda gets them (esbuild: node22, esm, minified, AWS SDK included), import and first invocation in a fresh node ${process.version}`,
+  const credentialChainKb =
+    ok.map((e) => chainBytes(e.bundle.metafile)).reduce((a, b) => Math.max(a, b), 0) / 1024;
+  const build = `esbuild 0.28, ${LAMBDA_BUILD.format}, target ${LAMBDA_BUILD.target}, ${LAMBDA_BUILD.minify ? "minified" : "not minified"}, names ${LAMBDA_BUILD.keepNames ? "kept" : "not kept"}`;
+  const table: BenchTable = {
+    title: `handler bundles as Lambda gets them (${build}, AWS SDK included), import and first invocation in a fresh node ${process.version}`,
     columns: [
       "route",
       "module",
@@ -192,17 +204,54 @@ async function handlerTable(out: string): Promise<BenchTable> {
     ],
     rows,
     notes: [
-      'esbuild 0.28 with bundle, platform node, target node22, format esm, minify, tree shaking, mainFields module,main, and SST\'s createRequire banner; gzip at level 9. The hello baseline is `export const handler = async () => ({statusCode: 200, body: "hello"})` bundled the same way.',
+      `SST 4.17's esbuild call (bundle, platform node, mainFields module,main, its createRequire banner) with infra's LAMBDA_BUNDLING (infra/function-args.ts): ${build}; gzip at level 9. The hello baseline is \`export const handler = async () => ({statusCode: 200, body: "hello"})\` bundled the same way.`,
       `import ms: \`await import(bundle)\` alone, in a new node process with a Lambda-like environment (AWS_REGION, env credentials, SST_RESOURCE_* set, nothing reachable), from a temp folder outside the repository so nothing resolves from node_modules; hello and every handler in turn, ${IMPORT_RUNS} rounds, medians. import CPU ms: user + system CPU of that import (steadier than wall time when the machine is busy). process start to handler: from the process's time origin to the import resolving (node's own boot included).`,
-      "first invocation: the same process then calls the handler once with a valid event for its route (a bearer signed with the bench stage's secret, valid ids and bodies) whose DynamoDB and @connections endpoints are a closed local port: everything the route defers to first use is loaded and its clients built, and the first call fails at once (500, or an error frame attempt and 200, on WebSocket routes; POST /sessions needs no table and answers 201). On AWS that call would then wait for DynamoDB.",
+      "first invocation: the same process then calls the handler once with a valid event for its route (a bearer signed with the bench stage's secret, valid ids and bodies) whose DynamoDB and @connections endpoints are a closed local port: everything the route defers to first use is loaded and its clients built, and the first call fails at once (500 on HTTP routes, an error frame attempt and 200 on WebSocket routes, a throw from the authorizer; a stream worker gets an empty batch). On AWS that call would then wait for DynamoDB.",
       `Over the budget (${BUDGET.gzipKb} KB gzip or ${BUDGET.importMs} ms import): ${overBudget.length} of ${ok.length} handlers${overBudget.length ? ` (${overBudget.join(", ")})` : ""}.`,
       `Heaviest packages (share of output bytes) in the largest bundle, ${largest?.module}: ${largest ? heaviestPackages(largest.bundle.metafile) : "-"}; in the smallest, ${smallestBuilt?.module}: ${smallestBuilt ? heaviestPackages(smallestBuilt.bundle.metafile) : "-"}.`,
       `Evaluated at import vs on first use: ElectroDB at import in ${electroDbAtImport.length} handlers, deferred in ${electroDbDeferred.length}, absent from ${ok.length - electroDbAtImport.length - electroDbDeferred.length}; the AWS SDK at import in ${sdkAtImport.length}. In ${largest?.module}, ${eagerKb.toFixed(0)} KB of output runs at import and ${deferredKb.toFixed(0)} KB waits for first use (still parsed at import: it is in the same file).`,
+      `The AWS SDK's default credential chain (credential-provider-*, the STS/SSO/sign-in clients of @aws-sdk/nested-clients, token-providers, IMDS) is up to ${credentialChainKb.toFixed(0)} KB of output per handler: every SDK client's runtime config imports it, while a Lambda, whose credentials are env variables, only runs its first link (fromEnv). SST passes no esbuild alias or working plugin to swap it out.`,
       `@aws-sdk/client-apigatewaymanagementapi is bundled into ${managementApiIn.length} of ${ok.length} handlers (HTTP: ${httpWithManagementApi.length ? httpWithManagementApi.join(", ") : "none"}); jose into ${joseIn.length} (${joseIn.filter((m) => !m.startsWith("http/")).length} of them not HTTP handlers).`,
       failures.length
         ? `FAILURES: ${failures.join("; ")}`
-        : `All ${routes.length} handlers of the manifest (its routes and the $connect authorizer) bundled, imported and invoked (sst's Resource included).`,
+        : `All ${routes.length} handlers of the manifests (the routes, the $connect authorizer and the stream workers) bundled, imported and invoked (sst's Resource included).`,
       `Measured on this machine's node ${process.version}, not Lambda's node 22: absolute times differ there, ratios carry over better.`,
+    ],
+  };
+  return { table, largest: { module: largest!.module, metafile: largest!.bundle.metafile } };
+}
+
+interface LargestBundle {
+  module: string;
+  metafile: Metafile;
+}
+
+/** Output bytes of the default credential chain's packages in one bundle. */
+const chainBytes = (metafile: Metafile) =>
+  [...packageBytes(metafile)]
+    .filter(([name]) => /credential-provider|nested-clients|token-providers/.test(name))
+    .reduce((sum, [, bytes]) => sum + bytes, 0);
+
+/** The largest handler's bundle by package: minified output bytes, share, and when it runs. */
+function packageTable({ module, metafile }: LargestBundle): BenchTable {
+  const { eager, deferred } = loadedAtImport(metafile, `packages/functions/src/${module}.ts`);
+  const byPackage = packageBytes(metafile);
+  const total = [...byPackage.values()].reduce((a, b) => a + b, 0);
+  const rows = [...byPackage]
+    .sort((a, b) => b[1] - a[1])
+    .filter(([, bytes]) => bytes >= 2048)
+    .map(([name, bytes]) => [
+      name,
+      kb(bytes),
+      `${((bytes / total) * 100).toFixed(1)}%`,
+      eager.has(name) ? (deferred.has(name) ? "import + first use" : "import") : "first use",
+    ]);
+  return {
+    title: `what the largest handler bundle (${module}) holds, by package`,
+    columns: ["package", "output KB (minified, before gzip)", "share", "evaluated at"],
+    rows,
+    notes: [
+      `Packages of 2 KB or more; ${kb(total)} KB in all. "first use": reached only through import() (ElectroDB, the SDK clients), evaluated on the first call, yet parsed with the rest of the file at import.`,
     ],
   };
 }
@@ -216,6 +265,8 @@ const ID = "01JBENCH0000000000000000AB".replace(/[^0-9A-HJKMNP-TV-Z]/g, "0");
  */
 export function firstEvent(routeKey: string, bearer: string): unknown {
   const requestId = "bench-request";
+  // An empty batch: the worker still opens the table and the @connections sender before it finds nothing to do.
+  if (routeKey.startsWith("stream worker")) return { Records: [] };
   if (routeKey.startsWith("$connect authorizer")) {
     return {
       type: "REQUEST",
@@ -272,7 +323,8 @@ export function firstEvent(routeKey: string, bearer: string): unknown {
     sendMessage: { action: "sendMessage", text: "hi", clientMessageId: "c1" },
     addTodo: { action: "addTodo", title: "t" },
     updateTodo: { action: "updateTodo", todoId: ID, version: 1, done: true },
-    deleteTodo: { action: "deleteTodo", todoId: ID },
+    moveTodo: { action: "moveTodo", todoId: ID, version: 1, after: null },
+    deleteTodo: { action: "deleteTodo", todoId: ID, version: 1 },
     sync: { action: "sync" },
     markRead: { action: "markRead", seq: 1 },
     typing: { action: "typing" },

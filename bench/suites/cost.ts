@@ -191,7 +191,7 @@ export async function run(): Promise<BenchTable[]> {
       row("POST /rooms/{id}/tickets", ticketing, null);
 
       // $connect with the ticket: the authorizer consumes it, $connect makes the joiner a member of the public
-      // room and announces it; everyone already there hears memberJoined.
+      // room and stores its record; the table stream's presence worker then tells everyone already there.
       const announced = clients.waitForAll(
         "memberJoined",
         (f) => f.member?.userId === session.user.userId,
@@ -200,8 +200,8 @@ export async function run(): Promise<BenchTable[]> {
       let joiner!: RoomClient;
       const connect = await measure(async () => {
         joiner = await clients.connectTo(connectUrl(stack!.wsUrl, ticket), joinerName, session);
-        await announced;
       });
+      await announced;
       clients.clients.push(joiner);
       const joinerRecord = (await Connection.listByRoom(db, { roomId: room.roomId })).find(
         (c) => c.userId === session.user.userId,
@@ -311,7 +311,7 @@ export async function run(): Promise<BenchTable[]> {
       await syncRow("sync {afterSeq}", { afterSeq: lastSeq - 10 }, 10);
 
       const ping = await measure(async () => {
-        const pong = joiner.waitFor("pong");
+        const pong = joiner.waitForType("pong");
         joiner.send({ action: "ping" });
         await pong;
       });
@@ -336,7 +336,7 @@ export async function run(): Promise<BenchTable[]> {
         const heard = readReceipts
           ? Promise.all(
               others.map((client) =>
-                client.waitFor("read", (f) => f.userId === session.user.userId, 120_000),
+                client.waitForType("read", (f) => f.userId === session.user.userId, 120_000),
               ),
             )
           : undefined;
@@ -365,7 +365,7 @@ export async function run(): Promise<BenchTable[]> {
       // typing: forwarded to the others (at most once per 3 s per connection; nothing stored but the throttle).
       const typing = await measure(async () => {
         const heard = readReceipts
-          ? Promise.all(others.map((client) => client.waitFor("typing", () => true, 120_000)))
+          ? Promise.all(others.map((client) => client.waitForType("typing", () => true, 120_000)))
           : undefined;
         joiner.send({ action: "typing" });
         // Not forwarded past 100: done once the connection took its typing slot (read directly).
@@ -418,13 +418,53 @@ export async function run(): Promise<BenchTable[]> {
         ),
       );
 
-      const remove = await measure(async () => {
-        const everyone = clients.waitForAll("todoDeleted", (f) => f.todoId === todoId, 120_000);
-        joiner.send({ action: "deleteTodo", todoId });
+      // Assigning checks the assignee's membership in the same transaction (a ConditionCheck).
+      const assign = await measure(async () => {
+        const everyone = clients.waitForAll(
+          "todo",
+          (f) => f.todo?.todoId === todoId && f.todo.version === version + 2,
+          120_000,
+        );
+        joiner.send({ action: "updateTodo", todoId, version: version + 1, assigneeId: userId });
         await everyone;
       });
       row(
-        "deleteTodo",
+        "updateTodo (assigneeId)",
+        assign,
+        addCosts(
+          await naive.get(connectionKey, { consistent: true }),
+          await naive.update(`todo-${size}`, "assigned", true),
+          naiveScan,
+        ),
+      );
+
+      // To the top of the list: reads the todo and the first position, swaps the position items.
+      const move = await measure(async () => {
+        const everyone = clients.waitForAll(
+          "todo",
+          (f) => f.todo?.todoId === todoId && f.todo.version === version + 3,
+          120_000,
+        );
+        joiner.send({ action: "moveTodo", todoId, version: version + 2, after: null });
+        await everyone;
+      });
+      row(
+        "moveTodo",
+        move,
+        addCosts(
+          await naive.get(connectionKey, { consistent: true }),
+          await naive.update(`todo-${size}`, "moved", true),
+          naiveScan,
+        ),
+      );
+
+      const remove = await measure(async () => {
+        const everyone = clients.waitForAll("todoDeleted", (f) => f.todoId === todoId, 120_000);
+        joiner.send({ action: "deleteTodo", todoId, version: version + 3 });
+        await everyone;
+      });
+      row(
+        "deleteTodo (versioned)",
         remove,
         addCosts(
           await naive.get(connectionKey, { consistent: true }),
@@ -437,7 +477,7 @@ export async function run(): Promise<BenchTable[]> {
       const disconnect = await measure(async () => {
         const left = Promise.all(
           others.map((client) =>
-            client.waitFor("memberLeft", (f) => f.member?.memberId === memberId, 120_000),
+            client.waitForType("memberLeft", (f) => f.member?.memberId === memberId, 120_000),
           ),
         );
         await joiner.close();
@@ -540,7 +580,7 @@ export async function run(): Promise<BenchTable[]> {
           `Naive: the same operations as tutorials write them, on the same table: GetItem of the sender's connection (keyed by connection id, as they do), plain PutItem/UpdateItem/DeleteItem (no index, no idempotency claim, no transaction), and a Scan with a FilterExpression (roomId = X) wherever a room's connections, messages, todos or rooms list are needed.`,
           `A Scan is charged on every item read before the filter applies, so it costs the same whatever it filters: one full Scan was measured per room size and charged to each naive operation that scans. ${scanNotes.join("; ")}.`,
           `Seeded with BatchWriteItem: ${seeded.toLocaleString("en")} message items of ${OTHER_ROOMS} other rooms, shaped exactly as Message.send stores them, in ${Math.round(seedMs / 1000)} s; each measured room also has ${ROOM_HISTORY} messages and ${ROOM_TODOS} todos of its own, and ${ROOM_SIZES.reduce((sum, n) => sum + n - 1, 0).toLocaleString("en")} private one-member staging rooms exist (see latency notes on seating).`,
-          "Identity rows: POST /sessions signs a JWT with the stage secret and touches no table; POST /rooms/{id}/tickets checks the caller's access to the room and stores a single-use ticket; $connect with ticket is the authorizer consuming the ticket (one DeleteItem returning the old item) plus $connect (access check, membership of the public room, memberJoined broadcast, connection record). The naive design has no identity (anyone connects with ?name=): no counterpart for the first two.",
+          "Identity rows: POST /sessions signs a JWT with the stage secret and touches no table; POST /rooms/{id}/tickets checks the caller's access to the room and stores a single-use ticket; $connect with ticket is the authorizer consuming the ticket (one DeleteItem returning the old item) plus $connect (access check, membership of the public room, connection record with a membership check; the join is announced afterwards by the table stream's presence worker, not counted here). The naive design has no identity (anyone connects with ?name=): no counterpart for the first two.",
           `Room of N: N-1 members seated (see bench/support/seat-members.ts: each a user of its own, joined with a ticket to a private staging room, then moved), then the N-th signs in, takes a ticket and joins through the real authorizer and $connect (the three identity rows), sends (plain, then with 2 mentions), syncs (newest page, then afterSeq), pings, marks read, types, edits todos and leaves ($disconnect row); the HTTP rows are called as that user. The measured room's ${ROOM_HISTORY} seeded messages have seq 1..${ROOM_HISTORY} and the room's counter is set to match. Load average before / after: ${loadBefore.toFixed(2)} / ${loadavg()[0]!.toFixed(2)}; suite took ${Math.round((performance.now() - started) / 1000)} s.`,
         ],
       },

@@ -102,6 +102,7 @@ export async function run(): Promise<BenchTable[]> {
         percentile(bare.samples, 0.95),
         Math.max(...bare.samples),
       ];
+      deliveriesPerSecond = (size / o50) * 1000;
       rows.push([
         size,
         ms(o50),
@@ -113,7 +114,7 @@ export async function run(): Promise<BenchTable[]> {
         ratio(o50, f50),
         ratio(o95, f95),
         ratio(oMax, fMax),
-        Math.round((deliveriesPerSecond = (size / o50) * 1000)),
+        Math.round(deliveriesPerSecond),
         `${size} x ${ours.ids.length}`,
       ]);
       await Promise.all([ours.clients.closeAll(), bare.clients.closeAll()]);

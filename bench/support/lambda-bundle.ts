@@ -4,24 +4,37 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { type BuildOptions, build, type Metafile } from "esbuild";
+import { FUNCTION_DEFAULTS } from "../../infra/function-args";
 import { repoRoot } from "./fork-ts";
 import { median } from "./stats";
 
+/** The esbuild target SST 4.17 bundles each Lambda runtime for (its `targetMap`). */
+const SST_TARGETS = { "nodejs22.x": "es2023" } as const;
+
+const { runtime, nodejs } = FUNCTION_DEFAULTS;
+
 /**
- * What SST puts in a Node.js Lambda by default: one ESM file bundled by esbuild for node, minified, every
- * dependency (the AWS SDK too) inside, tree-shaken, with the createRequire banner SST adds so bundled
- * CommonJS code can still `require` Node built-ins.
+ * The esbuild options of a deployed handler: SST 4.17's own (pkg/runtime/node/build.go in sst/sst: bundle, platform
+ * node, ESM, the runtime's target, mainFields module,main, every dependency inlined with the AWS SDK, its banner
+ * that gives bundled CommonJS code `require`, `__filename` and `__dirname`) with what infra sets for every handler
+ * (`FUNCTION_DEFAULTS.nodejs` in infra/function-args.ts) applied. One source: change the bundling there.
  */
 export const LAMBDA_BUILD = {
   bundle: true,
   platform: "node",
-  target: "node22",
-  format: "esm",
-  minify: true,
-  treeShaking: true,
+  format: nodejs.format,
+  target: SST_TARGETS[runtime],
   mainFields: ["module", "main"] as string[],
+  keepNames: nodejs.esbuild.keepNames,
+  minify: nodejs.minify,
   banner: {
-    js: "import { createRequire as topLevelCreateRequire } from 'module';const require = topLevelCreateRequire(import.meta.url);",
+    js: [
+      "import { createRequire as topLevelCreateRequire } from 'module';",
+      "const require = topLevelCreateRequire(import.meta.url);",
+      'import { fileURLToPath as topLevelFileUrlToPath, URL as topLevelURL } from "url"',
+      "const __filename = topLevelFileUrlToPath(import.meta.url)",
+      'const __dirname = topLevelFileUrlToPath(new topLevelURL(".", import.meta.url))',
+    ].join("\n"),
   },
   metafile: true,
   logLevel: "silent",
@@ -218,14 +231,20 @@ function packageOf(input: string): string {
   return match?.[1] ?? (input.startsWith("packages/") ? input.split("/").slice(0, 2).join("/") : "other");
 }
 
-/** The packages that weigh most in a bundle's output (bytes after minification, by node_modules package). */
-export function heaviestPackages(metafile: Metafile, top = 5): string {
+/** Output bytes (after minification) per node_modules package, or per folder of ours, in a bundle. */
+export function packageBytes(metafile: Metafile): Map<string, number> {
   const byPackage = new Map<string, number>();
   for (const output of Object.values(metafile.outputs)) {
     for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
       byPackage.set(packageOf(input), (byPackage.get(packageOf(input)) ?? 0) + bytesInOutput);
     }
   }
+  return byPackage;
+}
+
+/** The packages that weigh most in a bundle's output (bytes after minification, by node_modules package). */
+export function heaviestPackages(metafile: Metafile, top = 5): string {
+  const byPackage = packageBytes(metafile);
   const total = [...byPackage.values()].reduce((a, b) => a + b, 0);
   return [...byPackage]
     .sort((a, b) => b[1] - a[1])

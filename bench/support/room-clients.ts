@@ -1,48 +1,36 @@
-import { WebSocket } from "ws";
+import type { WebSocket } from "ws";
 import { createSession, joinUrl, type Session } from "../../test/support/room-session";
+import { openClient, WsClient } from "../../test/support/ws-client";
 import { mapConcurrently } from "./stats";
 
 /** A server frame, as far as these clients look into it. */
 export type Frame = { type?: string; message?: { clientMessageId?: string }; [key: string]: unknown };
 
 /**
- * One live WebSocket client, kept cheap: it counts the `message` frames it got per clientMessageId (exactly-once
- * is checked from these) and every other frame by type, instead of keeping frames.
+ * One live WebSocket client, kept cheap: it keeps no frames (thousands of sockets), only the count of `message`
+ * frames per clientMessageId (exactly-once is checked from these) and of every frame by type.
  */
-export class RoomClient {
+export class RoomClient extends WsClient<Frame> {
   readonly messageCounts = new Map<string, number>();
-  readonly otherFrames = new Map<string, number>();
-  readonly closed: Promise<number>;
-  readonly #waiters = new Set<(frame: Frame) => boolean>();
 
   constructor(
-    readonly socket: WebSocket,
+    socket: WebSocket,
     readonly name: string,
     onMessageFrame: (client: RoomClient, clientMessageId: string) => void,
     /** The user the socket belongs to (the real stack only; the floor has no identity). */
     readonly session?: Session,
   ) {
-    socket.on("message", (data) => {
-      const frame = JSON.parse(data.toString()) as Frame;
-      for (const waiter of this.#waiters) if (waiter(frame)) this.#waiters.delete(waiter);
-      if (frame.type === "message" && typeof frame.message?.clientMessageId === "string") {
-        const id = frame.message.clientMessageId;
-        this.messageCounts.set(id, (this.messageCounts.get(id) ?? 0) + 1);
-        onMessageFrame(this, id);
-      } else {
-        const type = String(frame.type ?? "untyped");
-        this.otherFrames.set(type, (this.otherFrames.get(type) ?? 0) + 1);
-      }
-    });
-    this.closed = new Promise((resolve) => socket.once("close", (code) => resolve(code)));
+    super(socket, { label: name, keepFrames: false });
+    this.onFrame = (frame) => {
+      const id = frame.type === "message" ? frame.message?.clientMessageId : undefined;
+      if (typeof id !== "string") return;
+      this.messageCounts.set(id, (this.messageCounts.get(id) ?? 0) + 1);
+      onMessageFrame(this, id);
+    };
   }
 
   /** The next frame of `type` (matching `predicate`) that arrives from now on. */
-  waitFor<T = Frame>(
-    type: string,
-    predicate: (frame: any) => boolean = () => true,
-    timeoutMs = 30_000,
-  ): Promise<T> {
+  waitForType<T = Frame>(type: string, predicate: (frame: any) => boolean = () => true, timeoutMs = 30_000) {
     return this.waitForFrame<T>(
       (frame) => frame.type === type && predicate(frame),
       timeoutMs,
@@ -51,34 +39,8 @@ export class RoomClient {
   }
 
   /** The next frame of any type matching `predicate` that arrives from now on. */
-  waitForFrame<T = Frame>(
-    predicate: (frame: any) => boolean,
-    timeoutMs = 30_000,
-    what = "matching frame",
-  ): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#waiters.delete(waiter);
-        reject(new Error(`${this.name}: no ${what} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const waiter = (frame: Frame) => {
-        if (!predicate(frame)) return false;
-        clearTimeout(timer);
-        resolve(frame as T);
-        return true;
-      };
-      this.#waiters.add(waiter);
-    });
-  }
-
-  send(frame: unknown) {
-    this.socket.send(JSON.stringify(frame));
-  }
-
-  async close() {
-    if (this.socket.readyState === WebSocket.CLOSED) return;
-    this.socket.close(1000);
-    await this.closed;
+  waitForFrame<T = Frame>(predicate: (frame: any) => boolean, timeoutMs = 30_000, what?: string): Promise<T> {
+    return this.waitFor(predicate, { from: this.received, timeoutMs, ...(what && { what }) }) as Promise<T>;
   }
 }
 
@@ -160,21 +122,11 @@ export class RoomClients {
 
   /** Opens one socket to a ready-made URL (e.g. `connectUrl(wsUrl, ticket)`); resolves once the handshake completed. */
   connectTo(url: string, name: string, session?: Session): Promise<RoomClient> {
-    return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url, { perMessageDeflate: false });
-      const client = new RoomClient(
-        socket,
-        name,
-        (c, id) => {
-          if (this.#probe?.clientMessageId === id) this.#probe.arrive(c, performance.now());
-        },
-        session,
-      );
-      socket.once("open", () => resolve(client));
-      socket.once("unexpected-response", (_request, response) =>
-        reject(new Error(`${name}: handshake refused with ${response.statusCode}`)),
-      );
-      socket.once("error", reject);
+    const onMessageFrame = (client: RoomClient, id: string) => {
+      if (this.#probe?.clientMessageId === id) this.#probe.arrive(client, performance.now());
+    };
+    return openClient(url, (socket) => new RoomClient(socket, name, onMessageFrame, session), {
+      perMessageDeflate: false,
     });
   }
 
@@ -228,7 +180,7 @@ export class RoomClients {
       for (const id of client.messageCounts.keys())
         if (!wanted.has(id)) problems.push(`${client.name} got unexpected ${id}`);
       for (const type of forbidden) {
-        const count = client.otherFrames.get(type) ?? 0;
+        const count = client.count(type);
         if (count) problems.push(`${client.name} got ${count} ${type} frames`);
       }
     }
@@ -241,7 +193,7 @@ export class RoomClients {
 
   /** Resolves once every client got the next frame of `type` (matching `predicate`); call before the trigger. */
   waitForAll(type: string, predicate?: (frame: any) => boolean, timeoutMs?: number) {
-    return Promise.all(this.clients.map((client) => client.waitFor(type, predicate, timeoutMs)));
+    return Promise.all(this.clients.map((client) => client.waitForType(type, predicate, timeoutMs)));
   }
 
   async closeAll(concurrency = 50) {

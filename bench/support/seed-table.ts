@@ -16,7 +16,10 @@ const WORDS =
 /** A chat line of 4 to 30 words, from a seeded sequence so every run writes the same bytes. */
 function chatLine(seed: number) {
   let x = seed * 2654435761;
-  const next = () => (x = (x ^ (x >>> 13)) * 1274126177) >>> 0;
+  const next = () => {
+    x = (x ^ (x >>> 13)) * 1274126177;
+    return x >>> 0;
+  };
   const words = 4 + (next() % 27);
   return Array.from({ length: words }, () => WORDS[next() % WORDS.length]).join(" ");
 }

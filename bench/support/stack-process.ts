@@ -6,6 +6,7 @@
  */
 import { inspect } from "node:util";
 import { type LocalStackOptions, startLocalStack } from "@rooms/local";
+import { RAISED_LIMITS } from "../../test/support/raised-limits";
 
 export interface StackProcessOptions {
   /** An already running DynamoDB Local (or a proxy in front of one); else the stack starts its own, in memory. */
@@ -33,6 +34,8 @@ const stackOptions: LocalStackOptions = {
   ...(options.dynamodbEndpoint && { dynamodb: { endpoint: options.dynamodbEndpoint } }),
   ...(options.tableName && { tableName: options.tableName }),
   skipDisconnect: options.skipDisconnect ?? false,
+  // A benchmark signs in and seats hundreds of members from one address as fast as it can.
+  limits: RAISED_LIMITS,
   log: {
     info: () => {},
     error: (line, error) =>

@@ -2,8 +2,10 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { httpRoutes, type RouteEntry, webSocketRoutes } from "../../packages/functions/src/routes";
+import { queueWorkers, streamWorkers } from "../../packages/functions/src/workers";
 import {
   BATCH_READ_ACTION,
+  CONDITION_CHECK_ACTION,
   connectionMethods,
   MANAGE_CONNECTIONS_ACTION,
   routePermissions,
@@ -13,26 +15,23 @@ import {
 } from "../permissions";
 import {
   INDEX_NAMES,
-  infraSources,
   REALTIME,
   REALTIME_EXECUTION_ARN,
-  recordAuthorizer,
   recordWiring,
   repoRoot,
   stripComments,
   TABLE_ARN,
 } from "./support";
+import { deployedFunctions, synthesize } from "./synthesize";
 
 const wired = [
   ...recordWiring("http").calls.map((c) => ({ ...c, kind: "http" as const })),
   ...recordWiring("websocket").calls.map((c) => ({ ...c, kind: "websocket" as const })),
 ];
-const authorizer = recordAuthorizer().calls[0]!;
-/** Every function infra creates: the routes' and the `$connect` authorizer's. */
-const functions = [
-  ...wired.map((c) => ({ name: c.routeKey, handler: c.handler })),
-  { name: authorizer.name, handler: authorizer.function },
-];
+const stack = await synthesize();
+const authorizer = stack.authorizers.Realtime![0]!.args.lambda;
+/** Every function the stack deploys: the routes' and the `$connect` authorizer's. */
+const functions = deployedFunctions(stack);
 const manifest = new Map<string, RouteEntry>([...httpRoutes, ...webSocketRoutes].map((r) => [r.routeKey, r]));
 const connections = (method: string) => `${REALTIME_EXECUTION_ARN}/$default/${method}/@connections/*`;
 const actionsOf = (handler: { permissions: { actions: string[] }[] }) =>
@@ -48,10 +47,13 @@ const grantsOf = (handler: { permissions: { actions: string[]; resources: string
 
 describe("every function's IAM statements", () => {
   it("use no wildcard action and no `*` resource (routes and the authorizer)", () => {
-    expect(functions).toHaveLength(httpRoutes.length + webSocketRoutes.length + 1);
+    expect(functions).toHaveLength(
+      httpRoutes.length + webSocketRoutes.length + 1 + streamWorkers.length + queueWorkers.length,
+    );
     for (const { name, handler } of functions) {
       for (const { actions, resources } of handler.permissions) {
-        for (const action of actions) expect(action, name).toMatch(/^(dynamodb|execute-api):[A-Z][A-Za-z]+$/);
+        for (const action of actions)
+          expect(action, name).toMatch(/^(dynamodb|execute-api|sqs):[A-Z][A-Za-z]+$/);
         for (const resource of resources) {
           expect(resource, name).not.toBe("*");
           expect(resource, name).toMatch(/^arn:aws:/);
@@ -99,6 +101,14 @@ describe("every function's IAM statements", () => {
       expect(grantsOf(reader.handler).get(BATCH_READ_ACTION)).toEqual([TABLE_ARN]);
   });
 
+  it("give ConditionCheckItem to $connect and updateTodo alone (membership checks), on the table", () => {
+    const checkers = wired.filter((c) => actionsOf(c.handler).includes(CONDITION_CHECK_ACTION));
+    // $connect: the connection is stored only while the membership exists; updateTodo: the assignee is a member.
+    expect(checkers.map((c) => c.routeKey)).toEqual(["$connect", "updateTodo"]);
+    for (const checker of checkers)
+      expect(grantsOf(checker.handler).get(CONDITION_CHECK_ACTION)).toEqual([TABLE_ARN]);
+  });
+
   it("grant @connections on this API's stage: POST to the routes that broadcast, DELETE also where they close sockets", () => {
     for (const { routeKey, handler } of wired) {
       const route = manifest.get(routeKey)!;
@@ -114,7 +124,9 @@ describe("every function's IAM statements", () => {
         expect(handler.link).not.toContain(REALTIME);
       }
     }
-    expect(WEBSOCKET_STAGE).toBe("$default");
+    // The stage the statements name is the one the WebSocket API is deployed with.
+    const realtime = stack.resources.find((r) => r.name === "Realtime")!;
+    expect(realtime.args.transform.stage.name).toBe(WEBSOCKET_STAGE);
     // Only removing a member posts to sockets from the HTTP API, and only it may close them.
     const httpBroadcasters = recordWiring("http").calls.filter((c) => c.handler.link.includes(REALTIME));
     expect(httpBroadcasters.map((c) => c.routeKey)).toEqual(["DELETE /rooms/{roomId}/members/{userId}"]);
@@ -147,29 +159,33 @@ describe("every function's IAM statements", () => {
   });
 });
 
-describe("infra source", () => {
-  const sources = infraSources().map((s) => ({ ...s, code: stripComments(s.text) }));
+describe("the synthesized stack", () => {
+  /** Every key path in a value, e.g. "transform.stage.name". */
+  const keyPaths = (value: unknown, prefix = ""): string[] =>
+    typeof value !== "object" || value === null
+      ? []
+      : Object.entries(value).flatMap(([key, inner]) => [
+          `${prefix}${key}`,
+          ...keyPaths(inner, `${prefix}${key}.`),
+        ]);
 
-  it("contains no wildcard permission anywhere (sst.config.ts and infra/)", () => {
-    for (const { path, code } of sources) {
-      expect(code, path).not.toMatch(/dynamodb:\*/);
-      expect(code, path).not.toMatch(/execute-api:\*/);
-      expect(code, path).not.toMatch(/["'`][a-z0-9-]+:\*["'`]/); // any "<service>:*"
-      expect(code, path).not.toMatch(/actions\s*:\s*\[[^\]]*["'`]\*["'`]/);
-      expect(code, path).not.toMatch(/resources\s*:\s*\[[^\]]*["'`]\*["'`]/);
-      expect(code, path).not.toMatch(/policies\s*:/); // no managed policies such as AmazonDynamoDBFullAccess
+  it("grants IAM only through the functions' own statements: no component carries permissions or policies", () => {
+    for (const { name, args } of stack.resources) {
+      for (const path of keyPaths(args))
+        expect(path, name).not.toMatch(/(^|\.)(permissions|policies|policy)$/);
     }
   });
 
-  it("grants IAM in one place: links carry names only, statements come from infra/permissions.ts", () => {
-    const links = sources.find((s) => s.path === "infra/links.ts")!.code;
-    expect(links).toMatch(/sst\.Linkable\.wrap\(sst\.aws\.Dynamo,/);
-    expect(links).toMatch(/sst\.Linkable\.wrap\(sst\.aws\.ApiGatewayWebSocket,/);
-    for (const { path, code } of sources) {
-      expect(code, path).not.toMatch(/include\s*:/);
-      expect(code, path).not.toMatch(/sst\.aws\.permission\(/);
-      if (path !== "infra/function-args.ts") expect(code, path).not.toMatch(/permissions\s*:/);
-    }
+  it("makes links carry names and URLs only, never permissions (`include`)", () => {
+    const wraps = [...stack.linkWraps.entries()];
+    expect(wraps.map(([component]) => component).sort()).toEqual([
+      "sst.aws.ApiGatewayWebSocket",
+      "sst.aws.Dynamo",
+      "sst.aws.Queue",
+    ]);
+    const instance = { name: "n", url: "u", managementEndpoint: "m", arn: "a" };
+    for (const [component, wrap] of wraps)
+      expect(Object.keys(wrap(instance) as object), component).toEqual(["properties"]);
   });
 });
 

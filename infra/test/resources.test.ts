@@ -3,16 +3,12 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { identityProperties } from "../identity-config";
 import { isProductionStage } from "../stage";
-import { infraSources, repoRoot, stripComments } from "./support";
+import { repoRoot } from "./support";
+import { synthesize } from "./synthesize";
 
-/** `new sst.aws.X("Name", ...)` / `new sst.X("Name", ...)` in infra, as { Name: "sst.aws.X" | "sst.X" }. */
-const components = Object.fromEntries(
-  infraSources().flatMap(({ text }) =>
-    [...stripComments(text).matchAll(/new (sst\.(?:aws\.)?\w+)\("(\w+)"/g)].map(
-      (m) => [m[2]!, m[1]!] as const,
-    ),
-  ),
-);
+const stack = await synthesize();
+/** The components the stack creates, as { Name: "sst.aws.X" | "sst.X" }. */
+const components = Object.fromEntries(stack.resources.map((r) => [r.name, r.component]));
 
 /** The `type` SST writes for a component: its Pulumi type `sst:aws:X` / `sst:sst:X` with dots. */
 const sstType = (component: string) =>
@@ -25,20 +21,25 @@ function declaredResources() {
   return Object.fromEntries(
     [...body.matchAll(/"(\w+)": \{([^}]*)\}/g)].map((m) => [
       m[1]!,
-      Object.fromEntries([...m[2]!.matchAll(/"(\w+)": ("[^"]+"|string)/g)].map((p) => [p[1]!, p[2]!])),
+      Object.fromEntries(
+        [...m[2]!.matchAll(/"(\w+)": ("[^"]+"|string|number|boolean)/g)].map((p) => [p[1]!, p[2]!]),
+      ),
     ]),
   );
 }
 
 describe("resource names", () => {
-  it("are exactly Table, Realtime, Api, Web, AuthSecret and Identity, of the expected components", () => {
+  it("are exactly Table, Realtime, Api, Web, AuthSecret, Identity, Limits and the fan-out queues, of the expected components", () => {
     expect(components).toEqual({
       Table: "sst.aws.Dynamo",
+      FanOut: "sst.aws.Queue",
+      FanOutDeadLetters: "sst.aws.Queue",
       Realtime: "sst.aws.ApiGatewayWebSocket",
       Api: "sst.aws.ApiGatewayV2",
       Web: "sst.aws.StaticSite",
       AuthSecret: "sst.Secret",
       Identity: "sst.Linkable",
+      Limits: "sst.Linkable",
     });
   });
 
@@ -50,11 +51,23 @@ describe("resource names", () => {
     expect(declared).toEqual({
       Api: { type: '"sst.aws.ApiGatewayV2"', url: "string" },
       AuthSecret: { type: '"sst.sst.Secret"', value: "string" },
+      FanOut: { type: '"sst.aws.Queue"', url: "string" },
+      FanOutDeadLetters: { type: '"sst.aws.Queue"', url: "string" },
       Identity: {
         issuer: "string",
         oidcAudience: "string",
         oidcIssuer: "string",
         oidcJwksUrl: "string",
+        type: '"sst.sst.Linkable"',
+      },
+      Limits: {
+        frameBurst: "number",
+        framesPerSecond: "number",
+        membersPerRoom: "number",
+        roomsPerMinute: "number",
+        sessionsPerMinute: "number",
+        ticketsPerMinute: "number",
+        todosPerRoom: "number",
         type: '"sst.sst.Linkable"',
       },
       Realtime: { managementEndpoint: "string", type: '"sst.aws.ApiGatewayWebSocket"', url: "string" },
@@ -80,10 +93,23 @@ describe("resource names", () => {
     }
   });
 
-  it("keep the properties infra/links.ts links (what handlers read at run time)", () => {
-    const links = stripComments(infraSources().find((s) => s.path === "infra/links.ts")!.text);
-    expect(links).toMatch(/properties: \{ name: table\.name \}/);
-    expect(links).toMatch(/properties: \{ url: api\.url, managementEndpoint: api\.managementEndpoint \}/);
+  it("are linked with the properties sst-env.d.ts declares (what handlers read at run time)", () => {
+    const declared = declaredResources();
+    for (const { name, component } of stack.resources) {
+      const wrap = stack.linkWraps.get(component);
+      if (!wrap) continue;
+      const instance = { name: `${name}-name`, url: `${name}-url`, managementEndpoint: `${name}-endpoint` };
+      const { properties } = wrap(instance) as { properties: Record<string, unknown> };
+      const { type: _, ...declaredProperties } = declared[name]!;
+      expect(Object.keys(properties).sort(), name).toEqual(Object.keys(declaredProperties));
+      for (const [key, value] of Object.entries(properties))
+        expect(value, `${name}.${key}`).toBe(instance[key as keyof typeof instance]);
+    }
+    expect([...stack.linkWraps.keys()].sort()).toEqual([
+      "sst.aws.ApiGatewayWebSocket",
+      "sst.aws.Dynamo",
+      "sst.aws.Queue",
+    ]);
   });
 });
 

@@ -13,17 +13,18 @@ import { FUNCTION_DEFAULTS, httpSizing, routeLinks, webSocketSizing, wireRoutes 
 import {
   AUTH_SECRET,
   AUTHORIZER_ID,
+  FAN_OUT,
   IDENTITY,
-  infraSources,
+  LIMITS,
   type Link,
   REALTIME,
   recordAuthorizer,
   recordWiring,
   repoRoot,
-  stripComments,
   TABLE,
   TABLE_ARN,
 } from "./support";
+import { synthesize } from "./synthesize";
 
 const byKind = { http: httpRoutes, websocket: webSocketRoutes } as const;
 
@@ -93,6 +94,9 @@ describe.each(["http", "websocket"] as const)("%s routes", (kind) => {
         TABLE,
         ...(route.broadcasts ? [REALTIME] : []),
         ...(kind === "http" ? [AUTH_SECRET, IDENTITY] : []),
+        LIMITS,
+        // A large room's pages go to the fan-out queue (infra/fan-out.ts).
+        ...(kind === "websocket" && route.broadcasts ? [FAN_OUT] : []),
       ];
       expect(handler.link, routeKey).toEqual(expected);
     }
@@ -194,31 +198,40 @@ describe("links and wiring refuse a misconfiguration", () => {
   });
 });
 
-describe("infra wiring source", () => {
-  const sources = infraSources().map((s) => ({ ...s, code: stripComments(s.text) }));
-  const source = (path: string) => sources.find((s) => s.path === path)?.code ?? "";
+describe("the synthesized stack", () => {
+  const stack = synthesize();
+  const linkNames = (handler: { link: { name?: string; link?: string }[] }) =>
+    handler.link.map((l) => l.name ?? l.link);
 
-  it("wires each API from the manifest through wireRoutes, with no route listed by hand", () => {
-    expect(source("infra/realtime.ts")).toMatch(/wireRoutes\(realtime, "websocket",/);
-    expect(source("infra/api.ts")).toMatch(/wireRoutes\(api, "http",/);
-    // The only `.route(` call in infra is the one inside wireRoutes.
-    const routeCalls = sources.flatMap((s) => [...s.code.matchAll(/\.route\(/g)].map(() => s.path));
-    expect(routeCalls).toEqual(["infra/function-args.ts"]);
-    for (const { path, code: source } of sources) {
-      // The sizing tables are keyed by route key (tsc checks the keys against the manifest).
-      if (path === "infra/function-args.ts") continue;
-      const code = source.replace('WEBSOCKET_STAGE = "$default"', ""); // a stage name, not the route
-      for (const route of [...httpRoutes, ...webSocketRoutes]) {
-        expect(code, `${path} mentions route ${route.routeKey}`).not.toContain(`"${route.routeKey}"`);
+  it.each([
+    ["Realtime", "websocket"],
+    ["Api", "http"],
+  ] as const)(
+    "adds to %s exactly the manifest's %s routes, as wireRoutes computes them",
+    async (api, kind) => {
+      const added = (await stack).routes[api]!;
+      const computed = recordWiring(kind).calls;
+      expect(added.map((r) => r.routeKey)).toEqual(byKind[kind].map((r) => r.routeKey));
+      for (const [i, { routeKey, handler, options }] of added.entries()) {
+        const { handler: expected, options: expectedOptions } = computed[i]!;
+        expect({ ...handler, link: linkNames(handler) }, routeKey).toEqual({
+          ...expected,
+          link: linkNames(expected),
+        });
+        expect(options, routeKey).toEqual(expectedOptions);
       }
-    }
+    },
+  );
+
+  it("adds the $connect authorizer to the WebSocket API only, once", async () => {
+    const { authorizers } = await stack;
+    expect(authorizers.Api).toEqual([]);
+    expect(authorizers.Realtime!.map((a) => a.name)).toEqual([webSocketAuthorizer.name]);
   });
 
-  it("sst.config.ts only imports infra modules (house style 12)", () => {
-    const config = source("sst.config.ts");
-    expect(config).not.toMatch(/new sst\.|new aws\./);
-    expect(config).not.toMatch(/^import /m);
-    for (const module of ["table", "realtime", "api", "web"])
-      expect(config).toContain(`import("./infra/${module}")`);
+  it("has every component created by an infra module; sst.config.ts only runs them and returns their outputs", async () => {
+    const { resources, outputs } = await stack;
+    for (const { name, site } of resources) expect(site, name).toMatch(/^infra\/[\w-]+\.ts$/);
+    expect(Object.keys(outputs).sort()).toEqual(["api", "oidcIssuer", "realtime", "table", "web"]);
   });
 });

@@ -1,7 +1,6 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type RouteOptions, type WiredHandler, wireConnectAuthorizer, wireRoutes } from "../function-args";
+import { DEFAULT_RESERVED_CONCURRENCY } from "../limits-config";
 import type { RouteKind } from "../permissions";
 
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
@@ -11,13 +10,22 @@ export const TABLE = { link: "Table" } as const;
 export const REALTIME = { link: "Realtime" } as const;
 export const AUTH_SECRET = { link: "AuthSecret" } as const;
 export const IDENTITY = { link: "Identity" } as const;
+export const LIMITS = { link: "Limits" } as const;
+export const FAN_OUT = { link: "FanOut" } as const;
+export const FAN_OUT_QUEUE_ARN = "arn:aws:sqs:eu-west-1:111122223333:FanOut";
 export const TABLE_ARN = "arn:aws:dynamodb:eu-west-1:111122223333:table/realtime-rooms-ci-TableTable-abc";
 export const REALTIME_EXECUTION_ARN = "arn:aws:execute-api:eu-west-1:111122223333:a1b2c3d4e5";
 export const INDEX_NAMES = ["gsi1"];
 /** What the fake `addAuthorizer` returns as the authorizer's id. */
 export const AUTHORIZER_ID = "authorizer-abc123";
 
-export type Link = typeof TABLE | typeof REALTIME | typeof AUTH_SECRET | typeof IDENTITY;
+export type Link =
+  | typeof TABLE
+  | typeof REALTIME
+  | typeof AUTH_SECRET
+  | typeof IDENTITY
+  | typeof LIMITS
+  | typeof FAN_OUT;
 
 const joinArn = (parts: readonly string[]) => parts.join("");
 
@@ -31,7 +39,12 @@ export function recordAuthorizer() {
         return { id: AUTHORIZER_ID };
       },
     },
-    { links: { table: TABLE }, arns: { tableArn: TABLE_ARN }, joinArn },
+    {
+      links: { table: TABLE },
+      arns: { tableArn: TABLE_ARN },
+      joinArn,
+      reserved: DEFAULT_RESERVED_CONCURRENCY,
+    },
   );
   return { calls, id };
 }
@@ -49,29 +62,26 @@ export function recordWiring(kind: RouteKind) {
     {
       links:
         kind === "websocket"
-          ? { table: TABLE, realtime: REALTIME }
-          : { table: TABLE, realtime: REALTIME, auth: { secret: AUTH_SECRET, identity: IDENTITY } },
-      arns: { tableArn: TABLE_ARN, indexNames: INDEX_NAMES, realtimeExecutionArn: REALTIME_EXECUTION_ARN },
+          ? { table: TABLE, realtime: REALTIME, limits: LIMITS, fanOut: FAN_OUT }
+          : {
+              table: TABLE,
+              realtime: REALTIME,
+              auth: { secret: AUTH_SECRET, identity: IDENTITY },
+              limits: LIMITS,
+            },
+      // What a stage deploys with when ROOMS_RESERVED_CONCURRENCY is not set.
+      reserved: DEFAULT_RESERVED_CONCURRENCY,
+      arns: {
+        tableArn: TABLE_ARN,
+        indexNames: INDEX_NAMES,
+        realtimeExecutionArn: REALTIME_EXECUTION_ARN,
+        ...(kind === "websocket" && { fanOutQueueArn: FAN_OUT_QUEUE_ARN }),
+      },
       joinArn,
       ...(kind === "websocket" && { connectAuthorizer: recordAuthorizer().id }),
     },
   );
   return { calls, returned };
-}
-
-/** sst.config.ts and every infra source file except tests and scripts, with their text. */
-export function infraSources() {
-  const files: string[] = [join(repoRoot, "sst.config.ts")];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) {
-        if (name !== "test" && name !== "scripts") walk(path);
-      } else if (name.endsWith(".ts")) files.push(path);
-    }
-  };
-  walk(join(repoRoot, "infra"));
-  return files.map((path) => ({ path: relative(repoRoot, path), text: readFileSync(path, "utf8") }));
 }
 
 /** Source without comments, so prose about `dynamodb:*` does not count as code. */

@@ -1,13 +1,15 @@
 import { randomBytes } from "node:crypto";
-import { type AttributeValue, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { createIdentity } from "@rooms/core/identity";
 import { MAX_MENTIONS } from "@rooms/core/limits";
 import { clientActions } from "@rooms/core/protocol";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
+import { connectLive, type LiveClient } from "../support/live-client";
+import { once } from "../support/once";
 import { createSession, type Session } from "../support/room-session";
-import { connectLive, type LiveClient, sleep, until } from "./support/live-client";
+import { tableSnapshot } from "../support/table-snapshot";
+import { eventually, sleep } from "../support/wait";
 import { type HttpReply, type ReliabilityStack, startReliabilityStack } from "./support/reliability-stack";
 
 /**
@@ -49,27 +51,8 @@ let tableBefore: string[];
 /** Authorization header values the stack must answer 401, by kind (undefined: no header at all). */
 let badAuthorization: Record<BadAuth, string | undefined>;
 
-/** Every item of this test's own table, canonical. A Scan is fine here: tests may scan, the app never does. */
-async function tableContent(): Promise<string[]> {
-  const items: Record<string, AttributeValue>[] = [];
-  let startKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await env.dynamo.send(
-      new ScanCommand({ TableName: env.stack.tableName, ConsistentRead: true, ExclusiveStartKey: startKey }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  const canonical = (value: unknown): unknown =>
-    value && typeof value === "object" && !Array.isArray(value)
-      ? Object.fromEntries(
-          Object.keys(value)
-            .sort()
-            .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
-        )
-      : value;
-  return items.map((item) => JSON.stringify(canonical(item))).sort();
-}
+/** Every item of this test's own table, without the rate limiter's state (see tableSnapshot). */
+const tableContent = () => tableSnapshot(env.dynamo, env.stack.tableName);
 
 beforeAll(async () => {
   env = await startReliabilityStack({ authSecret: AUTH_SECRET });
@@ -171,6 +154,31 @@ const tooLong = (max: number) =>
     )
     .map(([unit, length]) => unit.repeat(Math.ceil(length / [...unit].length)));
 
+/**
+ * Text every free-text field refuses whatever surrounds it (contract: input hygiene): a C0 or C1 control character
+ * (message text may keep line feed and tab), a bidi embedding, override, isolate or directional mark, only
+ * zero-width characters, or an unpaired surrogate. Short enough to pass every length check.
+ */
+const hostileText = (multiline: boolean) => {
+  const codes = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+  const controls = [...codes(0x00, 0x1f), ...codes(0x7f, 0x9f)].filter(
+    (code) => !(multiline && (code === 0x0a || code === 0x09)),
+  );
+  const direction = [...codes(0x202a, 0x202e), ...codes(0x2066, 0x2069), 0x200e, 0x200f, 0x061c];
+  const around = fc.string({ maxLength: 20 });
+  return fc.oneof(
+    fc
+      .tuple(around, fc.constantFrom(...controls, ...direction), around)
+      .map(([before, code, after]) => `${before}${String.fromCharCode(code)}${after}`),
+    fc
+      .array(fc.constantFrom("​", "‌", "‍", "⁠", "﻿", " "), { minLength: 1, maxLength: 12 })
+      .map((units) => units.join("")),
+    fc
+      .tuple(around, fc.integer({ min: 0xd800, max: 0xdfff }), around)
+      .map(([before, code, after]) => `${before}${String.fromCharCode(code)}${after}`),
+  );
+};
+
 /** Not an integer >= `min` (0 for afterSeq, 1 for a seq): strings (even "1"), floats, negatives, other types. */
 const notSeq = (min: 0 | 1) =>
   fc.oneof(
@@ -214,6 +222,8 @@ interface FieldSpec {
   max?: number;
   /** Values that fail only because they are empty or blank. */
   blank?: string[];
+  /** Free text people type (not an id): hostile Unicode is refused too; "multiline" keeps line feed and tab. */
+  freeText?: "line" | "multiline";
 }
 
 const MISSING = Symbol("missing");
@@ -221,6 +231,7 @@ function invalidValues(field: FieldSpec): fc.Arbitrary<unknown>[] {
   const values: fc.Arbitrary<unknown>[] = [];
   if (field.required) values.push(fc.constant(MISSING));
   if (field.type === "text") values.push(notString, tooLong(field.max!), fc.constantFrom(...field.blank!));
+  if (field.freeText) values.push(hostileText(field.freeText === "multiline"));
   if (field.type === "id") values.push(notString, badId);
   if (field.type === "version") values.push(notVersion);
   if (field.type === "boolean") values.push(notBoolean);
@@ -235,7 +246,7 @@ const frameSpecs: Record<string, { base: () => Record<string, unknown>; fields: 
     sendMessage: {
       base: () => ({ text: "hello", clientMessageId: "never-stored" }),
       fields: {
-        text: { type: "text", required: true, max: 4000, blank: ["", " ", "\n\t  "] },
+        text: { type: "text", required: true, max: 4000, blank: ["", " ", "\n\t  "], freeText: "multiline" },
         clientMessageId: { type: "text", required: true, max: 64, blank: [""] },
         mentions: { type: "mentions", required: false },
       },
@@ -243,7 +254,7 @@ const frameSpecs: Record<string, { base: () => Record<string, unknown>; fields: 
     addTodo: {
       base: () => ({ title: "never stored" }),
       fields: {
-        title: { type: "text", required: true, max: 200, blank: ["", "   ", "\t"] },
+        title: { type: "text", required: true, max: 200, blank: ["", "   ", "\t"], freeText: "line" },
         clientTodoId: { type: "text", required: false, max: 64, blank: [""] },
       },
     },
@@ -252,13 +263,20 @@ const frameSpecs: Record<string, { base: () => Record<string, unknown>; fields: 
       fields: {
         todoId: { type: "id", required: true },
         version: { type: "version", required: true },
-        title: { type: "text", required: false, max: 200, blank: ["", "  "] },
+        title: { type: "text", required: false, max: 200, blank: ["", "  "], freeText: "line" },
         done: { type: "boolean", required: false },
       },
     },
+    moveTodo: {
+      base: () => ({ todoId: knownTodoIds[0], version: 1, after: null }),
+      fields: {
+        todoId: { type: "id", required: true },
+        version: { type: "version", required: true },
+      },
+    },
     deleteTodo: {
-      base: () => ({ todoId: knownTodoIds[1] }),
-      fields: { todoId: { type: "id", required: true } },
+      base: () => ({ todoId: knownTodoIds[1], version: 1 }),
+      fields: { todoId: { type: "id", required: true }, version: { type: "version", required: true } },
     },
     sync: { base: () => ({}), fields: { afterSeq: { type: "afterSeq", required: false } } },
     markRead: { base: () => ({ seq: 1 }), fields: { seq: { type: "seq", required: true } } },
@@ -364,11 +382,16 @@ const wsCases: fc.Arbitrary<WsCase> = fc
     { weight: 8, arbitrary: fc.oneof(...invalidKnownFrames) },
     {
       weight: 1,
-      arbitrary: fc.constantFrom("updateTodo", "deleteTodo").chain((action) =>
+      arbitrary: fc.constantFrom("updateTodo", "moveTodo", "deleteTodo").chain((action) =>
         validId.map(
           (todoId): WsCase => ({
             kind: `${action} of an unknown todo`,
-            frame: known(action, action === "updateTodo" ? { todoId, version: 1, done: true } : { todoId }),
+            frame: known(action, {
+              todoId,
+              version: 1,
+              ...(action === "updateTodo" && { done: true }),
+              ...(action === "moveTodo" && { after: null }),
+            }),
             code: "not_found",
             action,
           }),
@@ -502,6 +525,7 @@ const httpCases: fc.Arbitrary<HttpCase> = fc.oneof(
       notString.map((name) => ({ name })),
       tooLong(80).map((name) => ({ name })),
       fc.constantFrom("", " ", "\t\n  ").map((name) => ({ name })),
+      hostileText(false).map((name) => ({ name })),
       fc.oneof(
         fc.integer(),
         fc.string({ maxLength: 10 }),
@@ -729,6 +753,10 @@ const badSessionBodies: [string, string, number, string?][] = [
   ["41 code points", JSON.stringify({ name: "é".repeat(41) }), 400],
   ["a control character", JSON.stringify({ name: "a\u0007b" }), 400],
   ["a bidi override", JSON.stringify({ name: "a\u202Eb" }), 400],
+  ["a C1 control", JSON.stringify({ name: "a\u0085b" }), 400],
+  ["a bidi isolate", JSON.stringify({ name: "a\u2067b\u2069" }), 400],
+  ["a right-to-left mark", JSON.stringify({ name: "a\u200Fb" }), 400],
+  ["an unpaired low surrogate", '{"name":"\\udc00"}', 400],
   ["zero-width only", JSON.stringify({ name: "\u200B\u200B" }), 400],
   ["an unpaired surrogate", '{"name":"a\\ud800b"}', 400],
   ["name not a string", '{"name":5}', 400],
@@ -785,113 +813,134 @@ function expectContractErrorReply(reply: HttpReply, c: HttpCase) {
   if (issues !== undefined) expect(Array.isArray(issues), context).toBe(true);
 }
 
-describe("malformed input against every route (seeded fast-check corpus)", () => {
-  it(`${WS_CASES} malformed frames each get a contract error frame, to the sender alone`, async () => {
-    const kinds = new Map<string, number>();
-    let consumed = prober.frames.length;
-    await fc.assert(
-      fc.asyncProperty(wsCases, async (c) => {
-        // Exactly one answer per frame: nothing may have arrived since the last one.
-        expect(prober.frames.length, "an extra frame arrived after the previous answer").toBe(consumed);
-        const from = prober.frames.length;
-        prober.send(c.frame);
-        const reply = await prober.waitFor(() => true, { from, timeoutMs: 10_000 });
-        consumed = from + 1;
-        expectContractErrorFrame(reply, c);
-        kinds.set(c.kind, (kinds.get(c.kind) ?? 0) + 1);
-      }),
-      { seed: SEED, numRuns: WS_CASES, endOnFailure: true },
-    );
-    await sleep(300);
-    expect(prober.frames.length, "an extra frame arrived after the last answer").toBe(consumed);
-    console.info(`bad input, WS corpus: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(", ")}`);
-  });
+/** Every malformed frame of the corpus, each answered before the next is sent. Each is checked as it is answered; the last test awaits them all. */
+const wsCorpus = once(async () => {
+  const kinds = new Map<string, number>();
+  let consumed = prober.frames.length;
+  await fc.assert(
+    fc.asyncProperty(wsCases, async (c) => {
+      // Exactly one answer per frame: nothing may have arrived since the last one.
+      expect(prober.frames.length, "an extra frame arrived after the previous answer").toBe(consumed);
+      const from = prober.frames.length;
+      prober.send(c.frame);
+      const reply = await prober.waitFor(() => true, { from, timeoutMs: 10_000 });
+      consumed = from + 1;
+      expectContractErrorFrame(reply, c);
+      kinds.set(c.kind, (kinds.get(c.kind) ?? 0) + 1);
+    }),
+    { seed: SEED, numRuns: WS_CASES, endOnFailure: true },
+  );
+  await sleep(300);
+  expect(prober.frames.length, "an extra frame arrived after the last answer").toBe(consumed);
+  console.info(`bad input, WS corpus: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(", ")}`);
+});
 
-  it(`${HTTP_CASES} malformed requests each get a 4xx contract error`, async () => {
-    const kinds = new Map<string, number>();
-    await fc.assert(
-      fc.asyncProperty(httpCases, async (c) => {
-        const authorization = c.auth ? badAuthorization[c.auth] : undefined;
-        const reply = await env.http.call(c.method, c.path, {
-          ...(c.body !== undefined && { body: c.body }),
-          ...(c.auth !== undefined && { token: null }),
-          headers: {
-            ...(c.contentType !== undefined && { "content-type": c.contentType }),
-            ...(authorization !== undefined && { authorization }),
-          },
-        });
-        expectContractErrorReply(reply, c);
-        kinds.set(c.kind, (kinds.get(c.kind) ?? 0) + 1);
-      }),
-      { seed: SEED, numRuns: HTTP_CASES, endOnFailure: true },
-    );
-    console.info(`bad input, HTTP corpus: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(", ")}`);
-    // Every kind of bad token was tried at least once.
-    for (const auth of BAD_AUTH) expect(kinds.has(`no valid token (${auth})`), auth).toBe(true);
-  });
-
-  it(`POST /sessions with ${badSessionBodies.length} bad names gets 400 (415 for another content type)`, async () => {
-    for (const [kind, body, status, contentType = "application/json"] of badSessionBodies) {
-      const reply = await env.http.call("POST", "/sessions", {
-        body,
-        token: null,
-        headers: { "content-type": contentType },
-      });
-      expectContractErrorReply(reply, {
-        kind: `POST /sessions, ${kind}`,
-        method: "POST",
-        path: "/sessions",
-        body,
-        status,
-      });
-    }
-  });
-
-  it(`${HANDSHAKE_CASES} handshakes without a usable ticket are refused 401`, async () => {
-    const kinds = new Map<string, number>();
-    await fc.assert(
-      fc.asyncProperty(
-        fc.oneof(
-          fc.constant({ kind: "no query" }),
-          fc
-            .dictionary(
-              fc.string({ maxLength: 8 }).filter((k) => k !== "ticket"),
-              fc.string({ maxLength: 30 }),
-              { maxKeys: 3 },
-            )
-            .map((query) => ({ kind: "no ticket", query })),
-          fc.string({ maxLength: 120 }).map((ticket) => ({ kind: "garbage ticket", query: { ticket } })),
-          fc
-            .string({
-              unit: fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-              minLength: 43,
-              maxLength: 43,
-            })
-            .map((ticket) => ({ kind: "well-formed unknown ticket", query: { ticket } })),
-          fc.constant({ kind: "v1 roomId and name", query: { roomId: "", name: "intruder" } }),
-          fc.constantFrom(...BAD_AUTH.slice(2)).map((auth) => ({
-            kind: "a bad bearer token as the ticket",
-            query: { ticket: badAuthorization[auth] ?? "" },
-          })),
-        ),
-        async (c: { kind: string; query?: Record<string, string> }) => {
-          const url = new URL(env.stack.wsUrl);
-          for (const [name, value] of Object.entries({
-            ...c.query,
-            ...(c.query?.roomId === "" && { roomId }),
-          }))
-            url.searchParams.set(name, value);
-          const status = await handshakeStatus(url);
-          expect(status, `${c.kind}: ${url.search.slice(0, 200)}`).toBe(401);
-          kinds.set(c.kind, (kinds.get(c.kind) ?? 0) + 1);
+/** Every malformed HTTP request of the corpus. Each is checked as it is answered; the last test awaits them all. */
+const httpCorpus = once(async () => {
+  const kinds = new Map<string, number>();
+  await fc.assert(
+    fc.asyncProperty(httpCases, async (c) => {
+      const authorization = c.auth ? badAuthorization[c.auth] : undefined;
+      const reply = await env.http.call(c.method, c.path, {
+        ...(c.body !== undefined && { body: c.body }),
+        ...(c.auth !== undefined && { token: null }),
+        headers: {
+          ...(c.contentType !== undefined && { "content-type": c.contentType }),
+          ...(authorization !== undefined && { authorization }),
         },
+      });
+      expectContractErrorReply(reply, c);
+      kinds.set(c.kind, (kinds.get(c.kind) ?? 0) + 1);
+    }),
+    { seed: SEED, numRuns: HTTP_CASES, endOnFailure: true },
+  );
+  console.info(`bad input, HTTP corpus: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(", ")}`);
+  // Every kind of bad token was tried at least once.
+  for (const auth of BAD_AUTH) expect(kinds.has(`no valid token (${auth})`), auth).toBe(true);
+});
+
+/** Every bad POST /sessions body. Each is checked as it is answered; the last test awaits them all. */
+const badSessions = once(async () => {
+  for (const [kind, body, status, contentType = "application/json"] of badSessionBodies) {
+    const reply = await env.http.call("POST", "/sessions", {
+      body,
+      token: null,
+      headers: { "content-type": contentType },
+    });
+    expectContractErrorReply(reply, {
+      kind: `POST /sessions, ${kind}`,
+      method: "POST",
+      path: "/sessions",
+      body,
+      status,
+    });
+  }
+});
+
+/** Every handshake without a usable ticket. Each is checked as it is answered; the last test awaits them all. */
+const badHandshakes = once(async () => {
+  const kinds = new Map<string, number>();
+  await fc.assert(
+    fc.asyncProperty(
+      fc.oneof(
+        fc.constant({ kind: "no query" }),
+        fc
+          .dictionary(
+            fc.string({ maxLength: 8 }).filter((k) => k !== "ticket"),
+            fc.string({ maxLength: 30 }),
+            { maxKeys: 3 },
+          )
+          .map((query) => ({ kind: "no ticket", query })),
+        fc.string({ maxLength: 120 }).map((ticket) => ({ kind: "garbage ticket", query: { ticket } })),
+        fc
+          .string({
+            unit: fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+            minLength: 43,
+            maxLength: 43,
+          })
+          .map((ticket) => ({ kind: "well-formed unknown ticket", query: { ticket } })),
+        fc.constant({ kind: "v1 roomId and name", query: { roomId: "", name: "intruder" } }),
+        fc.constantFrom(...BAD_AUTH.slice(2)).map((auth) => ({
+          kind: "a bad bearer token as the ticket",
+          query: { ticket: badAuthorization[auth] ?? "" },
+        })),
       ),
-      { seed: SEED, numRuns: HANDSHAKE_CASES, endOnFailure: true },
-    );
-    console.info(`bad input, handshakes: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(", ")}`);
-  });
+      async (c: { kind: string; query?: Record<string, string> }) => {
+        const url = new URL(env.stack.wsUrl);
+        for (const [name, value] of Object.entries({
+          ...c.query,
+          ...(c.query?.roomId === "" && { roomId }),
+        }))
+          url.searchParams.set(name, value);
+        const status = await handshakeStatus(url);
+        expect(status, `${c.kind}: ${url.search.slice(0, 200)}`).toBe(401);
+        kinds.set(c.kind, (kinds.get(c.kind) ?? 0) + 1);
+      },
+    ),
+    { seed: SEED, numRuns: HANDSHAKE_CASES, endOnFailure: true },
+  );
+  console.info(`bad input, handshakes: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(", ")}`);
+});
+
+/** All of the above, one after the other: the frame corpus counts the prober's frames, which nothing else may add to. */
+const everyCorpus = once(async () => {
+  for (const run of [wsCorpus, httpCorpus, badSessions, badHandshakes]) await run();
+});
+
+describe("malformed input against every route (seeded fast-check corpus)", () => {
+  it(`${WS_CASES} malformed frames each get a contract error frame, to the sender alone`, wsCorpus);
+
+  it(`${HTTP_CASES} malformed requests each get a 4xx contract error`, httpCorpus);
+
+  it(
+    `POST /sessions with ${badSessionBodies.length} bad names gets 400 (415 for another content type)`,
+    badSessions,
+  );
+
+  it(`${HANDSHAKE_CASES} handshakes without a usable ticket are refused 401`, badHandshakes);
 
   it("left the table exactly as it was, and told the other member nothing", async () => {
+    await everyCorpus();
     expect(await tableContent()).toEqual(tableBefore);
     expect(
       watcher.frames.filter((f) => f.type !== "memberJoined" && f.type !== "message" && f.type !== "todo"),
@@ -901,13 +950,14 @@ describe("malformed input against every route (seeded fast-check corpus)", () =>
   });
 
   it("still serves valid requests afterwards, on the same socket", async () => {
+    await everyCorpus();
     expect(prober.socket.readyState).toBe(prober.socket.OPEN);
     const created = await env.http.call("POST", "/rooms", { body: { name: "after the storm" } });
     expect(created.status).toBe(201);
     const from = prober.frames.length;
     prober.send({ action: "sendMessage", text: "still alive", clientMessageId: "after" });
     const message = await prober.waitFor((f) => f.type === "message", { from });
-    await until(() => watcher.count("message") === 4, {
+    await eventually(() => watcher.count("message") === 4, {
       timeoutMs: 5_000,
       describe: () => `watcher has ${watcher.count("message")} messages`,
     });
@@ -918,6 +968,7 @@ describe("malformed input against every route (seeded fast-check corpus)", () =>
   });
 
   it("still lets a new user sign in, take a ticket, connect and talk", async () => {
+    await everyCorpus();
     const newcomer = await createSession(env.stack.httpUrl, "newcomer");
     const joinedFrom = watcher.frames.length;
     const client = await connectLive(env.stack, { roomId, who: newcomer });
@@ -938,7 +989,8 @@ describe("malformed input against every route (seeded fast-check corpus)", () =>
     }
   });
 
-  it("no error escaped a handler and nothing was logged above INFO", () => {
+  it("no error escaped a handler and nothing was logged above INFO", async () => {
+    await everyCorpus();
     const { escaped, deliveryWarnings } = env.failures();
     expect(escaped).toEqual([]);
     expect(deliveryWarnings.map((w) => w.line)).toEqual([]);

@@ -1,7 +1,9 @@
 import { Connection } from "@rooms/core/connection";
 import type { ServerFrame } from "@rooms/core/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LiveClient, openLive, prepareLive, sleep, until } from "./support/live-client";
+import { everyoneReceived, type LiveClient, openLive, prepareLive } from "../support/live-client";
+import { once } from "../support/once";
+import { eventually, sleep } from "../support/wait";
 import { type ReliabilityStack, startReliabilityStack } from "./support/reliability-stack";
 
 /**
@@ -72,11 +74,46 @@ afterAll(async () => {
 
 const idOf = (r: number, s: number, n: number) => `r${r}-s${s}-${n}`;
 
+/** One member per room vanishes while the room is quiet (no $disconnect runs for it). */
+const dropQuietVictims = once(async () => {
+  await Promise.all(rooms.map((room) => room.clients[QUIET_VICTIM]!.terminate()));
+  await sleep(500);
+});
+
+/** After the quiet drop, every room's senders send while three more members per room vanish mid-run. */
+const runMessages = once(async () => {
+  await dropQuietVictims();
+  let acks = 0;
+  let dropRunning: Promise<unknown> | undefined;
+  await Promise.all(
+    rooms.flatMap(({ clients }, r) =>
+      clients.slice(0, SENDERS_PER_ROOM).map(async (sender, s) => {
+        for (let n = 0; n < MESSAGES_PER_SENDER; n++) {
+          const clientMessageId = idOf(r, s, n);
+          await sender.sendMessageAndWait({
+            text: `message ${n} from ${sender.name}`,
+            clientMessageId,
+            timeoutMs: 30_000,
+          });
+          if (++acks === DROP_AFTER_ACKS) {
+            dropRunning = Promise.all(
+              rooms.flatMap((room) => RUNNING_VICTIMS.map((i) => room.clients[i]!.terminate())),
+            );
+          }
+        }
+      }),
+    ),
+  );
+  await dropRunning;
+  const live = rooms.flatMap((room) => room.live);
+  await everyoneReceived(live, "message", MESSAGES_PER_ROOM, 60_000);
+  await sleep(500);
+});
+
 describe("20% of members dropped without $disconnect while 3 rooms exchange 60 messages each", () => {
   it("a member dropped while the room is quiet keeps its record: the gateway skipped $disconnect", async () => {
     for (const room of rooms) expect(room.records.size).toBe(CLIENTS_PER_ROOM);
-    await Promise.all(rooms.map((room) => room.clients[QUIET_VICTIM]!.terminate()));
-    await sleep(500);
+    await dropQuietVictims();
     for (const room of rooms) {
       const { connectionId } = room.records.get(room.clients[QUIET_VICTIM]!.name)!;
       const { data } = await env.db.entities.connection.get({ connectionId }).go({ consistent: true });
@@ -85,39 +122,7 @@ describe("20% of members dropped without $disconnect while 3 rooms exchange 60 m
   });
 
   it("live members get every message exactly once though members vanish mid-run", async () => {
-    let acks = 0;
-    let dropRunning: Promise<unknown> | undefined;
-    await Promise.all(
-      rooms.flatMap(({ clients }, r) =>
-        clients.slice(0, SENDERS_PER_ROOM).map(async (sender, s) => {
-          for (let n = 0; n < MESSAGES_PER_SENDER; n++) {
-            const clientMessageId = idOf(r, s, n);
-            const from = sender.frames.length;
-            sender.send({ action: "sendMessage", text: `message ${n} from ${sender.name}`, clientMessageId });
-            await sender.waitFor(
-              (f) => f.type === "message" && f.message.clientMessageId === clientMessageId,
-              { from, timeoutMs: 30_000 },
-            );
-            if (++acks === DROP_AFTER_ACKS) {
-              dropRunning = Promise.all(
-                rooms.flatMap((room) => RUNNING_VICTIMS.map((i) => room.clients[i]!.terminate())),
-              );
-            }
-          }
-        }),
-      ),
-    );
-    await dropRunning;
-    const live = rooms.flatMap((room) => room.live);
-    await until(() => live.every((client) => client.count("message") >= MESSAGES_PER_ROOM), {
-      timeoutMs: 60_000,
-      describe: () =>
-        live
-          .filter((c) => c.count("message") < MESSAGES_PER_ROOM)
-          .map((c) => `${c.name}:${c.count("message")}`)
-          .join(" "),
-    });
-    await sleep(500);
+    await runMessages();
     rooms.forEach((room, r) => {
       const expected = Array.from({ length: SENDERS_PER_ROOM }, (_, s) =>
         Array.from({ length: MESSAGES_PER_SENDER }, (_, n) => idOf(r, s, n)),
@@ -133,6 +138,7 @@ describe("20% of members dropped without $disconnect while 3 rooms exchange 60 m
   });
 
   it("pruned every dropped member: records deleted, the rest kept", async () => {
+    await runMessages();
     for (const room of rooms) {
       const names = (await Connection.listByRoom(env.db, { roomId: room.roomId })).map((c) => c.name).sort();
       expect(names).toEqual(room.live.map((c) => c.name).sort());
@@ -145,9 +151,10 @@ describe("20% of members dropped without $disconnect while 3 rooms exchange 60 m
   });
 
   it("announced each dropped member's leave exactly once to every live member, and no one else's", async () => {
+    await runMessages();
     for (const room of rooms) {
       const victimIds = room.victims.map((victim) => room.records.get(victim.name)!.memberId).sort();
-      await until(() => room.live.every((client) => client.count("memberLeft") >= victimIds.length), {
+      await eventually(() => room.live.every((client) => client.count("memberLeft") >= victimIds.length), {
         timeoutMs: 15_000,
         describe: () => room.live.map((c) => `${c.name}:${c.count("memberLeft")}`).join(" "),
       });
@@ -163,6 +170,7 @@ describe("20% of members dropped without $disconnect while 3 rooms exchange 60 m
   });
 
   it("a snapshot lists the live members only", async () => {
+    await runMessages();
     for (const room of rooms) {
       const asker = room.live[0]!;
       const from = asker.frames.length;
@@ -175,7 +183,8 @@ describe("20% of members dropped without $disconnect while 3 rooms exchange 60 m
     }
   });
 
-  it("no error reached a live member, no error escaped a handler, no delivery problem was logged", () => {
+  it("no error reached a live member, no error escaped a handler, no delivery problem was logged", async () => {
+    await runMessages();
     const expectedTypes = new Set(["message", "memberJoined", "memberLeft", "snapshot"]);
     const unexpected = rooms.flatMap((room) =>
       room.live.flatMap((c) => c.frames.filter((f) => !expectedTypes.has(String(f.type)))),

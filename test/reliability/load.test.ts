@@ -1,6 +1,8 @@
 import type { Message } from "@rooms/core/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectLive, type LiveClient, until } from "./support/live-client";
+import { connectLive, everyoneReceived, type LiveClient } from "../support/live-client";
+import { once } from "../support/once";
+import { eventually } from "../support/wait";
 import { type ReliabilityStack, startReliabilityStack } from "./support/reliability-stack";
 
 /**
@@ -52,10 +54,49 @@ afterAll(async () => {
 const idOf = (r: number, s: number, n: number) => `r${r}-s${s}-${n}`;
 const messagesOf = (client: LiveClient) => client.ofType("message").map((frame) => frame.message);
 
+/** Every sender of every room sends its messages, until every member holds its room's 200. */
+const runLoad = once(async () => {
+  const started = Date.now();
+  const everyone = rooms.flatMap((room) => room.clients);
+  let sent = 0;
+  let delivered = 0;
+  for (const client of everyone) client.onFrame = (frame) => void (frame.type === "message" && delivered++);
+  // Check and reserve in one synchronous step: with an await between them, all 50 senders would pass at once.
+  const reserveDeliveries = async () => {
+    const deadline = Date.now() + 60_000;
+    while (sent * CLIENTS_PER_ROOM - delivered >= OUTSTANDING_DELIVERIES) {
+      if (Date.now() > deadline)
+        throw new Error(`${sent * CLIENTS_PER_ROOM - delivered} deliveries still outstanding after 60 s`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    sent++;
+  };
+  await Promise.all(
+    rooms.flatMap(({ clients }, r) =>
+      clients.slice(0, SENDERS_PER_ROOM).map(async (sender, s) => {
+        for (let n = 0; n < MESSAGES_PER_SENDER; n++) {
+          const clientMessageId = idOf(r, s, n);
+          await reserveDeliveries();
+          await sender.sendMessageAndWait({
+            text: `message ${n} from ${sender.name}`,
+            clientMessageId,
+            timeoutMs: 60_000,
+          });
+        }
+      }),
+    ),
+  );
+  await everyoneReceived(everyone, "message", MESSAGES_PER_ROOM, 120_000);
+  // Anything duplicated would arrive right behind the rest.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const elapsedMs = Date.now() - started;
+  return { elapsedMs };
+});
+
 describe("300 clients in 10 rooms, 200 messages per room from 5 senders at once", () => {
   it("every member heard every later join exactly once", async () => {
     for (const { clients } of rooms) {
-      await until(
+      await eventually(
         () => clients.every((client, i) => client.count("memberJoined") >= CLIENTS_PER_ROOM - 1 - i),
         {
           timeoutMs: 30_000,
@@ -72,49 +113,8 @@ describe("300 clients in 10 rooms, 200 messages per room from 5 senders at once"
   });
 
   it("delivers every message of a room exactly once to each member, in each sender's order, and nothing else", async () => {
-    const started = Date.now();
-    const everyone = rooms.flatMap((room) => room.clients);
-    let sent = 0;
+    const { elapsedMs } = await runLoad();
     let arrivalInversions = 0;
-    let delivered = 0;
-    for (const client of everyone) client.onFrame = (frame) => void (frame.type === "message" && delivered++);
-    // Check and reserve in one synchronous step: with an await between them, all 50 senders would pass at once.
-    const reserveDeliveries = async () => {
-      const deadline = Date.now() + 60_000;
-      while (sent * CLIENTS_PER_ROOM - delivered >= OUTSTANDING_DELIVERIES) {
-        if (Date.now() > deadline)
-          throw new Error(`${sent * CLIENTS_PER_ROOM - delivered} deliveries still outstanding after 60 s`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      sent++;
-    };
-    await Promise.all(
-      rooms.flatMap(({ clients }, r) =>
-        clients.slice(0, SENDERS_PER_ROOM).map(async (sender, s) => {
-          for (let n = 0; n < MESSAGES_PER_SENDER; n++) {
-            const clientMessageId = idOf(r, s, n);
-            await reserveDeliveries();
-            const from = sender.frames.length;
-            sender.send({ action: "sendMessage", text: `message ${n} from ${sender.name}`, clientMessageId });
-            await sender.waitFor(
-              (f) => f.type === "message" && f.message.clientMessageId === clientMessageId,
-              { from, timeoutMs: 60_000 },
-            );
-          }
-        }),
-      ),
-    );
-    await until(() => everyone.every((client) => client.count("message") >= MESSAGES_PER_ROOM), {
-      timeoutMs: 120_000,
-      describe: () =>
-        everyone
-          .filter((c) => c.count("message") < MESSAGES_PER_ROOM)
-          .map((c) => `${c.name}:${c.count("message")}`)
-          .join(" "),
-    });
-    // Anything duplicated would arrive right behind the rest.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const elapsedMs = Date.now() - started;
 
     rooms.forEach(({ roomId, clients }, r) => {
       const expectedIds = Array.from({ length: SENDERS_PER_ROOM }, (_, s) =>
@@ -168,6 +168,7 @@ describe("300 clients in 10 rooms, 200 messages per room from 5 senders at once"
   });
 
   it("stored each room's 200 messages once, and history pages return exactly them", async () => {
+    await runLoad();
     for (const { roomId, clients } of rooms) {
       const newest = await env.http.call("GET", `/rooms/${roomId}/messages?limit=100`);
       expect(newest.status).toBe(200);
@@ -186,7 +187,8 @@ describe("300 clients in 10 rooms, 200 messages per room from 5 senders at once"
     }
   });
 
-  it("no error frame reached any client and no error escaped or was logged by a handler", () => {
+  it("no error frame reached any client and no error escaped or was logged by a handler", async () => {
+    await runLoad();
     // Only the frames this test caused may be there: joins and messages (an error, a raw or gateway frame is not).
     const unexpected = rooms.flatMap(({ clients }) =>
       clients.flatMap((c) => c.frames.filter((f) => f.type !== "message" && f.type !== "memberJoined")),

@@ -1,7 +1,9 @@
 import type { Message, ServerFrame } from "@rooms/core/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectLive, type LiveClient, type ReceivedFrame } from "../support/live-client";
+import { once } from "../support/once";
 import type { Session } from "../support/room-session";
-import { connectLive, type LiveClient, type ReceivedFrame, sleep, until } from "./support/live-client";
+import { eventually, sleep } from "../support/wait";
 import { type ReliabilityStack, startReliabilityStack } from "./support/reliability-stack";
 
 /**
@@ -216,7 +218,8 @@ describe(`${SENDERS} senders x ${PER_SENDER} messages into one room while ${RECO
   const stats = { sendRetries: 0, resendsAfterReconnect: 0, elapsedMs: 0 };
   const refusals: ReceivedFrame[] = [];
 
-  it("every member ends up holding exactly the stored messages, seq 1..1000, in order, no gap, no duplicate", async () => {
+  /** The run every test below checks: all senders send while members reconnect, until everyone holds 1..1000. */
+  const runScenario = once(async () => {
     while (reconnecting.size < RECONNECTING) reconnecting.add(members[Math.floor(random() * MEMBERS)]!);
     const steady = members.filter((member) => !reconnecting.has(member));
     const started = Date.now();
@@ -228,12 +231,15 @@ describe(`${SENDERS} senders x ${PER_SENDER} messages into one room while ${RECO
       for (let attempt = 0; ; attempt++) {
         if (attempt > 20) throw new Error(`${sender.name}: ${clientMessageId} not stored after 20 attempts`);
         // Not while the slowest steady member is too far behind.
-        await until(() => confirmed - Math.min(...steady.map((m) => m.liveMessages)) < AHEAD_OF_DELIVERY, {
-          timeoutMs: 60_000,
-          intervalMs: 5,
-          describe: () =>
-            `delivery stuck: ${confirmed} confirmed, slowest steady member got ${Math.min(...steady.map((m) => m.liveMessages))}`,
-        });
+        await eventually(
+          () => confirmed - Math.min(...steady.map((m) => m.liveMessages)) < AHEAD_OF_DELIVERY,
+          {
+            timeoutMs: 60_000,
+            intervalMs: 5,
+            describe: () =>
+              `delivery stuck: ${confirmed} confirmed, slowest steady member got ${Math.min(...steady.map((m) => m.liveMessages))}`,
+          },
+        );
         const generation = sender.generation;
         const errorsBefore = sender.errors.length;
         if (sender.client.socket.readyState !== sender.client.socket.OPEN) {
@@ -292,7 +298,7 @@ describe(`${SENDERS} senders x ${PER_SENDER} messages into one room while ${RECO
     await Promise.all(reconnections);
 
     // Idle now: every member still behind pings (once a second), and one whose pong shows it behind syncs the rest.
-    await until(
+    await eventually(
       () => {
         const behind = members.filter((member) => member.contiguous < TOTAL);
         for (const member of behind) member.client.send({ action: "ping" });
@@ -311,6 +317,21 @@ describe(`${SENDERS} senders x ${PER_SENDER} messages into one room while ${RECO
     await sleep(500);
     stats.elapsedMs = Date.now() - started;
 
+    const sum = (pick: (member: SeqMember) => number) =>
+      members.reduce((total, member) => total + pick(member), 0);
+    console.info(
+      [
+        `ordering: ${TOTAL} messages from ${SENDERS} senders to ${MEMBERS} members in ${(stats.elapsedMs / 1000).toFixed(1)} s`,
+        `${sum((m) => m.reconnects)} reconnects by ${RECONNECTING} members (${[...reconnecting].map((m) => `${m.name} x${m.reconnects}`).join(", ")})`,
+        `syncs: ${sum((m) => m.syncs.reconnect)} after a reconnect, ${sum((m) => m.syncs.gap)} for a gap, ${sum((m) => m.syncs.page)} more pages (hasMore), ${sum((m) => m.syncs.pong)} after a pong`,
+        `${sum((m) => m.liveMessages)} live message frames, ${sum((m) => m.duplicates)} duplicates dropped by seq`,
+        `sends: ${stats.sendRetries} refused and resent, ${stats.resendsAfterReconnect} resent after the sender reconnected`,
+      ].join("; "),
+    );
+  });
+
+  it("every member ends up holding exactly the stored messages, seq 1..1000, in order, no gap, no duplicate", async () => {
+    await runScenario();
     // What the room stored, over HTTP, 100 per page back from the newest.
     const stored: Message[] = [];
     let before: number | null = null;
@@ -342,18 +363,6 @@ describe(`${SENDERS} senders x ${PER_SENDER} messages into one room while ${RECO
       expect(held, member.name).toEqual(stored);
       expect(member.mismatches, member.name).toEqual([]);
     }
-
-    const sum = (pick: (member: SeqMember) => number) =>
-      members.reduce((total, member) => total + pick(member), 0);
-    console.info(
-      [
-        `ordering: ${TOTAL} messages from ${SENDERS} senders to ${MEMBERS} members in ${(stats.elapsedMs / 1000).toFixed(1)} s`,
-        `${sum((m) => m.reconnects)} reconnects by ${RECONNECTING} members (${[...reconnecting].map((m) => `${m.name} x${m.reconnects}`).join(", ")})`,
-        `syncs: ${sum((m) => m.syncs.reconnect)} after a reconnect, ${sum((m) => m.syncs.gap)} for a gap, ${sum((m) => m.syncs.page)} more pages (hasMore), ${sum((m) => m.syncs.pong)} after a pong`,
-        `${sum((m) => m.liveMessages)} live message frames, ${sum((m) => m.duplicates)} duplicates dropped by seq`,
-        `sends: ${stats.sendRetries} refused and resent, ${stats.resendsAfterReconnect} resent after the sender reconnected`,
-      ].join("; "),
-    );
   });
 
   // On this 2-core machine 20 senders, 30 sockets, the handlers and DynamoDB Local share the CPU, so two things
@@ -361,7 +370,8 @@ describe(`${SENDERS} senders x ${PER_SENDER} messages into one room while ${RECO
   // seq for the whole send budget gets a retryable `internal` (nothing stored; it resends), and a post can time
   // out (the member sees the gap by seq and syncs it). What must never happen is anything else; and the test
   // above proves that every member still ends with exactly seq 1..1000.
-  it("a refused send is only the retryable `internal` of a lost seq race, and rare", () => {
+  it("a refused send is only the retryable `internal` of a lost seq race, and rare", async () => {
+    await runScenario();
     expect(refusals.map((r) => (r as { code?: string }).code).filter((code) => code !== "internal")).toEqual(
       [],
     );
@@ -373,7 +383,8 @@ describe(`${SENDERS} senders x ${PER_SENDER} messages into one room while ${RECO
       ).toEqual([]);
   });
 
-  it("nothing else escaped a handler, and the only delivery problems were post timeouts", () => {
+  it("nothing else escaped a handler, and the only delivery problems were post timeouts", async () => {
+    await runScenario();
     const { escaped, deliveryWarnings } = env.failures();
     expect(
       escaped.filter((line) => !line.includes("SendContendedError")).map((line) => line.slice(0, 500)),

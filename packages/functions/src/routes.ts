@@ -11,6 +11,8 @@ export interface RouteEntry {
   closesConnections?: boolean;
   /** Handlers that read many items by key in one call (BatchGetItem) need that action. */
   batchReads?: boolean;
+  /** Handlers whose transactions check another item's condition (ConditionCheckItem) need that action. */
+  checksItems?: boolean;
 }
 
 /**
@@ -38,12 +40,17 @@ export const httpRoutes = [
 ] as const satisfies readonly RouteEntry[];
 
 export const webSocketRoutes = [
-  { routeKey: "$connect", module: "ws/connect", broadcasts: true },
-  { routeKey: "$disconnect", module: "ws/disconnect", broadcasts: true },
+  // Stores the connection only while the membership exists (a ConditionCheck in the same transaction); the join
+  // is announced by the table stream's presence worker (workers.ts), not here.
+  { routeKey: "$connect", module: "ws/connect", broadcasts: false, checksItems: true },
+  // Deletes the connection record; the presence worker announces the leave.
+  { routeKey: "$disconnect", module: "ws/disconnect", broadcasts: false },
   { routeKey: "$default", module: "ws/default", broadcasts: true },
   { routeKey: "sendMessage", module: "ws/send-message", broadcasts: true },
   { routeKey: "addTodo", module: "ws/add-todo", broadcasts: true },
-  { routeKey: "updateTodo", module: "ws/update-todo", broadcasts: true },
+  // Assigning a todo checks the assignee's membership in the same transaction.
+  { routeKey: "updateTodo", module: "ws/update-todo", broadcasts: true, checksItems: true },
+  { routeKey: "moveTodo", module: "ws/move-todo", broadcasts: true },
   { routeKey: "deleteTodo", module: "ws/delete-todo", broadcasts: true },
   { routeKey: "sync", module: "ws/sync", broadcasts: true },
   { routeKey: "markRead", module: "ws/mark-read", broadcasts: true },

@@ -5,7 +5,8 @@
  *
  * Environment: HTTP_PORT (3000), WS_PORT (3001), CONNECTIONS_PORT (3002), DYNAMODB_PORT (8000), WEB_PORT (5173),
  * GATEWAY_SKIP_DISCONNECT=1 (drop closed sockets without $disconnect), GATEWAY_POST_RATE=<n> (@connections answers
- * 429 past n posts per second), GATEWAY_LOG=0 (handler failures only).
+ * 429 past n posts per second), GATEWAY_LOG=0 (handler failures only), ROOMS_LIMITS='{"framesPerSecond":50}' (raise
+ * or lower limits of packages/core/src/limits/limits.ts by name).
  *
  * Everything listens on 127.0.0.1 only. DynamoDB Local also refuses browser requests and exits by itself when this
  * process ends in any way, SIGKILL included (see packages/dynamodb-local); and this process stops everything when
@@ -71,6 +72,21 @@ function postRateFromEnv(): number | undefined {
   return rate;
 }
 
+/** ROOMS_LIMITS: JSON of limits to change from the defaults, e.g. `{"framesPerSecond":50}`; unset for none. */
+function limitsFromEnv(): Record<string, number> | undefined {
+  const raw = process.env.ROOMS_LIMITS;
+  if (raw === undefined || raw.trim() === "") return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new Error(`ROOMS_LIMITS=${raw} is not JSON (example: {"framesPerSecond":50})`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    throw new Error(`ROOMS_LIMITS=${raw} is not a JSON object of limit names and numbers`);
+  return parsed as Record<string, number>;
+}
+
 function portFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === "") return fallback;
@@ -91,6 +107,7 @@ async function main() {
   };
   const skipDisconnect = process.env.GATEWAY_SKIP_DISCONNECT === "1";
   const postRateLimit = postRateFromEnv();
+  const limits = limitsFromEnv();
 
   let stack: LocalStack | undefined;
   let web: ChildProcess | undefined;
@@ -137,6 +154,7 @@ async function main() {
       tableName: "rooms",
       skipDisconnect,
       ...(postRateLimit !== undefined && { postRateLimit }),
+      ...(limits !== undefined && { limits }),
       log: process.env.GATEWAY_LOG === "0" ? undefined : true,
     }).catch((error: Error) => {
       // DynamoDB Local's own port message already names the holder and DYNAMODB_PORT.
@@ -181,6 +199,7 @@ async function main() {
     for (const [label, value] of rows) console.log(`${label?.padEnd(15)} ${value}`);
     if (skipDisconnect)
       console.log("GATEWAY_SKIP_DISCONNECT=1: closed sockets are dropped without $disconnect");
+    if (limits !== undefined) console.log(`ROOMS_LIMITS=${JSON.stringify(limits)}`);
     if (postRateLimit !== undefined) {
       console.log(
         `GATEWAY_POST_RATE=${postRateLimit}: @connections answers 429 past ${postRateLimit} posts per second`,

@@ -22,6 +22,31 @@ export interface ConnectionsApiOptions {
    * LimitExceededException. Omitted: no limit.
    */
   postRateLimit?: number;
+  /** Injected failures of PostToConnection (tests): see PostFaults. */
+  postFaults?: PostFaults;
+}
+
+/**
+ * A fault switch for tests: `failPosts({ after, fail })` lets `after` more posts through, then answers the next
+ * `fail` ones 500 InternalServerErrorException (what a broken integration, or a worker cut off mid-page, meets).
+ */
+export class PostFaults {
+  #pass = 0;
+  #fail = 0;
+  failPosts({ after, fail }: { after: number; fail: number }) {
+    this.#pass = after;
+    this.#fail = fail;
+  }
+  /** True when this post is to fail. */
+  take(): boolean {
+    if (this.#fail === 0) return false;
+    if (this.#pass > 0) {
+      this.#pass--;
+      return false;
+    }
+    this.#fail--;
+    return true;
+  }
 }
 
 export interface ConnectionsApi {
@@ -43,6 +68,7 @@ export async function startConnectionsApi({
   stage = "local",
   logger = errorsOnlyLogger,
   postRateLimit,
+  postFaults,
 }: ConnectionsApiOptions): Promise<ConnectionsApi> {
   const pathPattern = new RegExp(`^/${stage}/(?:@|%40)connections/([^/?]+)$`);
   const postThrottle = postRateLimit === undefined ? undefined : slidingWindowLimiter(postRateLimit, 1_000);
@@ -73,6 +99,8 @@ export async function startConnectionsApi({
             `Message too long; the limit is ${MAX_POST_BYTES} bytes`,
           );
         if (!connection) return gone(response);
+        if (postFaults?.take())
+          return fail(response, 500, "InternalServerErrorException", "Internal server error");
         const sent = await new Promise<boolean>((resolve) =>
           connection.socket.send(body, { binary: false }, (error) => resolve(!error)),
         );

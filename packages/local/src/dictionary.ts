@@ -7,3 +7,10 @@
 export function dictionary<T>(): Record<string, T> {
   return Object.create(null) as Record<string, T>;
 }
+
+/** Adds `value` to the list under `key` in a multi-value dictionary, starting the list if needed. */
+export function append<T>(map: Record<string, T[]>, key: string, value: T): void {
+  const list = map[key] ?? [];
+  list.push(value);
+  map[key] = list;
+}

@@ -1,5 +1,5 @@
 import { ConnectionRegistry } from "./connection-registry";
-import { type ConnectionsApi, startConnectionsApi } from "./connections-api";
+import { type ConnectionsApi, type PostFaults, startConnectionsApi } from "./connections-api";
 import type { CorsConfig } from "./cors";
 import { type LogOption, toLogger } from "./gateway-logger";
 import { type HttpGateway, startHttpGateway } from "./http-gateway";
@@ -24,6 +24,8 @@ export interface LocalGatewayOptions {
   log?: LogOption;
   /** GATEWAY_POST_RATE: @connections answers 429 past this many posts per second (all connections); none by default. */
   postRateLimit?: number;
+  /** Injected PostToConnection failures (tests). */
+  postFaults?: PostFaults;
 }
 
 export interface LocalGateway {
@@ -53,6 +55,7 @@ export async function startLocalGateway({
   maxDurationMs,
   log,
   postRateLimit,
+  postFaults,
 }: LocalGatewayOptions): Promise<LocalGateway> {
   const logger = toLogger(log);
   const connections = new ConnectionRegistry();
@@ -64,6 +67,7 @@ export async function startLocalGateway({
       host,
       logger,
       ...(postRateLimit !== undefined && { postRateLimit }),
+      ...(postFaults && { postFaults }),
     });
     started.push(connectionsApi);
     const http: HttpGateway = await startHttpGateway({

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { type Limits, limitsWith } from "@rooms/core/limits";
 import { ensureTable } from "@rooms/core/table";
 import {
   assertLocalEndpoint,
@@ -6,10 +7,14 @@ import {
   localDynamoClient,
   startDynamoDbLocal,
 } from "@rooms/dynamodb-local";
+import { PostFaults } from "./connections-api";
 import type { CorsConfig } from "./cors";
-import type { LogOption } from "./gateway-logger";
+import { dynamoDbStreamsApi } from "./dynamodb-streams-api";
+import { type LogOption, toLogger } from "./gateway-logger";
 import { startLocalGateway } from "./local-gateway";
 import { manifestRoutes } from "./manifest-routes";
+import { startQueueWorkers, startStreamWorkers } from "./manifest-workers";
+import type { LocalQueue } from "./sqs-emulation";
 
 export interface LocalStackOptions {
   /** Ports of the HTTP API, the WebSocket API and @connections; 0 (the default) picks free ones. */
@@ -41,6 +46,21 @@ export interface LocalStackOptions {
   authSecret?: string;
   /** One OIDC issuer whose JWTs the handlers also accept (`Resource.Identity.oidc*`). Default: none. */
   oidc?: { issuer: string; audience?: string; jwksUrl: string };
+  /**
+   * Presence (the table stream's worker, packages/functions/src/workers.ts): a lower detail limit or digest
+   * interval than the contract's 100 members / 2 s, and a shorter batching window than the manifest's (tests).
+   */
+  presence?: { detailLimit?: number; digestIntervalMs?: number; batchingWindowMs?: number };
+  /**
+   * Large rooms' fan-out (the SQS queue's workers, packages/functions/src/workers.ts): pollers (W), visibility
+   * timeout, and the room size above which the sender hands off and the page size (defaults: core's).
+   */
+  fanOut?: { workers?: number; visibilityTimeoutMs?: number; inlineLimit?: number; pageSize?: number };
+  /**
+   * Limits to raise (or lower) from core's defaults (`Resource.Limits`; names in core/src/limits/limits.ts), e.g.
+   * `{ sessionsPerMinute: 10_000 }` for a test that signs in many guests from one address. `pnpm dev`: ROOMS_LIMITS.
+   */
+  limits?: Partial<Limits>;
 }
 
 export interface LocalStack {
@@ -52,6 +72,10 @@ export interface LocalStack {
   connectionsUrl: string;
   dynamodbEndpoint: string;
   tableName: string;
+  /** The emulated SQS queues of the queue workers, by name (`FanOut`): URL, dead letters, depth. */
+  queues: Record<string, LocalQueue>;
+  /** Injected @connections failures (tests): `faults.failPosts({ after, fail })`. */
+  faults: PostFaults;
   /** Closes sockets (running $disconnect unless skipped), the servers, and DynamoDB Local if the stack started it. */
   stop(): Promise<void>;
 }
@@ -59,6 +83,7 @@ export interface LocalStack {
 /** The handlers read these once per process (SST's Resource caches them), so they are fixed by the first stack. */
 let handlerEnvironment: string | undefined;
 let running = false;
+let queuesPort: number | undefined;
 
 /** The default signing secret: fresh for each process (each test file), the same across restarts within it. */
 const processAuthSecret = randomBytes(32).toString("base64url");
@@ -86,6 +111,9 @@ export async function startLocalStack({
   log,
   authSecret = processAuthSecret,
   oidc,
+  presence = {},
+  fanOut = {},
+  limits = {},
 }: LocalStackOptions = {}): Promise<LocalStack> {
   if (running)
     throw new Error(
@@ -112,13 +140,15 @@ export async function startLocalStack({
       dynamodbEndpoint = local.endpoint;
     }
     const client = localDynamoClient(dynamodbEndpoint);
+    let streamArn: string;
     try {
-      await ensureTable(client, tableName);
+      ({ streamArn } = await ensureTable(client, tableName));
     } finally {
       client.destroy();
     }
 
     const routes = manifestRoutes();
+    const postFaults = new PostFaults();
     const gateway = await startLocalGateway({
       httpRoutes: routes.httpRoutes,
       webSocketRoutes: routes.webSocketRoutes,
@@ -132,8 +162,20 @@ export async function startLocalStack({
       ...(postRateLimit !== undefined && { postRateLimit }),
       ...(idleTimeoutMs !== undefined && { idleTimeoutMs }),
       ...(maxDurationMs !== undefined && { maxDurationMs }),
+      postFaults,
     });
     cleanups.push(() => gateway.stop());
+    // The fan-out queue's emulation keeps its port across restarts in this process (handlers read its URL once).
+    const queues = await startQueueWorkers({
+      logger: toLogger(log),
+      ...(queuesPort !== undefined && { port: queuesPort }),
+      overrides: {
+        ...(fanOut.workers !== undefined && { workers: fanOut.workers }),
+        ...(fanOut.visibilityTimeoutMs !== undefined && { visibilityTimeoutMs: fanOut.visibilityTimeoutMs }),
+      },
+    });
+    cleanups.push(() => queues.stop());
+    queuesPort = queues.port;
 
     setHandlerEnvironment({
       SST_RESOURCE_App: JSON.stringify({ name: "realtime-rooms", stage: "local" }),
@@ -150,9 +192,30 @@ export async function startLocalStack({
         oidcAudience: oidc?.audience ?? "",
         oidcJwksUrl: oidc?.jwksUrl ?? "",
       }),
+      // Checked here, so a misspelt limit fails the start rather than the first request.
+      SST_RESOURCE_Limits: JSON.stringify(limitsWith(limits)),
       DYNAMODB_ENDPOINT: dynamodbEndpoint,
+      PRESENCE_DETAIL_LIMIT: String(presence.detailLimit ?? ""),
+      PRESENCE_DIGEST_INTERVAL_MS: String(presence.digestIntervalMs ?? ""),
+      SST_RESOURCE_FanOut: JSON.stringify({ url: queues.queues.FanOut?.url }),
+      FANOUT_INLINE_LIMIT: String(fanOut.inlineLimit ?? ""),
+      FANOUT_PAGE_SIZE: String(fanOut.pageSize ?? ""),
     });
     await routes.load();
+    // The table stream's event source mappings, as on AWS: presence is announced from connection records.
+    const workers = await startStreamWorkers({
+      api: dynamoDbStreamsApi(dynamodbEndpoint),
+      streamArn,
+      logger: toLogger(log),
+      overrides: {
+        ...(presence.batchingWindowMs !== undefined && {
+          maximumBatchingWindowMs: presence.batchingWindowMs,
+        }),
+      },
+    });
+    cleanups.push(async () => {
+      await Promise.all(workers.map((worker) => worker.stop()));
+    });
 
     return {
       httpUrl: gateway.httpUrl,
@@ -160,6 +223,8 @@ export async function startLocalStack({
       connectionsUrl: gateway.connectionsUrl,
       dynamodbEndpoint,
       tableName,
+      queues: queues.queues,
+      faults: postFaults,
       stop: cleanUp,
     };
   } catch (error) {
@@ -173,7 +238,7 @@ function setHandlerEnvironment(environment: Record<string, string>) {
   if (handlerEnvironment !== undefined && handlerEnvironment !== snapshot) {
     throw new Error(
       "This process already served handlers with another configuration (ports, DynamoDB endpoint, table, " +
-        "auth secret or OIDC issuer); " +
+        "auth secret, OIDC issuer or limits); " +
         "SST's Resource is read once per process, so start each differently configured stack in its own process",
     );
   }

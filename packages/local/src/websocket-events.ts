@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { LOCAL_REGION, requestTime } from "./api-gateway-ids";
-import { dictionary } from "./dictionary";
+import { append, dictionary } from "./dictionary";
 import { sourceIp } from "./http-api-event";
 
 /** The flat values a REQUEST authorizer may return in `context`. */
@@ -44,7 +44,7 @@ export function connectionFacts(
     const name = raw[i] ?? "";
     const value = raw[i + 1] ?? "";
     headers[name] = value;
-    (multiValueHeaders[name] ??= []).push(value);
+    append(multiValueHeaders, name, value);
   }
   headers["X-Forwarded-For"] ??= sourceIp(request);
   headers["X-Forwarded-Proto"] ??= "http";
@@ -52,7 +52,7 @@ export function connectionFacts(
   const url = request.url ?? "";
   const rawQuery = url.includes("?") ? url.slice(url.indexOf("?") + 1) : "";
   const multiValueQuery = dictionary<string[]>();
-  for (const [name, value] of new URLSearchParams(rawQuery)) (multiValueQuery[name] ??= []).push(value);
+  for (const [name, value] of new URLSearchParams(rawQuery)) append(multiValueQuery, name, value);
   // On AWS a repeated query parameter shows its last value in queryStringParameters.
   const hasQuery = Object.keys(multiValueQuery).length > 0;
   const lastValues = dictionary<string>();

@@ -1,3 +1,4 @@
+import { ID_PATTERN as ROOM_ID } from "@rooms/core/id-format";
 import { type Accessor, createSignal } from "solid-js";
 
 /**
@@ -10,7 +11,6 @@ export type Route =
   | { page: "invite"; code: string }
   | { page: "not-found" };
 
-const ROOM_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 /** Invite codes are opaque to the client; this only keeps out what could not be one. */
 const INVITE_CODE = /^[\w-]{1,200}$/;
 

@@ -1,12 +1,12 @@
-import { randomBytes } from "node:crypto";
 import { inspect } from "node:util";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { createDb, type Db } from "@rooms/core/db";
 import type { Room } from "@rooms/core/protocol";
 import { localDynamoClient } from "@rooms/dynamodb-local";
-import { type LocalStack, type LocalStackOptions, startLocalStack } from "@rooms/local";
-import { inject, type MockInstance, vi } from "vitest";
+import type { LocalStack, LocalStackOptions } from "@rooms/local";
+import { type MockInstance, vi } from "vitest";
 import { bearer, createRoom, createSession, type Session } from "../../support/room-session";
+import { startTestStack } from "../../support/test-stack";
 
 export interface ReliabilityStack {
   stack: LocalStack;
@@ -36,9 +36,7 @@ export async function startReliabilityStack(options: LocalStackOptions = {}): Pr
   process.env.POWERTOOLS_LOG_LEVEL ??= "WARN";
   const { logger } = await import("../../../packages/functions/src/logging/logger");
   const gatewayFailures: string[] = [];
-  const stack = await startLocalStack({
-    dynamodb: { endpoint: inject("dynamodbEndpoint") },
-    tableName: `reliability-${randomBytes(4).toString("hex")}`,
+  const stack = await startTestStack("reliability", {
     log: {
       info: () => {},
       error: (line, error) =>

@@ -1,13 +1,14 @@
 import * as Connection from "../connection/connection";
 import type { ConnectionItem } from "../connection/connection.entity";
 import type { Db } from "../db/create-db";
+import { handOffIfLarge } from "../fanout/hand-off";
 import type { ServerFrame } from "../protocol/frames";
-import type { Member } from "../protocol/shapes";
 import type { BroadcastResult } from "./connection-sender";
 import type { DeliveryOptions } from "./delivery-options";
 import { forEachConcurrently, itemsWithPrefetch } from "./for-each-concurrently";
-import { type FinalOutcome, sendWithRetry } from "./send-with-retry";
+import { sendWithRetry } from "./send-with-retry";
 import { serializeFrame } from "./serialize-frame";
+import { reportThrottleShare } from "./throttle-share";
 
 /**
  * Posts in flight per broadcast. Chosen from bench/suites/fanout.ts (20 ms per post, real SDK, 2 shared cores):
@@ -28,20 +29,23 @@ export interface BroadcastToRoomOptions extends DeliveryOptions {
   now?: Date;
   /** Query page size; DynamoDB's 1 MB page when omitted. */
   pageSize?: number;
-  /** The room's live connections when the caller has just listed them (no second Query). */
-  listing?: readonly ConnectionItem[];
-  /** Connections that already have this frame (the sender's echo): not sent again, but told of members who left. */
+  /** The room's live connections when the caller has just listed them (no second Query, no hand-off). */
+  listing?: readonly Pick<ConnectionItem, "connectionId">[];
+  /** Connections that already have this frame (the sender's echo): not sent again. */
   alreadySent?: Iterable<string>;
 }
 
 /**
  * Sends one frame to every live connection of a room and returns what happened; one bad connection never
  * fails the others. The frame is encoded once and refused (PayloadTooLargeError) before any send if over 128 KB.
- * - gone (410): the record is deleted; if this call deleted it (not a concurrent one), the member's
- *   `memberLeft` is announced to the connections that remain.
- * - retryable (429, 5xx): retried with full-jitter backoff, at most `maxRetries` times, then failed.
+ * - gone (410): the record is deleted (once, however many broadcasts meet it); the deletion reaches the table's
+ *   stream, and the presence handler announces the leave (packages/core/src/presence), so no fan-out here waits
+ *   on announcing it.
+ * - retryable: retried with full-jitter backoff (send-with-retry): a 429 until `throttleBudgetMs` is spent, a 5xx
+ *   at most `maxRetries` times; then failed.
  * - failed: counted and logged.
- * `delivered` and `failed` count connections for `frame`; `pruned` and `retried` also include the announcements.
+ * With `fanOut` settings, a room past their inline limit is not posted to here: its pages go to the fan-out
+ * workers (packages/core/src/fanout) and the result says how many connections were handed off.
  */
 export async function broadcastToRoom(
   db: Db,
@@ -57,93 +61,58 @@ export async function broadcastToRoom(
   }: BroadcastToRoomOptions,
 ): Promise<BroadcastResult> {
   const data = serializeFrame(frame);
-  const fanOut = createFanOut(db, delivery);
-  const skipped = new Set(except);
-  const sentBefore = new Set(alreadySent);
-  // Who hears about members pruned along the way: everyone listed who is neither gone nor unreachable.
-  const remaining = new Set<string>();
-  const connections = listing ?? itemsWithPrefetch(Connection.pagesByRoom(db, { roomId, now, pageSize }));
-
-  await forEachConcurrently(connections, fanOut.concurrency, async ({ connectionId }) => {
-    if (skipped.has(connectionId)) return;
-    if (sentBefore.has(connectionId)) {
-      remaining.add(connectionId);
-      return;
-    }
-    const status = await fanOut.deliver(connectionId, data, frame.type);
-    if (status === "delivered") {
-      fanOut.result.delivered++;
-      remaining.add(connectionId);
-    } else if (status === "failed") {
-      fanOut.result.failed++;
-    }
-  });
-
-  await fanOut.announceLeaves(remaining);
-  return fanOut.result;
-}
-
-/**
- * The state of one broadcast: counters, and the members it pruned and still has to announce. Announcing
- * reuses the listing already made instead of querying the room again per pruned member.
- */
-function createFanOut(db: Db, { sender, concurrency = DEFAULT_CONCURRENCY, log, ...retry }: DeliveryOptions) {
+  const {
+    sender,
+    concurrency = DEFAULT_CONCURRENCY,
+    log,
+    accountPostRate,
+    throttleShare,
+    fanOut,
+    ...retry
+  } = delivery;
   const result: BroadcastResult = { delivered: 0, pruned: 0, failed: 0, retried: 0 };
-  const unannounced: Member[] = [];
+  const skipped = new Set([...except, ...alreadySent]);
+  let connections = listing ?? itemsWithPrefetch(Connection.pagesByRoom(db, { roomId, now, pageSize }));
+  if (!listing && fanOut) {
+    const handOff = await handOffIfLarge(db, { roomId, frame, now, skip: skipped, fanOut, log });
+    if ("handedOff" in handOff) {
+      // Large room: its pages are on the queue; the workers post them, this call is done.
+      reportThrottleShare({ roomId, frameType: frame.type, posts: handOff.handedOff, delivery });
+      return { ...result, handedOff: handOff.handedOff };
+    }
+    connections = handOff.listing;
+  }
 
-  /** One connection, retries included; a gone one is pruned here. */
-  async function deliver(
-    connectionId: string,
-    data: Uint8Array,
-    frameType: string,
-  ): Promise<FinalOutcome["status"]> {
+  await forEachConcurrently(connections, concurrency, async ({ connectionId }) => {
+    if (skipped.has(connectionId)) return;
     const { outcome, retries } = await sendWithRetry(sender, { connectionId, data }, retry);
     result.retried += retries;
-    if (outcome.status === "failed")
-      log?.({ event: "send_failed", connectionId, frameType, reason: outcome.reason });
-    if (outcome.status === "gone") await prune(connectionId, frameType);
-    return outcome.status;
-  }
-
-  async function prune(connectionId: string, frameType: string) {
-    try {
-      // Atomic: of several broadcasts meeting the same gone connection, exactly one gets the record back.
-      const removed = await Connection.remove(db, { connectionId });
-      if (!removed) return;
+    if (outcome.status === "delivered") result.delivered++;
+    if (outcome.status === "failed") {
+      result.failed++;
+      log?.({ event: "send_failed", connectionId, frameType: frame.type, reason: outcome.reason });
+    }
+    if (outcome.status === "gone" && (await pruneGone(db, { connectionId, frameType: frame.type, log })))
       result.pruned++;
-      unannounced.push(Connection.toMember(removed));
-    } catch (error) {
-      // The record stays; the next broadcast (or TTL) removes it.
-      log?.({
-        event: "prune_failed",
-        connectionId,
-        frameType,
-        reason: (error as Error)?.message ?? String(error),
-      });
-    }
-  }
-
-  /**
-   * Sends `memberLeft` for every pruned member to every remaining connection. A connection found gone here is
-   * pruned in turn and announced in the next round; each round needs a fresh deletion, and `remaining` only
-   * shrinks, so the loop ends after at most as many rounds as the room had connections.
-   */
-  async function announceLeaves(remaining: Set<string>) {
-    while (unannounced.length > 0) {
-      const frames = unannounced.splice(0).map((member) => serializeFrame({ type: "memberLeft", member }));
-      await forEachConcurrently(pairs(remaining, frames), concurrency, async ([connectionId, data]) => {
-        if (!remaining.has(connectionId)) return;
-        const status = await deliver(connectionId, data, "memberLeft");
-        // Unreachable or gone: do not pay a timeout again for each further announcement.
-        if (status !== "delivered") remaining.delete(connectionId);
-      });
-    }
-  }
-
-  return { result, concurrency, deliver, announceLeaves };
+  });
+  reportThrottleShare({ roomId, frameType: frame.type, posts: result.delivered + result.failed, delivery });
+  return result;
 }
 
-/** Every (connection, frame) pair; reads `remaining` lazily so connections dropped meanwhile are skipped. */
-function* pairs(remaining: Set<string>, frames: Uint8Array[]): Generator<[string, Uint8Array]> {
-  for (const connectionId of remaining) for (const data of frames) yield [connectionId, data];
+/** Deletes a gone connection's record; true if this call deleted it. A failure is logged: TTL removes it later. */
+export async function pruneGone(
+  db: Db,
+  { connectionId, frameType, log }: { connectionId: string; frameType: string; log?: DeliveryOptions["log"] },
+): Promise<boolean> {
+  try {
+    return (await Connection.remove(db, { connectionId })) !== null;
+  } catch (error) {
+    log?.({
+      event: "prune_failed",
+      connectionId,
+      frameType,
+      reason: (error as Error)?.message ?? String(error),
+    });
+    return false;
+  }
 }

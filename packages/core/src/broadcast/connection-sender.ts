@@ -30,4 +30,6 @@ export interface BroadcastResult {
   failed: number;
   /** Retries made (a connection retried twice counts 2). */
   retried: number;
+  /** A large room's connections handed to fan-out workers (they post; this call did not). */
+  handedOff?: number;
 }

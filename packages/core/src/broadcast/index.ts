@@ -4,7 +4,6 @@ export {
   createApiGatewaySender,
   DEFAULT_SEND_TIMEOUT_MS,
 } from "./api-gateway-sender";
-export * as Broadcast from "./broadcast";
 export { type BroadcastToRoomOptions, broadcastToRoom, DEFAULT_CONCURRENCY } from "./broadcast-to-room";
 export type { BroadcastResult, ConnectionSender, SendOutcome } from "./connection-sender";
 export type { BroadcastLogEntry, DeliveryOptions } from "./delivery-options";
@@ -17,5 +16,10 @@ export {
 } from "./management-endpoint";
 export { type PruneGoneConnectionOptions, pruneGoneConnection } from "./prune-gone-connection";
 export { type SendToConnectionOptions, sendToConnection } from "./send-to-connection";
-export { DEFAULT_MAX_RETRIES } from "./send-with-retry";
+export {
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_THROTTLE_BUDGET_MS,
+  INLINE_THROTTLE_BUDGET_MS,
+} from "./send-with-retry";
 export { serializeFrame } from "./serialize-frame";
+export { DEFAULT_ACCOUNT_POST_RATE, DEFAULT_THROTTLE_SHARE, reportThrottleShare } from "./throttle-share";

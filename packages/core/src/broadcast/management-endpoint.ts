@@ -12,26 +12,19 @@ export interface ManagementEndpointInput {
    * or a custom domain with its API-mapping path (`https://ws.example.com/chat`). Wins when given.
    */
   configured?: string;
-  /** The event's `requestContext`, used when nothing is configured. */
-  requestContext?: WebSocketRequestContext;
   /**
-   * For a custom domain: the API mapping's path ("" for a mapping at the root). On a custom domain the stage
-   * is not part of the URL, so `https://${domainName}/${stage}` is only right when the mapping path equals it.
+   * The event's `requestContext`, used when nothing is configured. It gives `https://${domainName}/${stage}`,
+   * which is wrong on a custom domain whose API mapping path is not the stage: configure the endpoint there.
    */
-  basePath?: string;
+  requestContext?: WebSocketRequestContext;
 }
 
 /**
  * Resolves the @connections base URL (no trailing slash; the SDK appends `/@connections/<id>` to its path).
- * Order: configured value; else `https://${domainName}/${stage}` for execute-api hosts, or
- * `https://${domainName}/${basePath}` for a custom domain whose mapping path is given; loopback hosts (the
- * local gateway) use http.
+ * Order: configured value; else `https://${domainName}/${stage}` from the event; loopback hosts (the local
+ * gateway) use http.
  */
-export function managementEndpointFromEvent({
-  configured,
-  requestContext,
-  basePath,
-}: ManagementEndpointInput): string {
+export function managementEndpointFromEvent({ configured, requestContext }: ManagementEndpointInput): string {
   if (configured?.trim()) return normalizeEndpoint(configured.trim());
   if (!requestContext?.domainName || !requestContext.stage) {
     throw new Error(
@@ -41,8 +34,7 @@ export function managementEndpointFromEvent({
   const { domainName, stage } = requestContext;
   const host = domainName.toLowerCase();
   const scheme = isLoopbackHost(host) ? "http" : "https";
-  const path = basePath !== undefined && !isExecuteApiHost(host) ? basePath : stage;
-  return normalizeEndpoint(`${scheme}://${domainName}/${path}`);
+  return normalizeEndpoint(`${scheme}://${domainName}/${stage}`);
 }
 
 /** Keeps the stage (or mapping) path, drops a trailing slash and any query, and turns wss:// into https://. */
@@ -53,8 +45,4 @@ export function normalizeEndpoint(endpoint: string): string {
   }
   const path = url.pathname.replace(/\/+$/, "").replace(/\/@connections$/, "");
   return `${url.protocol}//${url.host}${path}`;
-}
-
-function isExecuteApiHost(host: string) {
-  return /\.execute-api\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/.test(host);
 }

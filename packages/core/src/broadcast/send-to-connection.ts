@@ -1,8 +1,8 @@
 import type { Db } from "../db/create-db";
 import type { ServerFrame } from "../protocol/frames";
+import { pruneGone } from "./broadcast-to-room";
 import type { BroadcastResult } from "./connection-sender";
 import type { DeliveryOptions } from "./delivery-options";
-import { pruneGoneConnection } from "./prune-gone-connection";
 import { sendWithRetry } from "./send-with-retry";
 import { serializeFrame } from "./serialize-frame";
 
@@ -13,15 +13,23 @@ export interface SendToConnectionOptions extends DeliveryOptions {
 
 /**
  * A reply to one connection (pong, snapshot, error), with the same rules as a broadcast: oversized frames are
- * refused before sending, throttling is retried, and a gone connection is pruned and its leave announced.
- * `pruned` and `retried` include that announcement's own.
+ * refused before sending, throttling is retried, and a gone connection is pruned (its leave is announced from
+ * the table's stream).
  */
 export async function sendToConnection(
   db: Db,
   { connectionId, frame, ...delivery }: SendToConnectionOptions,
 ): Promise<BroadcastResult> {
   const data = serializeFrame(frame);
-  const { sender, log, concurrency: _fanOutOnly, ...retry } = delivery;
+  const {
+    sender,
+    log,
+    concurrency: _c,
+    accountPostRate: _a,
+    throttleShare: _t,
+    fanOut: _f,
+    ...retry
+  } = delivery;
   const { outcome, retries } = await sendWithRetry(sender, { connectionId, data }, retry);
   const result: BroadcastResult = { delivered: 0, pruned: 0, failed: 0, retried: retries };
   if (outcome.status === "delivered") result.delivered = 1;
@@ -29,22 +37,7 @@ export async function sendToConnection(
     result.failed = 1;
     log?.({ event: "send_failed", connectionId, frameType: frame.type, reason: outcome.reason });
   }
-  if (outcome.status === "gone") {
-    try {
-      const { member, announcement } = await pruneGoneConnection(db, { connectionId, ...delivery });
-      if (member) result.pruned = 1;
-      if (announcement) {
-        result.pruned += announcement.pruned;
-        result.retried += announcement.retried;
-      }
-    } catch (error) {
-      log?.({
-        event: "prune_failed",
-        connectionId,
-        frameType: frame.type,
-        reason: (error as Error)?.message ?? String(error),
-      });
-    }
-  }
+  if (outcome.status === "gone" && (await pruneGone(db, { connectionId, frameType: frame.type, log })))
+    result.pruned = 1;
   return result;
 }

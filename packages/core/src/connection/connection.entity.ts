@@ -1,4 +1,4 @@
-import { Entity, type EntityConfiguration, type EntityItem } from "electrodb";
+import { Entity, type EntityItem } from "electrodb";
 import { tableDefinition as t } from "../table/definition";
 
 /**
@@ -6,34 +6,33 @@ import { tableDefinition as t } from "../table/definition";
  * room's connections for broadcast, sorted by user so one user's sockets in a room are one key range
  * (closing them when the user is removed). `expiresAt` is the table's TTL attribute.
  */
-export const createConnectionEntity = (config?: EntityConfiguration) =>
-  new Entity(
-    {
-      model: { entity: "connection", version: "1", service: "rooms" },
-      attributes: {
-        connectionId: { type: "string", required: true, readOnly: true },
-        roomId: { type: "string", required: true, readOnly: true },
-        userId: { type: "string", required: true, readOnly: true },
-        memberId: { type: "string", required: true, readOnly: true },
-        name: { type: "string", required: true, readOnly: true },
-        connectedAt: { type: "string", required: true, readOnly: true },
-        expiresAt: { type: "number", required: true },
-        /** When this connection's last `typing` was forwarded (epoch ms): at most one per 3 s goes out. */
-        typingAt: { type: "number" },
+export const createConnectionEntity = () =>
+  new Entity({
+    model: { entity: "connection", version: "1", service: "rooms" },
+    attributes: {
+      connectionId: { type: "string", required: true, readOnly: true },
+      roomId: { type: "string", required: true, readOnly: true },
+      userId: { type: "string", required: true, readOnly: true },
+      memberId: { type: "string", required: true, readOnly: true },
+      name: { type: "string", required: true, readOnly: true },
+      connectedAt: { type: "string", required: true, readOnly: true },
+      expiresAt: { type: "number", required: true },
+      /** When this connection's last `typing` was forwarded (epoch ms): at most one per 3 s goes out. */
+      typingAt: { type: "number" },
+      /** The frame rate limit's state (GCRA theoretical arrival time, epoch ms; see rate-limit/gcra.ts). */
+      frameTat: { type: "number" },
+    },
+    indexes: {
+      byConnectionId: {
+        pk: { field: t.partitionKey, composite: ["connectionId"], casing: "none" },
+        sk: { field: t.sortKey, composite: [], casing: "none" },
       },
-      indexes: {
-        byConnectionId: {
-          pk: { field: t.partitionKey, composite: ["connectionId"], casing: "none" },
-          sk: { field: t.sortKey, composite: [], casing: "none" },
-        },
-        byRoom: {
-          index: "gsi1",
-          pk: { field: t.globalIndexes.gsi1.partitionKey, composite: ["roomId"], casing: "none" },
-          sk: { field: t.globalIndexes.gsi1.sortKey, composite: ["userId", "connectionId"], casing: "none" },
-        },
+      byRoom: {
+        index: "gsi1",
+        pk: { field: t.globalIndexes.gsi1.partitionKey, composite: ["roomId"], casing: "none" },
+        sk: { field: t.globalIndexes.gsi1.sortKey, composite: ["userId", "connectionId"], casing: "none" },
       },
     },
-    config,
-  );
+  });
 
 export type ConnectionItem = EntityItem<ReturnType<typeof createConnectionEntity>>;

@@ -2,8 +2,9 @@ import { isConditionFailure } from "../db/condition-failure";
 import type { Db } from "../db/create-db";
 import { NotFoundError } from "../errors/domain-errors";
 import { newId } from "../ids/ids";
-import { TYPING_INTERVAL_MS } from "../limits/limits";
+import { type RateLimitSetting, TYPING_INTERVAL_MS } from "../limits/limits";
 import type { Member } from "../protocol/shapes";
+import { type ConditionalWrite, takeToken } from "../rate-limit/gcra";
 import type { TicketClaims } from "../ticket/ticket";
 import type { ConnectionItem } from "./connection.entity";
 
@@ -64,15 +65,51 @@ export async function get(db: Db, { connectionId, now = new Date() }: { connecti
   return data && data.expiresAt > epochSeconds(now) ? data : null;
 }
 
-/** Like `get`, but a missing connection is a NotFoundError. */
-export async function getJoined(
+/**
+ * A frame's read of its sender's record, with the frame rate limit folded in: one conditional UpdateItem that
+ * takes a token from the bucket kept on the record (`frameTat`) and returns the record (ALL_NEW), where a plain
+ * read was a GetItem; a second one during a burst (see rate-limit/gcra.ts). A gone or expired connection is a NotFoundError (the update requires the record, so it is never
+ * recreated); an empty bucket is a RateLimitedError with `retryAfterMs`, and nothing is written.
+ */
+export async function takeFrameToken(
   db: Db,
-  input: { connectionId: string; now?: Date },
+  { connectionId, limit, now = new Date() }: { connectionId: string; limit: RateLimitSetting; now?: Date },
 ): Promise<ConnectionItem> {
-  const connection = await get(db, input);
-  if (!connection) throw new NotFoundError("This connection is not joined to a room; reconnect");
+  const outcome = (result: { rejected: boolean; data: ConnectionItem | null }) =>
+    (result.rejected
+      ? { written: false, record: result.data }
+      : { written: true, record: result.data }) as ConditionalWrite<ConnectionItem>;
+  const nowMs = now.getTime();
+  const connection = await takeToken(
+    {
+      // `patch` adds attribute_exists: a gone connection's record is never recreated.
+      writeIfFull: async (next) =>
+        outcome(
+          await db.entities.connection
+            .patch({ connectionId })
+            .set({ frameTat: next })
+            .where(
+              (attr, { notExists, lte }) => `(${notExists(attr.frameTat)} OR ${lte(attr.frameTat, nowMs)})`,
+            )
+            .go({ response: "all_new", returnOnConditionCheckFailure: "all_old" }),
+        ),
+      addIfTokenLeft: async (interval, _now, latest) =>
+        outcome(
+          await db.entities.connection
+            .patch({ connectionId })
+            .add({ frameTat: interval })
+            .where((attr, { gt, lte }) => `${gt(attr.frameTat, nowMs)} AND ${lte(attr.frameTat, latest)}`)
+            .go({ response: "all_new", returnOnConditionCheckFailure: "all_old" }),
+        ),
+      tatOf: (record) => record.frameTat,
+    },
+    { limit, now: nowMs, refusal: "Too many frames on this connection; slow down" },
+  );
+  if (!connection || connection.expiresAt <= epochSeconds(now)) throw notJoined();
   return connection;
 }
+
+const notJoined = () => new NotFoundError("This connection is not joined to a room; reconnect");
 
 /**
  * Deletes a connection record and returns what was deleted, or null if it was already gone. The returned

@@ -1,12 +1,15 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { Service } from "electrodb";
+import { createClientIdClaimEntity } from "../claim/claim.entity";
 import { createConnectionEntity } from "../connection/connection.entity";
 import { createInviteEntity } from "../invite/invite.entity";
 import { createMembershipEntity, createRemovalEntity } from "../membership/membership.entity";
-import { createClientIdClaimEntity, createMessageEntity } from "../message/message.entity";
+import { createMessageEntity } from "../message/message.entity";
+import { createPresenceEntity } from "../presence/presence.entity";
+import { createRateBucketEntity } from "../rate-limit/rate-bucket.entity";
 import { createRoomEntity } from "../room/room.entity";
 import { createTicketEntity } from "../ticket/ticket.entity";
-import { createTodoEntity } from "../todo/todo.entity";
+import { createTodoEntity, createTodoListEntity, createTodoPositionEntity } from "../todo/todo.entity";
 
 export interface DbOptions {
   client: DynamoDBClient;
@@ -19,6 +22,8 @@ export function createDb({ client, table }: DbOptions) {
     {
       room: createRoomEntity(),
       todo: createTodoEntity(),
+      todoPosition: createTodoPositionEntity(),
+      todoList: createTodoListEntity(),
       message: createMessageEntity(),
       claim: createClientIdClaimEntity(),
       connection: createConnectionEntity(),
@@ -26,6 +31,8 @@ export function createDb({ client, table }: DbOptions) {
       removal: createRemovalEntity(),
       invite: createInviteEntity(),
       ticket: createTicketEntity(),
+      rateBucket: createRateBucketEntity(),
+      presence: createPresenceEntity(),
     },
     { client, table },
   );

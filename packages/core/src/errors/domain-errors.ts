@@ -5,8 +5,10 @@ export type ErrorCode =
   | "forbidden"
   | "not_found"
   | "conflict"
+  | "limit_reached"
   | "too_large"
   | "unsupported_media_type"
+  | "rate_limited"
   | "internal";
 
 export const statusByCode: Record<ErrorCode, number> = {
@@ -15,8 +17,10 @@ export const statusByCode: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  limit_reached: 409,
   too_large: 413,
   unsupported_media_type: 415,
+  rate_limited: 429,
   internal: 500,
 };
 
@@ -81,8 +85,18 @@ export class PayloadTooLargeError extends DomainError {
   }
 }
 
-export class UnsupportedMediaTypeError extends DomainError {
+/** A bounded resource is full (a room at its member cap): retrying will not help until something leaves. */
+export class LimitReachedError extends DomainError {
   constructor(message: string) {
-    super("unsupported_media_type", message);
+    super("limit_reached", message);
+  }
+}
+
+/** Too many calls too fast (see limits/limits.ts); `retryAfterMs` says when the next one will be accepted. */
+export class RateLimitedError extends DomainError {
+  readonly retryAfterMs: number;
+  constructor(message: string, retryAfterMs: number) {
+    super("rate_limited", message);
+    this.retryAfterMs = Math.max(1, Math.ceil(retryAfterMs));
   }
 }

@@ -12,6 +12,6 @@ export function parseInput<S extends $ZodType>(schema: S, input: unknown, what =
     message: issue.message,
   }));
   const first = issues[0];
-  const where = first && first.path.length ? `${first.path.join(".")}: ` : "";
+  const where = first?.path.length ? `${first.path.join(".")}: ` : "";
   throw new ValidationError(`Invalid ${what}: ${where}${first?.message ?? "malformed"}`, issues);
 }

@@ -5,6 +5,7 @@ import { ForbiddenError, NotFoundError } from "../errors/domain-errors";
 import { parseInput } from "../errors/parse-input";
 import { idSchema } from "../ids/ids";
 import { newSecretToken, SECRET_TOKEN_PATTERN } from "../ids/secret-token";
+import { defaultLimits } from "../limits/limits";
 import * as Membership from "../membership/membership";
 import { newMembership } from "../membership/new-membership";
 import type { Room, User } from "../protocol/shapes";
@@ -58,7 +59,12 @@ export async function revokeAll(
  */
 export async function accept(
   db: Db,
-  { input, caller, now = new Date() }: { input: z.input<typeof codeInput>; caller: User; now?: Date },
+  {
+    input,
+    caller,
+    membersPerRoom = defaultLimits.membersPerRoom,
+    now = new Date(),
+  }: { input: z.input<typeof codeInput>; caller: User; membersPerRoom?: number; now?: Date },
 ): Promise<Room> {
   const { code } = parseInput(codeInput, input);
   const { data: invite } = await db.entities.invite.get({ code }).go({ consistent: true });
@@ -82,11 +88,7 @@ export async function accept(
     now,
     readSeq: room.lastSeq,
   });
-  await db.transaction
-    .write(({ membership: memberships, removal: removals }) => [
-      memberships.put(item).commit(),
-      ...(removal ? [removals.delete({ roomId: room.roomId, userId: caller.userId }).commit()] : []),
-    ])
-    .go();
+  // Counted on the room and refused past its member cap (409 limit_reached); a concurrent accept is a no-op.
+  await Membership.admit(db, { membership: item, cap: membersPerRoom, deleteRemoval: removal !== null });
   return result;
 }

@@ -7,9 +7,11 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from ".
 import { parseInput } from "../errors/parse-input";
 import { userIdSchema } from "../identity/user-id";
 import { idSchema } from "../ids/ids";
+import { defaultLimits } from "../limits/limits";
 import type { MyRoom, Room, RoomMember, User } from "../protocol/shapes";
 import { getWithTodos, limitSchema, roomIdInput, toRoom } from "../room/room";
 import type { RoomItem } from "../room/room.entity";
+import { admit, dismiss } from "./admit-member";
 import type { MembershipItem } from "./membership.entity";
 import { newMembership } from "./new-membership";
 
@@ -73,15 +75,22 @@ export async function ownerAccess(db: Db, input: { roomId: string; userId: strin
   return found;
 }
 
-/** `GET /rooms/{roomId}`: the room, its todos, and the caller's role (null: not a member of a public room). */
+/**
+ * `GET /rooms/{roomId}`: the room, its todos (at most `maxTodos`: a bounded Query), and the caller's role (null:
+ * not a member of a public room). Two reads at once, each bounded, whatever the room holds.
+ */
 export async function roomView(
   db: Db,
-  { input, caller }: { input: z.input<typeof roomIdInput>; caller: User },
+  {
+    input,
+    caller,
+    maxTodos = defaultLimits.todosPerRoom,
+  }: { input: z.input<typeof roomIdInput>; caller: User; maxTodos?: number },
 ) {
   const { roomId } = parseInput(roomIdInput, input);
   const [{ membership }, { room, todos }] = await Promise.all([
     access(db, { roomId, userId: caller.userId }),
-    getWithTodos(db, { roomId }),
+    getWithTodos(db, { roomId }, { maxTodos }),
   ]);
   return { room, todos, role: membership?.role ?? null };
 }
@@ -110,19 +119,23 @@ export async function removedSince(
 
 /**
  * Makes `user` a member of a public room they are joining (a no-op when they already are: the first join
- * wins and keeps its role and joinedAt). Returns the membership as stored.
+ * wins and keeps its role and joinedAt), counted against the room's `cap` (LimitReachedError when full).
+ * Returns the membership as stored.
  */
-export async function join(db: Db, { room, user, now = new Date() }: { room: Room; user: User; now?: Date }) {
+export async function join(
+  db: Db,
+  {
+    room,
+    user,
+    cap = defaultLimits.membersPerRoom,
+    now = new Date(),
+  }: { room: Room; user: User; cap?: number; now?: Date },
+) {
   const { roomId } = room;
   // History is not unread: a new member starts at the room's newest message.
   const item = newMembership({ roomId, user, role: "member", now, readSeq: room.lastSeq });
-  try {
-    await db.entities.membership.create(item).go();
-    return item;
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    return (await get(db, { roomId, userId: user.userId })) ?? item;
-  }
+  if (await admit(db, { membership: item, cap })) return item;
+  return (await get(db, { roomId, userId: user.userId })) ?? item;
 }
 
 /** One page of a room's members (memberships, not connections), by userId; readable by who may read the room. */
@@ -134,6 +147,8 @@ export async function list(db: Db, { input, caller }: { input: z.input<typeof me
   const members = data.slice(0, limit).map(toRoomMember);
   return { members, cursor: data.length > limit ? (members.at(-1)?.userId ?? null) : null };
 }
+
+export { admit, dismiss } from "./admit-member";
 
 /** A BatchGetItem answer may hold back keys (throttling, 16 MB): they are asked for again, a few times. */
 const BATCH_GET_ATTEMPTS = 5;
@@ -247,18 +262,14 @@ export async function remove(
     if (found.membership?.role === "owner")
       throw new ConflictError("The owner cannot leave or remove themselves", null);
     if (!found.membership) return null;
-    await db.entities.membership.delete({ roomId, userId: target }).go();
+    await dismiss(db, { roomId, userId: target });
     return target;
   }
   if (found.membership?.role !== "owner")
     throw new ForbiddenError("Only the room's owner may remove members");
   const member = await get(db, { roomId, userId: target });
   if (!member) throw new NotFoundError(`User ${target} is not a member of this room`);
-  await db.transaction
-    .write(({ membership, removal }) => [
-      membership.delete({ roomId, userId: target }).commit(),
-      removal.put({ roomId, userId: target, removedAt: now.toISOString() }).commit(),
-    ])
-    .go();
+  if (!(await dismiss(db, { roomId, userId: target, removedAt: now.toISOString() })))
+    throw new NotFoundError(`User ${target} is not a member of this room`);
   return target;
 }

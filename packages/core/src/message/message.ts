@@ -1,6 +1,7 @@
 import * as z from "zod/mini";
 import "../errors/english-messages";
 import { fullJitterDelayMs } from "../broadcast/full-jitter-backoff";
+import { Claim } from "../claim";
 import type { Db } from "../db/create-db";
 import { failedConditions, isRetryableCancellation } from "../db/transaction-outcome";
 import { ForbiddenError, NotFoundError, ValidationError } from "../errors/domain-errors";
@@ -10,13 +11,11 @@ import { idSchema, newId } from "../ids/ids";
 import * as Membership from "../membership/membership";
 import type { Message, User } from "../protocol/shapes";
 import { limitSchema } from "../room/room";
+import { messageText } from "../text/free-text";
 import type { MessageItem } from "./message.entity";
 
-export const text = z.string().check(
-  z.minLength(1),
-  z.maxLength(4000),
-  z.refine((t: string) => t.trim().length > 0, "must not be blank"),
-);
+/** 1..4000 code points; controls (but line feed and tab), text-direction characters, blank text refused. */
+export const text = messageText;
 export const clientMessageId = z.string().check(z.minLength(1), z.maxLength(64));
 export const seqSchema = z.coerce.number().check(z.int(), z.gte(1), z.lte(Number.MAX_SAFE_INTEGER));
 /** Fields a client sends; the room and author come from its connection record. */
@@ -168,14 +167,17 @@ export async function send(db: Db, input: z.input<typeof sendInput>, now = new D
   throw new SendContendedError(attempt);
 }
 
-/** Finds the message one author's client id was claimed for (strongly consistent: the claim may be a moment old). */
+/** Finds the message one author's client id was claimed for. */
 export async function getByClientId(
   db: Db,
   { roomId, authorId, clientMessageId }: { roomId: string; authorId: string; clientMessageId: string },
 ) {
-  const { data: claim } = await db.entities.claim
-    .get({ roomId, scope: "message", userId: authorId, clientId: clientMessageId })
-    .go({ consistent: true });
+  const claim = await Claim.find(db, {
+    roomId,
+    scope: "message",
+    userId: authorId,
+    clientId: clientMessageId,
+  });
   const seq = claim?.targetSeq;
   const { data } =
     seq !== undefined

@@ -12,6 +12,7 @@ export const clientActions = [
   "sendMessage",
   "addTodo",
   "updateTodo",
+  "moveTodo",
   "deleteTodo",
   "sync",
   "markRead",

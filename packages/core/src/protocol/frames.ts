@@ -2,7 +2,7 @@ import * as z from "zod/mini";
 import "../errors/english-messages";
 import type { ErrorCode } from "../errors/domain-errors";
 import { sendFields } from "../message/message";
-import { addFields, hasChange, removeFields, updateFields } from "../todo/todo";
+import { addFields, changesSomething, moveFields, removeFields, updateFields } from "../todo/todo";
 import type { ClientAction } from "./constants";
 import type { Member, Message, ReadPosition, Room, Todo } from "./shapes";
 
@@ -17,9 +17,8 @@ export {
 export const clientFrameSchemas = {
   sendMessage: z.extend(sendFields, { action: z.literal("sendMessage") }),
   addTodo: z.extend(addFields, { action: z.literal("addTodo") }),
-  updateTodo: z
-    .extend(updateFields, { action: z.literal("updateTodo") })
-    .check(z.refine(hasChange, "give title or done to change")),
+  updateTodo: z.extend(updateFields, { action: z.literal("updateTodo") }).check(changesSomething),
+  moveTodo: z.extend(moveFields, { action: z.literal("moveTodo") }),
   deleteTodo: z.extend(removeFields, { action: z.literal("deleteTodo") }),
   sync: z.object({
     action: z.literal("sync"),
@@ -64,6 +63,8 @@ export type ServerFrame =
   | { type: "typing"; member: Member }
   | { type: "memberJoined"; member: Member }
   | { type: "memberLeft"; member: Member }
+  /** Rooms past the presence-detail limit: who is here (count) and who came and went, at most every 2 s. */
+  | { type: "presence"; count: number; joined: Member[]; left: Member[] }
   /** To a member the owner removed, just before the server closes their socket. */
   | { type: "removed"; roomId: string }
   | ({ type: "error"; code: "conflict"; message: string; todo: Todo } & ErrorEcho)
@@ -72,6 +73,8 @@ export type ServerFrame =
       code: ErrorCode;
       message: string;
       issues?: { path: (string | number)[]; message: string }[];
+      /** `rate_limited`: wait this long before sending again. */
+      retryAfterMs?: number;
     } & ErrorEcho);
 
 /** What an error frame repeats of the frame it refuses, so the client knows which send failed. */

@@ -60,6 +60,10 @@ export interface Todo {
   title: string;
   done: boolean;
   version: number;
+  /** Fractional index: lists are ordered by it (plain string comparison). */
+  position: string;
+  /** A member of the room the todo is assigned to. */
+  assigneeId?: string;
   createdAt: string;
   updatedAt: string;
 }

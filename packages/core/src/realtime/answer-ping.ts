@@ -4,8 +4,8 @@ import { forJoinedConnection } from "./for-joined-connection";
 import type { RealtimeDeps, RealtimeOutcome } from "./realtime-deps";
 
 /** Answers `pong` with the room's `lastSeq`, so an idle client can see that it missed something; refreshes the record. */
-export function answerPing({ db, delivery, connectionId }: RealtimeDeps): Promise<RealtimeOutcome> {
-  return forJoinedConnection({ db, connectionId }, async ({ roomId }) => {
+export function answerPing({ db, delivery, connectionId, limits }: RealtimeDeps): Promise<RealtimeOutcome> {
+  return forJoinedConnection({ db, connectionId, limits }, async ({ roomId }) => {
     const { lastSeq } = await Room.get(db, { roomId });
     return {
       roomId,

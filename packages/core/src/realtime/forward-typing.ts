@@ -9,8 +9,13 @@ import type { RealtimeDeps, RealtimeOutcome } from "./realtime-deps";
  * `typingAt`: at most one per TYPING_INTERVAL_MS per connection goes out, the rest are dropped silently, and
  * rooms past the presence-detail limit get none.
  */
-export function forwardTyping({ db, delivery, connectionId }: RealtimeDeps): Promise<RealtimeOutcome> {
-  return forJoinedConnection({ db, connectionId }, async (connection) => {
+export function forwardTyping({
+  db,
+  delivery,
+  connectionId,
+  limits,
+}: RealtimeDeps): Promise<RealtimeOutcome> {
+  return forJoinedConnection({ db, connectionId, limits }, async (connection) => {
     const { roomId } = connection;
     if (!(await Connection.claimTyping(db, { connection }))) return { roomId };
     const listing = await Connection.listByRoom(db, { roomId });

@@ -11,6 +11,6 @@ export { markRead } from "./mark-read";
 export type { RealtimeDeps, RealtimeOutcome } from "./realtime-deps";
 export { refuseUnknownFrame } from "./refuse-unknown-frame";
 export { removeMember } from "./remove-member";
-export { addTodo, deleteTodo, updateTodo } from "./room-todos";
+export { addTodo, deleteTodo, moveTodo, updateTodo } from "./room-todos";
 export { sendChatMessage } from "./send-chat-message";
 export { sendSnapshot } from "./send-snapshot";

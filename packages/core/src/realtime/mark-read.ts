@@ -15,9 +15,10 @@ export function markRead({
   db,
   delivery,
   connectionId,
+  limits,
   frame,
 }: RealtimeDeps & { frame: ClientFrameOf<"markRead"> }): Promise<RealtimeOutcome> {
-  return forJoinedConnection({ db, connectionId }, async ({ roomId, userId }) => {
+  return forJoinedConnection({ db, connectionId, limits }, async ({ roomId, userId }) => {
     const moved = await Membership.markRead(db, { roomId, userId, seq: frame.seq });
     if (!moved) return { roomId };
     const listing = await Connection.listByRoom(db, { roomId });

@@ -1,69 +1,84 @@
 import { broadcastToRoom } from "../broadcast/broadcast-to-room";
-import { sendToConnection } from "../broadcast/send-to-connection";
-import type { ClientFrameOf } from "../protocol";
+import { defaultLimits } from "../limits/limits";
+import type { ClientFrameOf, ServerFrame } from "../protocol";
 import { Todo } from "../todo";
+import { deliverCreated } from "./deliver-created";
 import { forJoinedConnection } from "./for-joined-connection";
 import type { RealtimeDeps, RealtimeOutcome } from "./realtime-deps";
 
 /**
- * Todo edits from a connection, applied to its own room and fanned out. Conflicts and unknown todos are thrown
- * as DomainErrors; the ws-error-frame middleware turns them into an error frame for the sender alone.
+ * Todo edits from a connection, applied to its own room and fanned out. Conflicts, unknown todos and the cap are
+ * thrown as DomainErrors; the ws-error-frame middleware turns them into an error frame for the sender alone.
  */
 
-/** Adds a todo; a repeated clientTodoId adds nothing and the sender alone gets the stored todo back. */
+/**
+ * Adds a todo last in the list (`limit_reached` past the room's cap); a repeated clientTodoId adds nothing and
+ * the sender alone gets the stored todo back.
+ */
 export function addTodo({
   db,
   delivery,
   connectionId,
-  frame,
+  limits = defaultLimits,
+  frame: { title, clientTodoId },
 }: RealtimeDeps & { frame: ClientFrameOf<"addTodo"> }): Promise<RealtimeOutcome> {
-  return forJoinedConnection({ db, connectionId }, async ({ roomId, userId }) => {
-    const { todo, created } = await Todo.add(db, {
-      roomId,
-      userId,
-      title: frame.title,
-      clientTodoId: frame.clientTodoId,
-    });
-    const out = { type: "todo", todo } as const;
-    if (!created)
-      return { roomId, reply: await sendToConnection(db, { ...delivery, connectionId, frame: out }) };
-    return { roomId, broadcast: await broadcastToRoom(db, { ...delivery, roomId, frame: out }) };
+  return forJoinedConnection({ db, connectionId, limits }, async ({ roomId, userId }) => {
+    const { todo, created } = await Todo.add(
+      db,
+      { roomId, userId, title, clientTodoId },
+      { maxTodos: limits.todosPerRoom },
+    );
+    return deliverCreated({ db, delivery, connectionId, roomId, frame: { type: "todo", todo }, created });
   });
 }
 
-/** Applies an edit at the version the client saw (ConflictError with the current todo otherwise). */
+/** Applies an edit (title, done, assignee) at the version the client saw (ConflictError with the current todo otherwise). */
 export function updateTodo({
   db,
   delivery,
   connectionId,
-  frame,
+  limits,
+  frame: { action: _, ...edit },
 }: RealtimeDeps & { frame: ClientFrameOf<"updateTodo"> }): Promise<RealtimeOutcome> {
-  return forJoinedConnection({ db, connectionId }, async ({ roomId }) => {
-    const { todoId, version, title, done } = frame;
-    const todo = await Todo.update(db, { roomId, todoId, version, title, done });
-    return {
-      roomId,
-      broadcast: await broadcastToRoom(db, { ...delivery, roomId, frame: { type: "todo", todo } }),
-    };
+  return forJoinedConnection({ db, connectionId, limits }, async ({ roomId }) => {
+    const todo = await Todo.update(db, { roomId, ...edit });
+    return announce({ db, delivery, connectionId }, roomId, { type: "todo", todo });
   });
 }
 
-/** Deletes a todo (NotFoundError if it is already gone). */
+/** Moves a todo to just after another (or first) at the version the client saw. */
+export function moveTodo({
+  db,
+  delivery,
+  connectionId,
+  limits,
+  frame: { todoId, version, after },
+}: RealtimeDeps & { frame: ClientFrameOf<"moveTodo"> }): Promise<RealtimeOutcome> {
+  return forJoinedConnection({ db, connectionId, limits }, async ({ roomId }) => {
+    const todo = await Todo.move(db, { roomId, todoId, version, after });
+    return announce({ db, delivery, connectionId }, roomId, { type: "todo", todo });
+  });
+}
+
+/** Deletes a todo at the version the client saw (ConflictError with the current todo otherwise, NotFoundError if gone). */
 export function deleteTodo({
   db,
   delivery,
   connectionId,
-  frame,
+  limits,
+  frame: { todoId, version },
 }: RealtimeDeps & { frame: ClientFrameOf<"deleteTodo"> }): Promise<RealtimeOutcome> {
-  return forJoinedConnection({ db, connectionId }, async ({ roomId }) => {
-    await Todo.remove(db, { roomId, todoId: frame.todoId });
-    return {
-      roomId,
-      broadcast: await broadcastToRoom(db, {
-        ...delivery,
-        roomId,
-        frame: { type: "todoDeleted", todoId: frame.todoId },
-      }),
-    };
+  return forJoinedConnection({ db, connectionId, limits }, async ({ roomId }) => {
+    await Todo.remove(db, { roomId, todoId, version });
+    return announce({ db, delivery, connectionId }, roomId, { type: "todoDeleted", todoId });
   });
+}
+
+/** The frame to every live connection of the room, the sender's included. */
+async function announce(
+  { db, delivery }: RealtimeDeps,
+  roomId: string,
+  frame: ServerFrame,
+): Promise<RealtimeOutcome> {
+  return { roomId, broadcast: await broadcastToRoom(db, { ...delivery, roomId, frame }) };
 }

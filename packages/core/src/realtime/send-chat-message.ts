@@ -1,7 +1,6 @@
-import { broadcastToRoom } from "../broadcast/broadcast-to-room";
-import { sendToConnection } from "../broadcast/send-to-connection";
 import { Message } from "../message";
 import type { ClientFrameOf } from "../protocol";
+import { deliverCreated } from "./deliver-created";
 import { forJoinedConnection } from "./for-joined-connection";
 import type { RealtimeDeps, RealtimeOutcome } from "./realtime-deps";
 
@@ -14,9 +13,10 @@ export function sendChatMessage({
   db,
   delivery,
   connectionId,
+  limits,
   frame: { text, clientMessageId, mentions },
 }: RealtimeDeps & { frame: ClientFrameOf<"sendMessage"> }): Promise<RealtimeOutcome> {
-  return forJoinedConnection({ db, connectionId }, async ({ roomId, userId, name }) => {
+  return forJoinedConnection({ db, connectionId, limits }, async ({ roomId, userId, name }) => {
     const { message, created } = await Message.send(db, {
       roomId,
       authorId: userId,
@@ -25,13 +25,13 @@ export function sendChatMessage({
       clientMessageId,
       mentions,
     });
-    const frame = { type: "message", message } as const;
-    const reply = await sendToConnection(db, { ...delivery, connectionId, frame });
-    if (!created) return { roomId, reply };
-    return {
+    return deliverCreated({
+      db,
+      delivery,
+      connectionId,
       roomId,
-      reply,
-      broadcast: await broadcastToRoom(db, { ...delivery, roomId, frame, alreadySent: [connectionId] }),
-    };
+      frame: { type: "message", message },
+      created,
+    });
   });
 }

@@ -10,15 +10,19 @@ export function sendSnapshot({
   db,
   delivery,
   connectionId,
+  limits,
   frame,
 }: RealtimeDeps & { frame: ClientFrameOf<"sync"> }): Promise<RealtimeOutcome> {
-  return forJoinedConnection({ db, connectionId }, async ({ roomId, userId }) => {
+  return forJoinedConnection({ db, connectionId, limits }, async ({ roomId, userId }) => {
     const snapshot = await Snapshot.read(db, { roomId, userId, afterSeq: frame.afterSeq });
     const reply: BroadcastResult = { delivered: 0, pruned: 0, failed: 0, retried: 0 };
     // In order: a client merges the parts as they come and applies the snapshot on the `last` one.
     for (const part of snapshotParts(snapshot)) {
       const sent = await sendToConnection(db, { ...delivery, connectionId, frame: part });
-      for (const key of Object.keys(reply) as (keyof BroadcastResult)[]) reply[key] += sent[key];
+      reply.delivered += sent.delivered;
+      reply.pruned += sent.pruned;
+      reply.failed += sent.failed;
+      reply.retried += sent.retried;
       if (sent.delivered === 0) break;
     }
     return { roomId, reply };

@@ -4,15 +4,17 @@ import type { Db } from "../db/create-db";
 import { NotFoundError } from "../errors/domain-errors";
 import { parseInput } from "../errors/parse-input";
 import { idSchema, newId } from "../ids/ids";
+import { defaultLimits } from "../limits/limits";
 import { newMembership } from "../membership/new-membership";
 import { type Room, type User, visibilitySchema } from "../protocol/shapes";
-import { toTodo } from "../todo/todo";
+import { roomName } from "../text/free-text";
+import { orderedTodos } from "../todo/todo-order";
 import type { RoomItem } from "./room.entity";
 
 export const limitSchema = z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 50);
 
 export const createInput = z.object({
-  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(80)),
+  name: roomName,
   visibility: z._default(visibilitySchema, "public"),
 });
 export const listInput = z.object({ limit: limitSchema, cursor: z.optional(idSchema) });
@@ -42,7 +44,7 @@ export async function create(
   };
   await db.transaction
     .write(({ room: rooms, membership }) => [
-      rooms.create(room).commit(),
+      rooms.create({ ...room, memberCount: 1 }).commit(),
       membership.create(newMembership({ roomId: room.roomId, user: caller, role: "owner", now })).commit(),
     ])
     .go();
@@ -69,11 +71,20 @@ export async function get(db: Db, input: z.input<typeof roomIdInput>): Promise<R
   return toRoom(data);
 }
 
-/** Reads a room and all its todos in one Query over the `roomView` collection. */
-export async function getWithTodos(db: Db, input: z.input<typeof roomIdInput>) {
+/**
+ * Reads a room and its todos (in list order) in one Query over the `roomView` collection, bounded: at most
+ * `maxTodos` todos (the stage's `todosPerRoom`, which adds refuse past), so the read costs at most that many
+ * items (about 500 KB at the default 500 todos of 200 characters: one or two Query pages) however the room was
+ * filled. The room item sorts before its todos, so it is always in the result.
+ */
+export async function getWithTodos(
+  db: Db,
+  input: z.input<typeof roomIdInput>,
+  { maxTodos = defaultLimits.todosPerRoom }: { maxTodos?: number } = {},
+) {
   const { roomId } = parseInput(roomIdInput, input);
-  const { data } = await db.collections.roomView({ roomId }).go({ pages: "all" });
+  const { data } = await db.collections.roomView({ roomId }).go({ limit: maxTodos + 1 });
   const room = data.room[0];
   if (!room) throw new NotFoundError(`Room ${roomId} does not exist`);
-  return { room: toRoom(room), todos: data.todo.map(toTodo) };
+  return { room: toRoom(room), todos: orderedTodos(data.todo) };
 }

@@ -40,7 +40,7 @@ export function snapshotParts(snapshot: Snapshot, maxBytes = MAX_SERVER_FRAME_BY
       size += itemBytes;
     }
   }
+  frame.last = true;
   frames.push(frame);
-  frames[frames.length - 1]!.last = true;
   return frames;
 }

@@ -10,6 +10,12 @@ export const tableDefinition = {
   },
   /** Epoch seconds; DynamoDB deletes expired connection records (lazily, so reads filter on it too). */
   ttlAttribute: "expiresAt",
+  /**
+   * The table's stream: presence (memberJoined/memberLeft, `presence` digests) is announced from the INSERT and
+   * REMOVE records of connections, off every request path (packages/core/src/presence). Both images: a REMOVE
+   * carries the member who left in its OldImage.
+   */
+  streamViewType: "NEW_AND_OLD_IMAGES",
 } as const;
 
 export type TableDefinition = typeof tableDefinition;
@@ -25,6 +31,7 @@ export function createTableInput(tableName: string) {
   return {
     TableName: tableName,
     BillingMode: "PAY_PER_REQUEST" as const,
+    StreamSpecification: { StreamEnabled: true, StreamViewType: tableDefinition.streamViewType },
     AttributeDefinitions: keyNames.map((AttributeName) => ({ AttributeName, AttributeType: "S" as const })),
     KeySchema: [
       { AttributeName: partitionKey, KeyType: "HASH" as const },

@@ -1,3 +1,2 @@
-export * as Table from "./definition";
 export { createTableInput, tableDefinition } from "./definition";
 export { ensureTable } from "./ensure-table";

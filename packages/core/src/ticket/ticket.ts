@@ -2,10 +2,11 @@ import * as z from "zod/mini";
 import "../errors/english-messages";
 import { isConditionFailure } from "../db/condition-failure";
 import type { Db } from "../db/create-db";
-import { ForbiddenError, UnauthorizedError } from "../errors/domain-errors";
+import { ForbiddenError, LimitReachedError, UnauthorizedError } from "../errors/domain-errors";
 import { parseInput } from "../errors/parse-input";
 import { idSchema } from "../ids/ids";
 import { newSecretToken, SECRET_TOKEN_PATTERN } from "../ids/secret-token";
+import { defaultLimits } from "../limits/limits";
 import * as Membership from "../membership/membership";
 import type { User } from "../protocol/shapes";
 
@@ -31,21 +32,40 @@ const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 /**
  * `POST /rooms/{roomId}/tickets`: a single-use ticket for a room the caller may join: a public room (joining
  * makes them a member) or a private room they belong to. A private room they are not in is 404 (it does not
- * exist for them); a room the owner removed them from is 403.
+ * exist for them); a room the owner removed them from is 403. A public room already at `membersPerRoom` refuses a
+ * newcomer here (`limit_reached`, 409), where a browser can read why, rather than only at the handshake (403);
+ * its members always get tickets.
  */
 export async function issue(
   db: Db,
-  { input, caller, now = new Date() }: { input: z.input<typeof issueInput>; caller: User; now?: Date },
+  {
+    input,
+    caller,
+    now = new Date(),
+    membersPerRoom = defaultLimits.membersPerRoom,
+  }: { input: z.input<typeof issueInput>; caller: User; now?: Date; membersPerRoom?: number },
 ) {
   const { roomId } = parseInput(issueInput, input);
-  const { removedAt } = await Membership.access(db, { roomId, userId: caller.userId, knownToRemoved: true });
+  const { membership, removedAt } = await Membership.access(db, {
+    roomId,
+    userId: caller.userId,
+    knownToRemoved: true,
+  });
   if (removedAt) throw new ForbiddenError("You were removed from this room");
+  if (!membership && (await memberCount(db, roomId)) >= membersPerRoom)
+    throw new LimitReachedError(`This room is full (${membersPerRoom} members); ask its owner to make room`);
   const ticket = newSecretToken(32);
   const expiresAt = epochSeconds(now) + TICKET_TTL_SECONDS;
   await db.entities.ticket
     .create({ ticket, roomId, userId: caller.userId, name: caller.name, expiresAt })
     .go();
   return { ticket, expiresAt: new Date(expiresAt * 1000).toISOString() };
+}
+
+/** The room's counted members (the count the join transaction checks against the cap). */
+async function memberCount(db: Db, roomId: string): Promise<number> {
+  const { data } = await db.entities.room.get({ roomId }).go({ attributes: ["memberCount"] });
+  return data?.memberCount ?? 0;
 }
 
 /**

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { Connection } from "../../src/connection";
 import type { Db } from "../../src/db";
 import { NotFoundError } from "../../src/errors";
+import { defaultLimits, rateLimitsOf } from "../../src/limits";
 import { Room } from "../../src/room";
 import { createTestDb } from "../support/test-db";
 import { newUser } from "../support/users";
@@ -13,6 +14,8 @@ beforeAll(async () => {
   ({ roomId } = await Room.create(db, { input: { name: "presence" }, caller: newUser("Owner") }));
 });
 
+/** The default frame limit, as a frame's read of its record applies it. */
+const FRAMES = rateLimitsOf(defaultLimits).frames;
 const claimsOf = (userId: string, name: string, room = roomId) => ({ userId, name, roomId: room });
 /** What `$connect` does once admitted: build the record from the ticket's claims, then store it. */
 async function admit(
@@ -41,7 +44,9 @@ describe("Connection", () => {
     expect(await Connection.get(db, { connectionId: "conn-a" })).toBeNull();
     await Connection.save(db, record);
     expect(await Connection.get(db, { connectionId: "conn-a" })).toEqual(record);
-    expect(await Connection.getJoined(db, { connectionId: "conn-a" })).toEqual(record);
+    expect(await Connection.takeFrameToken(db, { connectionId: "conn-a", limit: FRAMES })).toMatchObject(
+      record,
+    );
     expect(Connection.toMember(record)).toEqual({
       memberId: record.memberId,
       userId: "user-ann",
@@ -56,8 +61,10 @@ describe("Connection", () => {
     expect(one.memberId).not.toBe(two.memberId);
   });
 
-  it("getJoined is NotFound for a connection that was never stored", async () => {
-    await expect(Connection.getJoined(db, { connectionId: "never" })).rejects.toBeInstanceOf(NotFoundError);
+  it("a frame's read of its record is NotFound for a connection that was never stored", async () => {
+    await expect(
+      Connection.takeFrameToken(db, { connectionId: "never", limit: FRAMES }),
+    ).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it("removes a connection exactly once: the second removal sees nothing", async () => {
@@ -76,7 +83,9 @@ describe("Connection", () => {
     await admit("new", claimsOf("user-new", "New", room.roomId));
     expect((await Connection.members(db, { roomId: room.roomId })).map((m) => m.name)).toEqual(["New"]);
     expect(await Connection.get(db, { connectionId: "old" })).toBeNull();
-    await expect(Connection.getJoined(db, { connectionId: "old" })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      Connection.takeFrameToken(db, { connectionId: "old", limit: FRAMES }),
+    ).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it("listOfUser: exactly one user's live sockets in one room (not a user whose id starts the same)", async () => {

@@ -31,26 +31,10 @@ describe("managementEndpointFromEvent", () => {
     );
   });
 
-  it("builds https://domainName/stage from an execute-api event", () => {
+  it("builds https://domainName/stage from the event when nothing is configured", () => {
     expect(managementEndpointFromEvent({ requestContext: { domainName: execApi, stage: "prod" } })).toBe(
       `https://${execApi}/prod`,
     );
-    // A base path only applies to custom domains; execute-api hosts always take the stage.
-    expect(
-      managementEndpointFromEvent({
-        requestContext: { domainName: execApi, stage: "prod" },
-        basePath: "chat",
-      }),
-    ).toBe(`https://${execApi}/prod`);
-  });
-
-  it("uses the API mapping path on a custom domain when given, the stage otherwise", () => {
-    const requestContext = { domainName: "ws.example.com", stage: "prod" };
-    expect(managementEndpointFromEvent({ requestContext, basePath: "chat" })).toBe(
-      "https://ws.example.com/chat",
-    );
-    expect(managementEndpointFromEvent({ requestContext, basePath: "" })).toBe("https://ws.example.com");
-    expect(managementEndpointFromEvent({ requestContext })).toBe("https://ws.example.com/prod");
   });
 
   it("uses plain http for the local gateway on loopback", () => {

@@ -17,6 +17,21 @@ function scriptedSender(script: SendOutcome[]) {
 }
 
 const throttled: SendOutcome = { status: "retryable", reason: "LimitExceededException (HTTP 429)" };
+const unavailable: SendOutcome = { status: "retryable", reason: "InternalServerError (HTTP 503): down" };
+
+/** A clock that only `sleep` moves: the retry loop sees exactly the waits it chose. */
+function fakeClock() {
+  let ms = 0;
+  const waits: number[] = [];
+  return {
+    clock: () => ms,
+    sleep: async (wait: number) => {
+      waits.push(wait);
+      ms += wait;
+    },
+    waits,
+  };
+}
 
 describe("fullJitterDelayMs", () => {
   it("draws from [0, base * 2^retry), capped at maxDelayMs", () => {
@@ -59,8 +74,8 @@ describe("sendWithRetry", () => {
     expect(waits).toEqual([99, 199]);
   });
 
-  it("gives up after maxRetries and reports the last reason as failed", async () => {
-    const { sender, attempts } = scriptedSender([throttled]);
+  it("gives up on a transient failure after maxRetries and reports the last reason as failed", async () => {
+    const { sender, attempts } = scriptedSender([unavailable]);
     const waits: number[] = [];
     const result = await sendWithRetry(
       sender,
@@ -70,7 +85,7 @@ describe("sendWithRetry", () => {
     expect(result.retries).toBe(3);
     expect(result.outcome).toEqual({
       status: "failed",
-      reason: "gave up after 3 retries: LimitExceededException (HTTP 429)",
+      reason: "gave up after 3 retries: InternalServerError (HTTP 503): down",
     });
     expect(attempts()).toBe(4);
     expect(waits).toHaveLength(3);
@@ -85,11 +100,74 @@ describe("sendWithRetry", () => {
       });
       expect(attempts()).toBe(1);
     }
-    const { sender, attempts } = scriptedSender([throttled]);
+    const { sender, attempts } = scriptedSender([unavailable]);
     const result = await sendWithRetry(
       sender,
       { connectionId: "a", data },
       { maxRetries: 0, sleep: async () => {} },
+    );
+    expect(result.outcome.status).toBe("failed");
+    expect(attempts()).toBe(1);
+  });
+
+  it("retries throttling past maxRetries, with capped waits, until the time budget is spent", async () => {
+    const { sender, attempts } = scriptedSender([throttled]);
+    const clock = fakeClock();
+    const result = await sendWithRetry(
+      sender,
+      { connectionId: "a", data },
+      {
+        maxRetries: 3,
+        throttleBudgetMs: 10_000,
+        baseDelayMs: 100,
+        maxDelayMs: 1_000,
+        random: () => 0.9999,
+        ...clock,
+      },
+    );
+    // 99 + 199 + 399 + 799 = 1,496 ms, then 999 ms waits while they still end within 10 s: 8 more (9,488 ms).
+    expect(clock.waits).toEqual([99, 199, 399, 799, ...Array(8).fill(999)]);
+    expect(result.retries).toBe(12);
+    expect(attempts()).toBe(13);
+    expect(result.outcome).toEqual({
+      status: "failed",
+      reason: "gave up after 12 retries in 9488 ms: LimitExceededException (HTTP 429)",
+    });
+  });
+
+  it("delivers a post that is throttled for longer than three retries once the limit clears", async () => {
+    const { sender } = scriptedSender([...Array(6).fill(throttled), { status: "delivered" }]);
+    const clock = fakeClock();
+    const result = await sendWithRetry(sender, { connectionId: "a", data }, { maxRetries: 3, ...clock });
+    expect(result).toEqual({ outcome: { status: "delivered" }, retries: 6 });
+  });
+
+  it("counts only transient failures against maxRetries when they mix with throttling", async () => {
+    const { sender, attempts } = scriptedSender([
+      throttled,
+      unavailable,
+      throttled,
+      unavailable,
+      unavailable,
+    ]);
+    const result = await sendWithRetry(
+      sender,
+      { connectionId: "a", data },
+      { maxRetries: 2, ...fakeClock() },
+    );
+    expect(result.outcome).toEqual({
+      status: "failed",
+      reason: "gave up after 4 retries: InternalServerError (HTTP 503): down",
+    });
+    expect(attempts()).toBe(5);
+  });
+
+  it("a zero budget gives a throttled post one attempt", async () => {
+    const { sender, attempts } = scriptedSender([throttled]);
+    const result = await sendWithRetry(
+      sender,
+      { connectionId: "a", data },
+      { throttleBudgetMs: 0, random: () => 0.5, ...fakeClock() },
     );
     expect(result.outcome.status).toBe("failed");
     expect(attempts()).toBe(1);

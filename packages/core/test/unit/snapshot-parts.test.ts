@@ -26,6 +26,7 @@ const todo = (n: number): Todo => ({
   title: `todo ${n} ${"t".repeat(180)}`,
   done: false,
   version: 1,
+  position: `a${n}`,
   createdAt: "2026-03-12T19:00:00.000Z",
   updatedAt: "2026-03-12T19:00:00.000Z",
 });

@@ -38,8 +38,10 @@ function senderFor(
   endpoint: string,
   create: (options: { endpoint: string }) => ConnectionSender,
 ): ConnectionSender {
-  let sender = senders.get(endpoint);
-  if (!sender) senders.set(endpoint, (sender = create({ endpoint })));
+  const existing = senders.get(endpoint);
+  if (existing) return existing;
+  const sender = create({ endpoint });
+  senders.set(endpoint, sender);
   return sender;
 }
 

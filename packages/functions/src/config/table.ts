@@ -25,7 +25,7 @@ export function getDb(): Promise<Db> {
 async function openDb(): Promise<Db> {
   const [{ createDb }, { DynamoDBClient }] = await Promise.all([
     import("@rooms/core/db"),
-    import("@aws-sdk/client-dynamodb"),
+    import("@rooms/core/dynamodb-client"),
   ]);
   return createDb({ client: createDynamoClient(DynamoDBClient), table: Resource.Table.name });
 }

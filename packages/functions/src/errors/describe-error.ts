@@ -2,6 +2,7 @@ import {
   ConflictError,
   DomainError,
   type ErrorCode,
+  RateLimitedError,
   ValidationError,
   type ValidationIssue,
 } from "@rooms/core/errors";
@@ -14,6 +15,8 @@ export interface PublicError {
   issues?: ValidationIssue[];
   /** For a conflict: what is stored now. */
   current?: unknown;
+  /** For `rate_limited`: when the next call will be accepted. */
+  retryAfterMs?: number;
   /** False for a bug or an outage (status 500): worth a stack trace in the logs. */
   expected: boolean;
 }
@@ -42,6 +45,10 @@ export function describeError(error: unknown, { subject = "Body" }: { subject?: 
       current: error.current,
       expected: true,
     };
+  }
+  if (error instanceof RateLimitedError) {
+    const { status, code, message, retryAfterMs } = error;
+    return { status, code, message, retryAfterMs, expected: true };
   }
   if (error instanceof DomainError)
     return { status: error.status, code: error.code, message: error.message, expected: true };

@@ -5,8 +5,14 @@ import { getIdentity } from "../config/identity";
 import { type HttpEvent, httpMiddlewares } from "../middleware/http-stack";
 import { json } from "./json-response";
 
-/** POST /sessions {name} → 201 {token, user, expiresAt}: a new guest, or with a valid bearer the same user renamed */
+/** POST /sessions {name} → 201 {token, user, expiresAt}: a new guest, or with a valid bearer the same user renamed; sessionsPerMinute per source IP */
 export const handler = middy(async (event: HttpEvent<typeof sessionInput, User | null>) => {
   const session = await startSession(getIdentity(), { input: event.input, caller: event.user });
   return json(201, session);
-}).use(httpMiddlewares({ body: sessionInput, auth: "optional" }));
+}).use(
+  httpMiddlewares({
+    body: sessionInput,
+    auth: "optional",
+    rateLimit: { limit: "createSession", per: "sourceIp" },
+  }),
+);

@@ -1,10 +1,17 @@
 import middy from "@middy/core";
 import { Ticket } from "@rooms/core/ticket";
+import { getLimits } from "../config/limits";
 import { getDb } from "../config/table";
 import { type HttpEvent, httpMiddlewares } from "../middleware/http-stack";
 import { json } from "./json-response";
 
-/** POST /rooms/{roomId}/tickets → 201 {ticket, expiresAt}: opens one socket to the room within 60 s */
+/** POST /rooms/{roomId}/tickets → 201 {ticket, expiresAt}: opens one socket to the room within 60 s (ticketsPerMinute per user); a newcomer to a full room → 409 */
 export const handler = middy(async (event: HttpEvent<typeof Ticket.issueInput>) => {
-  return json(201, await Ticket.issue(await getDb(), { input: event.input, caller: event.user }));
-}).use(httpMiddlewares({ params: Ticket.issueInput }));
+  const { membersPerRoom } = getLimits();
+  const ticket = await Ticket.issue(await getDb(), {
+    input: event.input,
+    caller: event.user,
+    membersPerRoom,
+  });
+  return json(201, ticket);
+}).use(httpMiddlewares({ params: Ticket.issueInput, rateLimit: { limit: "createTicket", per: "user" } }));

@@ -8,7 +8,8 @@ const defaults = {
 };
 
 /**
- * Turns whatever a handler threw into the contract's `{"error":{"code","message","issues"?}}` with its status.
+ * Turns whatever a handler threw into the contract's `{"error":{"code","message","issues"?,"retryAfterMs"?}}` with
+ * its status (and `Retry-After` in whole seconds on a 429, as HTTP clients expect).
  * Below 500 the message is the domain's own; at 500 it is generic (the log line keeps the stack).
  */
 export function httpErrorMapper(opts: Partial<typeof defaults> = {}): MiddlewareObj {
@@ -16,9 +17,12 @@ export function httpErrorMapper(opts: Partial<typeof defaults> = {}): Middleware
 
   const httpErrorMapperOnError: MiddlewareObj["onError"] = (request) => {
     if (request.response !== undefined) return;
-    const { status, code, message, issues } = describeError(request.error, options);
-    request.response = json(status, { error: { code, message, ...(issues && { issues }) } });
+    const { status, code, message, issues, retryAfterMs } = describeError(request.error, options);
+    const error = { code, message, ...(issues && { issues }), ...(retryAfterMs && { retryAfterMs }) };
+    request.response = json(status, { error }, retryAfterMs ? retryAfterHeader(retryAfterMs) : undefined);
   };
 
   return { onError: httpErrorMapperOnError };
 }
+
+const retryAfterHeader = (ms: number) => ({ "retry-after": String(Math.ceil(ms / 1000)) });

@@ -14,7 +14,8 @@ const defaults = {
 
 /**
  * WebSocket errors, the way clients can see them:
- * - `$connect`: the status code (404 unknown room, 400 bad name), so API Gateway refuses the handshake;
+ * - `$connect`: the status code (404 unknown room, 400 bad name, 403 removed or room full), so API Gateway
+ *   refuses the handshake;
  * - `$disconnect`: nobody to tell; the status only goes to the log;
  * - a frame: an `{"type":"error",...}` frame to the sender alone (a conflict carries the current `todo`), and
  *   200 to API Gateway so it does not report the failure a second time.
@@ -29,7 +30,9 @@ export function wsErrorFrame(opts: Partial<typeof defaults> = {}): MiddlewareObj
     const { eventType } = event.requestContext;
     if (eventType === "CONNECT") {
       const { status, code, message, issues } = described;
-      request.response = json(status, { error: { code, message, ...(issues && { issues }) } });
+      // The contract refuses a handshake into a full room with 403 (over HTTP, limit_reached is a 409).
+      const handshakeStatus = code === "limit_reached" ? 403 : status;
+      request.response = json(handshakeStatus, { error: { code, message, ...(issues && { issues }) } });
       return;
     }
     if (eventType === "DISCONNECT") {
@@ -48,10 +51,13 @@ export function wsErrorFrame(opts: Partial<typeof defaults> = {}): MiddlewareObj
   return { onError: wsErrorFrameOnError };
 }
 
-function errorFrame({ code, message, issues, current }: PublicError, echo: ErrorEcho): ServerFrame {
+function errorFrame(
+  { code, message, issues, current, retryAfterMs }: PublicError,
+  echo: ErrorEcho,
+): ServerFrame {
   const base = { type: "error" as const, message, ...echo };
   if (code === "conflict" && current) return { ...base, code, todo: current as Todo };
-  return { ...base, code, ...(issues && { issues }) };
+  return { ...base, code, ...(issues && { issues }), ...(retryAfterMs && { retryAfterMs }) };
 }
 
 /**

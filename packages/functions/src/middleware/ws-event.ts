@@ -1,5 +1,5 @@
 import type { RealtimeOutcome } from "@rooms/core/realtime";
-import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from "aws-lambda";
+import type { APIGatewayProxyWebsocketEventV2 } from "aws-lambda";
 import type { $ZodType } from "zod/v4/core";
 import { noteInvocation } from "../logging/invocation-notes";
 import type { WithInput } from "./validate-input";
@@ -17,5 +17,3 @@ export function accepted(event: object, outcome: RealtimeOutcome): { statusCode:
   noteInvocation(event, { ...outcome });
   return { statusCode: 200 };
 }
-
-export type WebSocketResult = APIGatewayProxyResultV2;

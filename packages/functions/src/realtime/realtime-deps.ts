@@ -1,5 +1,7 @@
-import type { WebSocketRequestContext } from "@rooms/core/broadcast";
+import { INLINE_THROTTLE_BUDGET_MS, type WebSocketRequestContext } from "@rooms/core/broadcast";
 import type { RealtimeDeps } from "@rooms/core/realtime";
+import { getFanOut } from "../config/fan-out";
+import { getLimits } from "../config/limits";
 import { getSender } from "../config/realtime";
 import { getDb } from "../config/table";
 import { logger } from "../logging/logger";
@@ -12,9 +14,17 @@ export async function realtimeFor({
 }): Promise<RealtimeDeps> {
   const db = await getDb();
   const sender = await getSender(requestContext);
+  const fanOut = getFanOut();
   return {
     db,
-    delivery: { sender, log: (entry) => logger.warn("delivery problem", { ...entry }) },
+    delivery: {
+      sender,
+      // The user's request waits on an inline broadcast: a shorter throttle budget than the fan-out workers'.
+      throttleBudgetMs: INLINE_THROTTLE_BUDGET_MS,
+      log: (entry) => logger.warn("delivery problem", { ...entry }),
+      ...(fanOut && { fanOut }),
+    },
     connectionId: requestContext.connectionId,
+    limits: getLimits(),
   };
 }

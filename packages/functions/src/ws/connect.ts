@@ -5,7 +5,7 @@ import { accepted, type ValidatedWebSocketEvent } from "../middleware/ws-event";
 import { wsConnectMiddlewares } from "../middleware/ws-stack";
 import { realtimeFor } from "../realtime/realtime-deps";
 
-/** $connect ?ticket: joins the room the ticket names and tells its members; 403 removed, 404 no longer readable */
+/** $connect ?ticket: joins the room the ticket names (the presence worker announces it); 403 removed, 404 no longer readable */
 export const handler = middy(async (event: ValidatedWebSocketEvent<typeof Ticket.claimsSchema>) => {
   return accepted(event, await joinRoom({ ...(await realtimeFor(event)), claims: event.input }));
 }).use(wsConnectMiddlewares(Ticket.claimsSchema));

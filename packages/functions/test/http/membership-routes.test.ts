@@ -5,8 +5,8 @@ import { Membership } from "@rooms/core/membership";
 import type { Room } from "@rooms/core/protocol";
 import { Ticket } from "@rooms/core/ticket";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { ConnectionsApiServer } from "../../../../test/support/connections-api-server";
 import { type HttpEventOptions, type HttpRouteKey, httpEvent } from "../support/events";
-import type { FakeConnectionsApi } from "../support/fake-connections-api";
 import {
   captureLogs,
   type HandlerEnv,
@@ -21,7 +21,7 @@ const unknownRoomId = "01JP3Q8Z5K7V2M4N6R8T0W2Y4A";
 
 let env: HandlerEnv;
 let db: Db;
-let api: FakeConnectionsApi;
+let api: ConnectionsApiServer;
 let logs: Record<string, any>[];
 const handlers = {} as Record<
   | "createRoom"

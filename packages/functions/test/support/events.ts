@@ -126,7 +126,15 @@ export function wsAuthorizerEvent(connectionId: string, query: Record<string, st
   return event;
 }
 
-const routedActions = new Set(["sendMessage", "addTodo", "updateTodo", "deleteTodo", "sync", "ping"]);
+const routedActions = new Set([
+  "sendMessage",
+  "addTodo",
+  "updateTodo",
+  "moveTodo",
+  "deleteTodo",
+  "sync",
+  "ping",
+]);
 
 /**
  * A MESSAGE event carrying `frame` (an object is sent as JSON, a string as is), routed the way API Gateway's

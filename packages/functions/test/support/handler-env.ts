@@ -4,11 +4,16 @@ import { type AttributeValue, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { createDb } from "@rooms/core/db";
 import { createIdentity } from "@rooms/core/identity";
 import { newId } from "@rooms/core/ids";
+import type { Limits } from "@rooms/core/limits";
 import type { User } from "@rooms/core/protocol";
 import { ensureTable } from "@rooms/core/table";
 import { localDynamoClient } from "@rooms/dynamodb-local";
 import { inject } from "vitest";
-import { type FakeConnectionsApi, startFakeConnectionsApi } from "./fake-connections-api";
+import {
+  type ConnectionsApiServer,
+  startConnectionsApiServer,
+} from "../../../../test/support/connections-api-server";
+import { RAISED_LIMITS } from "../../../../test/support/raised-limits";
 
 /** `iss`/`aud` of this stage's guest tokens (SST_RESOURCE_Identity.issuer). */
 export const TEST_ISSUER = "rooms-test";
@@ -18,6 +23,11 @@ export interface HandlerEnvOptions {
   linkRealtime?: boolean;
   /** Use this table name instead of creating a fresh table (a missing one makes every call fail). */
   tableName?: string;
+  /**
+   * `Resource.Limits`: default RAISED_LIMITS, since these tests call one route many times as one user from one
+   * fixture address; a test of a limit sets its own.
+   */
+  limits?: Partial<Limits>;
 }
 
 /**
@@ -27,17 +37,22 @@ export interface HandlerEnvOptions {
  * SST reads the variables once, on first use. The signing secret is fresh for every test file; `signIn` mints
  * tokens with it, as `POST /sessions` would.
  */
-export async function startHandlerEnv({ linkRealtime = true, tableName }: HandlerEnvOptions = {}) {
+export async function startHandlerEnv({
+  linkRealtime = true,
+  tableName,
+  limits = RAISED_LIMITS,
+}: HandlerEnvOptions = {}) {
   const endpoint = inject("dynamodbEndpoint");
   const client = localDynamoClient(endpoint);
   const table = tableName ?? `functions-${randomUUID()}`;
   if (!tableName) await ensureTable(client, table);
-  const connections: FakeConnectionsApi = await startFakeConnectionsApi();
+  const connections: ConnectionsApiServer = await startConnectionsApiServer();
 
   process.env.DYNAMODB_ENDPOINT = endpoint;
   process.env.SST_RESOURCE_Table = JSON.stringify({ name: table });
   const secret = randomBytes(32).toString("base64url");
   process.env.SST_RESOURCE_AuthSecret = JSON.stringify({ value: secret });
+  process.env.SST_RESOURCE_Limits = JSON.stringify(limits);
   process.env.SST_RESOURCE_Identity = JSON.stringify({
     issuer: TEST_ISSUER,
     oidcIssuer: "",

@@ -6,15 +6,15 @@ import type { Room, User } from "@rooms/core/protocol";
 import { Room as Rooms } from "@rooms/core/room";
 import { Todo } from "@rooms/core/todo";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { ConnectionsApiServer } from "../../../../test/support/connections-api-server";
 import { wsConnectEvent, wsDisconnectEvent, wsMessageEvent } from "../support/events";
-import type { FakeConnectionsApi } from "../support/fake-connections-api";
 import { captureLogs, type Invoke, loadHandler, parseBody, startHandlerEnv } from "../support/handler-env";
 
 const unknownRoomId = "01JP3Q8Z5K7V2M4N6R8T0W2Y4A";
 
 let env: Awaited<ReturnType<typeof startHandlerEnv>>;
 let db: Db;
-let api: FakeConnectionsApi;
+let api: ConnectionsApiServer;
 let logs: Record<string, any>[];
 const handlers: Record<string, Invoke> = {};
 
@@ -29,6 +29,7 @@ beforeAll(async () => {
     "send-message",
     "add-todo",
     "update-todo",
+    "move-todo",
     "delete-todo",
     "sync",
     "ping",
@@ -71,6 +72,7 @@ const send = (connectionId: string, frame: unknown) => {
     sendMessage: "send-message",
     addTodo: "add-todo",
     updateTodo: "update-todo",
+    moveTodo: "move-todo",
     deleteTodo: "delete-todo",
     sync: "sync",
     ping: "ping",
@@ -81,7 +83,7 @@ const send = (connectionId: string, frame: unknown) => {
 const tableItems = () => env.tableItems();
 
 describe("$connect", () => {
-  it("joins the room and announces memberJoined to the others, not to the socket still opening", async () => {
+  it("joins the room and posts to no one: the presence worker announces the join from the table stream", async () => {
     const {
       room,
       ids: [ann],
@@ -89,19 +91,8 @@ describe("$connect", () => {
     const { user: bob } = await env.signIn("Bob");
     const response = await handlers.connect!(wsConnectEvent("bob-Zg=", { ...bob, roomId: room.roomId }));
     expect(response).toEqual({ statusCode: 200 });
-    expect(api.framesFor(ann!)).toEqual([
-      {
-        type: "memberJoined",
-        member: {
-          memberId: expect.any(String),
-          userId: bob.userId,
-          name: "Bob",
-          connectedAt: expect.any(String),
-        },
-      },
-    ]);
-    expect(api.framesFor("bob-Zg=")).toEqual([]);
-    expect(JSON.stringify(api.framesFor(ann!))).not.toContain("bob-Zg=");
+    expect(api.framesFor(ann!)).toEqual([]);
+    expect(api.recipients()).toEqual([]);
     expect(await Connection.get(db, { connectionId: "bob-Zg=" })).toMatchObject({
       roomId: room.roomId,
       userId: bob.userId,
@@ -395,12 +386,77 @@ describe("todos", () => {
       ids: [ann, bob],
     } = await roomWith("Ann", "Bob");
     const { todo } = await Todo.add(db, { roomId: room.roomId, userId: "someone", title: "gone soon" });
-    await send(ann!, { action: "deleteTodo", todoId: todo.todoId });
+    await send(ann!, { action: "deleteTodo", todoId: todo.todoId, version: 1 });
     expect(api.framesFor(bob!)).toEqual([{ type: "todoDeleted", todoId: todo.todoId }]);
     api.clear();
-    await send(ann!, { action: "deleteTodo", todoId: todo.todoId });
+    await send(ann!, { action: "deleteTodo", todoId: todo.todoId, version: 1 });
     expect(api.framesFor(ann!)).toEqual([
       expect.objectContaining({ type: "error", code: "not_found", action: "deleteTodo" }),
+    ]);
+    expect(api.framesFor(bob!)).toEqual([]);
+  });
+
+  it("deleteTodo without a version, or at a stale one: refused to the sender alone, the todo kept", async () => {
+    const {
+      room,
+      ids: [ann, bob],
+    } = await roomWith("Ann", "Bob");
+    const { todo } = await Todo.add(db, { roomId: room.roomId, userId: "someone", title: "keep me" });
+    const current = await Todo.update(db, {
+      roomId: room.roomId,
+      todoId: todo.todoId,
+      version: 1,
+      done: true,
+    });
+    await send(ann!, { action: "deleteTodo", todoId: todo.todoId });
+    await send(ann!, { action: "deleteTodo", todoId: todo.todoId, version: 1 });
+    expect(api.framesFor(ann!)).toEqual([
+      expect.objectContaining({ type: "error", code: "bad_request", action: "deleteTodo" }),
+      { type: "error", code: "conflict", message: expect.any(String), action: "deleteTodo", todo: current },
+    ]);
+    expect(api.framesFor(bob!)).toEqual([]);
+    expect(await Todo.get(db, { roomId: room.roomId, todoId: todo.todoId })).toEqual(current);
+  });
+
+  it("moveTodo: the room gets the todo at its new position; lists follow it", async () => {
+    const {
+      room,
+      ids: [ann, bob],
+    } = await roomWith("Ann", "Bob");
+    const { todo: a } = await Todo.add(db, { roomId: room.roomId, userId: "someone", title: "a" });
+    const { todo: b } = await Todo.add(db, { roomId: room.roomId, userId: "someone", title: "b" });
+    await send(bob!, { action: "moveTodo", todoId: b.todoId, version: 1, after: null });
+    const moved = await Todo.get(db, { roomId: room.roomId, todoId: b.todoId });
+    expect(moved.position < a.position).toBe(true);
+    expect(api.framesFor(ann!)).toEqual([{ type: "todo", todo: { ...moved, version: 2 } }]);
+    expect(api.framesFor(bob!)).toEqual([{ type: "todo", todo: moved }]);
+    expect((await Todo.list(db, { roomId: room.roomId })).map((t) => t.title)).toEqual(["b", "a"]);
+    api.clear();
+    await send(bob!, { action: "moveTodo", todoId: b.todoId, version: 1, after: a.todoId });
+    expect(api.framesFor(bob!)).toEqual([
+      { type: "error", code: "conflict", message: expect.any(String), action: "moveTodo", todo: moved },
+    ]);
+    expect(api.framesFor(ann!)).toEqual([]);
+  });
+
+  it("updateTodo with assigneeId: a member is assigned; a non-member is bad_request", async () => {
+    const {
+      room,
+      ids: [ann, bob],
+      users: [, bobUser],
+    } = await roomWith("Ann", "Bob");
+    const { todo } = await Todo.add(db, { roomId: room.roomId, userId: "someone", title: "who?" });
+    await send(ann!, { action: "updateTodo", todoId: todo.todoId, version: 1, assigneeId: bobUser!.userId });
+    expect(api.framesFor(bob!)).toEqual([
+      {
+        type: "todo",
+        todo: { ...todo, assigneeId: bobUser!.userId, version: 2, updatedAt: expect.any(String) },
+      },
+    ]);
+    api.clear();
+    await send(ann!, { action: "updateTodo", todoId: todo.todoId, version: 2, assigneeId: "not-a-member" });
+    expect(api.framesFor(ann!)).toEqual([
+      expect.objectContaining({ type: "error", code: "bad_request", action: "updateTodo" }),
     ]);
     expect(api.framesFor(bob!)).toEqual([]);
   });
@@ -411,7 +467,7 @@ describe("todos", () => {
     const {
       ids: [ann],
     } = await roomWith("Ann");
-    await send(ann!, { action: "deleteTodo", todoId: todo.todoId });
+    await send(ann!, { action: "deleteTodo", todoId: todo.todoId, version: 1 });
     expect(api.framesFor(ann!)).toEqual([expect.objectContaining({ code: "not_found" })]);
     expect(await Todo.get(db, { roomId: other.roomId, todoId: todo.todoId })).toEqual(todo);
   });
@@ -540,35 +596,34 @@ describe("$default", () => {
 });
 
 describe("$disconnect and gone connections", () => {
-  it("removes the connection and announces memberLeft once, however often it runs", async () => {
+  it("removes the connection, posting to no one (the presence worker announces it), however often it runs", async () => {
     const {
-      ids: [ann, bob],
+      ids: [, bob],
     } = await roomWith("Ann", "Bob");
     expect(await handlers.disconnect!(wsDisconnectEvent(bob!))).toEqual({ statusCode: 200 });
-    expect(api.framesFor(ann!)).toEqual([
-      { type: "memberLeft", member: expect.objectContaining({ name: "Bob" }) },
-    ]);
+    expect(api.recipients()).toEqual([]);
     expect(await Connection.get(db, { connectionId: bob! })).toBeNull();
     api.clear();
     expect(await handlers.disconnect!(wsDisconnectEvent(bob!))).toEqual({ statusCode: 200 });
     expect(api.recipients()).toEqual([]);
   });
 
-  it("a broadcast meeting a gone connection (410) prunes it, announces memberLeft, and still reaches the others", async () => {
+  it("a broadcast meeting a gone connection (410) prunes it and still reaches the others", async () => {
     const {
       ids: [ann, bob, cid],
     } = await roomWith("Ann", "Bob", "Cid");
     api.gone.add(cid!);
     await send(ann!, { action: "addTodo", title: "who is here?" });
     for (const id of [ann!, bob!]) {
-      expect(api.framesFor(id)).toEqual([
-        expect.objectContaining({ type: "todo" }),
-        { type: "memberLeft", member: expect.objectContaining({ name: "Cid" }) },
-      ]);
+      expect(api.framesFor(id)).toEqual([expect.objectContaining({ type: "todo" })]);
     }
     expect(await Connection.get(db, { connectionId: cid! })).toBeNull();
+    // The sender has its todo first (the reply), then the rest of the room (the broadcast).
     const line = logs.findLast((l) => l.route === "addTodo");
-    expect(line).toMatchObject({ broadcast: { delivered: 2, pruned: 1, failed: 0 } });
+    expect(line).toMatchObject({
+      reply: { delivered: 1 },
+      broadcast: { delivered: 1, pruned: 1, failed: 0 },
+    });
   });
 });
 

@@ -1,9 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { type AttributeValue, type DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { createIdentity, GUEST_TOKEN_TTL_SECONDS } from "@rooms/core/identity";
 import { localDynamoClient } from "@rooms/dynamodb-local";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
+import { RAISED_LIMITS } from "../../../../test/support/raised-limits";
+import { tableSnapshot } from "../../../../test/support/table-snapshot";
 import { type LocalStack, startLocalStack } from "../../src/local-stack";
 
 /**
@@ -51,19 +53,8 @@ async function sign(user: { userId: string; name: string }, { secret = SECRET, i
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
 
 /** Every item of this test's table, canonical (a test may scan; the app never does). */
-async function tableSnapshot(): Promise<string[]> {
-  const items: string[] = [];
-  let startKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await dynamo.send(
-      new ScanCommand({ TableName: stack.tableName, ConsistentRead: true, ExclusiveStartKey: startKey }),
-    );
-    for (const item of page.Items ?? [])
-      items.push(JSON.stringify(Object.entries(item).sort(([a], [b]) => a.localeCompare(b))));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items.sort();
-}
+/** Every item of this test's own table, without the rate limiter's state (see tableSnapshot). */
+const tableContent = () => tableSnapshot(dynamo, stack.tableName);
 
 /** A call that must be refused with `status` (and `code`) and leave the table untouched. */
 async function expectRefused(
@@ -74,7 +65,7 @@ async function expectRefused(
   code: string,
   body?: unknown,
 ) {
-  const before = await tableSnapshot();
+  const before = await tableContent();
   const reply = await call(method, path, tokens[who], body);
   expect({ who, method, path, status: reply.status, code: reply.json?.error?.code }).toEqual({
     who,
@@ -83,7 +74,7 @@ async function expectRefused(
     status,
     code,
   });
-  expect(await tableSnapshot()).toEqual(before);
+  expect(await tableContent()).toEqual(before);
 }
 
 beforeAll(async () => {
@@ -92,6 +83,7 @@ beforeAll(async () => {
     dynamodb: { endpoint: inject("dynamodbEndpoint") },
     tableName: `access-${randomBytes(4).toString("hex")}`,
     authSecret: SECRET,
+    limits: RAISED_LIMITS,
   });
   dynamo = localDynamoClient(stack.dynamodbEndpoint);
   users.owner = await session("Olive Owner");
@@ -351,7 +343,7 @@ async function ticket(who: "stranger" | "member" | "owner", kind: Kind) {
 
 describe("WebSocket connect and every frame, by role", () => {
   it("no ticket, an unknown ticket and a forged ticket are refused 401 with nothing written", async () => {
-    const before = await tableSnapshot();
+    const before = await tableContent();
     for (const query of [
       "",
       "?ticket=",
@@ -361,7 +353,7 @@ describe("WebSocket connect and every frame, by role", () => {
     ]) {
       expect(await open(`${stack.wsUrl}/${query}`)).toEqual({ refused: 401 });
     }
-    expect(await tableSnapshot()).toEqual(before);
+    expect(await tableContent()).toEqual(before);
   });
 
   it("a stranger cannot even get a ticket for the private room", async () => {

@@ -3,6 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
+import { RAISED_LIMITS } from "../../../../test/support/raised-limits";
 import { type LocalStack, startLocalStack } from "../../src/local-stack";
 
 /**
@@ -29,6 +30,7 @@ beforeAll(async () => {
   stack = await startLocalStack({
     dynamodb: { endpoint: inject("dynamodbEndpoint") },
     tableName: `oidc-${randomBytes(4).toString("hex")}`,
+    limits: RAISED_LIMITS,
     oidc: { issuer, audience: AUDIENCE, jwksUrl: `${issuer}/.well-known/jwks.json` },
   });
 }, 120_000);

@@ -2,9 +2,9 @@ import { Connection } from "@rooms/core/connection";
 import { createDb } from "@rooms/core/db";
 import { localDynamoClient } from "@rooms/dynamodb-local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "../../../../test/support/wait";
 import type { LocalStack } from "../../src/local-stack";
 import { httpApi, joinRoom, signIn, startE2eStack } from "../support/e2e-stack";
-import { eventually } from "../support/ws-test-client";
 
 /** API Gateway's 10-minute idle timeout, shortened: the gateway closes (1001) and $disconnect tells the room. */
 let stack: LocalStack;

@@ -3,6 +3,7 @@ import { MAX_SERVER_FRAME_BYTES, type SnapshotFrame } from "@rooms/core/protocol
 import { localDynamoClient } from "@rooms/dynamodb-local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tableSnapshot } from "../../../../test/support/table-snapshot";
+import { eventually, sleep } from "../../../../test/support/wait";
 import type { LocalStack } from "../../src/local-stack";
 import {
   clientId,
@@ -16,7 +17,6 @@ import {
   startE2eStack,
   type Todo,
 } from "../support/e2e-stack";
-import { eventually, sleep } from "../support/ws-test-client";
 
 /**
  * Contract v2 "Ordered, resumable rooms and attention", end to end through the local API Gateway with real

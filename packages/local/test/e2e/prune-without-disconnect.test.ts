@@ -2,9 +2,9 @@ import { Connection } from "@rooms/core/connection";
 import { createDb } from "@rooms/core/db";
 import { localDynamoClient } from "@rooms/dynamodb-local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually, sleep } from "../../../../test/support/wait";
 import type { LocalStack } from "../../src/local-stack";
 import { clientId, httpApi, joinRoom, signIn, startE2eStack } from "../support/e2e-stack";
-import { sleep } from "../support/ws-test-client";
 
 /** GATEWAY_SKIP_DISCONNECT: a closed socket leaves its record behind until a broadcast meets it (410). */
 let stack: LocalStack;
@@ -72,11 +72,11 @@ describe("a socket gone without $disconnect", () => {
 
     const joiner = await joinRoom(stack, room.roomId, "Joiner");
     try {
-      await sleep(200);
-      const names = (await Connection.listByRoom(db, { roomId: room.roomId })).map(
-        (c: { name: string }) => c.name,
-      );
-      expect(names).toEqual(["Joiner"]);
+      // The join is announced from the table stream; that announcement meets the ghost and prunes it.
+      const names = async () =>
+        (await Connection.listByRoom(db, { roomId: room.roomId })).map((c: { name: string }) => c.name);
+      await eventually(async () => (await names()).length === 1, { timeoutMs: 5_000 });
+      expect(await names()).toEqual(["Joiner"]);
       joiner.send({ action: "ping" });
       await joiner.nextOfType("pong", undefined, 3_000);
       const id = clientId("after-join");

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectUrl, ticketFor } from "../../../../test/support/room-session";
+import { sleep } from "../../../../test/support/wait";
+import { connectClient, expectRefused } from "../../../../test/support/ws-client";
 import type { LocalStack } from "../../src/local-stack";
 import {
   clientId,
@@ -13,7 +15,6 @@ import {
   startE2eStack,
   UNKNOWN_ROOM_ID,
 } from "../support/e2e-stack";
-import { connectClient, expectRefused, sleep } from "../support/ws-test-client";
 
 const UNAUTHORIZED = { status: 401, body: '{"message":"Unauthorized"}' };
 
@@ -133,7 +134,14 @@ describe("frames the server refuses", () => {
       { action: "updateTodo", todoId: UNKNOWN_ROOM_ID, version: "1", done: true },
       "updateTodo",
     ],
-    ["deleteTodo with a malformed id", { action: "deleteTodo", todoId: "nope" }, "deleteTodo"],
+    ["deleteTodo with a malformed id", { action: "deleteTodo", todoId: "nope", version: 1 }, "deleteTodo"],
+    ["deleteTodo without a version", { action: "deleteTodo", todoId: UNKNOWN_ROOM_ID }, "deleteTodo"],
+    ["moveTodo without after", { action: "moveTodo", todoId: UNKNOWN_ROOM_ID, version: 1 }, "moveTodo"],
+    [
+      "updateTodo with a malformed assigneeId",
+      { action: "updateTodo", todoId: UNKNOWN_ROOM_ID, version: 1, assigneeId: "no spaces allowed" },
+      "updateTodo",
+    ],
     ["sync with a malformed afterSeq", { action: "sync", afterSeq: "nope" }, "sync"],
     ["markRead without a seq", { action: "markRead" }, "markRead"],
   ];

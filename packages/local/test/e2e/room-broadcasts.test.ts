@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sleep } from "../../../../test/support/wait";
 import type { LocalStack } from "../../src/local-stack";
 import {
   clientId,
@@ -11,7 +12,6 @@ import {
   startE2eStack,
   type Todo,
 } from "../support/e2e-stack";
-import { sleep } from "../support/ws-test-client";
 
 let stack: LocalStack;
 let api: ReturnType<typeof httpApi>;
@@ -169,7 +169,7 @@ describe("todos", () => {
     for (const frame of updated)
       expect(frame.todo).toMatchObject({ todoId: todo.todoId, done: true, version: todo.version + 1 });
 
-    a[2]!.send({ action: "deleteTodo", todoId: todo.todoId });
+    a[2]!.send({ action: "deleteTodo", todoId: todo.todoId, version: todo.version + 1 });
     for (const client of a)
       expect(await client.nextOfType("todoDeleted")).toEqual({ type: "todoDeleted", todoId: todo.todoId });
 

@@ -4,8 +4,9 @@ import {
   PostToConnectionCommand,
 } from "@aws-sdk/client-apigatewaymanagementapi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "../../../../test/support/wait";
+import { connectClient } from "../../../../test/support/ws-client";
 import { type InlineGateway, managementClient, startInlineGateway } from "../support/inline-gateway";
-import { connectClient, eventually } from "../support/ws-test-client";
 
 let gateway: InlineGateway;
 beforeAll(async () => {

@@ -1,9 +1,10 @@
 import { connect as connectTcp } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { eventually } from "../../../../test/support/wait";
+import { connectClient, expectRefused } from "../../../../test/support/ws-client";
 import { type LocalGateway, startLocalGateway } from "../../src/local-gateway";
 import { startWebSocketGateway, type WebSocketGateway } from "../../src/websocket-gateway";
 import { type InlineGateway, startInlineGateway } from "../support/inline-gateway";
-import { connectClient, eventually, expectRefused } from "../support/ws-test-client";
 
 /**
  * Names that find Object.prototype's members on a plain `{}` map: a gateway keying events by them must not

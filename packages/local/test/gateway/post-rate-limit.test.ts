@@ -4,9 +4,10 @@ import {
 } from "@aws-sdk/client-apigatewaymanagementapi";
 import { classifyPostError } from "@rooms/core/broadcast";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "../../../../test/support/wait";
+import { connectClient } from "../../../../test/support/ws-client";
 import { slidingWindowLimiter } from "../../src/connections-api";
 import { type InlineGateway, startInlineGateway } from "../support/inline-gateway";
-import { connectClient, eventually } from "../support/ws-test-client";
 
 /** GATEWAY_POST_RATE: the local @connections API throttles PostToConnection like API Gateway's account limit. */
 let gateway: InlineGateway;

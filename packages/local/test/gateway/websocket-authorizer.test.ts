@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
+import { eventually, sleep } from "../../../../test/support/wait";
+import { connectClient, expectRefused } from "../../../../test/support/ws-client";
 import type { GatewayLogger } from "../../src/gateway-logger";
 import type { RouteHandler } from "../../src/route-handlers";
 import { startWebSocketGateway } from "../../src/websocket-gateway";
 import { type InlineGateway, startInlineGateway } from "../support/inline-gateway";
-import { connectClient, eventually, expectRefused, sleep } from "../support/ws-test-client";
 
 const UNAUTHORIZED = { status: 401, body: '{"message":"Unauthorized"}' };
 const FORBIDDEN = { status: 403, body: '{"message":"Forbidden"}' };

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually, sleep } from "../../../../test/support/wait";
+import { connectClient, expectRefused } from "../../../../test/support/ws-client";
 import { type InlineGateway, startInlineGateway } from "../support/inline-gateway";
-import { connectClient, eventually, expectRefused, sleep } from "../support/ws-test-client";
 
 let gateway: InlineGateway;
 beforeAll(async () => {

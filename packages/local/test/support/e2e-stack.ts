@@ -1,6 +1,4 @@
-import { randomBytes } from "node:crypto";
 import type { Member, Message, Room, ServerFrame, Todo, Visibility } from "@rooms/core/protocol";
-import { inject } from "vitest";
 import {
   acceptInvite,
   bearer,
@@ -10,25 +8,19 @@ import {
   type Session,
   ticketFor,
 } from "../../../../test/support/room-session";
-import { type LocalStack, type LocalStackOptions, startLocalStack } from "../../src/local-stack";
-import { connectClient, type TestClient } from "./ws-test-client";
+import { startTestStack } from "../../../../test/support/test-stack";
+import { connectClient, type WsClient } from "../../../../test/support/ws-client";
+import type { LocalStack, LocalStackOptions } from "../../src/local-stack";
 
 // The root config's testTimeout/hookTimeout do not reach projects (vitest 4 inline projects do not inherit them);
 // a real stack on a loaded machine needs more than the 5 s default.
 
 export type { Member, Message, Room, ServerFrame, Session, Todo };
-export type RoomClient = TestClient<ServerFrame> & { session: Session };
+export type RoomClient = WsClient<ServerFrame> & { session: Session };
 
 /** A stack on the run's shared in-memory DynamoDB Local, with a table of its own. */
-export function startE2eStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  // The handlers' one-line-per-invocation INFO logs drown test output; warnings and errors still show.
-  process.env.POWERTOOLS_LOG_LEVEL ??= "WARN";
-  return startLocalStack({
-    dynamodb: { endpoint: inject("dynamodbEndpoint") },
-    tableName: `e2e-${randomBytes(4).toString("hex")}`,
-    ...options,
-  });
-}
+export const startE2eStack = (options: LocalStackOptions = {}): Promise<LocalStack> =>
+  startTestStack("e2e", options);
 
 /** A new guest user named `name` (`POST /sessions`). */
 export const signIn = (stack: LocalStack, name: string): Promise<Session> =>

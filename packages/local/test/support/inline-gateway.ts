@@ -30,7 +30,9 @@ export function managementClient(endpoint: string) {
  */
 export async function startInlineGateway(options: Partial<LocalGatewayOptions> = {}): Promise<InlineGateway> {
   const recorded: Recorded = {};
-  const record = (routeKey: string, event: unknown) => (recorded[routeKey] ??= []).push(event);
+  const record = (routeKey: string, event: unknown) => {
+    recorded[routeKey] = [...(recorded[routeKey] ?? []), event];
+  };
   let management: ApiGatewayManagementApiClient | undefined;
   const postBack = async (event: any, payload: unknown) => {
     await management?.send(

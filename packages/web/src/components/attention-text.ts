@@ -37,3 +37,6 @@ export function typingText(names: readonly string[]): string {
 
 /** Read out with a message that names the reader. */
 export const mentionsYouText = "Mentions you.";
+
+/** "1 connection live", "250 connections live": how many sockets are in the room (a person may have several). */
+export const connectedText = (count: number) => `${plural(count, "connection", "connections")} live`;

@@ -89,9 +89,8 @@ function MemberRow(props: {
         </Show>
       </div>
       <Show when={removable() && confirming()}>
-        <div
+        <fieldset
           class="member-confirm"
-          role="group"
           aria-label={`Remove ${props.person.name}?`}
           onKeyDown={(e) => e.key === "Escape" && !busy() && cancel()}
         >
@@ -110,7 +109,7 @@ function MemberRow(props: {
               Cancel
             </button>
           </div>
-        </div>
+        </fieldset>
       </Show>
       <ErrorText message={error()} />
     </li>

@@ -26,7 +26,7 @@ export function MessageComposer(props: {
   onTyping: () => void;
 }) {
   let textarea!: HTMLTextAreaElement;
-  let listbox: HTMLUListElement | undefined;
+  let listbox: HTMLDivElement | undefined;
   const [text, setText] = createSignal("");
   const [error, setError] = createSignal<string | null>(null);
   const [mention, setMention] = createSignal<MentionQuery | null>(null);
@@ -122,7 +122,7 @@ export function MessageComposer(props: {
       }}
     >
       <Show when={open()}>
-        <ul
+        <div
           class="mention-suggestions"
           role="listbox"
           id={LISTBOX_ID}
@@ -131,23 +131,28 @@ export function MessageComposer(props: {
         >
           <For each={suggestions()}>
             {(person, index) => (
-              <li
+              // The combobox pattern: focus stays in the textarea, which moves the active option with the
+              // arrow keys (aria-activedescendant) and picks it with Enter or Tab; options are focusable only
+              // from script (-1). A pointer picks on press, before the textarea could lose focus and caret.
+              <div
                 id={optionId(index())}
                 role="option"
+                tabIndex={-1}
                 class="mention-suggestion"
                 aria-selected={index() === active() ? "true" : "false"}
-                // Keep the focus (and the caret) in the textarea when picking with the mouse.
-                onMouseDown={(e) => e.preventDefault()}
-                onClick={() => pick(person)}
+                onMouseDown={(e) => {
+                  e.preventDefault();
+                  pick(person);
+                }}
               >
                 <span class="avatar" aria-hidden="true">
                   {person.name.slice(0, 1).toUpperCase()}
                 </span>
                 {person.name}
-              </li>
+              </div>
             )}
           </For>
-        </ul>
+        </div>
       </Show>
       <label for="composer-text" class="visually-hidden">
         Message

@@ -171,7 +171,6 @@ export function MessageList(props: {
       onScroll={onScroll}
       role="log"
       aria-label="Messages"
-      tabIndex={0}
       data-testid="messages"
     >
       <div class="history-edge">

@@ -1,4 +1,12 @@
-import { type Issue, limits, type Notice, type Problem, problemOf, type Refusal } from "../network";
+import {
+  type EndReason,
+  type Issue,
+  limits,
+  type Notice,
+  type Problem,
+  problemOf,
+  type Refusal,
+} from "../network";
 
 /**
  * Every sentence the app says about a failure, refusal or notice. The network module reports codes only;
@@ -57,7 +65,10 @@ const refusals: Record<Refusal, string> = {
   todoTitleMissing: "Give the todo a title.",
   todoTitleTooLong: `Todo titles can be at most ${limits.todoTitle} characters.`,
   tooLarge: "That's too large to send. Try something shorter.",
+  cannotMove: "That todo can't move further that way.",
 };
+
+const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
 /** Why a message or todo change was not sent. */
 export const describeRefusal = (refusal: Refusal): string => refusals[refusal];
@@ -71,5 +82,21 @@ export function describeNotice(notice: Notice): string {
       return describeProblem(notice.problem);
     case "frameTooLarge":
       return "Something we sent was too large for the server, so it closed the connection.";
+    case "slowedDown":
+      return `That was a lot at once. The rest goes out by itself in ${seconds(notice.retryAfterMs)} s.`;
+  }
+}
+
+/** Why a room's connection ended, for the ends a person can try again after (null for the others). */
+export function describeEnd(reason: EndReason | null): string | null {
+  switch (reason) {
+    case "room_full":
+      return "This room is full right now, so you can't join it live.";
+    case "refused":
+      return "The room keeps refusing the connection. It may be full, or the server may be having trouble.";
+    case "too_large":
+      return "This room holds more than the server can send at once, so it can't be shown live.";
+    default:
+      return null;
   }
 }

@@ -1,4 +1,4 @@
-import { createEffect, createSignal, Show } from "solid-js";
+import { createEffect, createMemo, createSignal, on, Show } from "solid-js";
 import { limits, type SendResult, type Todo } from "../network";
 import { ErrorText } from "./error-text";
 import { describeRefusal } from "./problem-text";
@@ -7,11 +7,15 @@ export interface TodoActions {
   toggle: (todo: Todo, done: boolean) => SendResult;
   rename: (todo: Todo, title: string) => SendResult;
   remove: (todo: Todo) => SendResult;
+  /** One place up or down the list. */
+  move: (todo: Todo, direction: "up" | "down") => SendResult;
 }
 
 /**
  * One todo: a checkbox to tick it, and an inline editor. An edit is sent at the version that was on screen
  * when editing began, so an edit that crossed someone else's loses the race visibly instead of overwriting it.
+ * Alt+ArrowUp / Alt+ArrowDown on any of its controls moves it one place; the focus stays on that control
+ * when the list reorders (which happens when the server's copy with the new position arrives).
  */
 export function TodoItem(props: { todo: Todo; disabled: boolean; actions: TodoActions }) {
   const [editing, setEditing] = createSignal<Todo | null>(null);
@@ -26,6 +30,27 @@ export function TodoItem(props: { todo: Todo; disabled: boolean; actions: TodoAc
     if (checkbox) checkbox.checked = done;
   });
   const checkboxId = () => `todo-${props.todo.todoId}`;
+  let movedFrom: HTMLElement | null = null;
+  const position = createMemo(() => props.todo.position);
+  createEffect(
+    on(
+      position,
+      () => {
+        // Reordering may move this row in the page, which drops the focus to the body: give it back to the
+        // control the move was made from (never taking it from wherever else the person has gone since).
+        if (movedFrom?.isConnected && (!document.activeElement || document.activeElement === document.body))
+          movedFrom.focus();
+      },
+      { defer: true },
+    ),
+  );
+  const moveByKey = (event: KeyboardEvent) => {
+    if (!event.altKey || (event.key !== "ArrowUp" && event.key !== "ArrowDown")) return;
+    event.preventDefault();
+    const result = props.actions.move(props.todo, event.key === "ArrowUp" ? "up" : "down");
+    if (result.ok) movedFrom = event.currentTarget as HTMLElement;
+    report(result);
+  };
 
   const report = (result: SendResult) => setError(result.ok ? null : describeRefusal(result.refusal));
   const startEditing = () => {
@@ -58,6 +83,8 @@ export function TodoItem(props: { todo: Todo; disabled: boolean; actions: TodoAc
               ref={checkbox}
               checked={props.todo.done}
               disabled={props.disabled}
+              aria-keyshortcuts="Alt+ArrowUp Alt+ArrowDown"
+              onKeyDown={moveByKey}
               onChange={(e) => {
                 const result = props.actions.toggle(props.todo, e.currentTarget.checked);
                 if (!result.ok) e.currentTarget.checked = props.todo.done;
@@ -72,6 +99,7 @@ export function TodoItem(props: { todo: Todo; disabled: boolean; actions: TodoAc
               class="small"
               ref={editButton}
               disabled={props.disabled}
+              onKeyDown={moveByKey}
               onClick={startEditing}
               aria-label={`Edit “${props.todo.title}”`}
             >
@@ -81,6 +109,7 @@ export function TodoItem(props: { todo: Todo; disabled: boolean; actions: TodoAc
               type="button"
               class="small danger"
               disabled={props.disabled}
+              onKeyDown={moveByKey}
               onClick={() => report(props.actions.remove(props.todo))}
               aria-label={`Delete “${props.todo.title}”`}
             >

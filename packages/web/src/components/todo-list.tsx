@@ -55,6 +55,7 @@ export function TodoList(props: {
         <p class="hint" aria-live="polite">
           {open()} of {props.todos.length} open
         </p>
+        <p class="hint">Alt+↑ and Alt+↓ move the todo in focus.</p>
         <ul class="todo-items" data-testid="todos">
           <For each={ids()}>
             {(id) => (

@@ -1,10 +1,9 @@
 /**
- * A random id for `clientMessageId` / `clientTodoId` (22 base-36 characters, ~113 bits). Uses
- * getRandomValues, which unlike randomUUID also exists on plain-http origins such as a phone on the LAN.
+ * A random id for `clientMessageId` / `clientTodoId`: 16 random bytes as 32 hex characters (128 bits, every
+ * byte used whole, so no bias). getRandomValues rather than randomUUID, because randomUUID exists only in
+ * secure contexts and the app may be opened over plain http (a phone on the LAN).
  */
 export function newClientId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
-  let id = "";
-  for (const byte of bytes) id += (byte % 36).toString(36);
-  return `c${id}`.slice(0, 23);
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }

@@ -8,7 +8,8 @@ import { newClientId } from "./client-ids";
 import { wsUrl } from "./endpoints";
 import { createTicket, listMessages } from "./http-api";
 import type { User } from "./protocol";
-import { type Clock, type OpenSocket, RoomConnection } from "./room-connection";
+import { RoomConnection } from "./room-connection";
+import type { Clock, OpenSocket } from "./socket-seam";
 
 export type { Issue, Problem } from "./api-error";
 export { ApiError, problemOf } from "./api-error";
@@ -49,7 +50,7 @@ export type {
   User,
   Visibility,
 } from "./protocol";
-export { type Refusal, RoomConnection, type SendResult } from "./room-connection";
+export { RoomConnection } from "./room-connection";
 export type {
   ConnectionStatus,
   EndReason,
@@ -59,6 +60,7 @@ export type {
   RoomState,
   Typist,
 } from "./room-state";
+export type { Refusal, SendResult } from "./send-result";
 
 /** The browser's WebSocket behind the connection's socket seam. */
 export const openBrowserSocket: OpenSocket = (url, { onOpen, onMessage, onClose }) => {

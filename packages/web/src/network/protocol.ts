@@ -36,6 +36,9 @@ type RefusalFrame = {
   retryAfterMs?: number;
 } & Core.ErrorEcho;
 
+/** Rooms past the presence-detail limit get this at most every 2 s instead of memberJoined / memberLeft. */
+export type PresenceFrame = Extract<Core.ServerFrame, { type: "presence" }>;
+
 /** Every frame the server sends. */
 export type ServerFrame =
   | Exclude<Core.ServerFrame, { type: "error" }>

@@ -1,100 +1,46 @@
-import { ApiError, problemOf } from "./api-error";
-import { type BackoffPolicy, backoffDelay } from "./backoff";
+import { problemOf } from "./api-error";
+import { CatchUp } from "./catch-up";
+import { type ConnectionTiming, defaultTiming } from "./connection-timing";
+import { HeldCommands } from "./held-commands";
 import type { MessagesPage } from "./http-api";
 import { limits } from "./limits";
-import type {
-  ClientFrame,
-  ClientFrameOf,
-  Member,
-  Message,
-  Room,
-  ServerFrame,
-  SnapshotPart,
-  Todo,
-} from "./protocol";
+import { NamedTimers } from "./named-timers";
+import { dropNotice, type NoticeContent, problemOfFrame, pushNotice } from "./notices";
+import {
+  messageRefusal,
+  sendingIds,
+  sendMessageFrame,
+  setPendingState,
+  settlePending,
+} from "./pending-messages";
+import type { ClientFrame, Member, Message, Room, ServerFrame, SnapshotPart, Todo } from "./protocol";
 import {
   addMember,
   advanceRead,
+  applyPresence,
   contiguousEnd,
   type EndReason,
   initialRoomState,
-  joinSnapshotParts,
   mergeMessages,
   type Notice,
   type PendingMessage,
   type RoomState,
   removeMember,
   removeTodo,
-  settlePending,
   snapshotTodos,
   upsertTodo,
 } from "./room-state";
-
-/** What the connection needs from a socket. The browser adapter wraps `WebSocket`; tests pass a fake. */
-export interface SocketHandlers {
-  onOpen(): void;
-  onMessage(data: string): void;
-  onClose(code: number, reason: string): void;
-}
-export interface SocketHandle {
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-}
-export type OpenSocket = (url: string, handlers: SocketHandlers) => SocketHandle;
-
-export interface Clock {
-  now(): number;
-  setTimeout(run: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export interface ConnectionTiming {
-  backoff: BackoffPolicy;
-  /** API Gateway closes a connection idle for 10 minutes; a ping every 5 keeps it open. */
-  pingEveryMs: number;
-  /** No frame at all this long after a ping means the socket is dead even if it looks open. */
-  pongTimeoutMs: number;
-  /** From opening the socket to holding a snapshot; beyond it we try again. */
-  connectTimeoutMs: number;
-  /** API Gateway ends every connection after 2 hours; we move to a fresh one before that. */
-  maxConnectionAgeMs: number;
-  /** A sent message whose copy has not come back by then is shown as failed (it can be retried safely). */
-  sendTimeoutMs: number;
-  /** A connection that stayed live this long resets the backoff, so one flaky hour doesn't slow the next drop. */
-  stableAfterMs: number;
-  /** Info notices disappear after this long; errors stay until dismissed. */
-  infoNoticeMs: number;
-  /**
-   * Seeing a seq beyond a hole (a message, or a pong's `lastSeq`) waits this long for the missing messages to
-   * arrive live before syncing exactly that range: broadcasts of neighbouring messages race each other, so a
-   * hole is usually filled a moment later, and a sync answers with the room's todos and members too.
-   */
-  gapSyncDelayMs: number;
-  /** `markRead` is sent at most this often, for the newest message seen by then. */
-  markReadDelayMs: number;
-  /**
-   * `typing` is sent at most this often while the person types. The server forwards one per 3 s per connection
-   * and drops the rest, so this is a little more, for network jitter not to get one dropped.
-   */
-  typingEveryMs: number;
-  /** Someone shows as typing for this long after their last `typing` frame. */
-  typingShownMs: number;
-}
-
-export const defaultTiming: ConnectionTiming = {
-  backoff: { baseMs: 500, capMs: 30_000 },
-  pingEveryMs: 5 * 60_000,
-  pongTimeoutMs: 20_000,
-  connectTimeoutMs: 15_000,
-  maxConnectionAgeMs: 110 * 60_000,
-  sendTimeoutMs: 15_000,
-  stableAfterMs: 10_000,
-  infoNoticeMs: 8_000,
-  gapSyncDelayMs: 1_000,
-  markReadDelayMs: 1_000,
-  typingEveryMs: 3_250,
-  typingShownMs: 5_000,
-};
+import { refused, type SendResult } from "./send-result";
+import { SocketLifecycle } from "./socket-lifecycle";
+import type { Clock, OpenSocket } from "./socket-seam";
+import {
+  addTodoCommand,
+  deleteTodoCommand,
+  moveTodoCommand,
+  type TodoChanges,
+  type TodoCommand,
+  updateTodoCommand,
+} from "./todo-commands";
 
 export interface RoomConnectionOptions {
   wsUrl: string;
@@ -105,10 +51,11 @@ export interface RoomConnectionOptions {
   userId: string;
   /**
    * A fresh single-use ticket for one connect (POST /rooms/{id}/tickets), asked for before every connect and
-   * reconnect. A rejection with an ApiError of status 401, 403 or 404 ends the connection for good (signed
-   * out, removed, not found); any other failure is retried like a dropped socket.
+   * reconnect: a promise, or the ticket itself if one is at hand. A failure with an ApiError of status 401, 403
+   * or 404, or of code `limit_reached`, ends the connection for good (signed out, removed, not found, room
+   * full); `rate_limited` waits its `retryAfterMs`; any other failure is retried like a dropped socket.
    */
-  getTicket: (roomId: string) => PromiseLike<string>;
+  getTicket: (roomId: string) => string | PromiseLike<string>;
   openSocket: OpenSocket;
   /** Older history over HTTP (GET /rooms/{id}/messages?before=<seq>). */
   fetchOlder: (input: { roomId: string; before: number }) => Promise<MessagesPage>;
@@ -118,78 +65,67 @@ export interface RoomConnectionOptions {
   timing?: Partial<ConnectionTiming>;
 }
 
-/**
- * Why a command was not sent, as a code (views word it): `offline` (not live right now), `ended` (the
- * connection is closed for good), `empty` / `tooLong` (message text), `tooManyMentions` (over the contract's
- * 20), `todoTitleMissing` / `todoTitleTooLong`, `tooLarge` (the frame would exceed API Gateway's 32 KB).
- */
-export type Refusal =
-  | "offline"
-  | "ended"
-  | "empty"
-  | "tooLong"
-  | "tooManyMentions"
-  | "todoTitleMissing"
-  | "todoTitleTooLong"
-  | "tooLarge";
-export type SendResult = { ok: true } | { ok: false; refusal: Refusal };
+/** Ends a connection can be started again from, by the person (`retry()`): nothing says it would fail again. */
+const retryableEnds = new Set<EndReason>(["room_full", "refused", "too_large"]);
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-const refused = (refusal: Refusal): SendResult => ({ ok: false, refusal });
-const MAX_NOTICES = 3;
-
-/** Ticket answers that end the connection instead of being retried. */
-const endingTicketStatus: Record<number, EndReason> = { 401: "signed_out", 403: "removed", 404: "not_found" };
-
-type Timer = "connect" | "ping" | "pong" | "maxAge" | "reconnect" | "gapSync" | "markRead" | "typing";
+type Timer = "gapSync" | "syncRetry" | "markRead" | "typing" | "rateLimit";
 
 /** Frames sent in the background: a refusal of one is nothing the person could act on. */
 const backgroundActions = new Set(["ping", "typing", "markRead"]);
 
 /**
- * One person's live connection to one room: the WebSocket lifecycle (connect, sync, ping, reconnect with
- * backoff, proactive refresh before API Gateway's 2-hour limit) and the room state it feeds. Plain TypeScript:
+ * One person's live connection to one room: what the person does becomes frames, and the frames that come
+ * back become the room state. Its parts live beside it: the socket's life (socket-lifecycle.ts: tickets,
+ * ping, reconnects), catch-up (catch-up.ts), the pending message queue (pending-messages.ts), todo commands
+ * (todo-commands.ts), notices (notices.ts), the state's pure updates (room-state.ts). Plain TypeScript:
  * socket, clock and randomness come in as options, so tests drive it step by step.
  *
- * Messages are kept in `seq` order, and `state.lastSeq` is the end of the run held without a hole. Anything
- * that shows the server has more (a message beyond the hole, a pong's or snapshot's `lastSeq`) leads to one
- * `sync {afterSeq: lastSeq}`, repeated while `hasMore`; a reconnect catches up the same way.
+ * A refusal is taken as one: `rate_limited` holds what the person sends for the server's `retryAfterMs` and
+ * sends it then (never at once, never as a failure); a full room, a snapshot too large to send, or a handshake
+ * refused again and again ends the connection instead of reconnecting in a loop.
  */
 export class RoomConnection {
   #state: RoomState = initialRoomState();
   readonly #listeners = new Set<(state: RoomState) => void>();
   readonly #options: RoomConnectionOptions;
   readonly #timing: ConnectionTiming;
-  readonly #timers = new Map<Timer, unknown>();
-  readonly #sendTimers = new Map<string, unknown>();
-  readonly #deletedTodos = new Set<string>();
+  readonly #timers: NamedTimers<Timer>;
+  /** Per clientMessageId on the wire: when it counts as failed. */
+  readonly #sendTimers: NamedTimers<string>;
   /** Per typing userId: when they stop showing as typing. */
-  readonly #typingTimers = new Map<string, unknown>();
-  #socket: SocketHandle | null = null;
-  #socketOpen = false;
-  /** Bumped per socket so events from a socket we already left are ignored. */
-  #generation = 0;
-  #attempt = 0;
-  #liveSince: number | null = null;
-  /** The `afterSeq` of the sync we are waiting for: undefined = none in flight, null = newest page. */
-  #syncAfter: number | null | undefined = undefined;
-  /** The parts of a snapshot sent in several frames, until the one marked `last`. */
-  #snapshotParts: SnapshotPart[] = [];
-  /** The highest seq the server has shown us exists (held messages, pong, snapshot). */
-  #serverSeq = 0;
-  /** A gap sync that brought nothing new stops gap syncs until a higher seq shows up (no loop on a bad server). */
-  #gapGaveUpAt = -1;
+  readonly #typingTimers: NamedTimers<string>;
+  readonly #catchUp = new CatchUp();
+  readonly #deletedTodos = new Set<string>();
+  readonly #held = new HeldCommands();
+  /** Per todo with a move on its way: the version it was sent at, and the moves asked for since. */
+  readonly #moves = new Map<string, { sentAt: number; next: ("up" | "down")[] }>();
+  readonly #socket: SocketLifecycle;
   /** The newest seq seen on screen and waiting to be sent as `markRead`. */
   #readWanted = 0;
   #typingSentAt: number | null = null;
   #started = false;
-  #stopped = false;
   #noticeId = 0;
 
   constructor(options: RoomConnectionOptions) {
     this.#options = options;
     this.#timing = { ...defaultTiming, ...options.timing };
+    this.#timers = new NamedTimers(options.clock);
+    this.#sendTimers = new NamedTimers(options.clock);
+    this.#typingTimers = new NamedTimers(options.clock);
+    const { wsUrl, roomId, getTicket, openSocket, clock, random } = options;
+    this.#socket = new SocketLifecycle({
+      ...{ wsUrl, roomId, getTicket, openSocket, clock, random },
+      timing: this.#timing,
+      events: {
+        // Once a room was on screen, every new connect is a reconnect to the person.
+        onStatus: (status, retryAt) =>
+          this.#update({ status: this.#state.synced ? "reconnecting" : status, retryAt }),
+        onOpen: () => this.#requestSync(this.#state.synced ? this.#state.lastSeq : null),
+        onFrame: (data) => this.#onFrame(data),
+        onDrop: (code) => this.#onDrop(code),
+        onEnd: (reason) => this.#onEnd(reason),
+      },
+    });
   }
 
   get state(): RoomState {
@@ -205,19 +141,28 @@ export class RoomConnection {
   start(): void {
     if (this.#started) return;
     this.#started = true;
-    this.#open();
+    this.#socket.open();
   }
 
   /** Leaves the room for good: closes the socket and every timer. */
   stop(): void {
-    this.#end("stopped");
+    // What was seen but not yet reported still counts: leaving the room right after reading is common.
+    this.#socket.end("stopped", () => {
+      if (this.#state.status === "live" && this.#readWanted > this.#state.readSeq)
+        this.#socket.send({ action: "markRead", seq: this.#readWanted });
+    });
   }
 
   /** Skips the rest of a backoff wait (the browser says it is online again, say). */
   reconnectNow(): void {
-    if (this.#stopped || !this.#timers.has("reconnect")) return;
-    this.#clearTimer("reconnect");
-    this.#open();
+    this.#socket.reconnectNow();
+  }
+
+  /** The person asks to try again after an end that may pass (a full room, a refused handshake). */
+  retry(): void {
+    if (!this.#socket.ended || !this.#state.ended || !retryableEnds.has(this.#state.ended)) return;
+    this.#socket.restart();
+    this.#update({ ended: null });
   }
 
   /** What the room looked like over HTTP, shown until the first snapshot arrives. */
@@ -230,11 +175,10 @@ export class RoomConnection {
 
   /** Shows the message at once as pending and sends it when the room is live. `mentions`: userIds picked. */
   sendMessage(text: string, { mentions = [] }: { mentions?: readonly string[] } = {}): SendResult {
-    if (this.#stopped) return refused("ended");
-    if (text.trim().length === 0) return refused("empty");
-    if (text.length > limits.messageText) return refused("tooLong");
+    if (this.#socket.ended) return refused("ended");
     const mentioned = [...new Set(mentions)];
-    if (mentioned.length > limits.mentions) return refused("tooManyMentions");
+    const refusal = messageRefusal(text, mentioned);
+    if (refusal) return refused(refusal);
     const pending: PendingMessage = {
       clientMessageId: this.#options.newClientId(),
       text,
@@ -245,8 +189,8 @@ export class RoomConnection {
     };
     this.#update({ pending: [...this.#state.pending, pending] });
     // The message is what they were typing: a `typing` still waiting to go out would now be wrong.
-    this.#clearTimer("typing");
-    if (this.#state.status === "live") this.#transmitPending(pending.clientMessageId);
+    this.#timers.clear("typing");
+    this.#transmitPending(pending.clientMessageId);
     return { ok: true };
   }
 
@@ -255,12 +199,12 @@ export class RoomConnection {
     const pending = this.#state.pending.find((p) => p.clientMessageId === clientMessageId);
     if (!pending || pending.state === "sending") return;
     this.#setPendingState([clientMessageId], "queued");
-    if (this.#state.status === "live") this.#transmitPending(clientMessageId);
+    this.#transmitPending(clientMessageId);
   }
 
   /** Forgets a failed message. (If a copy already reached the server it still shows up when it arrives.) */
   discardMessage(clientMessageId: string): void {
-    this.#clearSendTimer(clientMessageId);
+    this.#sendTimers.clear(clientMessageId);
     this.#update({ pending: this.#state.pending.filter((p) => p.clientMessageId !== clientMessageId) });
   }
 
@@ -284,30 +228,45 @@ export class RoomConnection {
   // ---- todos ----------------------------------------------------------------------------------------------
 
   addTodo(title: string): SendResult {
-    const trimmed = title.trim();
-    if (!trimmed) return refused("todoTitleMissing");
-    if (trimmed.length > limits.todoTitle) return refused("todoTitleTooLong");
-    return this.#sendIfLive({ action: "addTodo", title: trimmed, clientTodoId: this.#options.newClientId() });
+    return this.#sendCommand(addTodoCommand(title, this.#options.newClientId()));
   }
 
   /** Changes a todo at the version shown; if someone changed it first, the server's copy replaces ours. */
-  updateTodo(todo: Todo, changes: { title?: string; done?: boolean }): SendResult {
-    const title = changes.title?.trim();
-    if (title !== undefined && !title) return refused("todoTitleMissing");
-    if (title !== undefined && title.length > limits.todoTitle) return refused("todoTitleTooLong");
-    const frame: ClientFrameOf<"updateTodo"> = {
-      action: "updateTodo",
-      todoId: todo.todoId,
-      version: todo.version,
-    };
-    if (title !== undefined && title !== todo.title) frame.title = title;
-    if (changes.done !== undefined && changes.done !== todo.done) frame.done = changes.done;
-    if (frame.title === undefined && frame.done === undefined) return { ok: true };
-    return this.#sendIfLive(frame);
+  updateTodo(todo: Todo, changes: TodoChanges): SendResult {
+    return this.#sendCommand(updateTodoCommand(todo, changes));
   }
 
-  deleteTodo(todoId: string): SendResult {
-    return this.#sendIfLive({ action: "deleteTodo", todoId });
+  /** Deletes a todo at the version shown; if someone changed it first, the server's copy stays and is shown. */
+  deleteTodo(todo: Todo): SendResult {
+    return this.#sendCommand(deleteTodoCommand(todo));
+  }
+
+  /** Moves a todo one place up or down the list as shown. */
+  /**
+   * Moves a todo one place up or down the list as shown. A move sent at a version that is still on its way
+   * holds the next moves of that todo until the server's copy arrives (each move needs the version and order
+   * the last one made), so pressing a key several times moves it several places instead of losing a race.
+   */
+  moveTodo(todoId: string, direction: "up" | "down"): SendResult {
+    const inFlight = this.#moves.get(todoId);
+    if (inFlight && !this.#socket.ended && this.#state.status === "live") {
+      inFlight.next.push(direction);
+      return { ok: true };
+    }
+    const result = this.#sendCommand(moveTodoCommand(this.#state.todos, todoId, direction));
+    const todo = this.#state.todos.find((t) => t.todoId === todoId);
+    if (result.ok && todo) this.#moves.set(todoId, { sentAt: todo.version, next: [] });
+    return result;
+  }
+
+  /** The server's copy of a todo arrived: a move of it that was waiting for that goes out now. */
+  #continueMoves(todo: Todo): void {
+    const moves = this.#moves.get(todo.todoId);
+    if (!moves || todo.version <= moves.sentAt) return;
+    this.#moves.delete(todo.todoId);
+    const [next, ...rest] = moves.next;
+    if (!next || !this.moveTodo(todo.todoId, next).ok) return;
+    this.#moves.get(todo.todoId)?.next.push(...rest);
   }
 
   // ---- attention ------------------------------------------------------------------------------------------
@@ -317,11 +276,15 @@ export class RoomConnection {
    * Sent as `markRead` at most once per `markReadDelayMs`, only forward, and only while live (else when live).
    */
   markRead(seq: number): void {
-    if (this.#stopped || !Number.isInteger(seq) || seq <= Math.max(this.#state.readSeq, this.#readWanted))
+    if (
+      this.#socket.ended ||
+      !Number.isInteger(seq) ||
+      seq <= Math.max(this.#state.readSeq, this.#readWanted)
+    )
       return;
     this.#readWanted = seq;
     if (!this.#timers.has("markRead"))
-      this.#setTimer("markRead", this.#timing.markReadDelayMs, () => this.#flushRead());
+      this.#timers.set("markRead", this.#timing.markReadDelayMs, () => this.#flushRead());
   }
 
   /**
@@ -330,167 +293,63 @@ export class RoomConnection {
    * cancels that.
    */
   typing(): void {
-    if (this.#stopped || this.#state.status !== "live") return;
+    if (this.#socket.ended || this.#state.status !== "live") return;
     const wait =
       this.#typingSentAt === null
         ? 0
         : this.#typingSentAt + this.#timing.typingEveryMs - this.#options.clock.now();
-    if (wait <= 0) return this.#sendTyping();
-    if (!this.#timers.has("typing")) this.#setTimer("typing", wait, () => this.#sendTyping());
-  }
-
-  #sendTyping(): void {
-    this.#clearTimer("typing");
-    if (this.#state.status === "live" && this.#transmit({ action: "typing" }))
-      this.#typingSentAt = this.#options.clock.now();
+    if (wait <= 0) {
+      this.#sendTyping();
+      return;
+    }
+    if (!this.#timers.has("typing")) this.#timers.set("typing", wait, () => this.#sendTyping());
   }
 
   dismissNotice(id: number): void {
-    if (this.#state.notices.some((n) => n.id === id))
-      this.#update({ notices: this.#state.notices.filter((n) => n.id !== id) });
+    const notices = dropNotice(this.#state.notices, id);
+    if (notices !== this.#state.notices) this.#update({ notices });
   }
 
   // ---- socket lifecycle -----------------------------------------------------------------------------------
 
-  /**
-   * One connect attempt: a fresh ticket, then the socket. The connect timeout covers both, so a ticket request
-   * that hangs is abandoned like a handshake that does; its late answer is ignored (the generation moved on).
-   */
-  #open(): void {
-    if (this.#stopped) return;
-    const generation = ++this.#generation;
-    const current = () => generation === this.#generation && !this.#stopped;
-    this.#update({
-      status: this.#state.synced || this.#attempt > 0 ? "reconnecting" : "connecting",
-      retryAt: null,
-    });
-    this.#socketOpen = false;
-    this.#setTimer("connect", this.#timing.connectTimeoutMs, () => this.#drop());
-    this.#options.getTicket(this.#options.roomId).then(
-      (ticket) => {
-        if (!current()) return;
-        const url = `${this.#options.wsUrl}?${new URLSearchParams({ ticket })}`;
-        this.#socket = this.#options.openSocket(url, {
-          onOpen: () => current() && this.#onOpen(),
-          onMessage: (data) => current() && this.#onFrame(data),
-          onClose: (code) => current() && this.#onClose(code),
-        });
-      },
-      (error: unknown) => {
-        if (!current()) return;
-        const ending = error instanceof ApiError ? endingTicketStatus[error.status] : undefined;
-        if (ending) return this.#end(ending);
-        this.#drop({ atLeastMs: error instanceof ApiError ? error.retryAfterMs : undefined });
-      },
-    );
-  }
-
-  /** Closes the connection for good (no reconnect, every timer cleared) and says why in `ended`. */
-  #end(reason: EndReason): void {
-    if (this.#stopped) return;
-    // What was seen but not yet reported still counts: leaving the room right after reading is common.
-    if (reason === "stopped" && this.#state.status === "live" && this.#readWanted > this.#state.readSeq) {
-      this.#transmit({ action: "markRead", seq: this.#readWanted });
-    }
-    this.#stopped = true;
-    this.#generation++;
-    for (const handle of [
-      ...this.#timers.values(),
-      ...this.#sendTimers.values(),
-      ...this.#typingTimers.values(),
-    ]) {
-      this.#options.clock.clearTimeout(handle);
-    }
-    this.#timers.clear();
-    this.#sendTimers.clear();
-    this.#typingTimers.clear();
-    this.#closeSocket(1000, reason === "stopped" ? "left the room" : reason);
-    this.#update({ status: "closed", retryAt: null, ended: reason });
-  }
-
-  #onOpen(): void {
-    this.#socketOpen = true;
-    this.#schedulePing();
-    this.#setTimer("maxAge", this.#timing.maxConnectionAgeMs, () => this.#drop({ immediately: true }));
-    // Seqs have no gaps, so the end of the run held is exactly where what we missed begins.
-    this.#requestSync(this.#state.synced ? this.#state.lastSeq : null);
-  }
-
-  #onClose(code: number): void {
-    this.#socket = null;
+  /** The socket is gone and the next one is scheduled: what was in flight on it is in flight no more. */
+  #onDrop(code: number | undefined): void {
+    // Moves on the wire may be lost with the socket: the next ones start from what the snapshot shows.
+    this.#moves.clear();
     if (code === 1009) this.#notify("error", { kind: "frameTooLarge" });
-    this.#drop();
-  }
-
-  /**
-   * Leaves the current socket and schedules the next one: right away when refreshing a healthy connection,
-   * otherwise after a full-jitter backoff. Messages on the wire go back to the queue to be resent.
-   */
-  #drop({
-    immediately = false,
-    atLeastMs = 0,
-  }: {
-    immediately?: boolean;
-    atLeastMs?: number | undefined;
-  } = {}): void {
-    if (this.#stopped) return;
-    const { clock } = this.#options;
-    if (this.#liveSince !== null && clock.now() - this.#liveSince >= this.#timing.stableAfterMs)
-      this.#attempt = 0;
-    this.#liveSince = null;
-    this.#syncAfter = undefined;
-    this.#snapshotParts = [];
-    this.#gapGaveUpAt = -1;
+    this.#catchUp.reset();
     this.#typingSentAt = null;
-    this.#generation++;
-    this.#closeSocket(4000, immediately ? "refresh" : "reconnect");
-    for (const timer of ["connect", "ping", "pong", "maxAge", "gapSync", "typing"] as const)
-      this.#clearTimer(timer);
-    const sending = this.#state.pending.filter((p) => p.state === "sending").map((p) => p.clientMessageId);
-    for (const id of sending) this.#clearSendTimer(id);
-    const delay = immediately
-      ? 0
-      : Math.max(atLeastMs ?? 0, backoffDelay(this.#attempt, this.#timing.backoff, this.#options.random));
-    if (!immediately) this.#attempt++;
+    for (const timer of ["gapSync", "syncRetry", "typing"] as const) this.#timers.clear(timer);
+    for (const id of sendingIds(this.#state.pending)) this.#sendTimers.clear(id);
+    // Messages on the wire go back to the queue, to be sent again on the next socket.
+    this.#setPendingState(sendingIds(this.#state.pending), "queued");
+  }
+
+  /** Closed for good: every timer cleared, and `ended` says why. */
+  #onEnd(reason: EndReason): void {
+    this.#moves.clear();
+    this.#timers.clearAll();
+    this.#sendTimers.clearAll();
+    this.#typingTimers.clearAll();
+    this.#catchUp.reset();
     this.#update({
-      status: "reconnecting",
-      retryAt: clock.now() + delay,
-      pending: this.#state.pending.map((p) => (p.state === "sending" ? { ...p, state: "queued" } : p)),
-    });
-    this.#setTimer("reconnect", delay, () => this.#open());
-  }
-
-  #closeSocket(code: number, reason: string): void {
-    const socket = this.#socket;
-    this.#socket = null;
-    this.#socketOpen = false;
-    try {
-      socket?.close(code, reason);
-    } catch {
-      // Already closed or never opened: nothing to release.
-    }
-  }
-
-  #schedulePing(): void {
-    this.#setTimer("ping", this.#timing.pingEveryMs, () => {
-      this.#transmit({ action: "ping" });
-      this.#setTimer("pong", this.#timing.pongTimeoutMs, () => this.#drop());
-      this.#schedulePing();
+      status: "closed",
+      retryAt: null,
+      ended: reason,
+      pending: setPendingState(this.#state.pending, sendingIds(this.#state.pending), "queued"),
     });
   }
 
   /** `afterSeq` null: the newest page. */
   #requestSync(afterSeq: number | null): void {
-    this.#syncAfter = afterSeq;
-    this.#clearTimer("gapSync");
-    this.#transmit(afterSeq === null ? { action: "sync" } : { action: "sync", afterSeq });
+    this.#timers.clear("gapSync");
+    this.#transmit(this.#catchUp.request(afterSeq));
   }
 
   #goLive(): void {
-    this.#clearTimer("connect");
-    this.#liveSince = this.#options.clock.now();
+    this.#socket.live();
     this.#update({ status: "live", retryAt: null });
-    for (const pending of this.#state.pending) this.#transmitPending(pending.clientMessageId);
+    this.#flushHeld({ failedToo: true });
     if (this.#readWanted > this.#state.readSeq && !this.#timers.has("markRead")) this.#flushRead();
   }
 
@@ -501,13 +360,10 @@ export class RoomConnection {
     if (this.#transmit({ action: "markRead", seq })) this.#update({ readSeq: seq });
   }
 
-  // ---- gaps -----------------------------------------------------------------------------------------------
-
-  /** The server has (at least) messages up to `seq`. */
-  #noteServerSeq(seq: number | undefined): void {
-    if (typeof seq !== "number" || !Number.isInteger(seq) || seq <= this.#serverSeq) return;
-    this.#serverSeq = seq;
-    this.#checkGap();
+  #sendTyping(): void {
+    this.#timers.clear("typing");
+    if (this.#state.status === "live" && this.#transmit({ action: "typing" }))
+      this.#typingSentAt = this.#options.clock.now();
   }
 
   /**
@@ -515,24 +371,25 @@ export class RoomConnection {
    * they arrive live meanwhile). Only while live and with no sync on its way: a catch-up covers it otherwise.
    */
   #checkGap(): void {
-    if (this.#serverSeq <= this.#state.lastSeq) return this.#clearTimer("gapSync");
-    if (this.#state.status !== "live" || this.#syncAfter !== undefined || this.#timers.has("gapSync")) return;
-    if (this.#serverSeq <= this.#gapGaveUpAt) return;
-    this.#setTimer("gapSync", this.#timing.gapSyncDelayMs, () => {
-      if (
-        this.#state.status === "live" &&
-        this.#syncAfter === undefined &&
-        this.#serverSeq > this.#state.lastSeq
-      ) {
+    if (!this.#catchUp.hasGap(this.#state.lastSeq)) {
+      this.#timers.clear("gapSync");
+      return;
+    }
+    if (this.#state.status !== "live" || this.#timers.has("gapSync")) return;
+    if (!this.#catchUp.gapToSync(this.#state.lastSeq)) return;
+    this.#timers.set("gapSync", this.#timing.gapSyncDelayMs, () => {
+      if (this.#state.status === "live" && this.#catchUp.gapToSync(this.#state.lastSeq))
         this.#requestSync(this.#state.lastSeq);
-      }
     });
+  }
+
+  #noteServerSeq(seq: number | undefined): void {
+    if (this.#catchUp.noteServerSeq(seq)) this.#checkGap();
   }
 
   // ---- incoming frames ------------------------------------------------------------------------------------
 
   #onFrame(data: string): void {
-    this.#clearTimer("pong");
     let frame: ServerFrame;
     try {
       frame = JSON.parse(data) as ServerFrame;
@@ -540,35 +397,65 @@ export class RoomConnection {
       return;
     }
     if (!frame || typeof frame !== "object" || typeof frame.type !== "string") return;
+    this.#apply(frame);
+  }
+
+  #apply(frame: ServerFrame): void {
+    const state = this.#state;
     switch (frame.type) {
-      case "snapshot":
-        return this.#onSnapshotFrame(frame);
+      case "snapshot": {
+        const whole = this.#catchUp.receive(frame);
+        if (whole) this.#onSnapshot(whole);
+        break;
+      }
       case "message":
         // Their message is what they were typing.
         this.#stopTyping(frame.message.authorId);
-        return this.#onMessages([frame.message]);
+        this.#onMessages([frame.message]);
+        break;
       case "read":
-        return this.#onRead(frame.userId, frame.seq);
+        this.#onRead(frame.userId, frame.seq);
+        break;
       case "typing":
-        return this.#onTyping(frame.member);
+        this.#onTyping(frame.member);
+        break;
       case "todo":
-        if (this.#deletedTodos.has(frame.todo.todoId)) return;
-        return this.#update({ todos: upsertTodo(this.#state.todos, frame.todo) });
+        if (this.#deletedTodos.has(frame.todo.todoId)) break;
+        this.#update({ todos: upsertTodo(state.todos, frame.todo) });
+        this.#continueMoves(frame.todo);
+        break;
       case "todoDeleted":
         this.#deletedTodos.add(frame.todoId);
-        return this.#update({ todos: removeTodo(this.#state.todos, frame.todoId) });
+        this.#update({ todos: removeTodo(state.todos, frame.todoId) });
+        break;
       case "memberJoined":
-        return this.#update({ members: addMember(this.#state.members, frame.member) });
-      case "memberLeft":
-        this.#stopTyping(frame.member.userId);
-        return this.#update({ members: removeMember(this.#state.members, frame.member) });
+      case "memberLeft": {
+        if (frame.type === "memberLeft") this.#stopTyping(frame.member.userId);
+        const members = (frame.type === "memberJoined" ? addMember : removeMember)(
+          state.members,
+          frame.member,
+        );
+        if (members !== state.members)
+          this.#update({
+            members,
+            memberCount: Math.max(0, (state.memberCount ?? 0) + members.length - state.members.length),
+          });
+        break;
+      }
+      case "presence":
+        for (const member of frame.left) this.#stopTyping(member.userId);
+        this.#update({ members: applyPresence(state.members, frame), memberCount: frame.count });
+        break;
       case "error":
-        return this.#onError(frame);
+        this.#onError(frame);
+        break;
       case "removed":
         // Sent just before the server closes the socket of a member the owner removed: no reconnect.
-        return this.#end("removed");
+        this.#socket.end("removed");
+        break;
       case "pong":
-        return this.#noteServerSeq(frame.lastSeq);
+        this.#noteServerSeq(frame.lastSeq);
+        break;
     }
   }
 
@@ -576,7 +463,7 @@ export class RoomConnection {
     if (messages.length === 0) return;
     const { userId } = this.#options;
     const mine = messages.filter((m) => m.authorId === userId);
-    for (const message of mine) this.#clearSendTimer(message.clientMessageId);
+    for (const message of mine) this.#sendTimers.clear(message.clientMessageId);
     const merged = mergeMessages(this.#state.messages, messages);
     // Sending moves one's own read position to the message (contract), so ours are never unread.
     const readSeq = Math.max(this.#state.readSeq, ...mine.map((m) => m.seq));
@@ -590,20 +477,10 @@ export class RoomConnection {
     this.#checkGap();
   }
 
-  #onSnapshotFrame(frame: SnapshotPart): void {
-    if (frame.part === undefined) return this.#onSnapshot(frame);
-    if (frame.part === 1) this.#snapshotParts = [];
-    this.#snapshotParts.push(frame);
-    if (!frame.last) return;
-    const whole = joinSnapshotParts(this.#snapshotParts);
-    this.#snapshotParts = [];
-    this.#onSnapshot(whole);
-  }
-
   /** A whole snapshot (parts already joined; a field missing from every part keeps what we had). */
   #onSnapshot(snapshot: SnapshotPart): void {
-    const after = this.#syncAfter;
-    this.#syncAfter = undefined;
+    const after = this.#catchUp.answered();
+    this.#timers.clear("syncRetry");
     const newestPage = after === null;
     const messages = snapshot.messages ?? [];
     const firstSnapshot = !this.#state.synced;
@@ -614,11 +491,13 @@ export class RoomConnection {
     const readSeq = snapshot.readSeq;
     let reads = this.#state.reads;
     for (const read of snapshot.reads ?? []) if (read.userId !== userId) reads = advanceRead(reads, read);
+    const members = snapshot.members ?? this.#state.members;
     this.#update({
       synced: true,
       room: snapshot.room ?? this.#state.room,
       todos: snapshot.todos ? snapshotTodos(snapshot.todos, this.#deletedTodos) : this.#state.todos,
-      members: snapshot.members ?? this.#state.members,
+      members,
+      memberCount: snapshot.memberCount ?? (snapshot.members ? members.length : this.#state.memberCount),
       readSeq: Math.max(this.#state.readSeq, readSeq ?? 0),
       reads,
       ...(firstSnapshot &&
@@ -631,12 +510,15 @@ export class RoomConnection {
     });
     this.#noteServerSeq(snapshot.room?.lastSeq);
     if (after === undefined) return;
-    if (!newestPage && snapshot.hasMore && this.#state.lastSeq > after)
-      return this.#requestSync(this.#state.lastSeq);
-    // Nothing more, or a page that moved us no further (a server in trouble): settle, and don't ask again for
-    // the same range until something newer shows up.
-    if (!newestPage && this.#state.lastSeq === after && this.#serverSeq > after)
-      this.#gapGaveUpAt = this.#serverSeq;
+    const next = this.#catchUp.next({
+      after,
+      hasMore: snapshot.hasMore ?? false,
+      lastSeq: this.#state.lastSeq,
+    });
+    if (next === "more") {
+      this.#requestSync(this.#state.lastSeq);
+      return;
+    }
     if (this.#state.status !== "live") this.#goLive();
     this.#checkGap();
   }
@@ -653,42 +535,40 @@ export class RoomConnection {
   }
 
   /** Shows `member` as typing for `typingShownMs` more (one entry per userId; never ourselves). */
-  #onTyping(member: Member): void {
-    const { userId, name } = member;
+  #onTyping({ userId, name }: Member): void {
     if (userId === this.#options.userId) return;
-    const clock = this.#options.clock;
-    const previous = this.#typingTimers.get(userId);
-    if (previous !== undefined) clock.clearTimeout(previous);
-    this.#typingTimers.set(
-      userId,
-      clock.setTimeout(() => this.#stopTyping(userId), this.#timing.typingShownMs),
-    );
+    this.#typingTimers.set(userId, this.#timing.typingShownMs, () => this.#stopTyping(userId));
     const typing = this.#state.typing;
     const index = typing.findIndex((t) => t.userId === userId);
-    if (index === -1) return this.#update({ typing: [...typing, { userId, name }] });
-    if ((typing[index] as { name: string }).name !== name)
+    if (index === -1) this.#update({ typing: [...typing, { userId, name }] });
+    else if ((typing[index] as { name: string }).name !== name)
       this.#update({ typing: typing.map((t) => (t.userId === userId ? { userId, name } : t)) });
   }
 
   /** Their message arrived, their time ran out, or they left: no longer typing. */
   #stopTyping(userId: string): void {
-    const handle = this.#typingTimers.get(userId);
-    if (handle !== undefined) this.#options.clock.clearTimeout(handle);
-    this.#typingTimers.delete(userId);
+    this.#typingTimers.clear(userId);
     if (this.#state.typing.some((t) => t.userId === userId))
       this.#update({ typing: this.#state.typing.filter((t) => t.userId !== userId) });
   }
 
   #onError(frame: Extract<ServerFrame, { type: "error" }>): void {
     if (frame.code === "conflict" && "todo" in frame && frame.todo) {
+      this.#moves.delete(frame.todo.todoId);
       const todo = frame.todo;
       if (!this.#deletedTodos.has(todo.todoId)) this.#update({ todos: upsertTodo(this.#state.todos, todo) });
       this.#notify("info", { kind: "todoConflict", todoTitle: todo.title });
       return;
     }
+    if (frame.code === "rate_limited") {
+      this.#onRateLimited(frame);
+      return;
+    }
     if (frame.action === "sync") {
-      // Without a snapshot we cannot know what we missed: start over on a fresh connection.
-      this.#drop();
+      // A room whose snapshot cannot be sent will not fit next time either: no reconnect loop.
+      if (frame.code === "too_large") this.#socket.end("too_large");
+      // Otherwise, without a snapshot we cannot know what we missed: start over on a fresh connection.
+      else this.#socket.drop();
       return;
     }
     if (frame.action && backgroundActions.has(frame.action)) return;
@@ -697,64 +577,92 @@ export class RoomConnection {
       // The error names the message it refused. (Without a name, every message on the wire may be the one:
       // marking them all failed is safe, since a retry reuses the clientMessageId and a copy that did land
       // still arrives.)
-      const refusedIds = clientMessageId
-        ? [clientMessageId]
-        : this.#state.pending.filter((p) => p.state === "sending").map((p) => p.clientMessageId);
-      for (const id of refusedIds) this.#clearSendTimer(id);
+      const refusedIds = clientMessageId ? [clientMessageId] : sendingIds(this.#state.pending);
+      for (const id of refusedIds) this.#sendTimers.clear(id);
       this.#setPendingState(refusedIds, "failed");
     }
-    const problem = {
-      code: frame.code,
-      message: frame.message,
-      ...("issues" in frame && frame.issues && { issues: frame.issues }),
-      ...("retryAfterMs" in frame &&
-        typeof frame.retryAfterMs === "number" && { retryAfterMs: frame.retryAfterMs }),
-    };
-    this.#notify("error", { kind: "refused", problem });
+    this.#notify("error", { kind: "refused", problem: problemOfFrame(frame) });
+  }
+
+  /**
+   * The server refused a frame for coming too fast: whatever the person sends is held for `retryAfterMs` and
+   * sent then, the refused frame too where we can tell which it was (a message or a todo add, by its client
+   * id; a sync). Background frames are simply dropped: the next one comes anyway.
+   */
+  #onRateLimited(frame: Extract<ServerFrame, { type: "error" }>): void {
+    const waitMs = ("retryAfterMs" in frame && frame.retryAfterMs) || this.#timing.defaultRetryAfterMs;
+    if (frame.action === "sync") {
+      // Still waiting for this snapshot: the connect timeout starts again with the retry.
+      this.#socket.pauseConnectTimeout();
+      this.#timers.set("syncRetry", waitMs, () => {
+        const sync = this.#catchUp.pending();
+        if (!sync) return;
+        this.#socket.awaitAgain();
+        this.#transmit(sync);
+      });
+      return;
+    }
+    if (frame.action && backgroundActions.has(frame.action)) return;
+    const clientMessageId = "clientMessageId" in frame ? frame.clientMessageId : undefined;
+    const clientTodoId = "clientTodoId" in frame ? frame.clientTodoId : undefined;
+    const refusedIds = clientMessageId
+      ? [clientMessageId]
+      : frame.action === "sendMessage"
+        ? sendingIds(this.#state.pending)
+        : [];
+    for (const id of refusedIds) this.#sendTimers.clear(id);
+    this.#setPendingState(refusedIds, "queued");
+    const heldAgain = this.#held.holdRefused(clientTodoId);
+    const known = refusedIds.length > 0 || heldAgain;
+    if (known) this.#notify("info", { kind: "slowedDown", retryAfterMs: waitMs });
+    else this.#notify("error", { kind: "refused", problem: problemOfFrame(frame) });
+    this.#timers.set("rateLimit", waitMs, () => this.#flushHeld({ failedToo: false }));
   }
 
   // ---- outgoing frames ------------------------------------------------------------------------------------
 
-  #sendIfLive(frame: ClientFrame): SendResult {
-    if (this.#stopped) return refused("ended");
+  /** A todo command: refused, nothing to do, held while a `rate_limited` wait runs, or sent now. */
+  #sendCommand(command: TodoCommand): SendResult {
+    if (this.#socket.ended) return refused("ended");
+    if (command === null) return { ok: true };
+    if ("refusal" in command) return refused(command.refusal);
     if (this.#state.status !== "live") return refused("offline");
-    return this.#transmit(frame) ? { ok: true } : refused("tooLarge");
+    const { frame } = command;
+    if (new TextEncoder().encode(JSON.stringify(frame)).byteLength > limits.clientFrameBytes)
+      return refused("tooLarge");
+    if (this.#timers.has("rateLimit")) this.#held.hold(frame);
+    else if (!this.#transmit(frame)) return refused("offline");
+    this.#held.sent(frame);
+    return { ok: true };
   }
 
-  /** Writes one frame if the socket is open and the frame fits API Gateway's limit. */
+  /**
+   * Sends what waited for a live connection or for the end of a `rate_limited` wait: todo commands, then
+   * messages (on a new connection the failed ones too: a resend is stored at most once).
+   */
+  #flushHeld({ failedToo }: { failedToo: boolean }): void {
+    if (this.#state.status !== "live" || this.#timers.has("rateLimit")) return;
+    for (const frame of this.#held.take()) this.#transmit(frame);
+    for (const pending of this.#state.pending)
+      if (failedToo || pending.state === "queued") this.#transmitPending(pending.clientMessageId);
+  }
+
   #transmit(frame: ClientFrame): boolean {
-    const data = JSON.stringify(frame);
-    if (new TextEncoder().encode(data).byteLength > limits.clientFrameBytes) return false;
-    if (!this.#socket || !this.#socketOpen) return false;
-    try {
-      this.#socket.send(data);
-      return true;
-    } catch {
-      return false;
-    }
+    return this.#socket.send(frame);
   }
 
+  /** Puts one queued message on the wire when live and not waiting out a `rate_limited`; else it stays queued. */
   #transmitPending(clientMessageId: string): void {
+    if (this.#state.status !== "live" || this.#timers.has("rateLimit")) return;
     const pending = this.#state.pending.find((p) => p.clientMessageId === clientMessageId);
     if (!pending) return;
-    const frame: ClientFrameOf<"sendMessage"> = {
-      action: "sendMessage",
-      text: pending.text,
-      clientMessageId,
-    };
-    if (pending.mentions.length > 0) frame.mentions = [...pending.mentions];
-    if (!this.#transmit(frame)) {
+    if (!this.#transmit(sendMessageFrame(pending))) {
       this.#setPendingState([clientMessageId], "failed");
       return;
     }
     this.#setPendingState([clientMessageId], "sending");
-    this.#clearSendTimer(clientMessageId);
-    this.#sendTimers.set(
-      clientMessageId,
-      this.#options.clock.setTimeout(() => {
-        this.#sendTimers.delete(clientMessageId);
-        this.#setPendingState([clientMessageId], "failed", "sending");
-      }, this.#timing.sendTimeoutMs),
+    this.#sendTimers.set(clientMessageId, this.#timing.sendTimeoutMs, () =>
+      this.#setPendingState([clientMessageId], "failed", "sending"),
     );
   }
 
@@ -765,49 +673,19 @@ export class RoomConnection {
     state: PendingMessage["state"],
     onlyFrom?: PendingMessage["state"],
   ): void {
-    if (ids.length === 0) return;
-    const wanted = new Set(ids);
-    let changed = false;
-    const pending = this.#state.pending.map((p) => {
-      if (!wanted.has(p.clientMessageId) || p.state === state || (onlyFrom && p.state !== onlyFrom)) return p;
-      changed = true;
-      return { ...p, state };
-    });
-    if (changed) this.#update({ pending });
+    const pending = setPendingState(this.#state.pending, ids, state, onlyFrom);
+    if (pending !== this.#state.pending) this.#update({ pending });
   }
 
-  #notify(tone: Notice["tone"], content: DistributiveOmit<Notice, "id" | "tone">): void {
+  #notify(tone: Notice["tone"], content: NoticeContent): void {
     const notice = { ...content, id: ++this.#noticeId, tone } as Notice;
-    this.#update({ notices: [...this.#state.notices, notice].slice(-MAX_NOTICES) });
+    this.#update({ notices: pushNotice(this.#state.notices, notice) });
     if (tone === "info")
       this.#options.clock.setTimeout(() => this.dismissNotice(notice.id), this.#timing.infoNoticeMs);
   }
 
-  #setTimer(name: Timer, ms: number, run: () => void): void {
-    this.#clearTimer(name);
-    const handle = this.#options.clock.setTimeout(() => {
-      this.#timers.delete(name);
-      run();
-    }, ms);
-    this.#timers.set(name, handle);
-  }
-
-  #clearTimer(name: Timer): void {
-    const handle = this.#timers.get(name);
-    if (handle === undefined) return;
-    this.#options.clock.clearTimeout(handle);
-    this.#timers.delete(name);
-  }
-
-  #clearSendTimer(clientMessageId: string): void {
-    const handle = this.#sendTimers.get(clientMessageId);
-    if (handle === undefined) return;
-    this.#options.clock.clearTimeout(handle);
-    this.#sendTimers.delete(clientMessageId);
-  }
-
   #update(patch: Partial<RoomState>): void {
-    if (this.#stopped && patch.status !== "closed" && this.#state.status === "closed") return;
+    if (this.#socket.ended && patch.status !== "closed" && this.#state.status === "closed") return;
     this.#state = { ...this.#state, ...patch };
     for (const listener of this.#listeners) listener(this.#state);
   }

@@ -1,5 +1,5 @@
 import type { Problem } from "./api-error";
-import type { Member, Message, ReadPosition, Room, SnapshotPart, Todo } from "./protocol";
+import type { Member, Message, PresenceFrame, ReadPosition, Room, SnapshotPart, Todo } from "./protocol";
 
 /**
  * What the person sees: `connecting` (first time), `live`, `reconnecting` (after a drop), `closed` (for good;
@@ -10,9 +10,19 @@ export type ConnectionStatus = "connecting" | "live" | "reconnecting" | "closed"
 /**
  * Why a connection ended for good: `stopped` (we left the screen), `removed` (the owner removed us: a
  * `removed` frame, or a ticket refused with 403), `not_found` (the room does not exist or is private and not
- * ours: ticket 404), `signed_out` (our token was refused: ticket 401). None of these is retried.
+ * ours: ticket 404), `signed_out` (our token was refused: ticket 401), `room_full` (a ticket refused with
+ * `limit_reached`), `refused` (the socket's handshake was refused again and again although tickets were
+ * granted: a full room looks like this to a browser, which is not told the handshake's status), `too_large`
+ * (the server cannot send this room's snapshot). None of these is retried.
  */
-export type EndReason = "stopped" | "removed" | "not_found" | "signed_out";
+export type EndReason =
+  | "stopped"
+  | "removed"
+  | "not_found"
+  | "signed_out"
+  | "room_full"
+  | "refused"
+  | "too_large";
 
 /**
  * A message of ours the server has not confirmed yet. `queued`: waiting for a live connection; `sending`: on
@@ -30,12 +40,14 @@ export interface PendingMessage {
 
 /**
  * Something the person should know, as data (views word it): `todoConflict` (our edit lost a race; the
- * server's todo is shown now), `refused` (the server refused a frame), `frameTooLarge` (the server closed the
- * socket over a frame of ours, 1009).
+ * server's todo is shown now), `refused` (the server refused a frame), `slowedDown` (the server refused a frame
+ * as `rate_limited`: what we send waits `retryAfterMs` and then goes out by itself), `frameTooLarge` (the
+ * server closed the socket over a frame of ours, 1009).
  */
 export type Notice = { id: number; tone: "info" | "error" } & (
   | { kind: "todoConflict"; todoTitle: string }
   | { kind: "refused"; problem: Problem }
+  | { kind: "slowedDown"; retryAfterMs: number }
   | { kind: "frameTooLarge" }
 );
 
@@ -60,9 +72,15 @@ export interface RoomState {
    */
   lastSeq: number;
   pending: readonly PendingMessage[];
-  /** In creation (todoId) order. */
+  /** In `position` order. */
   todos: readonly Todo[];
+  /**
+   * Live connections we know of: every one in rooms up to the presence-detail limit; in larger rooms only
+   * those seen joining since (`presence` frames); the room's member list is paged over HTTP there.
+   */
   members: readonly Member[];
+  /** How many connections are live in the room (snapshot's `memberCount`, then presence); null before the first snapshot. */
+  memberCount: number | null;
   older: OlderHistory;
   /** When the next reconnect attempt happens (epoch ms), while waiting for one. */
   retryAt: number | null;
@@ -95,6 +113,7 @@ export const initialRoomState = (): RoomState => ({
   pending: [],
   todos: [],
   members: [],
+  memberCount: null,
   older: { cursor: null, loading: false, error: null },
   retryAt: null,
   notices: [],
@@ -107,7 +126,10 @@ export const initialRoomState = (): RoomState => ({
 });
 
 const bySeq = (a: Message, b: Message) => a.seq - b.seq;
-const byTodoId = (a: Todo, b: Todo) => (a.todoId < b.todoId ? -1 : a.todoId > b.todoId ? 1 : 0);
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** Fractional indexes compare as plain strings (code units), never by locale; equal positions fall back to creation order. */
+const byPosition = (a: Todo, b: Todo) =>
+  compare(a.position ?? "", b.position ?? "") || compare(a.todoId, b.todoId);
 
 /**
  * Adds messages, keeping each seq (and each messageId) once and the list in seq order. Returns the same array
@@ -181,25 +203,18 @@ export function advanceRead(
   return next;
 }
 
-/** Drops the pending entries the server has now confirmed (matched by clientMessageId). */
-export function settlePending(
-  pending: readonly PendingMessage[],
-  confirmed: readonly Message[],
-): readonly PendingMessage[] {
-  if (pending.length === 0 || confirmed.length === 0) return pending;
-  const ids = new Set(confirmed.map((m) => m.clientMessageId));
-  const left = pending.filter((p) => !ids.has(p.clientMessageId));
-  return left.length === pending.length ? pending : left;
-}
-
-/** Adds or replaces a todo; an older version never overwrites a newer one (broadcasts may arrive out of order). */
+/**
+ * Adds or replaces a todo, keeping `position` order (a move changes the position); an older version never
+ * overwrites a newer one (broadcasts may arrive out of order).
+ */
 export function upsertTodo(todos: readonly Todo[], todo: Todo): readonly Todo[] {
   const index = todos.findIndex((t) => t.todoId === todo.todoId);
-  if (index === -1) return [...todos, todo].sort(byTodoId);
-  if ((todos[index] as Todo).version > todo.version) return todos;
+  if (index === -1) return [...todos, todo].sort(byPosition);
+  const current = todos[index] as Todo;
+  if (current.version > todo.version) return todos;
   const next = todos.slice();
   next[index] = todo;
-  return next;
+  return current.position === todo.position ? next : next.sort(byPosition);
 }
 
 export const removeTodo = (todos: readonly Todo[], todoId: string): readonly Todo[] =>
@@ -207,7 +222,7 @@ export const removeTodo = (todos: readonly Todo[], todoId: string): readonly Tod
 
 /** A snapshot's todo list is authoritative, except that it cannot resurrect a todo deleted since it was read. */
 export const snapshotTodos = (todos: readonly Todo[], deleted: ReadonlySet<string>): readonly Todo[] =>
-  todos.filter((t) => !deleted.has(t.todoId)).sort(byTodoId);
+  todos.filter((t) => !deleted.has(t.todoId)).sort(byPosition);
 
 export const addMember = (members: readonly Member[], member: Member): readonly Member[] =>
   members.some((m) => m.memberId === member.memberId) ? members : [...members, member];
@@ -216,3 +231,14 @@ export const removeMember = (members: readonly Member[], member: Member): readon
   members.some((m) => m.memberId === member.memberId)
     ? members.filter((m) => m.memberId !== member.memberId)
     : members;
+
+/** A `presence` frame (rooms past the presence-detail limit): who left goes, who joined comes (each connection once). */
+export function applyPresence(
+  members: readonly Member[],
+  { joined, left }: PresenceFrame,
+): readonly Member[] {
+  const gone = new Set(left.map((m) => m.memberId));
+  let next = gone.size === 0 ? members : members.filter((m) => !gone.has(m.memberId));
+  for (const member of joined) if (!gone.has(member.memberId)) next = addMember(next, member);
+  return next;
+}

@@ -1,4 +1,5 @@
 import { createEffect, createMemo, createSignal, Match, onCleanup, onMount, Show, Switch } from "solid-js";
+import { connectedText } from "../components/attention-text";
 import { Badge } from "../components/badge";
 import { ConnectionBadge } from "../components/connection-badge";
 import { CopyLinkButton } from "../components/copy-link-button";
@@ -8,7 +9,7 @@ import { MemberList } from "../components/member-list";
 import { MessageComposer } from "../components/message-composer";
 import { MessageList } from "../components/message-list";
 import { NoticeList } from "../components/notice-list";
-import { describeFailure, describeProblem } from "../components/problem-text";
+import { describeEnd, describeFailure, describeProblem } from "../components/problem-text";
 import type { TodoActions } from "../components/todo-item";
 import { TodoList } from "../components/todo-list";
 import { TypingIndicator } from "../components/typing-indicator";
@@ -82,9 +83,8 @@ function LeaveRoom(props: { private: boolean; onLeave: () => Promise<void> }) {
           </button>
         }
       >
-        <div
+        <fieldset
           class="member-confirm"
-          role="group"
           aria-label="Leave this room?"
           onKeyDown={(e) => e.key === "Escape" && !busy() && cancel()}
         >
@@ -107,7 +107,7 @@ function LeaveRoom(props: { private: boolean; onLeave: () => Promise<void> }) {
               Cancel
             </button>
           </div>
-        </div>
+        </fieldset>
       </Show>
       <ErrorText message={error()} />
     </div>
@@ -150,7 +150,8 @@ function RoomScreen(props: { seed: RoomWithTodos | null }) {
   const todoActions: TodoActions = {
     toggle: (todo: Todo, done: boolean) => connection.updateTodo(todo, { done }),
     rename: (todo: Todo, title: string) => connection.updateTodo(todo, { title }),
-    remove: (todo: Todo) => connection.deleteTodo(todo.todoId),
+    remove: (todo: Todo) => connection.deleteTodo(todo),
+    move: (todo: Todo, direction: "up" | "down") => connection.moveTodo(todo.todoId, direction),
   };
   const tab = (id: Panel, label: () => string) => (
     <button
@@ -215,6 +216,16 @@ function RoomScreen(props: { seed: RoomWithTodos | null }) {
             </div>
           </header>
 
+          <Show when={describeEnd(state().ended)} keyed>
+            {(why) => (
+              <div class="notice" data-tone="error" role="alert">
+                <p>{why}</p>
+                <button type="button" class="small" onClick={() => connection.retry()}>
+                  Try again
+                </button>
+              </div>
+            )}
+          </Show>
           <NoticeList notices={state().notices} onDismiss={(id) => connection.dismissNotice(id)} />
 
           <nav class="tabs" aria-label="Room sections">
@@ -259,6 +270,13 @@ function RoomScreen(props: { seed: RoomWithTodos | null }) {
 
           <section id="panel-people" class="panel panel-people card" aria-labelledby="people-heading">
             <h2 id="people-heading">People</h2>
+            <Show when={state().memberCount} keyed>
+              {(count) => (
+                <p class="hint" data-testid="connected-count">
+                  {connectedText(count)}
+                </p>
+              )}
+            </Show>
             <Show when={isOwner()}>
               <InviteControls roomId={roomId} />
             </Show>

@@ -13,6 +13,7 @@ import {
   startBrowserStack,
   status,
 } from "./support/browser-stack";
+import { STORY_MS, step } from "./support/story";
 
 let app: BrowserStack;
 
@@ -41,7 +42,7 @@ describe("unread counts, read receipts, typing and mentions (issue: ordered, res
   let lunchUrl: string;
   let boRoomUrl: string;
 
-  it("B reads A's first message while in the room; A sees “Seen by Bo” under it", async () => {
+  const step1 = step(null, async () => {
     const first = await app.person({ name: "Ana" });
     const second = await app.person({ name: "Bo" });
     [ana, anaSession, bo, boSession] = [first.page, first.session!, second.page, second.session!];
@@ -66,8 +67,9 @@ describe("unread counts, read receipts, typing and mentions (issue: ordered, res
     );
     expect(await seenBy(bo).count()).toBe(0);
   });
+  it("B reads A's first message while in the room; A sees “Seen by Bo” under it", step1, STORY_MS);
 
-  it("while B is in another room, A sends three messages, one mentioning B picked with @ completion", async () => {
+  const step2 = step(step1, async () => {
     await bo.goto(boRoomUrl);
     await status(bo).getByText("Live").waitFor();
 
@@ -93,8 +95,13 @@ describe("unread counts, read receipts, typing and mentions (issue: ordered, res
     await ana.locator("li.message .mention", { hasText: "@Bo" }).waitFor();
     expect(await ana.locator("li.message.mentions-me").count()).toBe(0);
   });
+  it(
+    "while B is in another room, A sends three messages, one mentioning B picked with @ completion",
+    step2,
+    STORY_MS,
+  );
 
-  it("B's “My rooms” shows 3 unread and 1 mention for that room, most recent activity first", async () => {
+  const step3 = step(step2, async () => {
     await bo.getByRole("link", { name: "All rooms" }).click();
     const lunch = myRoom(bo, "Lunch plans");
     await lunch.getByText("3 unread, 1 mention").waitFor({ state: "attached" });
@@ -107,8 +114,13 @@ describe("unread counts, read receipts, typing and mentions (issue: ordered, res
     expect(await roomNames(bo, "my-rooms")).toEqual(["Lunch plans", "Bo's desk"]);
     await bo.screenshot({ path: `${artifacts}attention-my-rooms-unread.png` });
   });
+  it(
+    "B's “My rooms” shows 3 unread and 1 mention for that room, most recent activity first",
+    step3,
+    STORY_MS,
+  );
 
-  it("B opens the room: the divider sits before the first unread message, the mention is marked; A sees “Seen by Bo”", async () => {
+  const step4 = step(step3, async () => {
     await myRoom(bo, "Lunch plans").getByRole("link").click();
     await status(bo).getByText("Live").waitFor();
     await waitForTexts(bo, ["Anyone hungry?", "Pizza at 1?", "@Bo can you book a table?", "Or sushi"]);
@@ -146,8 +158,13 @@ describe("unread counts, read receipts, typing and mentions (issue: ordered, res
     );
     await expect.poll(() => seenBy(ana).textContent(), { timeout: STEP_MS }).toBe("Seen by Bo");
   });
+  it(
+    "B opens the room: the divider sits before the first unread message, the mention is marked; A sees “Seen by Bo”",
+    step4,
+    STORY_MS,
+  );
 
-  it("A typing shows on B's screen for a few seconds, in a polite live region", async () => {
+  const step5 = step(step4, async () => {
     const region = bo.getByTestId("typing");
     expect(await region.getAttribute("aria-live")).toBe("polite");
     await composer(ana).pressSequentially("Let me check");
@@ -170,15 +187,17 @@ describe("unread counts, read receipts, typing and mentions (issue: ordered, res
     ]);
     expect(await typingText(bo)).toBe("");
   });
+  it("A typing shows on B's screen for a few seconds, in a polite live region", step5, STORY_MS);
 
-  it("once read, the room has no unread badge in B's list", async () => {
+  const step6 = step(step5, async () => {
     await expect.poll(() => seenBy(ana).textContent(), { timeout: STEP_MS }).toBe("Seen by Bo");
     await bo.getByRole("link", { name: "All rooms" }).click();
     await myRoom(bo, "Lunch plans").waitFor();
     expect(await myRoom(bo, "Lunch plans").getByTestId("unread").count()).toBe(0);
   });
+  it("once read, the room has no unread badge in B's list", step6, STORY_MS);
 
-  it("@ completion works by keyboard alone at phone width", async () => {
+  const step7 = step(step6, async () => {
     const { page: phone } = await app.person({ name: "Cleo", width: 390, height: 844 });
     await phone.goto(lunchUrl);
     await status(phone).getByText("Live").waitFor();
@@ -230,4 +249,5 @@ describe("unread counts, read receipts, typing and mentions (issue: ordered, res
     expect(await horizontalOverflow(bo)).toBe(0);
     await bo.screenshot({ path: `${artifacts}attention-phone-rooms.png`, fullPage: true });
   });
+  it("@ completion works by keyboard alone at phone width", step7, STORY_MS);
 });

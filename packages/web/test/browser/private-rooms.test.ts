@@ -13,6 +13,7 @@ import {
   startBrowserStack,
   status,
 } from "./support/browser-stack";
+import { STORY_MS, step } from "./support/story";
 
 let app: BrowserStack;
 
@@ -43,7 +44,7 @@ describe("private rooms, invites and removal (issue: identity, private rooms, in
   let roomUrl: string;
   let inviteLink: string;
 
-  it("A creates a private room; B finds it in no list and its address shows the not-found screen", async () => {
+  const step1 = step(null, async () => {
     ({ page: ana } = await app.person({ name: "Ana", clipboard: true }));
     await ana.goto(app.web.url);
     await ana.getByLabel("New room").fill("Surprise party");
@@ -75,8 +76,13 @@ describe("private rooms, invites and removal (issue: identity, private rooms, in
     // The same words as for a room that does not exist: nothing says a private room is there.
     await bo.getByText("This room doesn't exist, or you don't have access to it.").waitFor();
   });
+  it(
+    "A creates a private room; B finds it in no list and its address shows the not-found screen",
+    step1,
+    STORY_MS,
+  );
 
-  it("A copies an invite link; B opens it, joins and lands in the room; they chat", async () => {
+  const step2 = step(step1, async () => {
     await ana.goto(roomUrl);
     await status(ana).getByText("Live").waitFor();
     await ana.getByRole("button", { name: "Copy invite link" }).click();
@@ -112,8 +118,9 @@ describe("private rooms, invites and removal (issue: identity, private rooms, in
     await status(bo).getByText("Live").waitFor();
     await ana.screenshot({ path: `${artifacts}private-room-owner.png` });
   });
+  it("A copies an invite link; B opens it, joins and lands in the room; they chat", step2, STORY_MS);
 
-  it("A removes B (after confirming); B's page says so (the `removed` frame) and does not reconnect", async () => {
+  const step3 = step(step2, async () => {
     const tickets: string[] = [];
     bo.on("request", (request) => request.url().includes("/tickets") && tickets.push(request.url()));
     await ana.getByRole("button", { name: "Remove Bo" }).click();
@@ -134,8 +141,13 @@ describe("private rooms, invites and removal (issue: identity, private rooms, in
     await roomListsLoaded(bo);
     expect(await roomNames(bo, "my-rooms")).toEqual([]);
   });
+  it(
+    "A removes B (after confirming); B's page says so (the `removed` frame) and does not reconnect",
+    step3,
+    STORY_MS,
+  );
 
-  it("a new invite readmits B; revoking makes every earlier link stop working", async () => {
+  const step4 = step(step3, async () => {
     await ana.getByRole("button", { name: "Copy invite link" }).click();
     await ana.getByRole("status").getByText("Invite link copied.").waitFor();
     await expect.poll(() => ana.getByTestId("invite-link").inputValue()).not.toBe(inviteLink);
@@ -159,8 +171,9 @@ describe("private rooms, invites and removal (issue: identity, private rooms, in
     await cleo.goto(second);
     await cleo.getByRole("heading", { name: "This invite link doesn't work" }).waitFor();
   });
+  it("a new invite readmits B; revoking makes every earlier link stop working", step4, STORY_MS);
 
-  it("in a public room: leaving takes B back to the rooms list; a removed B who reloads sees the removal (ticket 403), not a loop", async () => {
+  const step5 = step(step4, async () => {
     await ana.goto(app.web.url);
     await ana.getByLabel("New room").fill("Open mic");
     await ana.getByRole("button", { name: "Create room" }).click();
@@ -189,6 +202,11 @@ describe("private rooms, invites and removal (issue: identity, private rooms, in
     await bo.waitForTimeout(2_000);
     expect(tickets).toEqual([403]);
   });
+  it(
+    "in a public room: leaving takes B back to the rooms list; a removed B who reloads sees the removal (ticket 403), not a loop",
+    step5,
+    STORY_MS,
+  );
 
   it("the owner's tools work at phone width and by keyboard", async () => {
     const { page: phone } = await app.person({ name: "Dana", width: 390, height: 844 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  describeEnd,
   describeFailure,
   describeNotice,
   describeProblem,
@@ -44,5 +45,17 @@ describe("problem text (the only place codes become words)", () => {
       }),
     ).toBe("That wasn't accepted: title is too long.");
     expect(describeNotice({ id: 3, tone: "error", kind: "frameTooLarge" })).toMatch(/too large/);
+    expect(describeNotice({ id: 4, tone: "info", kind: "slowedDown", retryAfterMs: 2_100 })).toMatch(
+      /by itself in 3 s/,
+    );
+    expect(describeRefusal("cannotMove")).toMatch(/can't move/);
+  });
+
+  it("words the ends a person can try again after, and only those", () => {
+    expect(describeEnd("room_full")).toMatch(/full/);
+    expect(describeEnd("refused")).toMatch(/refusing/);
+    expect(describeEnd("too_large")).toMatch(/more than the server can send/);
+    for (const reason of ["stopped", "removed", "not_found", "signed_out", null] as const)
+      expect(describeEnd(reason)).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultTiming } from "../../src/network/room-connection";
+import { defaultTiming } from "../../src/network/connection-timing";
 import { ANA, BO, member, message, snapshot } from "./support/fixtures";
 import { harness } from "./support/harness";
 
@@ -79,7 +79,7 @@ describe("RoomConnection: markRead", () => {
     sockets.last.drop();
     connection.markRead(2);
     clock.advance(READ_DELAY);
-    clock.advance(defaultTiming.backoff.baseMs);
+    clock.advance(defaultTiming.backoff.baseDelayMs);
     sockets.last.accept();
     expect(sockets.last.framesOf("markRead")).toEqual([]);
     sockets.last.receive(snapshot());
@@ -241,11 +241,9 @@ describe("RoomConnection: mentions and refusals", () => {
       clientMessageId: "c1",
       retryAfterMs: 1500,
     });
-    expect(connection.state.pending.map((p) => p.state)).toEqual(["failed", "failed"]);
-    expect(connection.state.notices.at(-1)).toMatchObject({
-      kind: "refused",
-      problem: { code: "rate_limited", retryAfterMs: 1500 },
-    });
+    // Refused for coming too fast is not a failure: it waits the server's time and goes out by itself.
+    expect(connection.state.pending.map((p) => p.state)).toEqual(["queued", "failed"]);
+    expect(connection.state.notices.at(-1)).toMatchObject({ kind: "slowedDown", retryAfterMs: 1500 });
   });
 
   it("a refused typing, markRead or ping is no news for the person", () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../../src/network/api-error";
-import { defaultTiming } from "../../src/network/room-connection";
+import { defaultTiming } from "../../src/network/connection-timing";
+import { deferred } from "./support/deferred";
 import { message, ROOM_ID, snapshot } from "./support/fixtures";
 import { harness } from "./support/harness";
-import { deferred } from "./support/sync-thenable";
 
 const MINUTE = 60_000;
 const refusedWith = (status: number, code: string) => new ApiError({ code, message: code, status });
@@ -49,7 +49,7 @@ describe("RoomConnection: tickets", () => {
     expect(sockets.all).toHaveLength(0);
     expect(connection.state.status).toBe("reconnecting");
     const firstWait = (connection.state.retryAt as number) - clock.now();
-    expect(firstWait).toBeLessThan(defaultTiming.backoff.baseMs);
+    expect(firstWait).toBeLessThan(defaultTiming.backoff.baseDelayMs);
     clock.advance(firstWait);
     expect(ticketRequests).toHaveLength(2);
     const secondWait = (connection.state.retryAt as number) - clock.now();

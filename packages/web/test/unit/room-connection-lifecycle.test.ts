@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultTiming } from "../../src/network/room-connection";
+import { defaultTiming } from "../../src/network/connection-timing";
 import { member, message, room, snapshot } from "./support/fixtures";
 import { harness } from "./support/harness";
 
@@ -80,9 +80,11 @@ describe("RoomConnection: reconnecting", () => {
         draws.push(nextDraw);
         return nextDraw;
       },
+      // Each new socket is dropped before it opens; here that is the network, not a refusal to count.
+      timing: { maxRefusedHandshakes: 100 },
     });
     goLive();
-    const { baseMs, capMs } = defaultTiming.backoff;
+    const { baseDelayMs: baseMs, maxDelayMs: capMs } = defaultTiming.backoff;
     const delays: number[] = [];
     for (let attempt = 0; attempt < 10; attempt++) {
       sockets.last.drop();
@@ -120,7 +122,9 @@ describe("RoomConnection: reconnecting", () => {
     expect(connection.state.status).toBe("live");
     clock.advance(defaultTiming.stableAfterMs);
     sockets.last.drop();
-    expect((connection.state.retryAt as number) - clock.now()).toBeLessThan(defaultTiming.backoff.baseMs);
+    expect((connection.state.retryAt as number) - clock.now()).toBeLessThan(
+      defaultTiming.backoff.baseDelayMs,
+    );
   });
 
   it("reconnectNow() skips the rest of the wait", () => {

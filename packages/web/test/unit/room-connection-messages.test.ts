@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultTiming } from "../../src/network/room-connection";
+import { defaultTiming } from "../../src/network/connection-timing";
 import { ANA, message, snapshot } from "./support/fixtures";
 import { harness } from "./support/harness";
 

@@ -1,6 +1,6 @@
 import { snapshotParts } from "@rooms/core/snapshot";
 import { describe, expect, it } from "vitest";
-import { defaultTiming } from "../../src/network/room-connection";
+import { defaultTiming } from "../../src/network/connection-timing";
 import { member, message, room, snapshot, todo } from "./support/fixtures";
 import { harness } from "./support/harness";
 
@@ -9,7 +9,7 @@ const seqs = (messages: readonly { seq: number }[]) => messages.map((m) => m.seq
 
 describe("RoomConnection: resuming by seq", () => {
   it("after a reconnect asks for exactly what follows the last seq held: no time overlap, nothing held twice", () => {
-    const { connection, sockets, clock, goLive } = harness({ random: () => 0 });
+    const { sockets, clock, goLive } = harness({ random: () => 0 });
     goLive({ messages: [message(1), message(2)], room: { ...room, lastSeq: 2 } });
     sockets.last.receive({ type: "message", message: message(3) });
     clock.advance(10); // a message that arrived a moment before the drop is not read again

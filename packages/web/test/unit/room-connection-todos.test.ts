@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultTiming } from "../../src/network/room-connection";
+import { defaultTiming } from "../../src/network/connection-timing";
 import { snapshot, todo } from "./support/fixtures";
 import { harness } from "./support/harness";
 
@@ -96,8 +96,10 @@ describe("RoomConnection: todos", () => {
   it("removes deleted todos, and neither a late broadcast nor a stale snapshot brings them back", () => {
     const { connection, sockets, clock, goLive } = harness({ random: () => 0 });
     goLive({ todos: [todo(1), todo(2)] });
-    connection.deleteTodo(todo(1).todoId);
-    expect(sockets.last.framesOf("deleteTodo")).toEqual([{ action: "deleteTodo", todoId: todo(1).todoId }]);
+    connection.deleteTodo(todo(1, { version: 4 }));
+    expect(sockets.last.framesOf("deleteTodo")).toEqual([
+      { action: "deleteTodo", todoId: todo(1).todoId, version: 4 },
+    ]);
     sockets.last.receive({ type: "todoDeleted", todoId: todo(1).todoId });
     sockets.last.receive({ type: "todo", todo: todo(1, { version: 2 }) });
     expect(connection.state.todos.map((t) => t.todoId)).toEqual([todo(2).todoId]);
@@ -108,10 +110,84 @@ describe("RoomConnection: todos", () => {
     expect(connection.state.todos.map((t) => t.todoId)).toEqual([todo(2).todoId, todo(3).todoId]);
   });
 
-  it("keeps todos in creation order", () => {
+  it("keeps todos in position order, comparing positions as plain strings", () => {
     const { connection, sockets, goLive } = harness();
-    goLive({ todos: [todo(3), todo(1)] });
-    sockets.last.receive({ type: "todo", todo: todo(2) });
-    expect(connection.state.todos.map((t) => t.title)).toEqual(["todo 1", "todo 2", "todo 3"]);
+    // "Z" < "a" by code unit (a locale compare would say otherwise); creation order says the opposite.
+    goLive({ todos: [todo(1, { position: "a0" }), todo(2, { position: "Zz" })] });
+    sockets.last.receive({ type: "todo", todo: todo(3, { position: "a0V" }) });
+    expect(connection.state.todos.map((t) => t.title)).toEqual(["todo 2", "todo 1", "todo 3"]);
+  });
+
+  it("moves a todo when its update carries a new position", () => {
+    const { connection, sockets, goLive } = harness();
+    goLive({ todos: [todo(1), todo(2), todo(3)] });
+    sockets.last.receive({ type: "todo", todo: todo(3, { version: 2, position: "a" }) });
+    expect(connection.state.todos.map((t) => t.title)).toEqual(["todo 3", "todo 1", "todo 2"]);
+  });
+
+  it("sends moveTodo at the version shown, naming the todo it is to follow", () => {
+    const { connection, sockets, goLive } = harness();
+    goLive({ todos: [todo(1), todo(2), todo(3, { version: 5 })] });
+    expect(connection.moveTodo(todo(3).todoId, "up")).toEqual({ ok: true });
+    expect(connection.moveTodo(todo(1).todoId, "up")).toEqual({ ok: false, refusal: "cannotMove" });
+    expect(sockets.last.framesOf("moveTodo")).toEqual([
+      { action: "moveTodo", todoId: todo(3).todoId, version: 5, after: todo(1).todoId },
+    ]);
+  });
+
+  it("moves pressed in a row go out one at a time, each at the version and order the last one made", () => {
+    const { connection, sockets, goLive } = harness();
+    goLive({ todos: [todo(1), todo(2), todo(3)] });
+    connection.moveTodo(todo(1).todoId, "down");
+    connection.moveTodo(todo(1).todoId, "down");
+    connection.moveTodo(todo(1).todoId, "down"); // one too many: dropped once it is last
+    expect(sockets.last.framesOf("moveTodo")).toEqual([
+      { action: "moveTodo", todoId: todo(1).todoId, version: 1, after: todo(2).todoId },
+    ]);
+    sockets.last.receive({ type: "todo", todo: todo(1, { version: 2, position: "a0002V" }) });
+    expect(sockets.last.framesOf("moveTodo").at(-1)).toEqual({
+      action: "moveTodo",
+      todoId: todo(1).todoId,
+      version: 2,
+      after: todo(3).todoId,
+    });
+    sockets.last.receive({ type: "todo", todo: todo(1, { version: 3, position: "a0004" }) });
+    expect(sockets.last.framesOf("moveTodo")).toHaveLength(2);
+    expect(connection.state.todos.map((t) => t.title)).toEqual(["todo 2", "todo 3", "todo 1"]);
+    // Nothing is waiting any more: the next press goes out at once.
+    connection.moveTodo(todo(1).todoId, "up");
+    expect(sockets.last.framesOf("moveTodo")).toHaveLength(3);
+  });
+
+  it("a move that lost a race lets the next one go out at once, from the server's copy", () => {
+    const { connection, sockets, goLive } = harness();
+    goLive({ todos: [todo(1), todo(2)] });
+    connection.moveTodo(todo(1).todoId, "down");
+    const current = todo(1, { version: 4, position: "a0003" });
+    sockets.last.receive({
+      type: "error",
+      code: "conflict",
+      message: "stale",
+      action: "moveTodo",
+      todo: current,
+    });
+    connection.moveTodo(todo(1).todoId, "up");
+    expect(sockets.last.framesOf("moveTodo").at(-1)).toEqual({
+      action: "moveTodo",
+      todoId: todo(1).todoId,
+      version: 4,
+      after: null,
+    });
+  });
+
+  it("sends an assignee change with updateTodo, and nothing when it is already so", () => {
+    const { connection, sockets, goLive } = harness();
+    const shown = todo(1, { assigneeId: "user-bo" });
+    goLive({ todos: [shown] });
+    connection.updateTodo(shown, { assigneeId: "user-bo" });
+    connection.updateTodo(shown, { assigneeId: null });
+    expect(sockets.last.framesOf("updateTodo")).toEqual([
+      { action: "updateTodo", todoId: shown.todoId, version: 1, assigneeId: null },
+    ]);
   });
 });

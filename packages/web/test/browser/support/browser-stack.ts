@@ -1,8 +1,10 @@
 import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import type { Limits } from "@rooms/core/limits";
 import { type LocalStack, startLocalStack } from "@rooms/local";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { inject } from "vitest";
+import { RAISED_LIMITS } from "../../../../../test/support/raised-limits";
 import { createSession, type Session } from "../../../../../test/support/room-session";
 import { launchChromium } from "./chromium";
 import { serveWebApp, type WebApp } from "./web-app";
@@ -35,7 +37,10 @@ export interface BrowserStack {
 }
 
 /** The local stack (its own table), the production build of the app served against it, and Chromium. */
-export async function startBrowserStack(tablePrefix: string): Promise<BrowserStack> {
+export async function startBrowserStack(
+  tablePrefix: string,
+  { limits = RAISED_LIMITS }: { limits?: Partial<Limits> } = {},
+): Promise<BrowserStack> {
   await mkdir(artifacts, { recursive: true });
   // The handlers run in this process; their per-invocation INFO lines would drown the test output.
   process.env.POWERTOOLS_LOG_LEVEL ??= "WARN";
@@ -43,6 +48,7 @@ export async function startBrowserStack(tablePrefix: string): Promise<BrowserSta
     dynamodb: { endpoint: inject("dynamodbEndpoint") },
     tableName: `${tablePrefix}-${Date.now()}`,
     log: false,
+    limits,
   });
   const [web, browser] = await Promise.all([
     serveWebApp({ httpUrl: stack.httpUrl, wsUrl: stack.wsUrl }),

@@ -1,4 +1,4 @@
-import type { Clock } from "../../../src/network/room-connection";
+import type { Clock } from "../../../src/network/socket-seam";
 
 /** A clock whose time moves only when the test says so; timers fire in order while advancing. */
 export class FakeClock implements Clock {

@@ -1,5 +1,5 @@
 import type { ClientFrame, ServerFrame } from "../../../src/network/protocol";
-import type { OpenSocket, SocketHandle, SocketHandlers } from "../../../src/network/room-connection";
+import type { OpenSocket, SocketHandle, SocketHandlers } from "../../../src/network/socket-seam";
 
 /** The server's end of one fake WebSocket: the test accepts it, pushes frames, and drops it. */
 export class FakeSocket implements SocketHandle {

@@ -30,12 +30,14 @@ export const message = (n: number, extra: Partial<Message> = {}): Message => ({
   ...extra,
 });
 
+/** The n-th todo: its position sorts by `n` too (fractional indexes are plain strings). */
 export const todo = (n: number, extra: Partial<Todo> = {}): Todo => ({
   todoId: id(1000 + n),
   roomId: ROOM_ID,
   title: `todo ${n}`,
   done: false,
   version: 1,
+  position: `a${String(n).padStart(4, "0")}`,
   createdAt: "2025-01-01T00:00:00.000Z",
   updatedAt: "2025-01-01T00:00:00.000Z",
   ...extra,

@@ -1,14 +1,14 @@
+import type { ConnectionTiming } from "../../../src/network/connection-timing";
 import type { MessagesPage } from "../../../src/network/http-api";
 import type { Snapshot } from "../../../src/network/protocol";
-import { type ConnectionTiming, RoomConnection } from "../../../src/network/room-connection";
+import { RoomConnection } from "../../../src/network/room-connection";
 import { FakeClock } from "./fake-clock";
 import { FakeSockets } from "./fake-socket";
 import { ANA, ROOM_ID, snapshot } from "./fixtures";
-import { settledNow } from "./sync-thenable";
 
 /**
- * What the fake ticket endpoint answers to the n-th request (from 1): a ticket, an error to reject with, or a
- * PromiseLike of its own (to hold the answer back). Default: `ticket-n` at once.
+ * What the fake ticket endpoint answers to the n-th request (from 1): a ticket (handed over at once), an error
+ * (thrown at once), or a promise of its own (to hold the answer back). Default: `ticket-n`.
  */
 export type TicketAnswer = string | Error | PromiseLike<string>;
 
@@ -40,8 +40,7 @@ export function harness({
     getTicket: (roomId) => {
       ticketRequests.push(roomId);
       const answer = ticket(ticketRequests.length);
-      if (typeof answer === "string") return settledNow({ value: answer });
-      if (answer instanceof Error) return settledNow<string>({ error: answer });
+      if (answer instanceof Error) throw answer;
       return answer;
     },
     openSocket: sockets.open,

@@ -1,0 +1,2 @@
+export * as Claim from "./claim";
+export type { ClaimKey, ClientIdClaimItem } from "./claim.entity";

@@ -1,0 +1,3 @@
+/** `FanOut.deliverPage(...)`, `FanOut.decodeJob(...)` at call sites. */
+export { deliverPage } from "./deliver-page";
+export { decodeJob, encodeJob } from "./fan-out-job";

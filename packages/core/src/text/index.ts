@@ -1,0 +1,9 @@
+export {
+  codePoints,
+  displayName,
+  type FreeTextRules,
+  freeText,
+  messageText,
+  roomName,
+  todoTitle,
+} from "./free-text";

@@ -1,0 +1,36 @@
+import type { FanOutQueue, FanOutSettings } from "@rooms/core/fanout";
+import { Resource } from "sst";
+
+/**
+ * The fan-out queue, for the WebSocket routes that broadcast: SST links `FanOut` (its `url`) to them
+ * (infra/fan-out.ts), the local stack its emulation. Not linked: every broadcast posts inline. The SQS client is
+ * imported on the first call and kept for the life of the container. FANOUT_INLINE_LIMIT and FANOUT_PAGE_SIZE
+ * (environment) override core's defaults.
+ */
+let sqsQueue: Promise<FanOutQueue> | undefined;
+/** Loads the SQS client only when a large room first hands off pages, not for every route that may broadcast. */
+const lazyQueue: FanOutQueue = {
+  async enqueue(jobs) {
+    sqsQueue ??= import("@rooms/core/fanout-queue").then(({ createSqsFanOutQueue }) =>
+      createSqsFanOutQueue({ queueUrl: Resource.FanOut.url }),
+    );
+    await (await sqsQueue).enqueue(jobs);
+  },
+};
+
+export function getFanOut(): FanOutSettings | undefined {
+  // `in` does not throw for an unlinked resource (a property read does).
+  if (!("FanOut" in Resource)) return undefined;
+  return {
+    queue: lazyQueue,
+    ...positive("inlineLimit", process.env.FANOUT_INLINE_LIMIT),
+    ...positive("pageSize", process.env.FANOUT_PAGE_SIZE),
+  };
+}
+
+function positive<K extends string>(key: K, raw: string | undefined): Partial<Record<K, number>> {
+  if (raw === undefined || raw === "") return {};
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${key} must be a positive integer, got ${raw}`);
+  return { [key]: value } as Record<K, number>;
+}
