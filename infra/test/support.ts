@@ -83,7 +83,3 @@ export function recordWiring(kind: RouteKind) {
   );
   return { calls, returned };
 }
-
-/** Source without comments, so prose about `dynamodb:*` does not count as code. */
-export const stripComments = (text: string) =>
-  text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`])\/\/.*$/gm, "$1");

@@ -5,12 +5,13 @@ import { clientActions } from "@rooms/core/protocol";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
+import type { HttpReply } from "../support/http-client";
 import { connectLive, type LiveClient } from "../support/live-client";
 import { once } from "../support/once";
 import { createSession, type Session } from "../support/room-session";
 import { tableSnapshot } from "../support/table-snapshot";
 import { eventually, sleep } from "../support/wait";
-import { type HttpReply, type ReliabilityStack, startReliabilityStack } from "./support/reliability-stack";
+import { type ReliabilityStack, startReliabilityStack } from "./support/reliability-stack";
 
 /**
  * Bad input: a seeded fast-check corpus of malformed WebSocket frames and HTTP requests against every route.

@@ -11,6 +11,7 @@ import { PostFaults } from "./connections-api";
 import type { CorsConfig } from "./cors";
 import { dynamoDbStreamsApi } from "./dynamodb-streams-api";
 import { type LogOption, toLogger } from "./gateway-logger";
+import { enforceGrants } from "./iam-enforcement";
 import { startLocalGateway } from "./local-gateway";
 import { manifestRoutes } from "./manifest-routes";
 import { startQueueWorkers, startStreamWorkers } from "./manifest-workers";
@@ -61,6 +62,11 @@ export interface LocalStackOptions {
    * `{ sessionsPerMinute: 10_000 }` for a test that signs in many guests from one address. `pnpm dev`: ROOMS_LIMITS.
    */
   limits?: Partial<Limits>;
+  /**
+   * Actions to withhold from a function's IAM policy (infra/permissions.ts), by route key or worker/authorizer
+   * name, e.g. `{ sendMessage: ["dynamodb:PutItem"] }` (tests: the local stack refuses calls outside a grant).
+   */
+  revokeGrants?: Record<string, string[]>;
 }
 
 export interface LocalStack {
@@ -114,6 +120,7 @@ export async function startLocalStack({
   presence = {},
   fanOut = {},
   limits = {},
+  revokeGrants = {},
 }: LocalStackOptions = {}): Promise<LocalStack> {
   if (running)
     throw new Error(
@@ -147,6 +154,8 @@ export async function startLocalStack({
       client.destroy();
     }
 
+    // Every handler's AWS calls are refused unless its computed IAM policy allows them (iam-enforcement.ts).
+    enforceGrants({ tableName, revoke: revokeGrants });
     const routes = manifestRoutes();
     const postFaults = new PostFaults();
     const gateway = await startLocalGateway({

@@ -1,4 +1,5 @@
 import { httpRoutes, type RouteEntry, webSocketAuthorizer, webSocketRoutes } from "@rooms/functions/routes";
+import { runAs } from "./iam-enforcement";
 import { callHandler } from "./invoke-handler";
 import type { LambdaHandler, RouteHandler } from "./route-handlers";
 import type { WebSocketAuthorizer } from "./websocket-authorizer";
@@ -39,7 +40,8 @@ export function manifestRoutes(): ManifestRoutes {
     handler: async (event, context) => {
       const handler = (await load()).get(entry.module);
       if (!handler) throw new Error(`no handler loaded for ${entry.module}`);
-      return callHandler(handler, event, context);
+      // Its AWS calls are checked against its own computed policy (iam-enforcement.ts), as IAM would.
+      return runAs(entry.routeKey, () => callHandler(handler, event, context));
     },
   });
   return {

@@ -1,6 +1,7 @@
 import { queueWorkers, streamWorkers } from "@rooms/functions/workers";
 import type { DynamoDbStreamsApi } from "./dynamodb-streams-api";
 import type { GatewayLogger } from "./gateway-logger";
+import { runAs } from "./iam-enforcement";
 import { callHandler } from "./invoke-handler";
 import type { RouteHandler } from "./route-handlers";
 import { type LocalQueues, startLocalQueues } from "./sqs-emulation";
@@ -18,7 +19,7 @@ function workerHandler(worker: { name: string; module: string }): RouteHandler {
       const loaded = (await import(`@rooms/functions/${worker.module}`)) as {
         handler: RouteHandler["handler"];
       };
-      return callHandler(loaded.handler, event, context);
+      return runAs(worker.name, () => callHandler(loaded.handler, event, context));
     },
   };
 }

@@ -1,11 +1,11 @@
 import { inspect } from "node:util";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { createDb, type Db } from "@rooms/core/db";
-import type { Room } from "@rooms/core/protocol";
 import { localDynamoClient } from "@rooms/dynamodb-local";
 import type { LocalStack, LocalStackOptions } from "@rooms/local";
 import { type MockInstance, vi } from "vitest";
-import { bearer, createRoom, createSession, type Session } from "../../support/room-session";
+import { type HttpClient, httpClient } from "../../support/http-client";
+import { createSession, type Session } from "../../support/room-session";
 import { startTestStack } from "../../support/test-stack";
 
 export interface ReliabilityStack {
@@ -15,7 +15,7 @@ export interface ReliabilityStack {
   /** The user the suite works as (it owns the rooms `http.createRoom` makes). */
   owner: Session;
   /** The HTTP API, as `owner` unless a call says otherwise. */
-  http: ReturnType<typeof httpClient>;
+  http: HttpClient;
   /**
    * What went wrong inside. `escaped`: handler failures the gateway caught (a handler threw or timed out) and
    * ERROR/CRITICAL lines the handlers logged (an unexpected error, answered as `internal`). `deliveryWarnings`:
@@ -80,55 +80,6 @@ export async function startReliabilityStack(options: LocalStackOptions = {}): Pr
       for (const spy of [warnSpy, ...errorSpies, infoSpy]) spy.mockRestore();
       await stack.stop();
       dynamo.destroy();
-    },
-  };
-}
-
-export interface HttpReply {
-  status: number;
-  headers: Headers;
-  text: string;
-  json: any;
-}
-
-/**
- * JSON over the stack's HTTP API; bodies are sent as given when they are strings. Calls carry `session`'s bearer
- * token unless `token` says otherwise (another session or raw token; `null`: no Authorization header at all).
- */
-export function httpClient(baseUrl: string, session?: Session) {
-  const call = async (
-    method: string,
-    path: string,
-    {
-      body,
-      headers = {},
-      token = session,
-    }: { body?: unknown; headers?: Record<string, string>; token?: Session | string | null } = {},
-  ): Promise<HttpReply> => {
-    const response = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: {
-        ...(token != null && bearer(token)),
-        ...(body !== undefined && typeof body !== "string" && { "content-type": "application/json" }),
-        ...headers,
-      },
-      ...(body !== undefined && { body: typeof body === "string" ? body : JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    return { status: response.status, headers: response.headers, text, json };
-  };
-  return {
-    call,
-    /** `POST /rooms` as the session's user (public unless said otherwise). */
-    createRoom(name: string, visibility?: Room["visibility"]): Promise<Room> {
-      if (!session) throw new Error("createRoom needs a signed-in client");
-      return createRoom(baseUrl, session, { name, ...(visibility && { visibility }) });
     },
   };
 }

@@ -1,4 +1,4 @@
-import { generateNKeysBetween } from "fractional-indexing";
+import { generateKeyBetween, generateNKeysBetween } from "fractional-indexing";
 import type { Db } from "../db/create-db";
 import type { Todo } from "../protocol/shapes";
 import type { TodoItem } from "./todo.entity";
@@ -39,15 +39,21 @@ export async function positionAfter(
 }
 
 /**
- * Keys a writer picks from for one gap. Writers racing for one gap (concurrent adds at the end, moves after the
- * same todo) would all compute the same single key, so all but one would lose and read again, round after round;
- * picking at random among a few distinct keys of the gap lets most of them land at once. Uniqueness does not rest
- * on this (the position item's condition guarantees it), only the number of retries.
+ * Keys a writer picks from for one gap between two todos. Writers racing for one gap (moves after the same todo)
+ * would all compute the same single key, so all but one would lose and read again, round after round; picking at
+ * random among a few distinct keys of the gap lets most of them land at once. Uniqueness does not rest on this
+ * (the position item's condition guarantees it), only the number of retries.
  */
 const KEYS_PER_GAP = 8;
 
-/** A key between two positions (either may be null: the start or the end of the list). */
+/**
+ * A key between two positions (either may be null: the start or the end of the list). At the end of the list
+ * (`after` null: an add, or a move to last) always the first key after `before`: adds racing for the end all
+ * compute the same key, the first to commit takes it and the others read again and go after it. A random pick
+ * would put the second of two overlapping adds before the first half the time.
+ */
 export function positionBetween(before: string | null, after: string | null, random = Math.random): string {
+  if (after === null) return generateKeyBetween(before, null);
   const keys = generateNKeysBetween(before, after, KEYS_PER_GAP);
   return keys[Math.floor(random() * keys.length)] as string;
 }

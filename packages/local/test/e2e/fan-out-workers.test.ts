@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { httpClient } from "../../../../test/support/http-client";
 import { eventually, sleep } from "../../../../test/support/wait";
 import type { LocalStack } from "../../src/local-stack";
-import { clientId, httpApi, joinRoom, type RoomClient, signIn, startE2eStack } from "../support/e2e-stack";
+import { clientId, joinRoom, type RoomClient, signIn, startE2eStack } from "../support/e2e-stack";
 
 /**
  * Large rooms' fan-out through the fan-out queue's workers (the local SQS emulation): with the inline limit
@@ -21,7 +22,7 @@ afterAll(async () => {
 
 async function largeRoom(name: string, size: number) {
   const owner = await signIn(stack, "Owner");
-  const room = await httpApi(stack, owner).createRoom(name);
+  const room = await httpClient(stack.httpUrl, owner).createRoom(name);
   const users = await Promise.all(["Ann", "Ben", "Cat", "Dan"].map((n) => signIn(stack, n)));
   const members: RoomClient[] = [];
   for (let i = 0; i < size; i++) members.push(await joinRoom(stack, room.roomId, users[i % users.length]!));

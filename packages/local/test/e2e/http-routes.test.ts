@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type HttpClient, httpClient } from "../../../../test/support/http-client";
 import type { LocalStack } from "../../src/local-stack";
 import {
   clientId,
-  httpApi,
   invite,
   joinRoom,
   type Message,
@@ -15,11 +15,11 @@ import {
 
 let stack: LocalStack;
 let owner: Session;
-let api: ReturnType<typeof httpApi>;
+let api: HttpClient;
 beforeAll(async () => {
   stack = await startE2eStack();
   owner = await signIn(stack, "Owner");
-  api = httpApi(stack, owner);
+  api = httpClient(stack.httpUrl, owner);
 });
 afterAll(() => stack?.stop());
 
@@ -30,7 +30,7 @@ const expectError = (reply: { status: number; json: any }, status: number, code:
 
 describe("POST /sessions", () => {
   it("makes a guest (201): a token, a new userId and the normalised name", async () => {
-    const reply = await httpApi(stack).post("/sessions", { name: "  Guest  " });
+    const reply = await httpClient(stack.httpUrl).post("/sessions", { name: "  Guest  " });
     expect(reply.status).toBe(201);
     expect(reply.json).toEqual({
       token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
@@ -45,10 +45,10 @@ describe("POST /sessions", () => {
 
   it("with a valid token renames the same user and returns a fresh token that works", async () => {
     const first = await signIn(stack, "Before");
-    const reply = await httpApi(stack, first).post("/sessions", { name: "After" });
+    const reply = await httpClient(stack.httpUrl, first).post("/sessions", { name: "After" });
     expect(reply.status).toBe(201);
     expect(reply.json.user).toEqual({ userId: first.user.userId, name: "After" });
-    const renamed = httpApi(stack, reply.json as Session);
+    const renamed = httpClient(stack.httpUrl, reply.json as Session);
     expect((await renamed.get("/rooms?limit=1")).status).toBe(200);
   });
 
@@ -61,11 +61,15 @@ describe("POST /sessions", () => {
       {},
       { name: 5 },
     ]) {
-      expectError(await httpApi(stack).post("/sessions", body), 400, "bad_request");
+      expectError(await httpClient(stack.httpUrl).post("/sessions", body), 400, "bad_request");
     }
-    expect((await httpApi(stack).post("/sessions", { name: "x".repeat(40) })).status).toBe(201);
+    expect((await httpClient(stack.httpUrl).post("/sessions", { name: "x".repeat(40) })).status).toBe(201);
     expectError(
-      await httpApi(stack).post("/sessions", { name: "Eve" }, { authorization: "Bearer not.a.token" }),
+      await httpClient(stack.httpUrl).post(
+        "/sessions",
+        { name: "Eve" },
+        { authorization: "Bearer not.a.token" },
+      ),
       401,
       "unauthorized",
     );
@@ -87,7 +91,7 @@ describe("every other route needs a bearer token", () => {
     for (const [method, path, body] of routes) {
       expectError(await api.anonymous(method, path, body), 401, "unauthorized");
       for (const authorization of ["Bearer", "Basic abc", `Bearer ${forged}`, owner.token]) {
-        expectError(await api.call(method, path, body, { authorization }), 401, "unauthorized");
+        expectError(await api.call(method, path, { body, headers: { authorization } }), 401, "unauthorized");
       }
     }
     const { json } = await api.get("/rooms?limit=100");
@@ -131,7 +135,11 @@ describe("POST /rooms", () => {
   });
 
   it("refuses malformed JSON with 400 and another content type with 415", async () => {
-    expectError(await api.post("/rooms", "{not json"), 400, "bad_request");
+    expectError(
+      await api.post("/rooms", "{not json", { "content-type": "application/json" }),
+      400,
+      "bad_request",
+    );
     expectError(
       await api.post("/rooms", "name=x", { "content-type": "application/x-www-form-urlencoded" }),
       415,
@@ -180,7 +188,7 @@ describe("GET /rooms/{roomId}", () => {
     const member = await joinRoom(stack, room.roomId, "Tess");
     member.send({ action: "addTodo", title: "one" });
     await member.nextOfType("todo");
-    const reply = await httpApi(stack, member.session).get(`/rooms/${room.roomId}`);
+    const reply = await httpClient(stack.httpUrl, member.session).get(`/rooms/${room.roomId}`);
     expect(reply.status).toBe(200);
     expect(reply.json.room).toEqual(room);
     expect(reply.json.todos).toEqual([
@@ -196,7 +204,7 @@ describe("GET /rooms/{roomId}", () => {
 
   it("hides a private room from non-members (404, as if unknown) and shows it to members", async () => {
     const room = await api.createRoom("Secret", "private");
-    const outsider = httpApi(stack, await signIn(stack, "Outsider"));
+    const outsider = httpClient(stack.httpUrl, await signIn(stack, "Outsider"));
     const missing = await outsider.get(`/rooms/${UNKNOWN_ROOM_ID}`);
     const hidden = await outsider.get(`/rooms/${room.roomId}`);
     expectError(hidden, 404, "not_found");
@@ -270,7 +278,7 @@ describe("GET /rooms/{roomId}/messages", () => {
 describe("POST /rooms/{roomId}/tickets", () => {
   it("issues a single-use ticket (201) for a public room to any signed-in user", async () => {
     const room = await api.createRoom("Ticketed");
-    const stranger = httpApi(stack, await signIn(stack, "Stranger"));
+    const stranger = httpClient(stack.httpUrl, await signIn(stack, "Stranger"));
     const reply = await stranger.post(`/rooms/${room.roomId}/tickets`);
     expect(reply.status).toBe(201);
     expect(reply.json).toEqual({ ticket: expect.any(String), expiresAt: expect.any(String) });
@@ -286,7 +294,7 @@ describe("POST /rooms/{roomId}/tickets", () => {
     expectError(await api.post(`/rooms/${UNKNOWN_ROOM_ID}/tickets`), 404, "not_found");
     expectError(await api.post("/rooms/not-an-id/tickets"), 404, "not_found");
     const room = await api.createRoom("Members only", "private");
-    const outsider = httpApi(stack, await signIn(stack, "Outsider"));
+    const outsider = httpClient(stack.httpUrl, await signIn(stack, "Outsider"));
     expectError(await outsider.post(`/rooms/${room.roomId}/tickets`), 404, "not_found");
     expect((await api.post(`/rooms/${room.roomId}/tickets`)).status).toBe(201);
     await invite(stack, { owner, member: outsider.session!, roomId: room.roomId });

@@ -2,9 +2,10 @@ import { Connection } from "@rooms/core/connection";
 import { createDb } from "@rooms/core/db";
 import { localDynamoClient } from "@rooms/dynamodb-local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { httpClient } from "../../../../test/support/http-client";
 import { eventually } from "../../../../test/support/wait";
 import type { LocalStack } from "../../src/local-stack";
-import { httpApi, joinRoom, signIn, startE2eStack } from "../support/e2e-stack";
+import { joinRoom, signIn, startE2eStack } from "../support/e2e-stack";
 
 /** API Gateway's 10-minute idle timeout, shortened: the gateway closes (1001) and $disconnect tells the room. */
 let stack: LocalStack;
@@ -21,7 +22,7 @@ afterAll(async () => {
 describe("idle timeout through the real handlers", () => {
   it("closes a silent member with 1001, announces memberLeft and deletes its record; pings keep the other", async () => {
     const db = createDb({ client, table: stack.tableName });
-    const room = await httpApi(stack, await signIn(stack, "Owner")).createRoom("Quiet");
+    const room = await httpClient(stack.httpUrl, await signIn(stack, "Owner")).createRoom("Quiet");
     const talker = await joinRoom(stack, room.roomId, "Talker");
     const keepAlive = setInterval(() => talker.send({ action: "ping" }), 200);
     try {

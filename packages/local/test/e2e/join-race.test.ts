@@ -2,8 +2,9 @@ import { Connection } from "@rooms/core/connection";
 import { createDb } from "@rooms/core/db";
 import { localDynamoClient } from "@rooms/dynamodb-local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { httpClient } from "../../../../test/support/http-client";
 import type { LocalStack } from "../../src/local-stack";
-import { clientId, httpApi, joinRoom, signIn, startE2eStack } from "../support/e2e-stack";
+import { clientId, joinRoom, signIn, startE2eStack } from "../support/e2e-stack";
 
 /**
  * While a member's $connect runs, @connections answers 410 for it (as on AWS). If its record were stored
@@ -25,7 +26,7 @@ describe("members joining at the same moment", () => {
   it("nobody is pruned while connecting, and every joiner can talk to every other", async () => {
     const db = createDb({ client, table: stack.tableName });
     const owner = await signIn(stack, "Owner");
-    const api = httpApi(stack, owner);
+    const api = httpClient(stack.httpUrl, owner);
     const room = await api.createRoom("Race");
     const residents = await Promise.all(
       Array.from({ length: 20 }, (_, i) => joinRoom(stack, room.roomId, `Resident ${i}`)),

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { httpClient } from "../../../../test/support/http-client";
 import { connectUrl, ticketFor } from "../../../../test/support/room-session";
 import { eventually } from "../../../../test/support/wait";
 import { connectClient, type WsClient } from "../../../../test/support/ws-client";
 import type { LocalStack } from "../../src/local-stack";
-import { httpApi, type ServerFrame, signIn, startE2eStack } from "../support/e2e-stack";
+import { type ServerFrame, signIn, startE2eStack } from "../support/e2e-stack";
 
 /**
  * A join storm through the local gateway, with the contract's presence settings (detail limit 100, digests at
@@ -24,7 +25,7 @@ describe("a join storm", () => {
   // How long a handshake takes is measured by `pnpm bench join-storm` (p95 against the room's size), not here.
   it("admits every join, and everyone ends up seeing the same, true member count", async () => {
     const owner = await signIn(stack, "Owner");
-    const room = await httpApi(stack, owner).createRoom("Storm");
+    const room = await httpClient(stack.httpUrl, owner).createRoom("Storm");
     // Members are connections: eight users with 25 sockets each stay under the per-user ticket limit.
     const users = await Promise.all(Array.from({ length: 8 }, (_, i) => signIn(stack, `User ${i}`)));
     const tickets = await Promise.all(

@@ -1,12 +1,12 @@
 import { request } from "node:http";
 import { defaultLimits } from "@rooms/core/limits";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { httpClient } from "../../../../test/support/http-client";
 import { connectUrl, createInvite, ticketFor } from "../../../../test/support/room-session";
 import { expectRefused } from "../../../../test/support/ws-client";
 import type { LocalStack } from "../../src/local-stack";
 import {
   clientId,
-  httpApi,
   joinRoom,
   type RoomClient,
   type ServerFrame,
@@ -89,7 +89,7 @@ describe("rate limits over HTTP (every call counts, a refusal says when to come 
 
   it("POST /rooms: roomsPerMinute per user; another user has their own bucket", async () => {
     const [ann, bob] = [await signIn(stack, "Ann"), await signIn(stack, "Bob")];
-    const api = httpApi(stack, ann);
+    const api = httpClient(stack.httpUrl, ann);
     const calls = defaultLimits.roomsPerMinute + 5;
     const replies = await Promise.all(
       Array.from({ length: calls }, (_, i) => api.post("/rooms", { name: `r${i}` })),
@@ -98,12 +98,12 @@ describe("rate limits over HTTP (every call counts, a refusal says when to come 
     expect(created).toBeGreaterThanOrEqual(defaultLimits.roomsPerMinute);
     expect(created).toBeLessThan(calls);
     expect(replies.filter((reply) => isRateLimited(reply, 60_000))).toHaveLength(calls - created);
-    expect((await httpApi(stack, bob).post("/rooms", { name: "bob's" })).status).toBe(201);
+    expect((await httpClient(stack.httpUrl, bob).post("/rooms", { name: "bob's" })).status).toBe(201);
   });
 
   it("POST /rooms/{roomId}/tickets: ticketsPerMinute per user", async () => {
     const cy = await signIn(stack, "Cy");
-    const api = httpApi(stack, cy);
+    const api = httpClient(stack.httpUrl, cy);
     const room = await api.createRoom("tickets");
     // One ticket comes back every second: enough extra calls that a slow machine still meets the limit.
     const calls = defaultLimits.ticketsPerMinute + 40;
@@ -124,7 +124,7 @@ describe("the frame rate limit (per connection: 10/s sustained, burst 30, every 
   let neighbour: RoomClient;
   beforeAll(async () => {
     const owner = await signIn(stack, "Flo");
-    room = (await httpApi(stack, owner).createRoom("flood")).roomId;
+    room = (await httpClient(stack.httpUrl, owner).createRoom("flood")).roomId;
     flooder = await joinRoom(stack, room, owner);
     neighbour = await joinRoom(stack, room, "Neighbour");
   });
@@ -186,7 +186,7 @@ describe("the frame rate limit (per connection: 10/s sustained, burst 30, every 
 describe("members per room cap", () => {
   it("refuses a newcomer's handshake into a full room with 403 limit_reached; members always get back in", async () => {
     const owner = await signIn(stack, "Owner");
-    const { roomId } = await httpApi(stack, owner).createRoom("full");
+    const { roomId } = await httpClient(stack.httpUrl, owner).createRoom("full");
     const members: RoomClient[] = [];
     for (let i = 1; i < MEMBERS_PER_ROOM - 1; i++) members.push(await joinRoom(stack, roomId, `Member ${i}`));
     // A ticket issued while there was room: the room fills before it is used.
@@ -200,45 +200,48 @@ describe("members per room cap", () => {
     const again = await joinRoom(stack, roomId, members[0]!.session);
     const ownerSocket = await joinRoom(stack, roomId, owner);
     // Someone leaving makes room.
-    expect((await httpApi(stack, members[1]!.session).delete(`/rooms/${roomId}/members/me`)).status).toBe(
-      204,
-    );
+    expect(
+      (await httpClient(stack.httpUrl, members[1]!.session).delete(`/rooms/${roomId}/members/me`)).status,
+    ).toBe(204);
     const admitted = await joinRoom(stack, roomId, late);
     for (const client of [...members, again, ownerSocket, admitted]) await client.close();
   });
 
   it("POST /rooms/{roomId}/tickets for a newcomer to a full room is 409 limit_reached; members still get tickets", async () => {
     const owner = await signIn(stack, "Ticket owner");
-    const { roomId } = await httpApi(stack, owner).createRoom("full for tickets");
+    const { roomId } = await httpClient(stack.httpUrl, owner).createRoom("full for tickets");
     const members: RoomClient[] = [];
     for (let i = 1; i < MEMBERS_PER_ROOM; i++) members.push(await joinRoom(stack, roomId, `Seated ${i}`));
-    const newcomer = httpApi(stack, await signIn(stack, "Newcomer"));
+    const newcomer = httpClient(stack.httpUrl, await signIn(stack, "Newcomer"));
     const refused = await newcomer.post(`/rooms/${roomId}/tickets`);
     expect(refused.status).toBe(409);
     expect(refused.json.error.code).toBe("limit_reached");
     expect(refused.json.ticket).toBeUndefined();
     for (const session of [owner, members[0]!.session]) {
-      const reply = await httpApi(stack, session).post(`/rooms/${roomId}/tickets`);
+      const reply = await httpClient(stack.httpUrl, session).post(`/rooms/${roomId}/tickets`);
       expect(reply.status).toBe(201);
       expect(typeof reply.json.ticket).toBe("string");
     }
     // Once a member leaves, the newcomer gets a ticket and gets in with it.
-    expect((await httpApi(stack, members[1]!.session).delete(`/rooms/${roomId}/members/me`)).status).toBe(
-      204,
-    );
+    expect(
+      (await httpClient(stack.httpUrl, members[1]!.session).delete(`/rooms/${roomId}/members/me`)).status,
+    ).toBe(204);
     expect((await newcomer.post(`/rooms/${roomId}/tickets`)).status).toBe(201);
     for (const client of members) await client.close();
   });
 
   it("POST /invites/{code} into a full private room is 409 limit_reached", async () => {
     const owner: Session = await signIn(stack, "Private owner");
-    const { roomId } = await httpApi(stack, owner).createRoom("full private", "private");
+    const { roomId } = await httpClient(stack.httpUrl, owner).createRoom("full private", "private");
     const code = await createInvite(stack.httpUrl, owner, roomId);
     for (let i = 1; i < MEMBERS_PER_ROOM; i++)
       expect(
-        (await httpApi(stack, await signIn(stack, `Invitee ${i}`)).post(`/invites/${code}`)).status,
+        (await httpClient(stack.httpUrl, await signIn(stack, `Invitee ${i}`)).post(`/invites/${code}`))
+          .status,
       ).toBe(200);
-    const reply = await httpApi(stack, await signIn(stack, "One too many")).post(`/invites/${code}`);
+    const reply = await httpClient(stack.httpUrl, await signIn(stack, "One too many")).post(
+      `/invites/${code}`,
+    );
     expect(reply.status).toBe(409);
     expect(reply.json.error.code).toBe("limit_reached");
   });

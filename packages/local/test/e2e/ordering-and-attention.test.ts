@@ -2,12 +2,12 @@ import { MAX_MENTIONS, SYNC_AFTER_PAGE, SYNC_NEWEST_PAGE, TYPING_INTERVAL_MS } f
 import { MAX_SERVER_FRAME_BYTES, type SnapshotFrame } from "@rooms/core/protocol";
 import { localDynamoClient } from "@rooms/dynamodb-local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type HttpClient, httpClient } from "../../../../test/support/http-client";
 import { tableSnapshot } from "../../../../test/support/table-snapshot";
 import { eventually, sleep } from "../../../../test/support/wait";
 import type { LocalStack } from "../../src/local-stack";
 import {
   clientId,
-  httpApi,
   joinRoom,
   type Message,
   type Room,
@@ -27,14 +27,14 @@ import {
 let stack: LocalStack;
 let dynamo: ReturnType<typeof localDynamoClient>;
 let owner: Session;
-let api: ReturnType<typeof httpApi>;
+let api: HttpClient;
 const opened: RoomClient[] = [];
 
 beforeAll(async () => {
   stack = await startE2eStack();
   dynamo = localDynamoClient(stack.dynamodbEndpoint);
   owner = await signIn(stack, "Owner");
-  api = httpApi(stack, owner);
+  api = httpClient(stack.httpUrl, owner);
 });
 afterAll(async () => {
   await Promise.all(opened.map((client) => client.close().catch(() => {})));
@@ -106,7 +106,7 @@ async function storedHistory(roomId: string, as = api): Promise<Message[]> {
 }
 
 async function myRooms(session: Session) {
-  const reply = await httpApi(stack, session).get(`/me/rooms?limit=100`);
+  const reply = await httpClient(stack.httpUrl, session).get(`/me/rooms?limit=100`);
   expect(reply.status).toBe(200);
   return reply.json.rooms as (Room & { role: string; unread: number; unreadMentions: number })[];
 }
@@ -363,7 +363,7 @@ describe("markRead and read receipts", () => {
 describe("GET /me/rooms: unread and unreadMentions", () => {
   it("counts others' messages above the read position and mentions of me; my own are never unread; a new member starts at 0", async () => {
     const host = await signIn(stack, "Host");
-    const hostApi = httpApi(stack, host);
+    const hostApi = httpClient(stack.httpUrl, host);
     const early = await hostApi.createRoom("Early room");
     const busy = await hostApi.createRoom("Busy room");
     const posterUser = await signIn(stack, "Poster");

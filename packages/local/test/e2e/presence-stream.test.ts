@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { httpClient } from "../../../../test/support/http-client";
 import { eventually } from "../../../../test/support/wait";
 import type { LocalStack } from "../../src/local-stack";
-import { httpApi, joinRoom, type RoomClient, signIn, startE2eStack } from "../support/e2e-stack";
+import { joinRoom, type RoomClient, signIn, startE2eStack } from "../support/e2e-stack";
 
 /**
  * Presence runs off the request path: `$connect` and `$disconnect` only write the connection record, and the
@@ -25,7 +26,7 @@ const ofType = (client: RoomClient, type: string) => client.all((f: any) => f.ty
 describe("presence from the table stream", () => {
   it("a small room hears memberJoined and memberLeft; the joiner does not hear its own join", async () => {
     const owner = await signIn(stack, "Host");
-    const room = await httpApi(stack, owner).createRoom("Small");
+    const room = await httpClient(stack.httpUrl, owner).createRoom("Small");
     const host = await joinRoom(stack, room.roomId, owner);
     const guest = await joinRoom(stack, room.roomId, "Guest");
     try {
@@ -43,7 +44,7 @@ describe("presence from the table stream", () => {
 
   it("a room past the detail limit gets `presence` digests at most once per interval, ending on the true count", async () => {
     const owner = await signIn(stack, "Owner");
-    const room = await httpApi(stack, owner).createRoom("Large");
+    const room = await httpClient(stack.httpUrl, owner).createRoom("Large");
     // Members are connections: a few users with several sockets each keep under the per-IP session limit.
     const users = await Promise.all(["Ann", "Ben", "Cat", "Dan"].map((name) => signIn(stack, name)));
     const residents: RoomClient[] = [];

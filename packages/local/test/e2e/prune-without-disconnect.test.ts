@@ -2,9 +2,10 @@ import { Connection } from "@rooms/core/connection";
 import { createDb } from "@rooms/core/db";
 import { localDynamoClient } from "@rooms/dynamodb-local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { httpClient } from "../../../../test/support/http-client";
 import { eventually, sleep } from "../../../../test/support/wait";
 import type { LocalStack } from "../../src/local-stack";
-import { clientId, httpApi, joinRoom, signIn, startE2eStack } from "../support/e2e-stack";
+import { clientId, joinRoom, signIn, startE2eStack } from "../support/e2e-stack";
 
 /** GATEWAY_SKIP_DISCONNECT: a closed socket leaves its record behind until a broadcast meets it (410). */
 let stack: LocalStack;
@@ -22,7 +23,7 @@ afterAll(async () => {
 
 describe("a socket gone without $disconnect", () => {
   it("is pruned by the next broadcast: memberLeft to the others, record deleted, delivery to the rest intact", async () => {
-    const api = httpApi(stack, await signIn(stack, "Owner"));
+    const api = httpClient(stack.httpUrl, await signIn(stack, "Owner"));
     const room = await api.createRoom("Pruning");
     const alice = await joinRoom(stack, room.roomId, "Alice");
     const bob = await joinRoom(stack, room.roomId, "Bob");
@@ -64,7 +65,7 @@ describe("a socket gone without $disconnect", () => {
 
   // Regression: a joiner must never be told about (or hurt by) gone members met by its own join broadcast.
   it("a member joining a room that still lists a gone connection stays joined", async () => {
-    const api = httpApi(stack, await signIn(stack, "Owner"));
+    const api = httpClient(stack.httpUrl, await signIn(stack, "Owner"));
     const room = await api.createRoom("Stale record");
     const ghost = await joinRoom(stack, room.roomId, "Ghost");
     await ghost.terminate();

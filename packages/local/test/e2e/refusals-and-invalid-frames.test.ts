@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type HttpClient, httpClient } from "../../../../test/support/http-client";
 import { connectUrl, ticketFor } from "../../../../test/support/room-session";
 import { sleep } from "../../../../test/support/wait";
 import { connectClient, expectRefused } from "../../../../test/support/ws-client";
 import type { LocalStack } from "../../src/local-stack";
 import {
   clientId,
-  httpApi,
   invite,
   joinRoom,
   type Room,
@@ -20,7 +20,7 @@ const UNAUTHORIZED = { status: 401, body: '{"message":"Unauthorized"}' };
 
 let stack: LocalStack;
 let owner: Session;
-let api: ReturnType<typeof httpApi>;
+let api: HttpClient;
 let room: Room;
 let sender: RoomClient;
 let watcher: RoomClient;
@@ -28,7 +28,7 @@ let watcher: RoomClient;
 beforeAll(async () => {
   stack = await startE2eStack();
   owner = await signIn(stack, "Owner");
-  api = httpApi(stack, owner);
+  api = httpClient(stack.httpUrl, owner);
   room = await api.createRoom("Strict room");
   sender = await joinRoom(stack, room.roomId, "Sender");
   watcher = await joinRoom(stack, room.roomId, "Watcher");
@@ -87,7 +87,7 @@ describe("handshake", () => {
   it("a private room admits members only; a removed member's earlier ticket is refused 403", async () => {
     const den = await api.createRoom("Private den", "private");
     const guest = await signIn(stack, "Guest");
-    expect((await httpApi(stack, guest).post(`/rooms/${den.roomId}/tickets`)).status).toBe(404);
+    expect((await httpClient(stack.httpUrl, guest).post(`/rooms/${den.roomId}/tickets`)).status).toBe(404);
 
     await invite(stack, { owner, member: guest, roomId: den.roomId });
     const ticket = await ticketFor(stack.httpUrl, guest, den.roomId);
@@ -100,7 +100,7 @@ describe("handshake", () => {
     expect(await guestSocket.nextOfType("removed")).toEqual({ type: "removed", roomId: den.roomId });
     await guestSocket.closed;
     expect((await expectRefused(stack.wsUrl, { ticket })).status).toBe(403);
-    expect((await httpApi(stack, guest).post(`/rooms/${den.roomId}/tickets`)).status).toBe(403);
+    expect((await httpClient(stack.httpUrl, guest).post(`/rooms/${den.roomId}/tickets`)).status).toBe(403);
     await ownerSocket.close();
   });
 });

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type HttpClient, httpClient } from "../../../../test/support/http-client";
 import { sleep } from "../../../../test/support/wait";
 import type { LocalStack } from "../../src/local-stack";
 import {
   clientId,
-  httpApi,
   joinRoom,
   type Message,
   type Room,
@@ -14,7 +14,7 @@ import {
 } from "../support/e2e-stack";
 
 let stack: LocalStack;
-let api: ReturnType<typeof httpApi>;
+let api: HttpClient;
 let roomA: Room;
 let roomB: Room;
 let a: RoomClient[];
@@ -22,7 +22,7 @@ let b: RoomClient[];
 
 beforeAll(async () => {
   stack = await startE2eStack();
-  api = httpApi(stack, await signIn(stack, "Owner"));
+  api = httpClient(stack.httpUrl, await signIn(stack, "Owner"));
   roomA = await api.createRoom("Room A");
   roomB = await api.createRoom("Room B");
   // One after the other: concurrent joins are the subject of join-race.test.ts.

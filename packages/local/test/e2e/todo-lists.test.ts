@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { httpClient } from "../../../../test/support/http-client";
 import { RAISED_LIMITS } from "../../../../test/support/raised-limits";
 import type { LocalStack } from "../../src/local-stack";
 import {
-  httpApi,
   joinRoom,
   type RoomClient,
   type ServerFrame,
@@ -29,7 +29,7 @@ type SnapshotFrame = Extract<ServerFrame, { type: "snapshot" }>;
 
 /** A fresh room with Ann and Bob connected. */
 async function room() {
-  const { roomId } = await httpApi(stack, owner).createRoom("lists");
+  const { roomId } = await httpClient(stack.httpUrl, owner).createRoom("lists");
   const ann = await joinRoom(stack, roomId, "Ann");
   const bob = await joinRoom(stack, roomId, "Bob");
   return { roomId, ann, bob, close: () => Promise.all([ann.close(), bob.close()]) };
@@ -43,7 +43,7 @@ async function add(by: RoomClient, others: RoomClient[], title: string): Promise
 }
 
 const listed = async (roomId: string) =>
-  ((await httpApi(stack, owner).get(`/rooms/${roomId}`)).json.todos as Todo[]).map((t) => t.title);
+  ((await httpClient(stack.httpUrl, owner).get(`/rooms/${roomId}`)).json.todos as Todo[]).map((t) => t.title);
 
 describe("todo lists through the gateway", () => {
   it("moveTodo reaches the whole room; GET /rooms/{id} and sync list by position", async () => {
@@ -102,7 +102,7 @@ describe("todo lists through the gateway", () => {
       code: "bad_request",
       action: "updateTodo",
     });
-    const { json } = await httpApi(stack, owner).get(`/rooms/${roomId}`);
+    const { json } = await httpClient(stack.httpUrl, owner).get(`/rooms/${roomId}`);
     expect(json.todos).toEqual([
       expect.objectContaining({ assigneeId: bob.session.user.userId, version: 2 }),
     ]);

@@ -1,7 +1,6 @@
-import type { Member, Message, Room, ServerFrame, Todo, Visibility } from "@rooms/core/protocol";
+import type { Member, Message, Room, ServerFrame, Todo } from "@rooms/core/protocol";
 import {
   acceptInvite,
-  bearer,
   connectUrl,
   createInvite,
   createSession,
@@ -25,61 +24,6 @@ export const startE2eStack = (options: LocalStackOptions = {}): Promise<LocalSta
 /** A new guest user named `name` (`POST /sessions`). */
 export const signIn = (stack: LocalStack, name: string): Promise<Session> =>
   createSession(stack.httpUrl, name);
-
-export interface HttpReply<T = any> {
-  status: number;
-  headers: Headers;
-  json: T;
-}
-
-/**
- * A small JSON client for the stack's HTTP API, calling as `session` (its bearer token on every request; a
- * `headers.authorization` given to `call` replaces it). `anonymous` sends no Authorization header at all.
- */
-export function httpApi(stack: LocalStack, session?: Session) {
-  const call = async <T>(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-    { anonymous = false } = {},
-  ): Promise<HttpReply<T>> => {
-    const response = await fetch(`${stack.httpUrl}${path}`, {
-      method,
-      headers: {
-        ...(session && !anonymous && bearer(session)),
-        ...(body !== undefined && { "content-type": "application/json" }),
-        ...headers,
-      },
-      ...(body !== undefined && { body: typeof body === "string" ? body : JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    let json: any;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = text;
-    }
-    return { status: response.status, headers: response.headers, json };
-  };
-  return {
-    session,
-    call,
-    get: <T = any>(path: string) => call<T>("GET", path),
-    post: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
-      call<T>("POST", path, body, headers),
-    delete: <T = any>(path: string) => call<T>("DELETE", path),
-    /** The same request without any Authorization header. */
-    anonymous: <T = any>(method: string, path: string, body?: unknown) =>
-      call<T>(method, path, body, {}, { anonymous: true }),
-    async createRoom(name: string, visibility?: Visibility): Promise<Room> {
-      const reply = await call<{ room: Room }>("POST", "/rooms", { name, ...(visibility && { visibility }) });
-      if (reply.status !== 201)
-        throw new Error(`POST /rooms answered ${reply.status} ${JSON.stringify(reply.json)}`);
-      return reply.json.room;
-    },
-  };
-}
 
 /**
  * Opens a socket to a room: `who` is a signed-in user (a reconnect of the same user) or a display name (a new

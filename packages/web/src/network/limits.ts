@@ -12,5 +12,4 @@ export const limits = {
   mentions: 20,
   /** API Gateway refuses client frames over 32 KB and closes the socket (1009). */
   clientFrameBytes: 32 * 1024,
-  pageSize: 50,
 } as const;

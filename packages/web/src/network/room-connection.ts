@@ -13,11 +13,10 @@ import {
   setPendingState,
   settlePending,
 } from "./pending-messages";
-import type { ClientFrame, Member, Message, Room, ServerFrame, SnapshotPart, Todo } from "./protocol";
+import { leftWith, membershipAfter } from "./presence";
+import type { ClientFrame, Message, Room, ServerFrame, SnapshotPart, Todo } from "./protocol";
+import { othersReads, ReadReporter, readFrom } from "./read-receipts";
 import {
-  addMember,
-  advanceRead,
-  applyPresence,
   contiguousEnd,
   type EndReason,
   initialRoomState,
@@ -25,7 +24,6 @@ import {
   type Notice,
   type PendingMessage,
   type RoomState,
-  removeMember,
   removeTodo,
   snapshotTodos,
   upsertTodo,
@@ -41,6 +39,8 @@ import {
   type TodoCommand,
   updateTodoCommand,
 } from "./todo-commands";
+import { TodoMoves } from "./todo-moves";
+import { TypingSignal, Typists } from "./typing";
 
 export interface RoomConnectionOptions {
   wsUrl: string;
@@ -68,7 +68,7 @@ export interface RoomConnectionOptions {
 /** Ends a connection can be started again from, by the person (`retry()`): nothing says it would fail again. */
 const retryableEnds = new Set<EndReason>(["room_full", "refused", "too_large"]);
 
-type Timer = "gapSync" | "syncRetry" | "markRead" | "typing" | "rateLimit";
+type Timer = "gapSync" | "syncRetry" | "rateLimit";
 
 /** Frames sent in the background: a refusal of one is nothing the person could act on. */
 const backgroundActions = new Set(["ping", "typing", "markRead"]);
@@ -77,7 +77,8 @@ const backgroundActions = new Set(["ping", "typing", "markRead"]);
  * One person's live connection to one room: what the person does becomes frames, and the frames that come
  * back become the room state. Its parts live beside it: the socket's life (socket-lifecycle.ts: tickets,
  * ping, reconnects), catch-up (catch-up.ts), the pending message queue (pending-messages.ts), todo commands
- * (todo-commands.ts), notices (notices.ts), the state's pure updates (room-state.ts). Plain TypeScript:
+ * (todo-commands.ts) and moves (todo-moves.ts), read positions (read-receipts.ts), typing (typing.ts), who is in the room (presence.ts),
+ * notices (notices.ts), the state's pure updates (room-state.ts). Plain TypeScript:
  * socket, clock and randomness come in as options, so tests drive it step by step.
  *
  * A refusal is taken as one: `rate_limited` holds what the person sends for the server's `retryAfterMs` and
@@ -92,17 +93,14 @@ export class RoomConnection {
   readonly #timers: NamedTimers<Timer>;
   /** Per clientMessageId on the wire: when it counts as failed. */
   readonly #sendTimers: NamedTimers<string>;
-  /** Per typing userId: when they stop showing as typing. */
-  readonly #typingTimers: NamedTimers<string>;
+  readonly #reads: ReadReporter;
+  readonly #typingSignal: TypingSignal;
+  readonly #typists: Typists;
   readonly #catchUp = new CatchUp();
   readonly #deletedTodos = new Set<string>();
   readonly #held = new HeldCommands();
-  /** Per todo with a move on its way: the version it was sent at, and the moves asked for since. */
-  readonly #moves = new Map<string, { sentAt: number; next: ("up" | "down")[] }>();
+  readonly #moves = new TodoMoves();
   readonly #socket: SocketLifecycle;
-  /** The newest seq seen on screen and waiting to be sent as `markRead`. */
-  #readWanted = 0;
-  #typingSentAt: number | null = null;
   #started = false;
   #noticeId = 0;
 
@@ -111,8 +109,23 @@ export class RoomConnection {
     this.#timing = { ...defaultTiming, ...options.timing };
     this.#timers = new NamedTimers(options.clock);
     this.#sendTimers = new NamedTimers(options.clock);
-    this.#typingTimers = new NamedTimers(options.clock);
-    const { wsUrl, roomId, getTicket, openSocket, clock, random } = options;
+    const { wsUrl, roomId, getTicket, openSocket, clock, random, userId } = options;
+    const live = () => this.#state.status === "live";
+    this.#reads = new ReadReporter(clock, this.#timing.markReadDelayMs, {
+      readSeq: () => this.#state.readSeq,
+      live,
+      send: (seq) => this.#transmit({ action: "markRead", seq }),
+      sent: (readSeq) => this.#update({ readSeq }),
+    });
+    this.#typingSignal = new TypingSignal(
+      clock,
+      this.#timing.typingEveryMs,
+      () => live() && this.#transmit({ action: "typing" }),
+    );
+    this.#typists = new Typists(clock, this.#timing.typingShownMs, userId, {
+      get: () => this.#state.typing,
+      set: (typing) => this.#update({ typing }),
+    });
     this.#socket = new SocketLifecycle({
       ...{ wsUrl, roomId, getTicket, openSocket, clock, random },
       timing: this.#timing,
@@ -148,8 +161,8 @@ export class RoomConnection {
   stop(): void {
     // What was seen but not yet reported still counts: leaving the room right after reading is common.
     this.#socket.end("stopped", () => {
-      if (this.#state.status === "live" && this.#readWanted > this.#state.readSeq)
-        this.#socket.send({ action: "markRead", seq: this.#readWanted });
+      const seq = this.#reads.unsent();
+      if (seq !== null) this.#socket.send({ action: "markRead", seq });
     });
   }
 
@@ -189,7 +202,7 @@ export class RoomConnection {
     };
     this.#update({ pending: [...this.#state.pending, pending] });
     // The message is what they were typing: a `typing` still waiting to go out would now be wrong.
-    this.#timers.clear("typing");
+    this.#typingSignal.cancel();
     this.#transmitPending(pending.clientMessageId);
     return { ok: true };
   }
@@ -241,32 +254,25 @@ export class RoomConnection {
     return this.#sendCommand(deleteTodoCommand(todo));
   }
 
-  /** Moves a todo one place up or down the list as shown. */
   /**
    * Moves a todo one place up or down the list as shown. A move sent at a version that is still on its way
    * holds the next moves of that todo until the server's copy arrives (each move needs the version and order
    * the last one made), so pressing a key several times moves it several places instead of losing a race.
    */
   moveTodo(todoId: string, direction: "up" | "down"): SendResult {
-    const inFlight = this.#moves.get(todoId);
-    if (inFlight && !this.#socket.ended && this.#state.status === "live") {
-      inFlight.next.push(direction);
+    if (!this.#socket.ended && this.#state.status === "live" && this.#moves.queueBehind(todoId, direction))
       return { ok: true };
-    }
     const result = this.#sendCommand(moveTodoCommand(this.#state.todos, todoId, direction));
     const todo = this.#state.todos.find((t) => t.todoId === todoId);
-    if (result.ok && todo) this.#moves.set(todoId, { sentAt: todo.version, next: [] });
+    if (result.ok && todo) this.#moves.sent(todoId, todo.version);
     return result;
   }
 
   /** The server's copy of a todo arrived: a move of it that was waiting for that goes out now. */
   #continueMoves(todo: Todo): void {
-    const moves = this.#moves.get(todo.todoId);
-    if (!moves || todo.version <= moves.sentAt) return;
-    this.#moves.delete(todo.todoId);
-    const [next, ...rest] = moves.next;
+    const [next, ...rest] = this.#moves.arrived(todo) ?? [];
     if (!next || !this.moveTodo(todo.todoId, next).ok) return;
-    this.#moves.get(todo.todoId)?.next.push(...rest);
+    this.#moves.queueBehind(todo.todoId, ...rest);
   }
 
   // ---- attention ------------------------------------------------------------------------------------------
@@ -276,15 +282,7 @@ export class RoomConnection {
    * Sent as `markRead` at most once per `markReadDelayMs`, only forward, and only while live (else when live).
    */
   markRead(seq: number): void {
-    if (
-      this.#socket.ended ||
-      !Number.isInteger(seq) ||
-      seq <= Math.max(this.#state.readSeq, this.#readWanted)
-    )
-      return;
-    this.#readWanted = seq;
-    if (!this.#timers.has("markRead"))
-      this.#timers.set("markRead", this.#timing.markReadDelayMs, () => this.#flushRead());
+    if (!this.#socket.ended) this.#reads.seen(seq);
   }
 
   /**
@@ -293,16 +291,7 @@ export class RoomConnection {
    * cancels that.
    */
   typing(): void {
-    if (this.#socket.ended || this.#state.status !== "live") return;
-    const wait =
-      this.#typingSentAt === null
-        ? 0
-        : this.#typingSentAt + this.#timing.typingEveryMs - this.#options.clock.now();
-    if (wait <= 0) {
-      this.#sendTyping();
-      return;
-    }
-    if (!this.#timers.has("typing")) this.#timers.set("typing", wait, () => this.#sendTyping());
+    if (!this.#socket.ended && this.#state.status === "live") this.#typingSignal.typing();
   }
 
   dismissNotice(id: number): void {
@@ -314,12 +303,11 @@ export class RoomConnection {
 
   /** The socket is gone and the next one is scheduled: what was in flight on it is in flight no more. */
   #onDrop(code: number | undefined): void {
-    // Moves on the wire may be lost with the socket: the next ones start from what the snapshot shows.
     this.#moves.clear();
     if (code === 1009) this.#notify("error", { kind: "frameTooLarge" });
     this.#catchUp.reset();
-    this.#typingSentAt = null;
-    for (const timer of ["gapSync", "syncRetry", "typing"] as const) this.#timers.clear(timer);
+    this.#typingSignal.reset();
+    for (const timer of ["gapSync", "syncRetry"] as const) this.#timers.clear(timer);
     for (const id of sendingIds(this.#state.pending)) this.#sendTimers.clear(id);
     // Messages on the wire go back to the queue, to be sent again on the next socket.
     this.#setPendingState(sendingIds(this.#state.pending), "queued");
@@ -330,7 +318,9 @@ export class RoomConnection {
     this.#moves.clear();
     this.#timers.clearAll();
     this.#sendTimers.clearAll();
-    this.#typingTimers.clearAll();
+    this.#reads.cancel();
+    this.#typingSignal.cancel();
+    this.#typists.cancel();
     this.#catchUp.reset();
     this.#update({
       status: "closed",
@@ -350,20 +340,7 @@ export class RoomConnection {
     this.#socket.live();
     this.#update({ status: "live", retryAt: null });
     this.#flushHeld({ failedToo: true });
-    if (this.#readWanted > this.#state.readSeq && !this.#timers.has("markRead")) this.#flushRead();
-  }
-
-  /** Sends the newest read position waiting, if it moves ours forward and we are live (else `#goLive` retries). */
-  #flushRead(): void {
-    const seq = this.#readWanted;
-    if (seq <= this.#state.readSeq || this.#state.status !== "live") return;
-    if (this.#transmit({ action: "markRead", seq })) this.#update({ readSeq: seq });
-  }
-
-  #sendTyping(): void {
-    this.#timers.clear("typing");
-    if (this.#state.status === "live" && this.#transmit({ action: "typing" }))
-      this.#typingSentAt = this.#options.clock.now();
+    this.#reads.resume();
   }
 
   /**
@@ -410,14 +387,16 @@ export class RoomConnection {
       }
       case "message":
         // Their message is what they were typing.
-        this.#stopTyping(frame.message.authorId);
+        this.#typists.stopped(frame.message.authorId);
         this.#onMessages([frame.message]);
         break;
-      case "read":
-        this.#onRead(frame.userId, frame.seq);
+      case "read": {
+        const change = readFrom(state, this.#options.userId, frame);
+        if (change) this.#update(change);
         break;
+      }
       case "typing":
-        this.#onTyping(frame.member);
+        this.#typists.typing(frame.member);
         break;
       case "todo":
         if (this.#deletedTodos.has(frame.todo.todoId)) break;
@@ -429,23 +408,13 @@ export class RoomConnection {
         this.#update({ todos: removeTodo(state.todos, frame.todoId) });
         break;
       case "memberJoined":
-      case "memberLeft": {
-        if (frame.type === "memberLeft") this.#stopTyping(frame.member.userId);
-        const members = (frame.type === "memberJoined" ? addMember : removeMember)(
-          state.members,
-          frame.member,
-        );
-        if (members !== state.members)
-          this.#update({
-            members,
-            memberCount: Math.max(0, (state.memberCount ?? 0) + members.length - state.members.length),
-          });
+      case "memberLeft":
+      case "presence": {
+        for (const userId of leftWith(frame)) this.#typists.stopped(userId);
+        const change = membershipAfter(this.#state, frame);
+        if (change) this.#update(change);
         break;
       }
-      case "presence":
-        for (const member of frame.left) this.#stopTyping(member.userId);
-        this.#update({ members: applyPresence(state.members, frame), memberCount: frame.count });
-        break;
       case "error":
         this.#onError(frame);
         break;
@@ -489,8 +458,7 @@ export class RoomConnection {
     this.#onMessages(messages);
     const { userId } = this.#options;
     const readSeq = snapshot.readSeq;
-    let reads = this.#state.reads;
-    for (const read of snapshot.reads ?? []) if (read.userId !== userId) reads = advanceRead(reads, read);
+    const reads = othersReads(this.#state.reads, snapshot.reads ?? [], userId);
     const members = snapshot.members ?? this.#state.members;
     this.#update({
       synced: true,
@@ -523,38 +491,9 @@ export class RoomConnection {
     this.#checkGap();
   }
 
-  /** Someone's read position moved: another member's (for "Seen by") or ours, from another tab. */
-  #onRead(userId: string, seq: number): void {
-    if (!Number.isInteger(seq)) return;
-    if (userId === this.#options.userId) {
-      if (seq > this.#state.readSeq) this.#update({ readSeq: seq });
-      return;
-    }
-    const reads = advanceRead(this.#state.reads, { userId, seq });
-    if (reads !== this.#state.reads) this.#update({ reads });
-  }
-
-  /** Shows `member` as typing for `typingShownMs` more (one entry per userId; never ourselves). */
-  #onTyping({ userId, name }: Member): void {
-    if (userId === this.#options.userId) return;
-    this.#typingTimers.set(userId, this.#timing.typingShownMs, () => this.#stopTyping(userId));
-    const typing = this.#state.typing;
-    const index = typing.findIndex((t) => t.userId === userId);
-    if (index === -1) this.#update({ typing: [...typing, { userId, name }] });
-    else if ((typing[index] as { name: string }).name !== name)
-      this.#update({ typing: typing.map((t) => (t.userId === userId ? { userId, name } : t)) });
-  }
-
-  /** Their message arrived, their time ran out, or they left: no longer typing. */
-  #stopTyping(userId: string): void {
-    this.#typingTimers.clear(userId);
-    if (this.#state.typing.some((t) => t.userId === userId))
-      this.#update({ typing: this.#state.typing.filter((t) => t.userId !== userId) });
-  }
-
   #onError(frame: Extract<ServerFrame, { type: "error" }>): void {
     if (frame.code === "conflict" && "todo" in frame && frame.todo) {
-      this.#moves.delete(frame.todo.todoId);
+      this.#moves.forget(frame.todo.todoId);
       const todo = frame.todo;
       if (!this.#deletedTodos.has(todo.todoId)) this.#update({ todos: upsertTodo(this.#state.todos, todo) });
       this.#notify("info", { kind: "todoConflict", todoTitle: todo.title });
