@@ -6,7 +6,7 @@ import {
   PostToConnectionCommand,
 } from "@aws-sdk/client-apigatewaymanagementapi";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
-import { isLoopbackHost } from "../net/is-loopback-host";
+import { isLoopbackHost } from "@rooms/net";
 import type { ConnectionSender, SendOutcome } from "./connection-sender";
 
 export const DEFAULT_SEND_TIMEOUT_MS = 3_000;

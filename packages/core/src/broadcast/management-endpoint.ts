@@ -1,4 +1,4 @@
-import { isLoopbackHost } from "../net/is-loopback-host";
+import { isLoopbackHost } from "@rooms/net";
 /** The part of an API Gateway WebSocket event that locates the API. */
 export interface WebSocketRequestContext {
   domainName: string;

@@ -1,1 +1,1 @@
-export { isLoopbackHost } from "./is-loopback-host";
+export { isLoopbackHost } from "@rooms/net";
