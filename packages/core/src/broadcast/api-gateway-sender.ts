@@ -5,8 +5,8 @@ import {
   DeleteConnectionCommand,
   PostToConnectionCommand,
 } from "@aws-sdk/client-apigatewaymanagementapi";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { isLoopbackHost } from "@rooms/net";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { ConnectionSender, SendOutcome } from "./connection-sender";
 
 export const DEFAULT_SEND_TIMEOUT_MS = 3_000;

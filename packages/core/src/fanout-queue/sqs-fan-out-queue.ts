@@ -1,6 +1,6 @@
 import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { encodeJob, type FanOutJob, type FanOutQueue } from "../fanout/fan-out-job";
 import { isLoopbackHost } from "@rooms/net";
+import { encodeJob, type FanOutJob, type FanOutQueue } from "../fanout/fan-out-job";
 
 /** SendMessageBatch takes at most 10 entries. */
 const BATCH = 10;
