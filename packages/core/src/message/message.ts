@@ -159,9 +159,10 @@ export async function send(db: Db, input: z.input<typeof sendInput>, now = new D
     }
     if (!isRetryableCancellation(data))
       throw new Error(`sendMessage cancelled: ${JSON.stringify(data.map((d) => d.code))}`);
-    // DynamoDB asked us to back off (throttling, conflicts): wait a little, jittered, and try again.
+    // DynamoDB asked us to back off (throttling, conflicts): wait, jittered, and try again. The cap is high (1 s)
+    // because conflicts come from many senders hitting the room item at once; short waits keep them colliding.
     await new Promise((resolve) =>
-      setTimeout(resolve, fullJitterDelayMs(attempt, { baseDelayMs: 10, maxDelayMs: 200 })),
+      setTimeout(resolve, fullJitterDelayMs(attempt, { baseDelayMs: 20, maxDelayMs: 1_000 })),
     );
   }
   throw new SendContendedError(attempt);
