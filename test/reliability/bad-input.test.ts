@@ -60,6 +60,9 @@ beforeAll(async () => {
   roomId = (await env.http.createRoom("bad input")).roomId;
   prober = await connectLive(env.stack, { roomId, who: "prober" });
   watcher = await connectLive(env.stack, { roomId, who: "watcher" });
+  // Presence comes from the table's stream, a moment later: the prober's one announcement of the watcher must be in
+  // before the corpus counts the prober's frames one answer each.
+  await prober.waitFor((f) => f.type === "memberJoined", { timeoutMs: 30_000 });
   badAuthorization = await makeBadAuthorization(env.owner);
   // Some real content, so an invalid frame that slipped through would have something to change.
   for (const [i, text] of ["first", "second", "third"].entries()) {
