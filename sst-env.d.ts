@@ -37,6 +37,7 @@ declare module "sst" {
       "frameBurst": number
       "framesPerSecond": number
       "membersPerRoom": number
+      "reactionsPerMessage": number
       "roomsPerMinute": number
       "sessionsPerMinute": number
       "ticketsPerMinute": number

@@ -81,6 +81,10 @@ export const webSocketSizing: Record<WebSocketRouteKey, Sizing> = {
   updateTodo: fanOut,
   moveTodo: fanOut,
   deleteTodo: fanOut,
+  // A message edited, deleted or reacted to: one write (react: a small transaction) and the room's fan-out.
+  editMessage: fanOut,
+  deleteMessage: fanOut,
+  react: fanOut,
   // Room + todos + members + read positions + a page of messages, in 128 KB parts to one client.
   sync: fanOut,
   // A read position moves; a small room hears of it.

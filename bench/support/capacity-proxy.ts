@@ -29,6 +29,13 @@ export type Tally = Map<string, OperationTally>;
 
 const readOperations = new Set(["GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"]);
 export const isRead = (operation: string) => readOperations.has(operation);
+/**
+ * The table stream's event source polling (the local stack's, as Lambda's event source mapping does about four
+ * times a second, busy or not): passed through, neither tallied nor counted as activity. AWS bills no table
+ * capacity for it (stream reads by Lambda triggers are free), and its steady polling would otherwise keep
+ * `settle` from ever seeing a quiet moment.
+ */
+const streamPolling = new Set(["DescribeStream", "GetShardIterator", "GetRecords", "ListStreams"]);
 
 interface ConsumedCapacity {
   CapacityUnits?: number;
@@ -78,8 +85,11 @@ export async function startCapacityProxy({
   };
 
   const server = createServer((incoming: IncomingMessage, outgoing: ServerResponse) => {
-    inFlight++;
-    lastActivity = performance.now();
+    const polling = streamPolling.has(String(incoming.headers["x-amz-target"] ?? "").split(".")[1] ?? "");
+    if (!polling) {
+      inFlight++;
+      lastActivity = performance.now();
+    }
     const chunks: Buffer[] = [];
     incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
     incoming.on("end", async () => {
@@ -127,18 +137,20 @@ export async function startCapacityProxy({
           answer.on("data", (chunk: Buffer) => answerChunks.push(chunk));
           answer.on("end", () => {
             const answerBody = Buffer.concat(answerChunks);
-            record(operation, answer.statusCode ?? 0, answerBody, computedUnits);
             // Passed on byte for byte: the SDK checks x-amz-crc32 against this very body.
             outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
             outgoing.end(answerBody);
+            if (polling) return;
+            record(operation, answer.statusCode ?? 0, answerBody, computedUnits);
             inFlight--;
             lastActivity = performance.now();
           });
         },
       );
       forward.on("error", (error) => {
-        entry(operation).errors++;
         outgoing.writeHead(502).end(String(error));
+        if (polling) return;
+        entry(operation).errors++;
         inFlight--;
       });
       forward.end(body);
@@ -217,8 +229,12 @@ export async function startCapacityProxy({
       tally = new Map();
       return taken;
     },
-    /** Resolves once no request has been in flight for `quietMs` (the handler being measured is done). */
-    async settle({ quietMs = 300, timeoutMs = 60_000 } = {}) {
+    /**
+     * Resolves once no request has been in flight for `quietMs` (the handler being measured is done). 1.5 s: longer
+     * than the table stream's batching window (1 s) plus a poll (250 ms), so work the stream's workers do after a
+     * handler (presence announcements after a connect or disconnect) lands in the same measurement, never in the next.
+     */
+    async settle({ quietMs = 1_500, timeoutMs = 60_000 } = {}) {
       const deadline = performance.now() + timeoutMs;
       while (inFlight > 0 || performance.now() - lastActivity < quietMs) {
         if (performance.now() > deadline)
@@ -265,8 +281,9 @@ async function getItem(upstream: URL, request: { TableName: string; Key: Item })
  * A transaction's write units by AWS's rules: each item written costs 2 WCU per 1 KB, and an item carrying an
  * index's key attributes also writes that index (counted once per 1 KB, as a plain write). A Put names its item.
  * An Update or Delete does not: the item is read just before (`fetchItem`), and an Update is sized as that item
- * plus every value it sets (an upper bound of "the larger of before and after", exact below 1 KB). ConditionCheck
- * costs like a read and writes nothing; none of the app's transactions uses it, so its presence throws.
+ * plus every value it sets (an upper bound of "the larger of before and after", exact below 1 KB). A ConditionCheck
+ * ($connect's membership check, an assignee's) writes nothing: it adds no write units here (its read of the checked
+ * item is not counted either).
  */
 async function transactionUnits(
   request: Record<string, unknown>,
@@ -295,6 +312,8 @@ async function transactionUnits(
         (await fetchItem({ TableName: action.Delete.TableName, Key: action.Delete.Key })) ??
         action.Delete.Key;
       size = itemSize(item);
+    } else if (action.ConditionCheck) {
+      continue;
     } else {
       throw new Error(`cannot size a transaction action ${Object.keys(action).join(",")} from its request`);
     }

@@ -64,6 +64,7 @@ describe("resource names", () => {
         frameBurst: "number",
         framesPerSecond: "number",
         membersPerRoom: "number",
+        reactionsPerMessage: "number",
         roomsPerMinute: "number",
         sessionsPerMinute: "number",
         ticketsPerMinute: "number",

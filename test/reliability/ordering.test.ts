@@ -7,16 +7,16 @@ import { eventually, sleep } from "../support/wait";
 import { type ReliabilityStack, startReliabilityStack } from "./support/reliability-stack";
 
 /**
- * Ordering: 20 members send 50 messages each into one room at once (each waits for its own echo before the next,
+ * Ordering: 20 members send 30 messages each into one room at once (each waits for its own echo before the next,
  * as a chat client does), while 10% of the room's members drop and reconnect at random moments. A member that
  * reconnects takes a fresh ticket and asks `sync {afterSeq: <the last seq it holds without a gap>}`, following
  * `hasMore`; any live `message` whose seq is not the next one it expects makes it sync the gap, and at the end a
  * `ping` whose `pong.lastSeq` is ahead of it does too. A sender whose socket dropped before its echo came resends
  * the same clientMessageId on the new socket (idempotent). In the end every member must hold exactly the stored
- * messages, seq 1..1000, in order, without a gap or a duplicate, and the stored history over HTTP must equal it.
+ * messages, seq 1..600, in order, without a gap or a duplicate, and the stored history over HTTP must equal it.
  */
 const SENDERS = 20;
-const PER_SENDER = 50;
+const PER_SENDER = 30;
 const TOTAL = SENDERS * PER_SENDER;
 const LISTENERS = 10;
 const MEMBERS = SENDERS + LISTENERS;
@@ -30,6 +30,8 @@ const RECONNECT_EVERY_MS: [number, number] = [1_500, 6_000];
  */
 const AHEAD_OF_DELIVERY = 6;
 const SEED = 20_261_127;
+/** At most this share of sends may be refused as a lost seq race (see the test that checks it). */
+const MAX_REFUSED_SHARE = 0.15;
 
 /** A small seeded PRNG (mulberry32), so a failing run can be replayed. */
 function prng(seed: number) {
@@ -218,7 +220,7 @@ describe(`${SENDERS} senders x ${PER_SENDER} messages into one room while ${RECO
   const stats = { sendRetries: 0, resendsAfterReconnect: 0, elapsedMs: 0 };
   const refusals: ReceivedFrame[] = [];
 
-  /** The run every test below checks: all senders send while members reconnect, until everyone holds 1..1000. */
+  /** The run every test below checks: all senders send while members reconnect, until everyone holds 1..600. */
   const runScenario = once(async () => {
     while (reconnecting.size < RECONNECTING) reconnecting.add(members[Math.floor(random() * MEMBERS)]!);
     const steady = members.filter((member) => !reconnecting.has(member));
@@ -286,15 +288,21 @@ describe(`${SENDERS} senders x ${PER_SENDER} messages into one room while ${RECO
     };
 
     const reconnections = [...reconnecting].map(reconnectLoop);
-    await Promise.all(
-      members.slice(0, SENDERS).map(async (sender, s) => {
-        for (let n = 0; n < PER_SENDER; n++) {
-          await sendOne(sender, idOf(s, n), `message ${n} from ${sender.name}`);
-          confirmed++;
-        }
-      }),
-    );
-    sendingDone = true;
+    // If sending fails, the loops stop at their next turn; one failing then (the stack going down after the
+    // failed test) is not reported again as an unhandled rejection. On success they are awaited below.
+    for (const loop of reconnections) loop.catch(() => {});
+    try {
+      await Promise.all(
+        members.slice(0, SENDERS).map(async (sender, s) => {
+          for (let n = 0; n < PER_SENDER; n++) {
+            await sendOne(sender, idOf(s, n), `message ${n} from ${sender.name}`);
+            confirmed++;
+          }
+        }),
+      );
+    } finally {
+      sendingDone = true;
+    }
     await Promise.all(reconnections);
 
     // Idle now: every member still behind pings (once a second), and one whose pong shows it behind syncs the rest.
@@ -330,7 +338,7 @@ describe(`${SENDERS} senders x ${PER_SENDER} messages into one room while ${RECO
     );
   });
 
-  it("every member ends up holding exactly the stored messages, seq 1..1000, in order, no gap, no duplicate", async () => {
+  it(`every member ends up holding exactly the stored messages, seq 1..${TOTAL}, in order, no gap, no duplicate`, async () => {
     await runScenario();
     // What the room stored, over HTTP, 100 per page back from the newest.
     const stored: Message[] = [];
@@ -348,7 +356,7 @@ describe(`${SENDERS} senders x ${PER_SENDER} messages into one room while ${RECO
     const room = await env.http.call("GET", `/rooms/${roomId}`);
     expect(room.json.room.lastSeq).toBe(TOTAL);
 
-    // Each sender's 50 messages are stored once each, in the order it sent them.
+    // Each sender's messages are stored once each, in the order it sent them.
     members.slice(0, SENDERS).forEach((sender, s) => {
       const mine = stored.filter((m) => m.authorId === sender.session.user.userId);
       expect(
@@ -369,14 +377,17 @@ describe(`${SENDERS} senders x ${PER_SENDER} messages into one room while ${RECO
   // the contract allows may happen and are counted rather than failed: a sender that loses the race for the next
   // seq for the whole send budget gets a retryable `internal` (nothing stored; it resends), and a post can time
   // out (the member sees the gap by seq and syncs it). What must never happen is anything else; and the test
-  // above proves that every member still ends with exactly seq 1..1000.
+  // above proves that every member still ends with exactly seq 1..600.
   it("a refused send is only the retryable `internal` of a lost seq race", async () => {
     await runScenario();
     expect(refusals.map((r) => (r as { code?: string }).code).filter((code) => code !== "internal")).toEqual(
       [],
     );
-    // How many is printed, not bounded: 13 of the 1,000 sends with another suite's senders on the same two cores.
+    // Bounded: this file runs alone (vitest.workspace.ts); runs here have seen 1% to 7% (more the busier the
+    // machine: DynamoDB Local's transactions on the room item slow down), and a livelock or a retry that starves
+    // old sends would refuse far more. Each refused send was resent and stored once (the test above).
     console.log(`seq race: ${refusals.length} of ${TOTAL} sends refused with the retryable internal`);
+    expect(refusals.length).toBeLessThanOrEqual(TOTAL * MAX_REFUSED_SHARE);
     for (const member of members)
       expect(
         member.errors.filter((e) => (e as { code?: string }).code !== "internal"),

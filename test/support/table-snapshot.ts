@@ -4,8 +4,7 @@
  * here: tests may scan, the app never does.
  *
  * The rate limiter's state is always left out: every call and frame counts toward its limit, refused ones
- * included, so the buckets (their own items, and `frameTat` on connection records) move by design; nothing else
- * may.
+ * included, so the bucket items move by design; nothing else may.
  */
 import { type AttributeValue, type DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 
@@ -30,7 +29,7 @@ export async function tableSnapshot(
     );
     for (const item of page.Items ?? []) {
       if (item.__edb_e__?.S === "rateBucket") continue;
-      const kept = Object.entries(item).filter(([name]) => name !== "frameTat" && !omit.includes(name));
+      const kept = Object.entries(item).filter(([name]) => !omit.includes(name));
       items.push(JSON.stringify(canonical(Object.fromEntries(kept))));
     }
     startKey = page.LastEvaluatedKey;

@@ -3,6 +3,7 @@ import type { ConnectionItem } from "../connection/connection.entity";
 import type { Db } from "../db/create-db";
 import { handOffIfLarge } from "../fanout/hand-off";
 import type { ServerFrame } from "../protocol/frames";
+import { cacheFor, listRoomConnections } from "./connection-list-cache";
 import type { BroadcastResult } from "./connection-sender";
 import type { DeliveryOptions } from "./delivery-options";
 import { forEachConcurrently, itemsWithPrefetch } from "./for-each-concurrently";
@@ -27,7 +28,7 @@ export interface BroadcastToRoomOptions extends DeliveryOptions {
   except?: Iterable<string>;
   /** Reference time for "live" (records past their expiry are skipped before TTL deletes them). */
   now?: Date;
-  /** Query page size; DynamoDB's 1 MB page when omitted. */
+  /** Query page size; DynamoDB's 1 MB page when omitted (a list read without the cache). */
   pageSize?: number;
   /** The room's live connections when the caller has just listed them (no second Query, no hand-off). */
   listing?: readonly Pick<ConnectionItem, "connectionId">[];
@@ -46,6 +47,8 @@ export interface BroadcastToRoomOptions extends DeliveryOptions {
  * - failed: counted and logged.
  * With `fanOut` settings, a room past their inline limit is not posted to here: its pages go to the fan-out
  * workers (packages/core/src/fanout) and the result says how many connections were handed off.
+ * With a `listingCache`, `message`, `typing` and `read` frames go to the room's list as this container last read
+ * it (at most CONNECTION_LIST_CACHE_MS ago; see connection-list-cache.ts), and a gone connection leaves that copy.
  */
 export async function broadcastToRoom(
   db: Db,
@@ -68,20 +71,24 @@ export async function broadcastToRoom(
     accountPostRate,
     throttleShare,
     fanOut,
+    listingCache,
     ...retry
   } = delivery;
   const result: BroadcastResult = { delivered: 0, pruned: 0, failed: 0, retried: 0 };
   const skipped = new Set([...except, ...alreadySent]);
-  let connections = listing ?? itemsWithPrefetch(Connection.pagesByRoom(db, { roomId, now, pageSize }));
-  if (!listing && fanOut) {
-    const handOff = await handOffIfLarge(db, { roomId, frame, now, skip: skipped, fanOut, log });
+  const cache = cacheFor(frame, listingCache);
+  let connections: AsyncIterable<{ connectionId: string }> | Iterable<{ connectionId: string }>;
+  if (listing) connections = listing;
+  else if (fanOut) {
+    const handOff = await handOffIfLarge(db, { roomId, frame, now, skip: skipped, fanOut, log, cache });
     if ("handedOff" in handOff) {
       // Large room: its pages are on the queue; the workers post them, this call is done.
       reportThrottleShare({ roomId, frameType: frame.type, posts: handOff.handedOff, delivery });
       return { ...result, handedOff: handOff.handedOff };
     }
     connections = handOff.listing;
-  }
+  } else if (cache) connections = await listRoomConnections(db, { roomId, now, cache });
+  else connections = itemsWithPrefetch(Connection.pagesByRoom(db, { roomId, now, pageSize }));
 
   await forEachConcurrently(connections, concurrency, async ({ connectionId }) => {
     if (skipped.has(connectionId)) return;
@@ -92,8 +99,9 @@ export async function broadcastToRoom(
       result.failed++;
       log?.({ event: "send_failed", connectionId, frameType: frame.type, reason: outcome.reason });
     }
-    if (outcome.status === "gone" && (await pruneGone(db, { connectionId, frameType: frame.type, log })))
-      result.pruned++;
+    if (outcome.status !== "gone") return;
+    listingCache?.drop(roomId, connectionId);
+    if (await pruneGone(db, { connectionId, frameType: frame.type, log })) result.pruned++;
   });
   reportThrottleShare({ roomId, frameType: frame.type, posts: result.delivered + result.failed, delivery });
   return result;

@@ -1,4 +1,5 @@
 import type { FanOutSettings } from "../fanout/fan-out-job";
+import type { ConnectionListCache } from "./connection-list-cache";
 import type { ConnectionSender } from "./connection-sender";
 import type { RetryOptions } from "./send-with-retry";
 
@@ -41,4 +42,9 @@ export interface DeliveryOptions extends RetryOptions {
   throttleShare?: number;
   /** Large rooms' fan-out goes to workers through this queue; without it every broadcast posts inline. */
   fanOut?: FanOutSettings;
+  /**
+   * The container's copy of rooms' connection lists: `message`, `typing` and `read` broadcasts list the room from
+   * it (see connection-list-cache.ts); without it every broadcast reads the list.
+   */
+  listingCache?: ConnectionListCache;
 }

@@ -5,6 +5,13 @@ export {
   DEFAULT_SEND_TIMEOUT_MS,
 } from "./api-gateway-sender";
 export { type BroadcastToRoomOptions, broadcastToRoom, DEFAULT_CONCURRENCY } from "./broadcast-to-room";
+export {
+  CACHEABLE_FRAME_TYPES,
+  ConnectionListCache,
+  type ConnectionListCacheOptions,
+  type ListedConnection,
+  listRoomConnections,
+} from "./connection-list-cache";
 export type { BroadcastResult, ConnectionSender, SendOutcome } from "./connection-sender";
 export type { BroadcastLogEntry, DeliveryOptions } from "./delivery-options";
 export { DEFAULT_BASE_DELAY_MS, DEFAULT_MAX_DELAY_MS } from "./full-jitter-backoff";

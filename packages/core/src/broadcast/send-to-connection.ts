@@ -28,6 +28,7 @@ export async function sendToConnection(
     accountPostRate: _a,
     throttleShare: _t,
     fanOut: _f,
+    listingCache: _l,
     ...retry
   } = delivery;
   const { outcome, retries } = await sendWithRetry(sender, { connectionId, data }, retry);

@@ -19,8 +19,6 @@ export const createConnectionEntity = () =>
       expiresAt: { type: "number", required: true },
       /** When this connection's last `typing` was forwarded (epoch ms): at most one per 3 s goes out. */
       typingAt: { type: "number" },
-      /** The frame rate limit's state (GCRA theoretical arrival time, epoch ms; see rate-limit/gcra.ts). */
-      frameTat: { type: "number" },
     },
     indexes: {
       byConnectionId: {

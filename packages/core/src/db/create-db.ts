@@ -7,6 +7,7 @@ import { createMembershipEntity, createRemovalEntity } from "../membership/membe
 import { createMessageEntity } from "../message/message.entity";
 import { createPresenceEntity } from "../presence/presence.entity";
 import { createRateBucketEntity } from "../rate-limit/rate-bucket.entity";
+import { createReactionCountEntity, createReactionEntity } from "../reaction/reaction.entity";
 import { createRoomEntity } from "../room/room.entity";
 import { createTicketEntity } from "../ticket/ticket.entity";
 import { createTodoEntity, createTodoListEntity, createTodoPositionEntity } from "../todo/todo.entity";
@@ -25,6 +26,8 @@ export function createDb({ client, table }: DbOptions) {
       todoPosition: createTodoPositionEntity(),
       todoList: createTodoListEntity(),
       message: createMessageEntity(),
+      reaction: createReactionEntity(),
+      reactionCount: createReactionCountEntity(),
       claim: createClientIdClaimEntity(),
       connection: createConnectionEntity(),
       membership: createMembershipEntity(),

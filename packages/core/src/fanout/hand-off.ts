@@ -1,3 +1,4 @@
+import type { ConnectionListCache } from "../broadcast/connection-list-cache";
 import type { BroadcastLogEntry } from "../broadcast/delivery-options";
 import type { ConnectionItem } from "../connection/connection.entity";
 import type { Db } from "../db/create-db";
@@ -19,6 +20,7 @@ export async function handOffIfLarge(
     skip,
     fanOut,
     log,
+    cache,
   }: {
     roomId: string;
     frame: ServerFrame;
@@ -26,9 +28,11 @@ export async function handOffIfLarge(
     skip: Set<string>;
     fanOut: FanOutSettings;
     log?: (entry: BroadcastLogEntry) => void;
+    /** The container's list cache, when the frame may be served from it. */
+    cache?: ConnectionListCache;
   },
 ): Promise<{ listing: readonly Pick<ConnectionItem, "connectionId">[] } | { handedOff: number }> {
-  const split = await splitRoom(db, { roomId, frame, now, skip, settings: fanOut });
+  const split = await splitRoom(db, { roomId, frame, now, skip, cache, settings: fanOut });
   if ("listing" in split) return split;
   try {
     await fanOut.queue.enqueue(split.jobs);

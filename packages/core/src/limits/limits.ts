@@ -11,6 +11,19 @@ export const MAX_MENTIONS = 20;
 /** Messages in a `sync` without `afterSeq` (the newest page) and per `sync` with it. */
 export const SYNC_NEWEST_PAGE = 50;
 export const SYNC_AFTER_PAGE = 100;
+/**
+ * `sync` with `afterSeq` also re-reads this many messages up to `afterSeq` (the ones the client most likely
+ * holds) and returns those changed since (edited, deleted, reactions) in `changes`.
+ */
+export const SYNC_CHANGES_WINDOW = 200;
+/**
+ * How long a container reuses a room's connection list for `message`, `typing` and `read` frames
+ * (broadcast/connection-list-cache.ts): a chatty room's messages then cost one gsi1 Query per this window, not one
+ * each. A member who joined within it may miss such a frame live and sees that from `seq`.
+ */
+export const CONNECTION_LIST_CACHE_MS = 1_000;
+/** Connections the list cache holds in one container, over all its rooms; least recently used rooms go first. */
+export const CONNECTION_LIST_CACHE_MAX_CONNECTIONS = 50_000;
 
 /**
  * A token bucket: `rate` calls per `perMs` sustained, up to `burst` at once from a full bucket. Held in DynamoDB
@@ -41,6 +54,8 @@ export const defaultLimits = {
   membersPerRoom: 5_000,
   /** Todos per room; `addTodo` past it is refused `limit_reached` (deleting one makes room). */
   todosPerRoom: 500,
+  /** Distinct emojis per message; `react` with a new one past it is refused `limit_reached`. */
+  reactionsPerMessage: 20,
 };
 
 export type Limits = typeof defaultLimits;

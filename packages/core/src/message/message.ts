@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import * as z from "zod/mini";
 import "../errors/english-messages";
 import { fullJitterDelayMs } from "../broadcast/full-jitter-backoff";
@@ -10,6 +11,7 @@ import { userIdSchema } from "../identity/user-id";
 import { idSchema, newId } from "../ids/ids";
 import * as Membership from "../membership/membership";
 import type { Message, User } from "../protocol/shapes";
+import * as Reaction from "../reaction/reaction";
 import { limitSchema } from "../room/room";
 import { messageText } from "../text/free-text";
 import type { MessageItem } from "./message.entity";
@@ -56,6 +58,8 @@ export const toMessage = ({
   text,
   mentions,
   sentAt,
+  editedAt,
+  deletedAt,
 }: MessageItem): Message => ({
   messageId,
   roomId,
@@ -66,6 +70,8 @@ export const toMessage = ({
   text,
   mentions: mentions ?? [],
   sentAt,
+  ...(editedAt && { editedAt }),
+  ...(deletedAt && { deletedAt }),
 });
 
 /** Thrown when contention or throttling outlasts the retries: nothing was stored; the client may resend. */
@@ -154,16 +160,14 @@ export async function send(db: Db, input: z.input<typeof sendInput>, now = new D
         current ??
         (await db.entities.room.get({ roomId }).go({ consistent: true })).data?.lastSeq ??
         lastSeq + 1;
-      await new Promise((resolve) => setTimeout(resolve, lostRaceDelayMs(attempt)));
+      await sleep(lostRaceDelayMs(attempt));
       continue;
     }
     if (!isRetryableCancellation(data))
       throw new Error(`sendMessage cancelled: ${JSON.stringify(data.map((d) => d.code))}`);
     // DynamoDB asked us to back off (throttling, conflicts): wait, jittered, and try again. The cap is high (1 s)
     // because conflicts come from many senders hitting the room item at once; short waits keep them colliding.
-    await new Promise((resolve) =>
-      setTimeout(resolve, fullJitterDelayMs(attempt, { baseDelayMs: 20, maxDelayMs: 1_000 })),
-    );
+    await sleep(fullJitterDelayMs(attempt, { baseDelayMs: 20, maxDelayMs: 1_000 }));
   }
   throw new SendContendedError(attempt);
 }
@@ -193,35 +197,57 @@ export async function getByClientId(
  * `cursor` is the oldest seq on the page when older messages exist, else null.
  */
 export async function history(db: Db, input: z.input<typeof historyInput>) {
+  const { items, cursor } = await historyItems(db, input);
+  return { messages: items.map(toMessage), cursor };
+}
+
+/** `history` as stored items (what reactions are read for: reaction/reaction.ts). */
+export async function historyItems(db: Db, input: z.input<typeof historyInput>) {
   const { roomId, limit, before } = parseInput(historyInput, input);
   const query = db.entities.message.query.byRoom({ roomId });
   const { data } = await (before ? query.lt({ seq: before }) : query).go({ order: "desc", limit: limit + 1 });
-  const messages = data.slice(0, limit).reverse().map(toMessage);
-  return { messages, cursor: data.length > limit ? (messages[0]?.seq ?? null) : null };
+  const items = data.slice(0, limit).reverse();
+  return { items, cursor: data.length > limit ? (items[0]?.seq ?? null) : null };
 }
 
 /** Messages with `seq > afterSeq` (catch-up after a reconnect or a gap), oldest to newest, at most `limit`. */
 export async function after(db: Db, input: z.input<typeof afterInput>) {
+  const { items, hasMore } = await afterItems(db, input);
+  return { messages: items.map(toMessage), hasMore };
+}
+
+/** `after` as stored items. */
+export async function afterItems(db: Db, input: z.input<typeof afterInput>) {
   const { roomId, afterSeq, limit } = parseInput(afterInput, input);
   const { data } = await db.entities.message.query
     .byRoom({ roomId })
     .gt({ seq: afterSeq })
     .go({ order: "asc", limit: limit + 1 });
-  return { messages: data.slice(0, limit).map(toMessage), hasMore: data.length > limit };
+  return { items: data.slice(0, limit), hasMore: data.length > limit };
+}
+
+/** Items as clients get them: each with its current `reactions` (`mine` for `reader`), read in one go. */
+export async function withReactions(
+  db: Db,
+  { roomId, items, reader }: { roomId: string; items: readonly MessageItem[]; reader?: string },
+): Promise<Message[]> {
+  const reactions = await Reaction.forItems(db, { roomId, items, reader });
+  return items.map((item) => ({ ...toMessage(item), reactions: reactions.get(item.seq) ?? [] }));
 }
 
 /**
  * `history` for a caller who may read the room: an unknown room, or a private one they are not in, is a
- * NotFoundError, not an empty page. The access check and the page are read in parallel (one round trip).
+ * NotFoundError, not an empty page. The access check and the page are read in parallel (one round trip), then
+ * the page's reactions, with `mine` for the caller.
  */
 export async function roomHistory(
   db: Db,
   { input, caller }: { input: z.input<typeof historyInput>; caller: User },
 ) {
   const { roomId } = parseInput(historyInput, input);
-  const [, page] = await Promise.all([
+  const [, { items, cursor }] = await Promise.all([
     Membership.access(db, { roomId, userId: caller.userId }),
-    history(db, input),
+    historyItems(db, input),
   ]);
-  return page;
+  return { messages: await withReactions(db, { roomId, items, reader: caller.userId }), cursor };
 }

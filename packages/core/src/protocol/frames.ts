@@ -2,9 +2,11 @@ import * as z from "zod/mini";
 import "../errors/english-messages";
 import type { ErrorCode } from "../errors/domain-errors";
 import { sendFields } from "../message/message";
+import { deleteFields, editFields } from "../message/message-edits";
+import { reactFields } from "../reaction/reaction";
 import { addFields, changesSomething, moveFields, removeFields, updateFields } from "../todo/todo";
 import type { ClientAction } from "./constants";
-import type { Member, Message, ReadPosition, Room, Todo } from "./shapes";
+import type { Member, Message, Reaction, ReadPosition, Room, Todo } from "./shapes";
 
 export {
   type ClientAction,
@@ -23,7 +25,12 @@ export const clientFrameSchemas = {
   sync: z.object({
     action: z.literal("sync"),
     afterSeq: z.optional(z.number().check(z.int(), z.gte(0), z.lte(Number.MAX_SAFE_INTEGER))),
+    /** (v2, extra) The `syncedAt` of the client's last snapshot: `changes` then holds only what changed since. */
+    changesSince: z.optional(z.iso.datetime()),
   }),
+  editMessage: z.extend(editFields, { action: z.literal("editMessage") }),
+  deleteMessage: z.extend(deleteFields, { action: z.literal("deleteMessage") }),
+  react: z.extend(reactFields, { action: z.literal("react") }),
   markRead: z.object({
     action: z.literal("markRead"),
     seq: z.number().check(z.int(), z.gte(1), z.lte(Number.MAX_SAFE_INTEGER)),
@@ -47,6 +54,14 @@ export interface Snapshot {
   readSeq: number;
   /** The other members' read positions (online or not), in rooms of at most the presence-detail limit of members (else empty). */
   reads: ReadPosition[];
+  /**
+   * (v2, extra) With `afterSeq`: messages up to it (the newest 200 of them) edited, deleted or reacted to since
+   * `changesSince` (ever, without it), as they are now. A client replaces the ones it holds. Always sent (empty
+   * without `afterSeq`); optional in the type only for snapshots built by older code.
+   */
+  changes?: Message[];
+  /** (v2, extra) When this snapshot was read: the `changesSince` of the client's next `sync`. Always sent. */
+  syncedAt?: string;
 }
 
 /** A snapshot as sent: whole, or in parts (`part` from 1, `last` on the final one) when over 128 KB. */
@@ -55,8 +70,18 @@ export type SnapshotFrame = { type: "snapshot" } & Snapshot & { part?: number; l
 /** Every frame the server sends. */
 export type ServerFrame =
   | { type: "message"; message: Message }
-  | { type: "todo"; todo: Todo }
+  /** `clientTodoId`: on the answer to an `addTodo` that carried one (to the whole room, like a message's id). */
+  | { type: "todo"; todo: Todo; clientTodoId?: string }
   | { type: "todoDeleted"; todoId: string }
+  /** (v2) An edit: the message as it is now (`editedAt`, current reactions without `mine`), to the whole room. */
+  | { type: "messageUpdated"; message: Message }
+  /** (v2) A deletion: the message at `seq` is a tombstone now, to the whole room. */
+  | { type: "messageDeleted"; messageId: string; seq: number }
+  /**
+   * (v2) A message's reactions as they are now, to the whole room after a toggle. `mine` is set in the frames
+   * to the reacting user's own connections (their own reactions changed), left out in everyone else's.
+   */
+  | { type: "reactions"; messageId: string; reactions: Reaction[] }
   | SnapshotFrame
   | { type: "pong"; lastSeq: number }
   | { type: "read"; userId: string; seq: number }

@@ -46,6 +46,26 @@ export interface Message {
   /** userIds the author mentioned. */
   mentions: string[];
   sentAt: string;
+  /** (v2) When the author last edited `text`. */
+  editedAt?: string;
+  /** (v2) A tombstone: deleted by its author or the room's owner; `text` is "" and mentions and reactions are empty. */
+  deletedAt?: string;
+  /**
+   * (v2) Emojis with a count above 0, in order of first use. Every message the server sends carries it (frames,
+   * history, snapshots); optional here only because a message being stored has none yet.
+   */
+  reactions?: Reaction[];
+}
+
+/** (v2) One emoji's reactions on a message. */
+export interface Reaction {
+  emoji: string;
+  count: number;
+  /**
+   * The reader's own reaction is among them: set (true or false for every emoji) where the reader is known:
+   * history over HTTP, snapshots, and the `reactions` frames to the reacting user's own connections.
+   */
+  mine?: boolean;
 }
 
 /** A member's read position, for "seen by". */

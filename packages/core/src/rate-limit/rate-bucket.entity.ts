@@ -2,7 +2,7 @@ import { Entity, type EntityItem } from "electrodb";
 import { tableDefinition as t } from "../table/definition";
 
 /**
- * One rate-limit bucket (`POST /rooms` of one user, `POST /sessions` of one source IP, ...) in a partition of its
+ * One rate-limit bucket (frames of one connection, `POST /rooms` of one user, `POST /sessions` of one source IP) in a partition of its
  * own, so a busy bucket never heats a room's partition. `tat` is the GCRA state (see gcra.ts); `expiresAt` (TTL)
  * is a minute after the bucket is full again, when the item no longer says anything.
  */

@@ -3,11 +3,12 @@ import { type Limits, type RateLimitName, rateLimitsOf } from "../limits/limits"
 import { takeToken } from "./gcra";
 import type { RateBucketItem } from "./rate-bucket.entity";
 
-/** The per-user and per-IP limits (the frame limit lives on the connection record: Connection.takeFrameToken). */
+/** The per-user and per-IP limits, the ones an HTTP route may name (frames are counted by the frame path). */
 export type BucketLimitName = Exclude<RateLimitName, "frames">;
 
 /** What a refused caller reads (the code is `rate_limited`, with `retryAfterMs`). */
-const refusals: Record<BucketLimitName, string> = {
+const refusals: Record<RateLimitName, string> = {
+  frames: "Too many frames on this connection; slow down",
   createRoom: "Too many rooms created in a short time; try again shortly",
   createTicket: "Too many connect tickets asked for in a short time; try again shortly",
   createSession: "Too many sessions started from this address in a short time; try again shortly",
@@ -17,13 +18,13 @@ const refusals: Record<BucketLimitName, string> = {
 const LINGER_SECONDS = 60;
 
 /**
- * Counts one call against the bucket of `name` for `key` (a userId, a source IP): one conditional write on the
+ * Counts one call against the bucket of `name` for `key` (a connectionId, a userId, a source IP): one conditional write on the
  * bucket's own item (two during a burst, two refused ones when empty). Throws RateLimitedError (429, `retryAfterMs`) when the bucket is
  * empty; nothing is written then.
  */
 export async function take(
   db: Db,
-  { name, key, limits, now = new Date() }: { name: BucketLimitName; key: string; limits: Limits; now?: Date },
+  { name, key, limits, now = new Date() }: { name: RateLimitName; key: string; limits: Limits; now?: Date },
 ): Promise<void> {
   const entity = db.entities.rateBucket;
   const nowMs = now.getTime();

@@ -1,4 +1,5 @@
 import { broadcastToRoom } from "../broadcast/broadcast-to-room";
+import { listRoomConnections } from "../broadcast/connection-list-cache";
 import { Connection } from "../connection";
 import { PRESENCE_DETAIL_LIMIT } from "../limits";
 import { forJoinedConnection } from "./for-joined-connection";
@@ -18,7 +19,8 @@ export function forwardTyping({
   return forJoinedConnection({ db, connectionId, limits }, async (connection) => {
     const { roomId } = connection;
     if (!(await Connection.claimTyping(db, { connection }))) return { roomId };
-    const listing = await Connection.listByRoom(db, { roomId });
+    // An ephemeral frame: the container's cached list may serve it (broadcast/connection-list-cache.ts).
+    const listing = await listRoomConnections(db, { roomId, cache: delivery.listingCache });
     if (listing.length > PRESENCE_DETAIL_LIMIT) return { roomId };
     const frame = { type: "typing", member: Connection.toMember(connection) } as const;
     return {

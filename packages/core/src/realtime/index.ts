@@ -8,6 +8,7 @@ export { forwardTyping } from "./forward-typing";
 export { joinRoom } from "./join-room";
 export { leaveRoom } from "./leave-room";
 export { markRead } from "./mark-read";
+export { deleteMessage, editMessage, react } from "./message-changes";
 export type { RealtimeDeps, RealtimeOutcome } from "./realtime-deps";
 export { refuseUnknownFrame } from "./refuse-unknown-frame";
 export { removeMember } from "./remove-member";

@@ -1,5 +1,5 @@
 import { broadcastToRoom } from "../broadcast/broadcast-to-room";
-import { Connection } from "../connection";
+import { listRoomConnections } from "../broadcast/connection-list-cache";
 import { PRESENCE_DETAIL_LIMIT } from "../limits";
 import { Membership } from "../membership";
 import type { ClientFrameOf } from "../protocol";
@@ -21,7 +21,8 @@ export function markRead({
   return forJoinedConnection({ db, connectionId, limits }, async ({ roomId, userId }) => {
     const moved = await Membership.markRead(db, { roomId, userId, seq: frame.seq });
     if (!moved) return { roomId };
-    const listing = await Connection.listByRoom(db, { roomId });
+    // An ephemeral frame: the container's cached list may serve it (broadcast/connection-list-cache.ts).
+    const listing = await listRoomConnections(db, { roomId, cache: delivery.listingCache });
     if (listing.length > PRESENCE_DETAIL_LIMIT) return { roomId };
     const except = listing.filter((c) => c.userId === userId).map((c) => c.connectionId);
     return {

@@ -28,7 +28,9 @@ export function addTodo({
       { roomId, userId, title, clientTodoId },
       { maxTodos: limits.todosPerRoom },
     );
-    return deliverCreated({ db, delivery, connectionId, roomId, frame: { type: "todo", todo }, created });
+    // The add's clientTodoId rides along, so the adding client can tell its own add's answer from others'.
+    const frame = { type: "todo" as const, todo, ...(clientTodoId && { clientTodoId }) };
+    return deliverCreated({ db, delivery, connectionId, roomId, frame, created });
   });
 }
 

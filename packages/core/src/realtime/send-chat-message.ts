@@ -30,7 +30,9 @@ export function sendChatMessage({
       delivery,
       connectionId,
       roomId,
-      frame: { type: "message", message },
+      // No reactions on a new message. A repeat gets the stored one as `reactions: []` too: its reactions, if
+      // any came meanwhile, reached the sender in `reactions` frames.
+      frame: { type: "message", message: { ...message, reactions: message.reactions ?? [] } },
       created,
     });
   });

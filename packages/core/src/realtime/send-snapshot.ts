@@ -14,7 +14,8 @@ export function sendSnapshot({
   frame,
 }: RealtimeDeps & { frame: ClientFrameOf<"sync"> }): Promise<RealtimeOutcome> {
   return forJoinedConnection({ db, connectionId, limits }, async ({ roomId, userId }) => {
-    const snapshot = await Snapshot.read(db, { roomId, userId, afterSeq: frame.afterSeq });
+    const { afterSeq, changesSince } = frame;
+    const snapshot = await Snapshot.read(db, { roomId, userId, afterSeq, changesSince });
     const reply: BroadcastResult = { delivered: 0, pruned: 0, failed: 0, retried: 0 };
     // In order: a client merges the parts as they come and applies the snapshot on the `last` one.
     for (const part of snapshotParts(snapshot)) {

@@ -7,6 +7,7 @@ import { parseInput } from "../errors/parse-input";
 import { idSchema } from "../ids/ids";
 import { PRESENCE_DETAIL_LIMIT, SYNC_AFTER_PAGE, SYNC_NEWEST_PAGE } from "../limits/limits";
 import * as Membership from "../membership/membership";
+import { changedInWindow } from "../message/changed-messages";
 import * as Message from "../message/message";
 import type { Snapshot } from "../protocol/frames";
 import type { ReadPosition } from "../protocol/shapes";
@@ -16,6 +17,7 @@ export const readInput = z.object({
   roomId: idSchema,
   userId: z.string().check(z.minLength(1)),
   afterSeq: z.optional(z.number().check(z.int(), z.gte(0))),
+  changesSince: z.optional(z.iso.datetime()),
 });
 
 /**
@@ -24,21 +26,26 @@ export const readInput = z.object({
  * either the messages with `seq > afterSeq`
  * or the newest page. `hasMore`: more follow after the last one (with afterSeq: sync again from it) or older ones
  * exist (newest page). An `afterSeq` beyond the room's last seq is refused: the client holds something the room
- * never had.
+ * never had. Every message comes with its reactions (`mine` for the caller), in a second round trip (their range
+ * is known once the page is read). With `afterSeq`, `changes` holds the messages up to it that changed since
+ * `changesSince` (message/changed-messages.ts), read in the first round trip.
  */
 export async function read(db: Db, input: z.input<typeof readInput>, now = new Date()): Promise<Snapshot> {
-  const { roomId, userId, afterSeq } = parseInput(readInput, input);
-  const [{ room, todos }, members, membership, reads, page] = await Promise.all([
+  const { roomId, userId, afterSeq, changesSince } = parseInput(readInput, input);
+  const [{ room, todos }, members, membership, reads, page, changes] = await Promise.all([
     Room.getWithTodos(db, { roomId }),
     Connection.members(db, { roomId, now }),
     Membership.get(db, { roomId, userId }),
     readPositions(db, { roomId, except: userId }),
     afterSeq !== undefined
-      ? Message.after(db, { roomId, afterSeq, limit: SYNC_AFTER_PAGE })
-      : Message.history(db, { roomId, limit: SYNC_NEWEST_PAGE }).then(({ messages, cursor }) => ({
-          messages,
+      ? Message.afterItems(db, { roomId, afterSeq, limit: SYNC_AFTER_PAGE })
+      : Message.historyItems(db, { roomId, limit: SYNC_NEWEST_PAGE }).then(({ items, cursor }) => ({
+          items,
           hasMore: cursor !== null,
         })),
+    afterSeq !== undefined
+      ? changedInWindow(db, { roomId, afterSeq, changesSince, reader: userId })
+      : Promise.resolve([]),
   ]);
   if (afterSeq !== undefined && afterSeq > room.lastSeq) {
     throw new ValidationError(
@@ -51,10 +58,12 @@ export async function read(db: Db, input: z.input<typeof readInput>, now = new D
     todos,
     members,
     memberCount: members.length,
-    messages: page.messages,
+    messages: await Message.withReactions(db, { roomId, items: page.items, reader: userId }),
     hasMore: page.hasMore,
     readSeq: membership?.readSeq ?? room.lastSeq,
     reads,
+    changes,
+    syncedAt: now.toISOString(),
   };
 }
 

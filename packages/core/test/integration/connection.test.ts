@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { Connection } from "../../src/connection";
 import type { Db } from "../../src/db";
 import { NotFoundError } from "../../src/errors";
-import { defaultLimits, rateLimitsOf } from "../../src/limits";
+import { defaultLimits } from "../../src/limits";
 import { Room } from "../../src/room";
 import { createTestDb } from "../support/test-db";
 import { newUser } from "../support/users";
@@ -15,7 +15,6 @@ beforeAll(async () => {
 });
 
 /** The default frame limit, as a frame's read of its record applies it. */
-const FRAMES = rateLimitsOf(defaultLimits).frames;
 const claimsOf = (userId: string, name: string, room = roomId) => ({ userId, name, roomId: room });
 /** What `$connect` does once admitted: build the record from the ticket's claims, then store it. */
 async function admit(
@@ -44,9 +43,9 @@ describe("Connection", () => {
     expect(await Connection.get(db, { connectionId: "conn-a" })).toBeNull();
     await Connection.save(db, record);
     expect(await Connection.get(db, { connectionId: "conn-a" })).toEqual(record);
-    expect(await Connection.takeFrameToken(db, { connectionId: "conn-a", limit: FRAMES })).toMatchObject(
-      record,
-    );
+    expect(
+      await Connection.takeFrameToken(db, { connectionId: "conn-a", limits: defaultLimits }),
+    ).toMatchObject(record);
     expect(Connection.toMember(record)).toEqual({
       memberId: record.memberId,
       userId: "user-ann",
@@ -63,7 +62,7 @@ describe("Connection", () => {
 
   it("a frame's read of its record is NotFound for a connection that was never stored", async () => {
     await expect(
-      Connection.takeFrameToken(db, { connectionId: "never", limit: FRAMES }),
+      Connection.takeFrameToken(db, { connectionId: "never", limits: defaultLimits }),
     ).rejects.toBeInstanceOf(NotFoundError);
   });
 
@@ -84,7 +83,7 @@ describe("Connection", () => {
     expect((await Connection.members(db, { roomId: room.roomId })).map((m) => m.name)).toEqual(["New"]);
     expect(await Connection.get(db, { connectionId: "old" })).toBeNull();
     await expect(
-      Connection.takeFrameToken(db, { connectionId: "old", limit: FRAMES }),
+      Connection.takeFrameToken(db, { connectionId: "old", limits: defaultLimits }),
     ).rejects.toBeInstanceOf(NotFoundError);
   });
 

@@ -207,7 +207,7 @@ describe("Message.roomHistory", () => {
     const stranger = newUser("Stranger");
     expect(
       await Message.roomHistory(db, { input: { roomId: room.roomId, limit: 100 }, caller: stranger }),
-    ).toEqual({ messages: [message], cursor: null });
+    ).toEqual({ messages: [{ ...message, reactions: [] }], cursor: null });
   });
 
   it("a private room: members read it, a non-member gets NotFound exactly like an unknown room", async () => {

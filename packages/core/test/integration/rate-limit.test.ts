@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { Connection } from "../../src/connection";
 import type { Db } from "../../src/db";
 import { NotFoundError, RateLimitedError } from "../../src/errors";
-import { limitsWith, rateLimitsOf } from "../../src/limits";
+import { limitsWith } from "../../src/limits";
 import { RateLimit } from "../../src/rate-limit";
 import { tableItems } from "../support/table-items";
 import { createTestDb } from "../support/test-db";
@@ -62,33 +62,42 @@ describe("RateLimit.take (per-user and per-IP buckets)", () => {
   });
 });
 
-describe("Connection.takeFrameToken (the frame limit, folded into the read of the connection record)", () => {
-  const frames = rateLimitsOf(limitsWith({ framesPerSecond: 10, frameBurst: 5 })).frames;
+describe("Connection.takeFrameToken (the frame limit, counted beside the read of the connection record)", () => {
+  const frameLimits = limitsWith({ framesPerSecond: 10, frameBurst: 5 });
   const claims = { userId: "user-f", name: "Fay", roomId: "room-f" };
+  const take = (connectionId: string, ms: number) =>
+    Connection.takeFrameToken(db, { connectionId, limits: frameLimits, now: at(ms) });
 
-  it("returns the record while tokens last, then refuses with retryAfterMs and leaves the record as it was", async () => {
+  it("returns the record while tokens last, then refuses with retryAfterMs and writes nothing", async () => {
     const record = Connection.newRecord({ connectionId: "conn-f", claims, now: at(0) });
     await Connection.save(db, record);
-    for (let i = 0; i < 5; i++) {
-      const read = await Connection.takeFrameToken(db, { connectionId: "conn-f", limit: frames, now: at(0) });
-      expect(read).toMatchObject({ ...record, frameTat: start + (i + 1) * 100 });
-    }
+    for (let i = 0; i < 5; i++) expect(await take("conn-f", 0)).toEqual(record);
     const before = await tableItems(client, table);
-    const refused = await refusalOf(
-      Connection.takeFrameToken(db, { connectionId: "conn-f", limit: frames, now: at(30) }),
-    );
+    const refused = await refusalOf(take("conn-f", 30));
     expect(refused).toBeInstanceOf(RateLimitedError);
+    // 10 per second: a token back every 100 ms; 30 ms in, 70 ms to wait.
     expect(refused).toMatchObject({ code: "rate_limited", retryAfterMs: 70 });
     expect(await tableItems(client, table)).toEqual(before);
-    await Connection.takeFrameToken(db, { connectionId: "conn-f", limit: frames, now: at(100) });
+    expect(await take("conn-f", 100)).toEqual(record);
+  });
+
+  it("keeps the bucket off the connection record (which gsi1 projects): its own item, with a TTL", async () => {
+    const record = Connection.newRecord({ connectionId: "conn-own", claims, now: at(0) });
+    await Connection.save(db, record);
+    await take("conn-own", 0);
+    const items = (await tableItems(client, table)).filter((item) =>
+      JSON.stringify(item).includes("conn-own"),
+    );
+    expect(items.map((item) => item.__edb_e__?.S).sort()).toEqual(["connection", "rateBucket"]);
+    expect(await Connection.get(db, { connectionId: "conn-own", now: at(0) })).toEqual(record);
+    expect(Number(items.find((item) => item.__edb_e__?.S === "rateBucket")?.expiresAt?.N)).toBeGreaterThan(
+      start / 1000,
+    );
   });
 
   it("is NotFound for a gone connection, and does not recreate its record", async () => {
-    const before = await tableItems(client, table);
-    await expect(
-      Connection.takeFrameToken(db, { connectionId: "conn-gone", limit: frames, now: at(0) }),
-    ).rejects.toBeInstanceOf(NotFoundError);
-    expect(await tableItems(client, table)).toEqual(before);
+    await expect(take("conn-gone", 0)).rejects.toBeInstanceOf(NotFoundError);
+    expect(await Connection.get(db, { connectionId: "conn-gone", now: at(0) })).toBeNull();
   });
 
   it("is NotFound for an expired record (TTL deletion lags)", async () => {
@@ -96,8 +105,6 @@ describe("Connection.takeFrameToken (the frame limit, folded into the read of th
       db,
       Connection.newRecord({ connectionId: "conn-old", claims, now: at(-3 * 3_600_000) }),
     );
-    await expect(
-      Connection.takeFrameToken(db, { connectionId: "conn-old", limit: frames, now: at(0) }),
-    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(take("conn-old", 0)).rejects.toBeInstanceOf(NotFoundError);
   });
 });

@@ -1,7 +1,6 @@
 import type { MiddlewareObj } from "@middy/core";
 import { Connection } from "@rooms/core/connection";
 import { RateLimitedError } from "@rooms/core/errors";
-import { rateLimitsOf } from "@rooms/core/limits";
 import { getLimits } from "../config/limits";
 import { getDb } from "../config/table";
 import type { WebSocketEvent } from "./ws-event";
@@ -11,8 +10,8 @@ const countedByFlow = new WeakSet<object>();
 
 /**
  * Every frame counts toward its connection's frame rate limit, refused ones included. A frame that reaches its
- * flow is counted there, in the one conditional write that reads the connection record; `countRefusedFrame`
- * counts the ones refused before that (not JSON, invalid, unknown action) with the same write. When that bucket
+ * flow is counted there, as it reads the connection record (Connection.takeFrameToken); `countRefusedFrame`
+ * counts the ones refused before that (not JSON, invalid, unknown action) the same way. When that bucket
  * is empty the client is told `rate_limited` (with `retryAfterMs`) instead of the frame's own error, so a client
  * flooding junk learns to slow down; a connection already gone keeps the original error.
  */
@@ -24,7 +23,7 @@ export function countRefusedFrame(): MiddlewareObj<WebSocketEvent> {
       try {
         await Connection.takeFrameToken(await getDb(), {
           connectionId: event.requestContext.connectionId,
-          limit: rateLimitsOf(getLimits()).frames,
+          limits: getLimits(),
         });
       } catch (countError) {
         if (countError instanceof RateLimitedError) request.error = countError;

@@ -1,5 +1,6 @@
 import { INLINE_THROTTLE_BUDGET_MS, type WebSocketRequestContext } from "@rooms/core/broadcast";
 import type { RealtimeDeps } from "@rooms/core/realtime";
+import { getListingCache } from "../config/connection-list-cache";
 import { getFanOut } from "../config/fan-out";
 import { getLimits } from "../config/limits";
 import { getSender } from "../config/realtime";
@@ -15,6 +16,7 @@ export async function realtimeFor({
   const db = await getDb();
   const sender = await getSender(requestContext);
   const fanOut = getFanOut();
+  const listingCache = getListingCache();
   return {
     db,
     delivery: {
@@ -23,6 +25,7 @@ export async function realtimeFor({
       throttleBudgetMs: INLINE_THROTTLE_BUDGET_MS,
       log: (entry) => logger.warn("delivery problem", { ...entry }),
       ...(fanOut && { fanOut }),
+      ...(listingCache && { listingCache }),
     },
     connectionId: requestContext.connectionId,
     limits: getLimits(),

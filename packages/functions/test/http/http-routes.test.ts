@@ -278,6 +278,7 @@ describe("GET /rooms/{roomId}/messages", () => {
       text: "m2",
       mentions: [],
       sentAt: expect.any(String),
+      reactions: [],
     });
     expect(first.cursor).toBe(2);
     const older = parseBody(

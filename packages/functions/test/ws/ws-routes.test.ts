@@ -224,6 +224,7 @@ describe("sendMessage", () => {
         text: "hi all",
         mentions: [],
         sentAt: expect.any(String),
+        reactions: [],
       },
     };
     expect(api.framesFor(ann!)).toEqual([expected]);
@@ -331,7 +332,9 @@ describe("todos", () => {
     await send(ann!, { action: "addTodo", title: "once", clientTodoId: "t-1" });
     api.clear();
     await send(ann!, { action: "addTodo", title: "once again", clientTodoId: "t-1" });
-    expect(api.framesFor(ann!)).toEqual([{ type: "todo", todo: expect.objectContaining({ title: "once" }) }]);
+    expect(api.framesFor(ann!)).toEqual([
+      { type: "todo", todo: expect.objectContaining({ title: "once" }), clientTodoId: "t-1" },
+    ]);
     expect(api.framesFor(bob!)).toEqual([]);
     expect(await Todo.list(db, { roomId: room.roomId })).toHaveLength(1);
   });
@@ -506,11 +509,13 @@ describe("sync and ping", () => {
           expect.objectContaining({ name: "Bob", userId: bobUser!.userId }),
         ],
         memberCount: 2,
-        messages: [m1, m2],
+        messages: [m1, m2].map((m) => ({ ...m, reactions: [] })),
         hasMore: false,
         // Sending moves one's own read position: Ann's is at her message, Bob's at his.
         readSeq: 1,
         reads: expect.arrayContaining([{ userId: bobUser!.userId, seq: 2 }]),
+        changes: [],
+        syncedAt: expect.any(String),
       },
     ]);
     const [snapshot] = api.framesFor(ann!) as { reads: { userId: string }[] }[];
@@ -520,7 +525,7 @@ describe("sync and ping", () => {
     api.clear();
     await send(ann!, { action: "sync", afterSeq: m1.seq });
     expect(api.framesFor(ann!)).toEqual([
-      expect.objectContaining({ type: "snapshot", messages: [m2], hasMore: false }),
+      expect.objectContaining({ type: "snapshot", messages: [{ ...m2, reactions: [] }], hasMore: false }),
     ]);
   });
 

@@ -152,7 +152,8 @@ describe("seq under 20 concurrent senders in one room", { timeout: 120_000 }, ()
         (f: any) =>
           (f.type === "message" || f.type === "error") &&
           (f.message?.clientMessageId ?? f.clientMessageId) === id,
-        15_000,
+        // Past the handler's own 15 s timeout: every frame gets its answer (the echo or an error) within that.
+        30_000,
       );
       if (answer.type === "message") return answer.message;
       refused.push({ sender: sender.label, error: answer });
@@ -225,9 +226,11 @@ describe("seq under 20 concurrent senders in one room", { timeout: 120_000 }, ()
     expect(
       refused.map(({ error }) => (error as { code?: string }).code).filter((code) => code !== "internal"),
     ).toEqual([]);
-    // How many is printed, not bounded: a full run on two cores has seen up to ~25 of the 120 sends refused this
-    // way (each resent and stored once, as the test above proves); see docs/benchmarks.md for the contention bench.
+    // Bounded loosely: beside the other e2e files on two cores a run has seen up to ~25 of the 120 sends refused
+    // this way (each resent and stored once, as the test above proves); a livelock or an unfair retry would refuse
+    // most of them. docs/benchmarks.md has the contention bench.
     console.log(`seq race: ${refused.length} of ${TOTAL} sends refused with the retryable internal`);
+    expect(refused.length).toBeLessThanOrEqual(TOTAL * 0.3);
   });
 
   it(`sync {afterSeq} returns exactly the missing range, oldest first, ${SYNC_AFTER_PAGE} at a time with hasMore`, async () => {

@@ -23,7 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-type TodoFrame = { type: "todo"; todo: Todo };
+type TodoFrame = { type: "todo"; todo: Todo; clientTodoId?: string };
 type ErrorFrame = Extract<ServerFrame, { type: "error" }>;
 type SnapshotFrame = Extract<ServerFrame, { type: "snapshot" }>;
 
@@ -35,11 +35,17 @@ async function room() {
   return { roomId, ann, bob, close: () => Promise.all([ann.close(), bob.close()]) };
 }
 
+/** Adds a todo and waits for everyone's copy; each carries the add's clientTodoId (how a client knows its own). */
 async function add(by: RoomClient, others: RoomClient[], title: string): Promise<Todo> {
-  by.send({ action: "addTodo", title });
-  const { todo } = await by.nextOfType<TodoFrame>("todo", (f) => f.todo.title === title);
-  for (const other of others) await other.nextOfType<TodoFrame>("todo", (f) => f.todo.todoId === todo.todoId);
-  return todo;
+  const clientTodoId = `add-${title}`;
+  by.send({ action: "addTodo", title, clientTodoId });
+  const answer = await by.nextOfType<TodoFrame>("todo", (f) => f.todo.title === title);
+  expect(answer.clientTodoId).toBe(clientTodoId);
+  for (const other of others) {
+    const copy = await other.nextOfType<TodoFrame>("todo", (f) => f.todo.todoId === answer.todo.todoId);
+    expect(copy.clientTodoId).toBe(clientTodoId);
+  }
+  return answer.todo;
 }
 
 const listed = async (roomId: string) =>

@@ -1,49 +1,13 @@
-import { createEffect, createMemo, For, Index, Match, on, onCleanup, onMount, Show, Switch } from "solid-js";
-import { formatMessageTime } from "../format-time";
+import { createEffect, createMemo, For, Match, on, onCleanup, onMount, Show, Switch } from "solid-js";
 import type { Message, OlderHistory, PendingMessage } from "../network";
-import { mentionSegments } from "../room/mentions";
-import { mentionsYouText, seenByText } from "./attention-text";
+import { seenByText } from "./attention-text";
+import { MessageBody } from "./message-body";
+import { type MessageActions, MessageItem } from "./message-item";
 import { describeProblem } from "./problem-text";
 
 const NEAR_BOTTOM_PX = 80;
 /** Space kept above the "New messages" divider when the room opens scrolled to it. */
 const DIVIDER_MARGIN_PX = 12;
-
-function MessageText(props: { text: string; mentionNames: readonly string[] }) {
-  // Text nodes only: whatever people type is shown as text, never parsed as HTML; @Names are only wrapped.
-  return (
-    <p class="message-text">
-      <Index each={mentionSegments(props.text, props.mentionNames)}>
-        {(segment) => (segment().mention ? <span class="mention">{segment().text}</span> : segment().text)}
-      </Index>
-    </p>
-  );
-}
-
-function MessageBody(props: {
-  author: string;
-  sentAt: string;
-  text: string;
-  mine: boolean;
-  mentionNames: readonly string[];
-  mentionsMe?: boolean;
-}) {
-  return (
-    <>
-      <header class="message-meta">
-        <strong class="message-author">{props.mine ? `${props.author} (you)` : props.author}</strong>
-        <time datetime={props.sentAt}>{formatMessageTime(props.sentAt)}</time>
-        <Show when={props.mentionsMe}>
-          <span class="mention-flag">
-            <span aria-hidden="true">@</span>
-            <span class="visually-hidden">{mentionsYouText}</span>
-          </span>
-        </Show>
-      </header>
-      <MessageText text={props.text} mentionNames={props.mentionNames} />
-    </>
-  );
-}
 
 /**
  * The conversation: confirmed messages, then our own pending ones. Sticks to the bottom while you are there,
@@ -58,6 +22,9 @@ export function MessageList(props: {
   synced: boolean;
   /** The signed-in userId: messages whose `authorId` matches are ours (names are not unique). */
   me: string;
+  /** The reader owns the room: they may delete anyone's message. */
+  owner: boolean;
+  actions: MessageActions;
   /** The "New messages" divider goes before the first message after this seq (null: no divider). */
   unreadAfter: number | null;
   /** Who else has read up to the newest message. */
@@ -79,6 +46,10 @@ export function MessageList(props: {
     const after = props.unreadAfter;
     return after === null ? null : (props.messages.find((m) => m.seq > after)?.seq ?? null);
   });
+  // Rows are kept per messageId, so an edit or a reaction updates its row in place (the focus stays put)
+  // instead of replacing it.
+  const messageIds = createMemo(() => props.messages.map((m) => m.messageId));
+  const byId = createMemo(() => new Map(props.messages.map((m) => [m.messageId, m])));
   const namesOf = (userIds: readonly string[] | undefined) =>
     (userIds ?? []).map((userId) => props.nameOf(userId)).filter((name): name is string => Boolean(name));
 
@@ -111,8 +82,11 @@ export function MessageList(props: {
     on(
       () => [props.messages, props.pending.length] as const,
       ([messages], previous) => {
+        // By messageId: an edit or a reaction replaces a message's object but prepends nothing.
         const prependedOlder =
-          previous && messages[0] !== previous[0][0] && messages.at(-1) === previous[0].at(-1);
+          previous &&
+          messages[0]?.messageId !== previous[0][0]?.messageId &&
+          messages.at(-1)?.messageId === previous[0].at(-1)?.messageId;
         if (!placedAtOpen && props.synced && messages.length > 0) {
           placedAtOpen = true;
           if (placeAtDivider()) return;
@@ -195,30 +169,38 @@ export function MessageList(props: {
         <p class="empty">No messages yet. Say hello!</p>
       </Show>
       <ol class="message-items">
-        <For each={props.messages}>
-          {(message) => {
-            const mine = () => message.authorId === props.me;
-            const mentionsMe = () => !mine() && (message.mentions ?? []).includes(props.me);
+        <For each={messageIds()}>
+          {(messageId) => {
+            const message = createMemo<Message>(
+              (previous) => byId().get(messageId) ?? previous,
+              byId().get(messageId) as Message,
+            );
+            const mine = () => message().authorId === props.me;
+            const mentionsMe = () => !mine() && (message().mentions ?? []).includes(props.me);
             return (
               <>
-                <Show when={message.seq === firstUnreadSeq()}>
+                <Show when={message().seq === firstUnreadSeq()}>
                   <li class="new-messages-divider" data-testid="new-messages">
                     <span>New messages</span>
                   </li>
                 </Show>
                 <li
                   class="message"
-                  classList={{ mine: mine(), "mentions-me": mentionsMe() }}
-                  data-message-id={message.messageId}
-                  data-seq={message.seq}
+                  classList={{
+                    mine: mine(),
+                    "mentions-me": mentionsMe(),
+                    deleted: Boolean(message().deletedAt),
+                  }}
+                  data-message-id={messageId}
+                  data-seq={message().seq}
                 >
-                  <MessageBody
-                    author={message.author}
-                    sentAt={message.sentAt}
-                    text={message.text}
+                  <MessageItem
+                    message={message()}
                     mine={mine()}
-                    mentionNames={namesOf(message.mentions)}
+                    canDelete={mine() || props.owner}
+                    mentionNames={namesOf(message().mentions)}
                     mentionsMe={mentionsMe()}
+                    actions={props.actions}
                   />
                 </li>
               </>

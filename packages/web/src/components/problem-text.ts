@@ -73,13 +73,28 @@ const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 /** Why a message or todo change was not sent. */
 export const describeRefusal = (refusal: Refusal): string => refusals[refusal];
 
+/** What the server refused of a change to a sent message, where it can be said better than in general. */
+function describeMessageRefusal(action: string, { code }: Problem): string | null {
+  if (code === "not_found" && ["editMessage", "deleteMessage", "react"].includes(action))
+    return "That message is no longer there.";
+  if (code === "forbidden" && action === "editMessage") return "Only its author can edit a message.";
+  if (code === "forbidden" && action === "deleteMessage")
+    return "Only its author or the room's owner can delete a message.";
+  if (code === "limit_reached" && action === "react")
+    return "This message has as many different reactions as it can take. Pick one it already has.";
+  return null;
+}
+
 /** A room notice in words. */
 export function describeNotice(notice: Notice): string {
   switch (notice.kind) {
     case "todoConflict":
       return `“${notice.todoTitle}” was changed by someone else at the same moment. You're seeing the latest version now.`;
     case "refused":
-      return describeProblem(notice.problem);
+      return (
+        (notice.action && describeMessageRefusal(notice.action, notice.problem)) ||
+        describeProblem(notice.problem)
+      );
     case "frameTooLarge":
       return "Something we sent was too large for the server, so it closed the connection.";
     case "slowedDown":

@@ -2,22 +2,50 @@ import { createMemo, createSignal, For, Show } from "solid-js";
 import { limits, type SendResult, type Todo } from "../network";
 import { ErrorText } from "./error-text";
 import { describeRefusal } from "./problem-text";
+import type { Assignable } from "./todo-assignee";
+import { createTodoDrag } from "./todo-drag";
 import { type TodoActions, TodoItem } from "./todo-item";
 
-/** The room's shared todo list. Changes need a live connection; until then the list is read-only. */
+/**
+ * The room's shared todo list. Changes need a live connection; until then the list is read-only. Todos are
+ * reordered by dragging their handle or with Alt+↑/↓, and "Assigned to me" narrows the list to mine (for this
+ * visit of the room only: a reload shows everything again).
+ */
 export function TodoList(props: {
   todos: readonly Todo[];
   live: boolean;
   onAdd: (title: string) => SendResult;
   actions: TodoActions;
+  /** The room's members, who a todo can be assigned to; `me` is my userId. */
+  people: readonly Assignable[];
+  me: string;
 }) {
   const [title, setTitle] = createSignal("");
   const [error, setError] = createSignal<string | null>(null);
+  const [onlyMine, setOnlyMine] = createSignal(false);
+  const shown = () => (onlyMine() ? props.todos.filter((t) => t.assigneeId === props.me) : props.todos);
   // Keyed by id, not by object: a todo replaced by someone else's change keeps its row (and an open editor).
-  const ids = createMemo(() => props.todos.map((t) => t.todoId), [], {
+  const ids = createMemo(() => shown().map((t) => t.todoId), [], {
     equals: (a, b) => a.length === b.length && a.every((id, i) => id === b[i]),
   });
   const byId = createMemo(() => new Map(props.todos.map((t) => [t.todoId, t])));
+  let list: HTMLUListElement | undefined;
+  const drag = createTodoDrag({
+    list: () => list,
+    onDrop: (todoId, after) => {
+      const todo = byId().get(todoId);
+      const result = todo && props.actions.move(todo, { after });
+      setError(result && !result.ok ? describeRefusal(result.refusal) : null);
+    },
+  });
+  /** Where the line showing the landing place goes: under the todo it would follow, or above the first one. */
+  const dropLine = (id: string) => {
+    const target = drag.target();
+    if (!target) return null;
+    if (target.after === id) return "after";
+    const first = ids().find((other) => other !== target.todoId);
+    return target.after === null && id === first ? "before" : null;
+  };
   const open = () => props.todos.filter((t) => !t.done).length;
   const add = (event: SubmitEvent) => {
     event.preventDefault();
@@ -55,16 +83,45 @@ export function TodoList(props: {
         <p class="hint" aria-live="polite">
           {open()} of {props.todos.length} open
         </p>
-        <p class="hint">Alt+↑ and Alt+↓ move the todo in focus.</p>
-        <ul class="todo-items" data-testid="todos">
-          <For each={ids()}>
-            {(id) => (
-              <Show when={byId().get(id)}>
-                {(todo) => <TodoItem todo={todo()} disabled={!props.live} actions={props.actions} />}
-              </Show>
-            )}
-          </For>
-        </ul>
+        <p class="hint">Drag a todo by its handle, or press Alt+↑ and Alt+↓, to move it.</p>
+        <div class="row">
+          <button
+            type="button"
+            class="small toggle"
+            aria-pressed={onlyMine()}
+            onClick={() => setOnlyMine((mine) => !mine)}
+          >
+            Assigned to me
+          </button>
+        </div>
+        <Show when={ids().length > 0} fallback={<p class="hint">No todos are assigned to you.</p>}>
+          <ul class="todo-items" data-testid="todos" ref={list}>
+            <For each={ids()}>
+              {(id) => (
+                <Show when={byId().get(id)}>
+                  {(todo) => (
+                    <TodoItem
+                      todo={todo()}
+                      disabled={!props.live}
+                      actions={props.actions}
+                      people={props.people}
+                      me={props.me}
+                      drag={{
+                        get dragged() {
+                          return drag.dragging() === id;
+                        },
+                        get dropLine() {
+                          return dropLine(id);
+                        },
+                        onHandleDown: (event) => drag.start(id, event),
+                      }}
+                    />
+                  )}
+                </Show>
+              )}
+            </For>
+          </ul>
+        </Show>
       </Show>
     </div>
   );

@@ -16,15 +16,23 @@ export class CatchUp {
   #serverSeq = 0;
   /** A gap sync that brought nothing new stops gap syncs until a higher seq shows up (no loop on a bad server). */
   #gaveUpAt = -1;
+  /** The last snapshot's `syncedAt`: a catch-up asks for changes to held messages since then (`changesSince`). */
+  #syncedAt: string | undefined;
 
   get inFlight(): boolean {
     return this.#syncAfter !== undefined;
   }
 
-  /** The sync frame for the messages after `afterSeq` (null: the newest page), now awaited. */
+  /**
+   * The sync frame for the messages after `afterSeq` (null: the newest page), now awaited. With `afterSeq` the
+   * answer's `changes` also holds the held messages edited, deleted or reacted to since the last snapshot.
+   */
   request(afterSeq: number | null): ClientFrameOf<"sync"> {
     this.#syncAfter = afterSeq;
-    return afterSeq === null ? { action: "sync" } : { action: "sync", afterSeq };
+    if (afterSeq === null) return { action: "sync" };
+    return this.#syncedAt
+      ? { action: "sync", afterSeq, changesSince: this.#syncedAt }
+      : { action: "sync", afterSeq };
   }
 
   /** The sync frame awaited now (to send it again), or null if none is. */
@@ -43,8 +51,12 @@ export class CatchUp {
     return whole;
   }
 
-  /** A snapshot arrived: returns the `afterSeq` of the sync it answers (undefined: none was asked for). */
-  answered(): number | null | undefined {
+  /**
+   * A snapshot arrived (its `syncedAt` is where the next catch-up's changes start): returns the `afterSeq` of
+   * the sync it answers (undefined: none was asked for).
+   */
+  answered({ syncedAt }: SnapshotPart = {}): number | null | undefined {
+    if (syncedAt) this.#syncedAt = syncedAt;
     const after = this.#syncAfter;
     this.#syncAfter = undefined;
     return after;

@@ -42,6 +42,7 @@ export type {
   Member,
   Message,
   MyRoom,
+  Reaction,
   ReadPosition,
   Role,
   Room,

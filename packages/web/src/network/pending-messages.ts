@@ -59,3 +59,12 @@ export function sendMessageFrame({
   if (mentions.length > 0) frame.mentions = [...mentions];
   return frame;
 }
+
+/**
+ * The message to put on the wire next: one at a time, in the order written, so the room stores them in that
+ * order (the server handles a connection's frames concurrently). Null while one is on the wire or none waits.
+ */
+export function nextToSend(pending: readonly PendingMessage[]): PendingMessage | null {
+  if (pending.some((p) => p.state === "sending")) return null;
+  return pending.find((p) => p.state === "queued") ?? null;
+}

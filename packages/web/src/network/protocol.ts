@@ -12,6 +12,7 @@ export type {
   Member,
   Message,
   MyRoom,
+  Reaction,
   ReadPosition,
   Role,
   Room,

@@ -4,10 +4,13 @@ import { type ConnectionTiming, defaultTiming } from "./connection-timing";
 import { HeldCommands } from "./held-commands";
 import type { MessagesPage } from "./http-api";
 import { limits } from "./limits";
+import { deleteMessage, MyReactions, refreshMessages, setReactions, updateMessage } from "./message-changes";
+import { deleteMessageCommand, editMessageCommand, reactCommand } from "./message-commands";
 import { NamedTimers } from "./named-timers";
 import { dropNotice, type NoticeContent, problemOfFrame, pushNotice } from "./notices";
 import {
   messageRefusal,
+  nextToSend,
   sendingIds,
   sendMessageFrame,
   setPendingState,
@@ -31,12 +34,14 @@ import {
 import { refused, type SendResult } from "./send-result";
 import { SocketLifecycle } from "./socket-lifecycle";
 import type { Clock, OpenSocket } from "./socket-seam";
+import { TodoAdds } from "./todo-adds";
 import {
   addTodoCommand,
   deleteTodoCommand,
-  moveTodoCommand,
   type TodoChanges,
   type TodoCommand,
+  type TodoMove,
+  todoMoveCommand,
   updateTodoCommand,
 } from "./todo-commands";
 import { TodoMoves } from "./todo-moves";
@@ -68,7 +73,7 @@ export interface RoomConnectionOptions {
 /** Ends a connection can be started again from, by the person (`retry()`): nothing says it would fail again. */
 const retryableEnds = new Set<EndReason>(["room_full", "refused", "too_large"]);
 
-type Timer = "gapSync" | "syncRetry" | "rateLimit";
+type Timer = "gapSync" | "syncRetry" | "rateLimit" | "todoAdd";
 
 /** Frames sent in the background: a refusal of one is nothing the person could act on. */
 const backgroundActions = new Set(["ping", "typing", "markRead"]);
@@ -77,7 +82,7 @@ const backgroundActions = new Set(["ping", "typing", "markRead"]);
  * One person's live connection to one room: what the person does becomes frames, and the frames that come
  * back become the room state. Its parts live beside it: the socket's life (socket-lifecycle.ts: tickets,
  * ping, reconnects), catch-up (catch-up.ts), the pending message queue (pending-messages.ts), todo commands
- * (todo-commands.ts) and moves (todo-moves.ts), read positions (read-receipts.ts), typing (typing.ts), who is in the room (presence.ts),
+ * (todo-commands.ts), adds (todo-adds.ts) and moves (todo-moves.ts), read positions (read-receipts.ts), typing (typing.ts), who is in the room (presence.ts),
  * notices (notices.ts), the state's pure updates (room-state.ts). Plain TypeScript:
  * socket, clock and randomness come in as options, so tests drive it step by step.
  *
@@ -99,7 +104,9 @@ export class RoomConnection {
   readonly #catchUp = new CatchUp();
   readonly #deletedTodos = new Set<string>();
   readonly #held = new HeldCommands();
+  readonly #adds = new TodoAdds();
   readonly #moves = new TodoMoves();
+  readonly #myReactions = new MyReactions();
   readonly #socket: SocketLifecycle;
   #started = false;
   #noticeId = 0;
@@ -203,7 +210,7 @@ export class RoomConnection {
     this.#update({ pending: [...this.#state.pending, pending] });
     // The message is what they were typing: a `typing` still waiting to go out would now be wrong.
     this.#typingSignal.cancel();
-    this.#transmitPending(pending.clientMessageId);
+    this.#sendNextPending();
     return { ok: true };
   }
 
@@ -212,13 +219,14 @@ export class RoomConnection {
     const pending = this.#state.pending.find((p) => p.clientMessageId === clientMessageId);
     if (!pending || pending.state === "sending") return;
     this.#setPendingState([clientMessageId], "queued");
-    this.#transmitPending(clientMessageId);
+    this.#sendNextPending();
   }
 
   /** Forgets a failed message. (If a copy already reached the server it still shows up when it arrives.) */
   discardMessage(clientMessageId: string): void {
     this.#sendTimers.clear(clientMessageId);
     this.#update({ pending: this.#state.pending.filter((p) => p.clientMessageId !== clientMessageId) });
+    this.#sendNextPending();
   }
 
   /** Loads the page of history before the oldest message held. */
@@ -228,14 +236,34 @@ export class RoomConnection {
     this.#update({ older: { cursor, loading: true, error: null } });
     try {
       const page = await this.#options.fetchOlder({ roomId: this.#options.roomId, before: cursor });
+      this.#myReactions.heard(page.messages);
       this.#update({
-        messages: mergeMessages(this.#state.messages, page.messages),
+        messages: mergeMessages(refreshMessages(this.#state.messages, page.messages), page.messages),
         pending: settlePending(this.#state.pending, page.messages),
         older: { cursor: page.cursor, loading: false, error: null },
       });
     } catch (error) {
       this.#update({ older: { cursor, loading: false, error: problemOf(error) } });
     }
+  }
+
+  // ---- changes to stored messages -------------------------------------------------------------------------
+
+  /** Replaces the text of one of my messages; the room sees it `edited` (the server refuses anyone else's). */
+  editMessage(message: Message, text: string): SendResult {
+    return this.#sendCommand(editMessageCommand(message, text));
+  }
+
+  /** Deletes a message (mine, or any as the room's owner): a tombstone stays in its place. */
+  deleteMessage(message: Message): SendResult {
+    return this.#sendCommand(deleteMessageCommand(message));
+  }
+
+  /** Adds (`on`) or takes back my `emoji` on a message; the room's counts come back in a `reactions` frame. */
+  react(message: Message, emoji: string, on: boolean): SendResult {
+    const result = this.#sendCommand(reactCommand(message, emoji, on));
+    if (result.ok) this.#myReactions.toggled(message.messageId, emoji, on);
+    return result;
   }
 
   // ---- todos ----------------------------------------------------------------------------------------------
@@ -255,16 +283,18 @@ export class RoomConnection {
   }
 
   /**
-   * Moves a todo one place up or down the list as shown. A move sent at a version that is still on its way
-   * holds the next moves of that todo until the server's copy arrives (each move needs the version and order
-   * the last one made), so pressing a key several times moves it several places instead of losing a race.
+   * Moves a todo one place up or down the list as shown, or right after another (a drag and drop). A move sent
+   * at a version that is still on its way holds the next moves of that todo until the server's copy arrives
+   * (each move needs the version and order the last one made), so pressing a key several times moves it
+   * several places instead of losing a race.
    */
-  moveTodo(todoId: string, direction: "up" | "down"): SendResult {
-    if (!this.#socket.ended && this.#state.status === "live" && this.#moves.queueBehind(todoId, direction))
+  moveTodo(todoId: string, move: TodoMove): SendResult {
+    if (!this.#socket.ended && this.#state.status === "live" && this.#moves.queueBehind(todoId, move))
       return { ok: true };
-    const result = this.#sendCommand(moveTodoCommand(this.#state.todos, todoId, direction));
+    const command = todoMoveCommand(this.#state.todos, todoId, move);
+    const result = this.#sendCommand(command);
     const todo = this.#state.todos.find((t) => t.todoId === todoId);
-    if (result.ok && todo) this.#moves.sent(todoId, todo.version);
+    if (result.ok && command && todo) this.#moves.sent(todoId, todo.version);
     return result;
   }
 
@@ -304,6 +334,9 @@ export class RoomConnection {
   /** The socket is gone and the next one is scheduled: what was in flight on it is in flight no more. */
   #onDrop(code: number | undefined): void {
     this.#moves.clear();
+    // An add on the wire may or may not have landed (the snapshot shows); the ones queued behind it wait.
+    this.#adds.release();
+    this.#timers.clear("todoAdd");
     if (code === 1009) this.#notify("error", { kind: "frameTooLarge" });
     this.#catchUp.reset();
     this.#typingSignal.reset();
@@ -316,6 +349,7 @@ export class RoomConnection {
   /** Closed for good: every timer cleared, and `ended` says why. */
   #onEnd(reason: EndReason): void {
     this.#moves.clear();
+    this.#adds.release();
     this.#timers.clearAll();
     this.#sendTimers.clearAll();
     this.#reads.cancel();
@@ -390,6 +424,31 @@ export class RoomConnection {
         this.#typists.stopped(frame.message.authorId);
         this.#onMessages([frame.message]);
         break;
+      case "messageUpdated":
+        this.#setMessages(
+          updateMessage(state.messages, frame.message, (message, current) => ({
+            ...message,
+            reactions: this.#myReactions.resolve(
+              message.messageId,
+              message.reactions ?? current.reactions ?? [],
+              current.reactions ?? [],
+            ),
+          })),
+        );
+        break;
+      case "messageDeleted": {
+        // The frame carries no time: the tombstone is stamped with when we heard of it.
+        const deletedAt = new Date(this.#options.clock.now()).toISOString();
+        this.#setMessages(deleteMessage(state.messages, { messageId: frame.messageId, deletedAt }));
+        break;
+      }
+      case "reactions": {
+        const held = state.messages.find((m) => m.messageId === frame.messageId);
+        if (!held) break;
+        const reactions = this.#myReactions.resolve(frame.messageId, frame.reactions, held.reactions ?? []);
+        this.#setMessages(setReactions(state.messages, frame.messageId, reactions));
+        break;
+      }
       case "read": {
         const change = readFrom(state, this.#options.userId, frame);
         if (change) this.#update(change);
@@ -398,11 +457,13 @@ export class RoomConnection {
       case "typing":
         this.#typists.typing(frame.member);
         break;
-      case "todo":
+      case "todo": {
         if (this.#deletedTodos.has(frame.todo.todoId)) break;
         this.#update({ todos: upsertTodo(state.todos, frame.todo) });
         this.#continueMoves(frame.todo);
+        if (this.#adds.answered(frame.clientTodoId)) this.#todoAddDone();
         break;
+      }
       case "todoDeleted":
         this.#deletedTodos.add(frame.todoId);
         this.#update({ todos: removeTodo(state.todos, frame.todoId) });
@@ -433,7 +494,8 @@ export class RoomConnection {
     const { userId } = this.#options;
     const mine = messages.filter((m) => m.authorId === userId);
     for (const message of mine) this.#sendTimers.clear(message.clientMessageId);
-    const merged = mergeMessages(this.#state.messages, messages);
+    this.#myReactions.heard(messages);
+    const merged = mergeMessages(refreshMessages(this.#state.messages, messages), messages);
     // Sending moves one's own read position to the message (contract), so ours are never unread.
     const readSeq = Math.max(this.#state.readSeq, ...mine.map((m) => m.seq));
     this.#update({
@@ -442,19 +504,24 @@ export class RoomConnection {
       pending: settlePending(this.#state.pending, mine),
       readSeq,
     });
+    this.#sendNextPending();
     this.#noteServerSeq(Math.max(...messages.map((m) => m.seq)));
     this.#checkGap();
   }
 
   /** A whole snapshot (parts already joined; a field missing from every part keeps what we had). */
   #onSnapshot(snapshot: SnapshotPart): void {
-    const after = this.#catchUp.answered();
+    const after = this.#catchUp.answered(snapshot);
     this.#timers.clear("syncRetry");
     const newestPage = after === null;
     const messages = snapshot.messages ?? [];
     const firstSnapshot = !this.#state.synced;
     // The newest page starts the run we hold; every later page continues it.
     if (newestPage) this.#update({ lastSeq: Math.max(this.#state.lastSeq, messages.at(-1)?.seq ?? 0) });
+    // Held messages edited, deleted or reacted to while we were away, as they are now.
+    const changes = snapshot.changes ?? [];
+    this.#myReactions.heard(changes);
+    this.#setMessages(refreshMessages(this.#state.messages, changes));
     this.#onMessages(messages);
     const { userId } = this.#options;
     const readSeq = snapshot.readSeq;
@@ -513,14 +580,20 @@ export class RoomConnection {
     if (frame.action && backgroundActions.has(frame.action)) return;
     const clientMessageId = "clientMessageId" in frame ? frame.clientMessageId : undefined;
     if (frame.action === "sendMessage" || clientMessageId) {
-      // The error names the message it refused. (Without a name, every message on the wire may be the one:
-      // marking them all failed is safe, since a retry reuses the clientMessageId and a copy that did land
-      // still arrives.)
+      // The error names the message it refused; without a name it is the one on the wire (one at a time).
+      // Marking it failed is safe either way: a retry reuses the clientMessageId, and a copy that did land
+      // still arrives.
       const refusedIds = clientMessageId ? [clientMessageId] : sendingIds(this.#state.pending);
       for (const id of refusedIds) this.#sendTimers.clear(id);
       this.#setPendingState(refusedIds, "failed");
+      this.#sendNextPending();
     }
-    this.#notify("error", { kind: "refused", problem: problemOfFrame(frame) });
+    if (frame.action === "addTodo" && this.#adds.refused(frame.clientTodoId)) this.#todoAddDone();
+    this.#notify("error", {
+      kind: "refused",
+      problem: problemOfFrame(frame),
+      ...(frame.action && { action: frame.action }),
+    });
   }
 
   /**
@@ -551,7 +624,8 @@ export class RoomConnection {
         : [];
     for (const id of refusedIds) this.#sendTimers.clear(id);
     this.#setPendingState(refusedIds, "queued");
-    const heldAgain = this.#held.holdRefused(clientTodoId);
+    const heldAgain = frame.action === "addTodo" && this.#adds.sendAgain(clientTodoId);
+    if (heldAgain) this.#timers.clear("todoAdd");
     const known = refusedIds.length > 0 || heldAgain;
     if (known) this.#notify("info", { kind: "slowedDown", retryAfterMs: waitMs });
     else this.#notify("error", { kind: "refused", problem: problemOfFrame(frame) });
@@ -569,10 +643,35 @@ export class RoomConnection {
     const { frame } = command;
     if (new TextEncoder().encode(JSON.stringify(frame)).byteLength > limits.clientFrameBytes)
       return refused("tooLarge");
-    if (this.#timers.has("rateLimit")) this.#held.hold(frame);
+    if (frame.action === "addTodo") {
+      this.#adds.queue(frame);
+      this.#nextTodoAdd();
+    } else if (this.#timers.has("rateLimit")) this.#held.hold(frame);
     else if (!this.#transmit(frame)) return refused("offline");
-    this.#held.sent(frame);
     return { ok: true };
+  }
+
+  /**
+   * Puts the next queued todo add on the wire, if none is on it and we may send: adds go one at a time, so the
+   * server places them in the order made. One whose answer never comes stops holding up the rest after
+   * `sendTimeoutMs`.
+   */
+  #nextTodoAdd(): void {
+    if (this.#state.status !== "live" || this.#timers.has("rateLimit")) return;
+    const frame = this.#adds.next();
+    if (!frame) return;
+    if (!this.#transmit(frame)) {
+      this.#adds.sendAgain(frame.clientTodoId);
+      return;
+    }
+    this.#timers.set("todoAdd", this.#timing.sendTimeoutMs, () => this.#todoAddDone(false));
+  }
+
+  /** The add on the wire was answered (`done`), or is waited for no more (no answer came in time): the next may go. */
+  #todoAddDone(done = true): void {
+    if (!done) this.#adds.release();
+    this.#timers.clear("todoAdd");
+    this.#nextTodoAdd();
   }
 
   /**
@@ -581,31 +680,46 @@ export class RoomConnection {
    */
   #flushHeld({ failedToo }: { failedToo: boolean }): void {
     if (this.#state.status !== "live" || this.#timers.has("rateLimit")) return;
+    this.#nextTodoAdd();
     for (const frame of this.#held.take()) this.#transmit(frame);
-    for (const pending of this.#state.pending)
-      if (failedToo || pending.state === "queued") this.#transmitPending(pending.clientMessageId);
+    if (failedToo)
+      this.#setPendingState(
+        this.#state.pending.filter((p) => p.state === "failed").map((p) => p.clientMessageId),
+        "queued",
+      );
+    this.#sendNextPending();
   }
 
   #transmit(frame: ClientFrame): boolean {
     return this.#socket.send(frame);
   }
 
-  /** Puts one queued message on the wire when live and not waiting out a `rate_limited`; else it stays queued. */
-  #transmitPending(clientMessageId: string): void {
+  /**
+   * Puts the oldest queued message on the wire when live, not waiting out a `rate_limited`, and none is on the
+   * wire yet: one at a time, so the room stores them in the order written. The next goes when the server's
+   * copy of this one (or its refusal) comes back, when it times out, or, after a drop, on the next socket.
+   */
+  #sendNextPending(): void {
     if (this.#state.status !== "live" || this.#timers.has("rateLimit")) return;
-    const pending = this.#state.pending.find((p) => p.clientMessageId === clientMessageId);
+    const pending = nextToSend(this.#state.pending);
     if (!pending) return;
+    const { clientMessageId } = pending;
     if (!this.#transmit(sendMessageFrame(pending))) {
       this.#setPendingState([clientMessageId], "failed");
       return;
     }
     this.#setPendingState([clientMessageId], "sending");
-    this.#sendTimers.set(clientMessageId, this.#timing.sendTimeoutMs, () =>
-      this.#setPendingState([clientMessageId], "failed", "sending"),
-    );
+    this.#sendTimers.set(clientMessageId, this.#timing.sendTimeoutMs, () => {
+      this.#setPendingState([clientMessageId], "failed", "sending");
+      this.#sendNextPending();
+    });
   }
 
   // ---- plumbing -------------------------------------------------------------------------------------------
+
+  #setMessages(messages: readonly Message[]): void {
+    if (messages !== this.#state.messages) this.#update({ messages });
+  }
 
   #setPendingState(
     ids: readonly string[],

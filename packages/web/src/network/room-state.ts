@@ -40,13 +40,13 @@ export interface PendingMessage {
 
 /**
  * Something the person should know, as data (views word it): `todoConflict` (our edit lost a race; the
- * server's todo is shown now), `refused` (the server refused a frame), `slowedDown` (the server refused a frame
- * as `rate_limited`: what we send waits `retryAfterMs` and then goes out by itself), `frameTooLarge` (the
- * server closed the socket over a frame of ours, 1009).
+ * server's todo is shown now), `refused` (the server refused a frame; `action` names it when the error frame
+ * did), `slowedDown` (the server refused a frame as `rate_limited`: what we send waits `retryAfterMs` and then
+ * goes out by itself), `frameTooLarge` (the server closed the socket over a frame of ours, 1009).
  */
 export type Notice = { id: number; tone: "info" | "error" } & (
   | { kind: "todoConflict"; todoTitle: string }
-  | { kind: "refused"; problem: Problem }
+  | { kind: "refused"; problem: Problem; action?: string }
   | { kind: "slowedDown"; retryAfterMs: number }
   | { kind: "frameTooLarge" }
 );
@@ -177,13 +177,14 @@ export function contiguousEnd(messages: readonly Message[], from: number): numbe
  */
 export function joinSnapshotParts(parts: readonly SnapshotPart[]): SnapshotPart {
   const ordered = [...parts].sort((a, b) => (a.part ?? 0) - (b.part ?? 0));
-  const joined: SnapshotPart = { todos: [], members: [], messages: [] };
+  const joined: SnapshotPart = { todos: [], members: [], messages: [], changes: [] };
   for (const part of ordered) {
-    for (const key of ["todos", "members", "messages"] as const) {
+    // `changes` joined too, whether sliced or repeated: applying a message's current copy twice is harmless.
+    for (const key of ["todos", "members", "messages", "changes"] as const) {
       const list = part[key];
       if (Array.isArray(list)) (joined[key] as unknown[]).push(...list);
     }
-    for (const key of ["room", "memberCount", "hasMore", "readSeq", "reads"] as const) {
+    for (const key of ["room", "memberCount", "hasMore", "readSeq", "reads", "syncedAt"] as const) {
       if (part[key] !== undefined) (joined as Record<string, unknown>)[key] = part[key];
     }
   }

@@ -47,6 +47,15 @@ export const deleteTodoCommand = (todo: Todo): TodoCommand => ({
   frame: { action: "deleteTodo", todoId: todo.todoId, version: todo.version },
 });
 
+/** Where a todo goes: one place up or down, or right after another todo (`after: null`: first). */
+export type TodoMove = "up" | "down" | { after: string | null };
+
+/** The frame for `move` of `todoId` in `todos` (in position order); see the two commands below. */
+export const todoMoveCommand = (todos: readonly Todo[], todoId: string, move: TodoMove): TodoCommand =>
+  typeof move === "string"
+    ? moveTodoCommand(todos, todoId, move)
+    : moveTodoAfterCommand(todos, todoId, move.after);
+
 /**
  * Moves a todo one place up or down in `todos` (in position order): `after` names the todo it is to follow
  * (null: first). Refused when it is already at that end or not in the list.
@@ -62,5 +71,22 @@ export function moveTodoCommand(
   if (!todo || target < 0 || target >= todos.length) return { refusal: "cannotMove" };
   // Up: after the one two above (or first); down: after the one below.
   const after = direction === "up" ? (todos[index - 2]?.todoId ?? null) : (todos[target] as Todo).todoId;
+  return { frame: { action: "moveTodo", todoId, version: todo.version, after } };
+}
+
+/**
+ * Moves a todo to right after `after` in `todos` (in position order; null: first), as a drag and drop does.
+ * Refused when either todo is not in the list or they are the same; nothing to send when it is there already.
+ */
+export function moveTodoAfterCommand(
+  todos: readonly Todo[],
+  todoId: string,
+  after: string | null,
+): TodoCommand {
+  const index = todos.findIndex((t) => t.todoId === todoId);
+  const todo = todos[index];
+  const known = after === null || (after !== todoId && todos.some((t) => t.todoId === after));
+  if (!todo || !known) return { refusal: "cannotMove" };
+  if ((todos[index - 1]?.todoId ?? null) === after) return null;
   return { frame: { action: "moveTodo", todoId, version: todo.version, after } };
 }

@@ -7,6 +7,7 @@ import { ErrorText } from "../components/error-text";
 import { InviteControls } from "../components/invite-controls";
 import { MemberList } from "../components/member-list";
 import { MessageComposer } from "../components/message-composer";
+import type { MessageActions } from "../components/message-item";
 import { MessageList } from "../components/message-list";
 import { NoticeList } from "../components/notice-list";
 import { describeEnd, describeFailure, describeProblem } from "../components/problem-text";
@@ -151,7 +152,13 @@ function RoomScreen(props: { seed: RoomWithTodos | null }) {
     toggle: (todo: Todo, done: boolean) => connection.updateTodo(todo, { done }),
     rename: (todo: Todo, title: string) => connection.updateTodo(todo, { title }),
     remove: (todo: Todo) => connection.deleteTodo(todo),
-    move: (todo: Todo, direction: "up" | "down") => connection.moveTodo(todo.todoId, direction),
+    move: (todo, move) => connection.moveTodo(todo.todoId, move),
+    assign: (todo, assigneeId) => connection.updateTodo(todo, { assigneeId }),
+  };
+  const messageActions: MessageActions = {
+    edit: (message, text) => connection.editMessage(message, text),
+    remove: (message) => connection.deleteMessage(message),
+    react: (message, emoji, on) => connection.react(message, emoji, on),
   };
   const tab = (id: Panel, label: () => string) => (
     <button
@@ -241,6 +248,8 @@ function RoomScreen(props: { seed: RoomWithTodos | null }) {
               older={state().older}
               synced={state().synced}
               me={user.userId}
+              owner={isOwner()}
+              actions={messageActions}
               unreadAfter={state().unreadAfter}
               seenBy={seenBy()}
               nameOf={(userId) => names().get(userId)}
@@ -265,6 +274,8 @@ function RoomScreen(props: { seed: RoomWithTodos | null }) {
               live={live()}
               onAdd={(title) => connection.addTodo(title)}
               actions={todoActions}
+              people={members.people()}
+              me={user.userId}
             />
           </section>
 

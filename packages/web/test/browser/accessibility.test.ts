@@ -73,6 +73,13 @@ describe.each(widths)(
           await page.getByLabel("New todo").fill("Book tickets");
           await page.keyboard.press("Enter");
           await page.getByLabel("Book tickets", { exact: true }).first().waitFor();
+          // An assignee's badge, the assignee picker and the "Assigned to me" filter turned on.
+          await page.getByLabel("Assignee of “Book tickets”").first().selectOption({ index: 1 });
+          await page
+            .getByRole("img", { name: /^Assigned to/ })
+            .first()
+            .waitFor();
+          await page.getByRole("button", { name: "Assigned to me" }).click();
         }
         await expectAccessible(page, `room page (${panel}), ${device}`);
       }

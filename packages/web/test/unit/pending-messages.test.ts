@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   messageRefusal,
+  nextToSend,
   sendingIds,
   sendMessageFrame,
   setPendingState,
@@ -49,6 +50,14 @@ describe("pending messages", () => {
       ["b"],
     );
     expect(settlePending(list, [message(1)])).toBe(list);
+  });
+
+  it("picks the oldest queued message to send next, and none while one is on the wire", () => {
+    expect(
+      nextToSend([pending("a", "failed"), pending("b", "queued"), pending("c", "queued")])?.clientMessageId,
+    ).toBe("b");
+    expect(nextToSend([pending("a", "queued"), pending("b", "sending")])).toBeNull();
+    expect(nextToSend([pending("a", "failed")])).toBeNull();
   });
 
   it("sends mentions only when there are some", () => {

@@ -51,6 +51,17 @@ describe("problem text (the only place codes become words)", () => {
     expect(describeRefusal("cannotMove")).toMatch(/can't move/);
   });
 
+  it("says which refusal of a change to a sent message it was, and words other refusals of them in general", () => {
+    const refused = (action: string, code: string) =>
+      describeNotice({ id: 1, tone: "error", kind: "refused", action, problem: { code, message: "m" } });
+    expect(refused("editMessage", "forbidden")).toBe("Only its author can edit a message.");
+    expect(refused("deleteMessage", "forbidden")).toMatch(/author or the room's owner/);
+    expect(refused("react", "not_found")).toBe("That message is no longer there.");
+    expect(refused("react", "limit_reached")).toMatch(/as many different reactions/);
+    expect(refused("react", "bad_request")).toBe("That wasn't accepted: m.");
+    expect(refused("addTodo", "forbidden")).toBe("You're not allowed to do that here.");
+  });
+
   it("words the ends a person can try again after, and only those", () => {
     expect(describeEnd("room_full")).toMatch(/full/);
     expect(describeEnd("refused")).toMatch(/refusing/);

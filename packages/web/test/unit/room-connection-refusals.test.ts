@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../../src/network/api-error";
 import { defaultTiming } from "../../src/network/connection-timing";
-import { message, snapshot, todo } from "./support/fixtures";
+import { ANA, message, snapshot, todo } from "./support/fixtures";
 import { harness } from "./support/harness";
 
 const MINUTE = 60_000;
@@ -107,8 +107,15 @@ describe("RoomConnection: refusals", () => {
     clock.advance(1_999);
     expect(sockets.last.framesOf("sendMessage").map((f) => f.clientMessageId)).toEqual(["c1"]);
     clock.advance(1);
+    // One message on the wire at a time: "two" follows once the server has stored "one".
+    expect(sockets.last.framesOf("sendMessage").map((f) => f.clientMessageId)).toEqual(["c1", "c1"]);
+    expect(connection.state.pending.map((p) => p.state)).toEqual(["sending", "queued"]);
+    sockets.last.receive({
+      type: "message",
+      message: message(1, { clientMessageId: "c1", authorId: ANA, author: "Ana", text: "one" }),
+    });
     expect(sockets.last.framesOf("sendMessage").map((f) => f.clientMessageId)).toEqual(["c1", "c1", "c2"]);
-    expect(connection.state.pending.map((p) => p.state)).toEqual(["sending", "sending"]);
+    expect(connection.state.pending.map((p) => p.state)).toEqual(["sending"]);
     expect(connection.state.status).toBe("live");
     expect(sockets.all).toHaveLength(1);
   });

@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import {
   addTodoCommand,
   deleteTodoCommand,
+  moveTodoAfterCommand,
   moveTodoCommand,
+  todoMoveCommand,
   updateTodoCommand,
 } from "../../src/network/todo-commands";
 import { todo } from "./support/fixtures";
@@ -50,5 +52,33 @@ describe("todo commands", () => {
     expect(move(1, "up")).toEqual({ refusal: "cannotMove" });
     expect(move(3, "down")).toEqual({ refusal: "cannotMove" });
     expect(move(9, "down")).toEqual({ refusal: "cannotMove" });
+  });
+
+  it("moves after a given todo, or first; nothing to send when it is there already", () => {
+    const list = [todo(1), todo(2), todo(3, { version: 4 })];
+    const moveAfter = (n: number, after: number | null) =>
+      moveTodoAfterCommand(list, todo(n).todoId, after === null ? null : todo(after).todoId);
+    expect(moveAfter(3, null)).toEqual({
+      frame: { action: "moveTodo", todoId: todo(3).todoId, version: 4, after: null },
+    });
+    expect(moveAfter(1, 3)).toEqual({
+      frame: { action: "moveTodo", todoId: todo(1).todoId, version: 1, after: todo(3).todoId },
+    });
+    expect(moveAfter(3, 1)).toEqual({
+      frame: { action: "moveTodo", todoId: todo(3).todoId, version: 4, after: todo(1).todoId },
+    });
+    expect(moveAfter(1, null)).toBeNull();
+    expect(moveAfter(3, 2)).toBeNull();
+    expect(moveAfter(2, 2)).toEqual({ refusal: "cannotMove" });
+    expect(moveAfter(2, 9)).toEqual({ refusal: "cannotMove" });
+    expect(moveAfter(9, 1)).toEqual({ refusal: "cannotMove" });
+  });
+
+  it("todoMoveCommand takes either kind of move", () => {
+    const list = [todo(1), todo(2)];
+    expect(todoMoveCommand(list, todo(2).todoId, "up")).toEqual(moveTodoCommand(list, todo(2).todoId, "up"));
+    expect(todoMoveCommand(list, todo(2).todoId, { after: null })).toEqual(
+      moveTodoAfterCommand(list, todo(2).todoId, null),
+    );
   });
 });

@@ -30,4 +30,12 @@ describe("TodoMoves", () => {
     moves.clear();
     expect(moves.arrived({ ...b, version: 3 })).toBeNull();
   });
+
+  it("queues a move to a place (a drop) like a step", () => {
+    const moves = new TodoMoves();
+    const t = todo(1);
+    moves.sent(t.todoId, 1);
+    expect(moves.queueBehind(t.todoId, { after: null }, "down")).toBe(true);
+    expect(moves.arrived({ ...t, version: 2 })).toEqual([{ after: null }, "down"]);
+  });
 });

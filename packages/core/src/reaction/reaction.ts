@@ -1,0 +1,200 @@
+import * as z from "zod/mini";
+import "../errors/english-messages";
+import { isConditionFailure } from "../db/condition-failure";
+import type { Db } from "../db/create-db";
+import { RETRY, retryTransaction } from "../db/retry-transaction";
+import { failedConditions, isRetryableCancellation } from "../db/transaction-outcome";
+import { LimitReachedError } from "../errors/domain-errors";
+import { parseInput } from "../errors/parse-input";
+import { idSchema } from "../ids/ids";
+import { defaultLimits } from "../limits/limits";
+import { findById, messageGone } from "../message/find-by-id";
+import type { MessageItem } from "../message/message.entity";
+import type { Reaction } from "../protocol/shapes";
+import { emojiSchema } from "./emoji";
+import { REACTION_COUNT_SHARDS, shardOf } from "./shard";
+
+export const emoji = emojiSchema;
+/** Fields a client sends (`react`); the room and user come from its connection record. */
+export const reactFields = z.object({ messageId: idSchema, emoji: emojiSchema, on: z.boolean() });
+export const toggleInput = z.extend(reactFields, {
+  roomId: idSchema,
+  userId: z.string().check(z.minLength(1)),
+});
+
+/** Reactions over a range of a room's messages, by seq: counts per emoji, when they last changed, the reader's own. */
+export interface ReactionRange {
+  counts: Map<number, Map<string, number>>;
+  /** The latest `changedAt` of any count item of the message (a reaction toggled then). */
+  changedAt: Map<number, string>;
+  /** The reader's own emojis per message (empty without a reader). */
+  mine: Map<number, Set<string>>;
+  /** Whether `mine` was read (a reader was given). */
+  withMine: boolean;
+}
+
+/**
+ * Reads the reactions of the messages with `fromSeq <= seq <= toSeq`: one Query of their count items and, with
+ * a `reader`, one Query of the reader's reactions in the range (keyed by user, then seq), in parallel. Both
+ * ranges hold only what exists: a message nobody reacted to costs nothing.
+ */
+export async function readRange(
+  db: Db,
+  {
+    roomId,
+    fromSeq,
+    toSeq,
+    reader,
+    consistent = false,
+  }: { roomId: string; fromSeq: number; toSeq: number; reader?: string; consistent?: boolean },
+): Promise<ReactionRange> {
+  const range: ReactionRange = {
+    counts: new Map(),
+    changedAt: new Map(),
+    mine: new Map(),
+    withMine: !!reader,
+  };
+  if (fromSeq > toSeq) return range;
+  const inRange = ({ seq }: { seq: number }) => seq >= fromSeq && seq <= toSeq;
+  const [counts, mine] = await Promise.all([
+    db.entities.reactionCount.query
+      .byMessage({ roomId })
+      .between({ seq: fromSeq }, { seq: toSeq + 1 })
+      .go({ pages: "all", consistent }),
+    reader
+      ? db.entities.reaction.query
+          .byUser({ roomId, userId: reader })
+          .between({ seq: fromSeq }, { seq: toSeq + 1 })
+          .go({ pages: "all", consistent })
+      : { data: [] },
+  ]);
+  for (const { seq, emoji, count, changedAt } of counts.data.filter(inRange)) {
+    const perEmoji = range.counts.get(seq) ?? new Map<string, number>();
+    perEmoji.set(emoji, (perEmoji.get(emoji) ?? 0) + count);
+    range.counts.set(seq, perEmoji);
+    if (changedAt > (range.changedAt.get(seq) ?? "")) range.changedAt.set(seq, changedAt);
+  }
+  for (const { seq, emoji } of mine.data.filter(inRange)) {
+    range.mine.set(seq, (range.mine.get(seq) ?? new Set()).add(emoji));
+  }
+  return range;
+}
+
+/**
+ * A message's reactions as clients see them: emojis with a count above 0, in order of first use, with `mine`
+ * when the range was read for a reader. A tombstone has none.
+ */
+export function reactionsOf(
+  { seq, deletedAt, reactionEmojis }: Pick<MessageItem, "seq" | "deletedAt" | "reactionEmojis">,
+  range: ReactionRange,
+): Reaction[] {
+  if (deletedAt) return [];
+  const counts = range.counts.get(seq) ?? new Map<string, number>();
+  const mine = range.mine.get(seq);
+  // Emojis in first-use order; any counted one the list lacks (none, as lists are written first) goes last.
+  const order = [...new Set([...(reactionEmojis ?? []), ...counts.keys()])];
+  return order.flatMap((emoji) => {
+    const count = counts.get(emoji) ?? 0;
+    if (count <= 0) return [];
+    return [{ emoji, count, ...(range.withMine && { mine: mine?.has(emoji) ?? false }) }];
+  });
+}
+
+/** `reactions` for each of a page of message items (any order), read in one `readRange` over the page's seqs. */
+export async function forItems(
+  db: Db,
+  { roomId, items, reader }: { roomId: string; items: readonly MessageItem[]; reader?: string },
+): Promise<Map<number, Reaction[]>> {
+  const seqs = items.map((item) => item.seq);
+  const range = await readRange(db, {
+    roomId,
+    fromSeq: Math.min(...seqs),
+    toSeq: Math.max(...seqs),
+    reader,
+  });
+  return new Map(items.map((item) => [item.seq, reactionsOf(item, range)]));
+}
+
+/**
+ * Turns `on` (or off) the caller's reaction with one emoji on a message of their room, and returns the
+ * message's reactions as they are now, with `mine` for the caller. Idempotent: a toggle to the state it is
+ * already in writes nothing (`changed: false`). One TransactWriteItems holds the reaction item (created if
+ * absent / deleted if present) and the +1 / -1 on the caller's count shard, so the counts always equal the
+ * reactions stored. An emoji new to the message first takes one of its `maxEmojis` places (a conditional
+ * UpdateItem of the message, at most that many times per message); past them: LimitReachedError. A deleted
+ * message, or one not in the room: NotFoundError.
+ */
+export async function toggle(
+  db: Db,
+  input: z.input<typeof toggleInput>,
+  {
+    maxEmojis = defaultLimits.reactionsPerMessage,
+    shards = REACTION_COUNT_SHARDS,
+    now = new Date(),
+  }: { maxEmojis?: number; shards?: number; now?: Date } = {},
+) {
+  const { roomId, userId, messageId, emoji, on } = parseInput(toggleInput, input, "react frame");
+  const message = await findById(db, { roomId, messageId });
+  if (message.deletedAt) throw messageGone(messageId, true);
+  const { seq } = message;
+  if (on && !(message.reactionEmojis ?? []).includes(emoji))
+    await takeEmojiPlace(db, { roomId, seq, messageId, emoji, maxEmojis });
+  const key = { roomId, userId, seq, emoji };
+  const changed = await retryTransaction({ operation: "react" }, async () => {
+    const { canceled, data } = await db.transaction
+      .write(({ reaction, reactionCount }) => [
+        on
+          ? reaction.create({ ...key, messageId, reactedAt: now.toISOString() }).commit()
+          : reaction
+              .delete(key)
+              .where((attr, { exists }) => exists(attr.emoji))
+              .commit(),
+        reactionCount
+          .update({ roomId, seq, emoji, shard: shardOf(userId, shards) })
+          .add({ count: on ? 1 : -1 })
+          .set({ changedAt: now.toISOString() })
+          .commit(),
+      ])
+      .go();
+    if (!canceled) return true;
+    // Already on (or already off): nothing to do, nothing written.
+    if (failedConditions(data).includes(0)) return false;
+    if (isRetryableCancellation(data)) return RETRY;
+    throw new Error(`react cancelled: ${JSON.stringify(data.map((reason) => reason.code))}`);
+  });
+  const [{ data: current }, range] = await Promise.all([
+    db.entities.message.get({ roomId, seq }).go({ consistent: true }),
+    readRange(db, { roomId, fromSeq: seq, toSeq: seq, reader: userId, consistent: true }),
+  ]);
+  return { messageId, seq, changed, reactions: current ? reactionsOf(current, range) : [] };
+}
+
+/** Adds `emoji` to the message's emojis if it has fewer than `maxEmojis` and is not deleted. */
+async function takeEmojiPlace(
+  db: Db,
+  {
+    roomId,
+    seq,
+    messageId,
+    emoji,
+    maxEmojis,
+  }: { roomId: string; seq: number; messageId: string; emoji: string; maxEmojis: number },
+) {
+  try {
+    await db.entities.message
+      .patch({ roomId, seq })
+      .append({ reactionEmojis: [emoji] })
+      .where(
+        ({ deletedAt, reactionEmojis }, { notExists, notContains, size, escape: literal }) =>
+          `${notExists(deletedAt)} AND (${notExists(reactionEmojis)} OR (${notContains(reactionEmojis, emoji)} AND ${size(reactionEmojis)} < ${literal(maxEmojis)}))`,
+      )
+      .go({ response: "none" });
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    // Deleted meanwhile, taken by someone else a moment ago (fine), or full.
+    const { data } = await db.entities.message.get({ roomId, seq }).go({ consistent: true });
+    if (!data || data.deletedAt) throw messageGone(messageId, true);
+    if (!(data.reactionEmojis ?? []).includes(emoji))
+      throw new LimitReachedError(`A message takes at most ${maxEmojis} different emojis`);
+  }
+}
