@@ -23,6 +23,12 @@ export interface ConnectionTiming {
    * hole is usually filled a moment later, and a sync answers with the room's todos and members too.
    */
   gapSyncDelayMs: number;
+  /**
+   * One ping this long after going live: the server fans a message out to a room's connection list that it
+   * reuses for up to 1 s (core's CONNECTION_LIST_CACHE_MS), so a message stored right after our snapshot can miss
+   * us live; the pong's `lastSeq` shows it.
+   */
+  joinCheckAfterMs: number;
   /** `markRead` is sent at most this often, for the newest message seen by then. */
   markReadDelayMs: number;
   /**
@@ -51,6 +57,7 @@ export const defaultTiming: ConnectionTiming = {
   stableAfterMs: 10_000,
   infoNoticeMs: 8_000,
   gapSyncDelayMs: 1_000,
+  joinCheckAfterMs: 2_000,
   markReadDelayMs: 1_000,
   typingEveryMs: 3_250,
   typingShownMs: 5_000,

@@ -73,7 +73,7 @@ export interface RoomConnectionOptions {
 /** Ends a connection can be started again from, by the person (`retry()`): nothing says it would fail again. */
 const retryableEnds = new Set<EndReason>(["room_full", "refused", "too_large"]);
 
-type Timer = "gapSync" | "syncRetry" | "rateLimit" | "todoAdd";
+type Timer = "gapSync" | "syncRetry" | "rateLimit" | "todoAdd" | "joinCheck";
 
 /** Frames sent in the background: a refusal of one is nothing the person could act on. */
 const backgroundActions = new Set(["ping", "typing", "markRead"]);
@@ -340,7 +340,7 @@ export class RoomConnection {
     if (code === 1009) this.#notify("error", { kind: "frameTooLarge" });
     this.#catchUp.reset();
     this.#typingSignal.reset();
-    for (const timer of ["gapSync", "syncRetry"] as const) this.#timers.clear(timer);
+    for (const timer of ["gapSync", "syncRetry", "joinCheck"] as const) this.#timers.clear(timer);
     for (const id of sendingIds(this.#state.pending)) this.#sendTimers.clear(id);
     // Messages on the wire go back to the queue, to be sent again on the next socket.
     this.#setPendingState(sendingIds(this.#state.pending), "queued");
@@ -375,6 +375,10 @@ export class RoomConnection {
     this.#update({ status: "live", retryAt: null });
     this.#flushHeld({ failedToo: true });
     this.#reads.resume();
+    // A message stored just after our snapshot may have been fanned out to a room list read a moment before we
+    // joined (the server reuses a room's list for up to a second): one ping a little later shows, by its
+    // `lastSeq`, whether one passed us by, instead of at the next message or the 5-minute ping.
+    this.#timers.set("joinCheck", this.#timing.joinCheckAfterMs, () => this.#transmit({ action: "ping" }));
   }
 
   /**

@@ -131,6 +131,19 @@ describe("RoomConnection: resuming by seq", () => {
     expect(socket.framesOf("sync")).toHaveLength(2);
   });
 
+  it("a message that passed it by just after its snapshot is synced after the join check's pong", () => {
+    const { connection, sockets, clock, goLive } = harness();
+    goLive({ messages: [message(1)], room: { ...room, lastSeq: 1 } });
+    const socket = sockets.last;
+    clock.advance(defaultTiming.joinCheckAfterMs);
+    expect(socket.framesOf("ping")).toHaveLength(1);
+    socket.receive({ type: "pong", lastSeq: 2 });
+    clock.advance(GRACE);
+    expect(socket.framesOf("sync").slice(1)).toEqual([{ action: "sync", afterSeq: 1 }]);
+    socket.receive(snapshot({ messages: [message(2)], room: { ...room, lastSeq: 2 } }));
+    expect(seqs(connection.state.messages)).toEqual([1, 2]);
+  });
+
   it("a snapshot whose room is ahead of its newest page syncs the rest", () => {
     const { sockets, clock, goLive } = harness();
     goLive({ messages: [message(1), message(2)], room: { ...room, lastSeq: 3 } });
