@@ -1,11 +1,11 @@
 import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type { Limits } from "@rooms/core/limits";
-import { type LocalStack, startLocalStack } from "@rooms/local";
+import type { LocalStack } from "@rooms/local";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { inject } from "vitest";
 import { RAISED_LIMITS } from "../../../../../test/support/raised-limits";
 import { createSession, type Session } from "../../../../../test/support/room-session";
+import { startTestStack } from "../../../../../test/support/test-stack";
 import { launchChromium } from "./chromium";
 import { serveWebApp, type WebApp } from "./web-app";
 
@@ -42,14 +42,7 @@ export async function startBrowserStack(
   { limits = RAISED_LIMITS }: { limits?: Partial<Limits> } = {},
 ): Promise<BrowserStack> {
   await mkdir(artifacts, { recursive: true });
-  // The handlers run in this process; their per-invocation INFO lines would drown the test output.
-  process.env.POWERTOOLS_LOG_LEVEL ??= "WARN";
-  const stack = await startLocalStack({
-    dynamodb: { endpoint: inject("dynamodbEndpoint") },
-    tableName: `${tablePrefix}-${Date.now()}`,
-    log: false,
-    limits,
-  });
+  const stack = await startTestStack(tablePrefix, { log: false, limits });
   const [web, browser] = await Promise.all([
     serveWebApp({ httpUrl: stack.httpUrl, wsUrl: stack.wsUrl }),
     launchChromium(),
