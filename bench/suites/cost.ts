@@ -96,6 +96,8 @@ export async function run(): Promise<BenchTable[]> {
 
     const rows: (string | number)[][] = [];
     const syncParts: string[] = [];
+    /** Posts per change to a stored message (edit, react, delete), per room size: checked to be one per member. */
+    const changePosts: string[] = [];
     const scanNotes: string[] = [];
     const gsiNotes: string[] = [];
     const transactionNotes: string[] = [];
@@ -326,6 +328,8 @@ export async function run(): Promise<BenchTable[]> {
         messageId: string,
         naiveAttribute: string,
       ) => {
+        const framesOfType = () => clients.clients.reduce((sum, client) => sum + client.count(type), 0);
+        const before = framesOfType();
         const cost = await measure(async () => {
           const heard = clients.waitForAll(
             type,
@@ -335,6 +339,11 @@ export async function run(): Promise<BenchTable[]> {
           joiner.send(frame);
           await heard;
         });
+        // One post per member, as a message costs (the room's fan-out, nothing per reactor or per emoji).
+        const posts = framesOfType() - before;
+        if (posts !== clients.clients.length)
+          throw new Error(`${label} at ${size}: ${posts} posts for ${clients.clients.length} members`);
+        changePosts.push(`${label} @${size}: ${posts}`);
         row(
           label,
           cost,
@@ -654,6 +663,7 @@ export async function run(): Promise<BenchTable[]> {
             ".",
           `gsi1 share of the write units: ${gsiNotes.join("; ") || "none"}.`,
           "sendMessage (v2): a strongly consistent GetItem of the room's counter, then one TransactWriteItems: Update of the room (lastSeq, lastMessageAt; the room is on gsi1), Put of the client-id claim, Put of the message keyed by seq, Update of the sender's membership (readSeq; on gsi1), and one Update per mentioned member (mentionSeqs). Updates are sized from the item as read just before plus the values set (bench/support/capacity-proxy.ts).",
+          `Posts per change to a stored message, one per member as for a message (checked): ${changePosts.join("; ")}.`,
           `sync (v2): {} is the newest page (50), {afterSeq} the 10 newest here; over 128 KB the snapshot comes in parts (${syncParts.join("; ")}); every part was checked to be <= 128 KB and the parts together to hold every member and message.`,
           "markRead / typing: receipts and typing go to the other members only in rooms up to the presence-detail limit (100 live members); past it the handler stops after the write (markRead) or the throttle (typing), so the naive column has no Scan there either. typing writes the connection's typingAt (its 3 s throttle), nothing else.",
           "GET /me/rooms: one Query of the caller's memberships on gsi1, then BatchGetItem of their rooms (unread = lastSeq - readSeq; unreadMentions from mentionSeqs); naive: a Scan for the memberships.",
