@@ -1,3 +1,4 @@
+import { CONNECTION_LIST_CACHE_MS } from "@rooms/core/limits";
 import type { Message, ServerFrame } from "@rooms/core/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectLive, type LiveClient, type ReceivedFrame } from "../support/live-client";
@@ -193,7 +194,8 @@ let roomId: string;
 const members: SeqMember[] = [];
 
 beforeAll(async () => {
-  env = await startReliabilityStack();
+  // As deployed: the connection-list cache on (members who reconnect may miss a message live and sync the gap).
+  env = await startReliabilityStack({ connectionListCacheMs: CONNECTION_LIST_CACHE_MS });
   roomId = (await env.http.createRoom("ordering")).roomId;
   // One after the other: simultaneous joins are join-race.test.ts's and faults.test.ts's subject.
   for (let m = 0; m < MEMBERS; m++) {

@@ -58,6 +58,12 @@ export interface LocalStackOptions {
    */
   fanOut?: { workers?: number; visibilityTimeoutMs?: number; inlineLimit?: number; pageSize?: number };
   /**
+   * How long the handlers reuse a room's connection list for `message`, `typing` and `read` broadcasts (core's
+   * CONNECTION_LIST_CACHE_MS by default, as deployed); 0 turns that cache off, so a member who just joined is
+   * always in the list (test/support/test-stack.ts does, for tests that expect live delivery right after a join).
+   */
+  connectionListCacheMs?: number;
+  /**
    * Limits to raise (or lower) from core's defaults (`Resource.Limits`; names in core/src/limits/limits.ts), e.g.
    * `{ sessionsPerMinute: 10_000 }` for a test that signs in many guests from one address. `pnpm dev`: ROOMS_LIMITS.
    */
@@ -119,6 +125,7 @@ export async function startLocalStack({
   oidc,
   presence = {},
   fanOut = {},
+  connectionListCacheMs,
   limits = {},
   revokeGrants = {},
 }: LocalStackOptions = {}): Promise<LocalStack> {
@@ -209,6 +216,7 @@ export async function startLocalStack({
       SST_RESOURCE_FanOut: JSON.stringify({ url: queues.queues.FanOut?.url }),
       FANOUT_INLINE_LIMIT: String(fanOut.inlineLimit ?? ""),
       FANOUT_PAGE_SIZE: String(fanOut.pageSize ?? ""),
+      CONNECTION_LIST_CACHE_MS: String(connectionListCacheMs ?? ""),
     });
     await routes.load();
     // The table stream's event source mappings, as on AWS: presence is announced from connection records.

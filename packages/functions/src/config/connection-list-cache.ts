@@ -5,10 +5,12 @@ import { ConnectionListCache } from "@rooms/core/broadcast";
  * call and kept for the life of the container, so a chatty room's messages share one list read per window.
  * CONNECTION_LIST_CACHE_MS (environment) overrides core's window; 0 turns the cache off (every broadcast reads).
  */
-let cache: { value: ConnectionListCache | undefined } | undefined;
+let cache: { raw: string | undefined; value: ConnectionListCache | undefined } | undefined;
 
 export function getListingCache(): ConnectionListCache | undefined {
-  cache ??= { value: fromEnvironment(process.env.CONNECTION_LIST_CACHE_MS) };
+  // A deployed container's setting never changes; the local stack may set another one when it starts again.
+  const raw = process.env.CONNECTION_LIST_CACHE_MS;
+  if (!cache || cache.raw !== raw) cache = { raw, value: fromEnvironment(raw) };
   return cache.value;
 }
 

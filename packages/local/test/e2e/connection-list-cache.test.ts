@@ -29,7 +29,10 @@ const clients: RoomClient[] = [];
 
 beforeAll(async () => {
   proxy = await startQueryLogProxy(inject("dynamodbEndpoint"));
-  stack = await startE2eStack({ dynamodb: { endpoint: proxy.endpoint } });
+  stack = await startE2eStack({
+    dynamodb: { endpoint: proxy.endpoint },
+    connectionListCacheMs: CONNECTION_LIST_CACHE_MS,
+  });
   api = httpClient(stack.httpUrl, await signIn(stack, "Owner"));
 });
 afterAll(async () => {
