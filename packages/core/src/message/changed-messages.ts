@@ -14,7 +14,7 @@ export const CHANGES_CLOCK_MARGIN_MS = 5_000;
 /**
  * What `sync` returns in `changes`: the messages among the `window` up to `afterSeq` (those the client most
  * likely holds) that were edited, deleted, or had a reaction toggled since `changesSince` (a snapshot's
- * `syncedAt`), or ever when it is not given; each as it is now, with reactions and the reader's `mine`.
+ * `syncedAt`), or ever when it is not given (the snapshot asks only with it); each as it is now, with reactions and the reader's `mine`.
  * Three Queries at once, each a key range bounded by the window (messages, their count items, the reader's
  * reactions); edits and reactions write nothing extra for it (no feed to maintain, nothing hot).
  */

@@ -55,9 +55,9 @@ export interface Snapshot {
   /** The other members' read positions (online or not), in rooms of at most the presence-detail limit of members (else empty). */
   reads: ReadPosition[];
   /**
-   * (v2, extra) With `afterSeq`: messages up to it (the newest 200 of them) edited, deleted or reacted to since
-   * `changesSince` (ever, without it), as they are now. A client replaces the ones it holds. Always sent (empty
-   * without `afterSeq`); optional in the type only for snapshots built by older code.
+   * (v2, extra) With `afterSeq` and `changesSince`: messages up to `afterSeq` (the newest 200 of them) edited,
+   * deleted or reacted to since then, as they are now. A client replaces the ones it holds. Always sent (empty
+   * without both); optional in the type only for snapshots built by older code.
    */
   changes?: Message[];
   /** (v2, extra) When this snapshot was read: the `changesSince` of the client's next `sync`. Always sent. */

@@ -27,8 +27,9 @@ export const readInput = z.object({
  * or the newest page. `hasMore`: more follow after the last one (with afterSeq: sync again from it) or older ones
  * exist (newest page). An `afterSeq` beyond the room's last seq is refused: the client holds something the room
  * never had. Every message comes with its reactions (`mine` for the caller), in a second round trip (their range
- * is known once the page is read). With `afterSeq`, `changes` holds the messages up to it that changed since
- * `changesSince` (message/changed-messages.ts), read in the first round trip.
+ * is known once the page is read). With `afterSeq` and `changesSince` (a client back from being away),
+ * `changes` holds the messages up to `afterSeq` that changed since then (message/changed-messages.ts), read in
+ * the first round trip; without `changesSince` it is empty and costs nothing (a gap sync of a live client).
  */
 export async function read(db: Db, input: z.input<typeof readInput>, now = new Date()): Promise<Snapshot> {
   const { roomId, userId, afterSeq, changesSince } = parseInput(readInput, input);
@@ -43,7 +44,7 @@ export async function read(db: Db, input: z.input<typeof readInput>, now = new D
           items,
           hasMore: cursor !== null,
         })),
-    afterSeq !== undefined
+    afterSeq !== undefined && changesSince !== undefined
       ? changedInWindow(db, { roomId, afterSeq, changesSince, reader: userId })
       : Promise.resolve([]),
   ]);

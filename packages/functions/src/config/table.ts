@@ -30,6 +30,14 @@ async function openDb(): Promise<Db> {
   return createDb({ client: createDynamoClient(DynamoDBClient), table: Resource.Table.name });
 }
 
+/**
+ * Sockets of the client when it talks to a given endpoint (the local stack). There one process runs every
+ * concurrent "Lambda" with this one client, where on AWS each instance has its own client and serves one
+ * request at a time; the SDK's default pool (50 sockets) would queue the local invocations behind each other,
+ * a wait no deployed function has (a send's seq race ran on while its transaction waited for a socket).
+ */
+const LOCAL_MAX_SOCKETS = 500;
+
 function createDynamoClient(Client: typeof DynamoDBClient): DynamoDBClient {
   const endpoint = process.env.DYNAMODB_ENDPOINT;
   if (!endpoint) return new Client({});
@@ -37,6 +45,7 @@ function createDynamoClient(Client: typeof DynamoDBClient): DynamoDBClient {
   const local = isLoopbackHost(new URL(endpoint).hostname);
   return new Client({
     endpoint,
+    requestHandler: { httpAgent: { keepAlive: true, maxSockets: LOCAL_MAX_SOCKETS } },
     ...(local && { region: "local", credentials: { accessKeyId: "local", secretAccessKey: "local" } }),
   });
 }

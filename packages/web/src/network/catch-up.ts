@@ -18,19 +18,24 @@ export class CatchUp {
   #gaveUpAt = -1;
   /** The last snapshot's `syncedAt`: a catch-up asks for changes to held messages since then (`changesSince`). */
   #syncedAt: string | undefined;
+  /**
+   * The socket dropped since the last snapshot: we were away, so held messages may have been edited, deleted or
+   * reacted to unheard. Only then does a sync ask for `changes` (a gap sync while live heard those live).
+   */
+  #away = false;
 
   get inFlight(): boolean {
     return this.#syncAfter !== undefined;
   }
 
   /**
-   * The sync frame for the messages after `afterSeq` (null: the newest page), now awaited. With `afterSeq` the
+   * The sync frame for the messages after `afterSeq` (null: the newest page), now awaited. After being away, the
    * answer's `changes` also holds the held messages edited, deleted or reacted to since the last snapshot.
    */
   request(afterSeq: number | null): ClientFrameOf<"sync"> {
     this.#syncAfter = afterSeq;
     if (afterSeq === null) return { action: "sync" };
-    return this.#syncedAt
+    return this.#away && this.#syncedAt
       ? { action: "sync", afterSeq, changesSince: this.#syncedAt }
       : { action: "sync", afterSeq };
   }
@@ -57,6 +62,7 @@ export class CatchUp {
    */
   answered({ syncedAt }: SnapshotPart = {}): number | null | undefined {
     if (syncedAt) this.#syncedAt = syncedAt;
+    this.#away = false;
     const after = this.#syncAfter;
     this.#syncAfter = undefined;
     return after;
@@ -101,6 +107,7 @@ export class CatchUp {
 
   /** The socket is gone: nothing is in flight any more (the seq the server showed us still stands). */
   reset(): void {
+    this.#away = true;
     this.#syncAfter = undefined;
     this.#parts = [];
     this.#gaveUpAt = -1;

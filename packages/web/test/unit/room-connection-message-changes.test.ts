@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { defaultTiming } from "../../src/network/connection-timing";
 import { ANA, BO, message, snapshot } from "./support/fixtures";
 import { harness } from "./support/harness";
 
@@ -179,12 +180,17 @@ describe("RoomConnection: edits, deletions and reactions", () => {
       ["edited while away", null],
       ["", EDITED_AT],
     ]);
-    // The next catch-up starts from this snapshot.
+    // A gap sync while live asks for no changes (they came live).
+    sockets.last.receive({ type: "pong", lastSeq: 3 });
+    clock.advance(defaultTiming.gapSyncDelayMs);
+    expect(sockets.last.framesOf("sync").at(-1)).toEqual({ action: "sync", afterSeq: 2 });
+    sockets.last.receive(snapshot({ messages: [message(3)], syncedAt: "2025-01-01T00:20:00.000Z" }));
+    // The next catch-up after being away starts from the last snapshot.
     sockets.last.drop();
     clock.advance(0);
     sockets.last.accept();
     expect(sockets.last.frames).toEqual([
-      { action: "sync", afterSeq: 2, changesSince: "2025-01-01T00:20:00.000Z" },
+      { action: "sync", afterSeq: 3, changesSince: "2025-01-01T00:20:00.000Z" },
     ]);
   });
 
