@@ -32,7 +32,7 @@ const RECONNECT_EVERY_MS: [number, number] = [1_500, 6_000];
 const AHEAD_OF_DELIVERY = 6;
 const SEED = 20_261_127;
 /** At most this share of sends may be refused as a lost seq race (see the test that checks it). */
-const MAX_REFUSED_SHARE = 0.15;
+const MAX_REFUSED_SHARE = 0.03;
 
 /** A small seeded PRNG (mulberry32), so a failing run can be replayed. */
 function prng(seed: number) {
@@ -385,9 +385,10 @@ describe(`${SENDERS} senders x ${PER_SENDER} messages into one room while ${RECO
     expect(refusals.map((r) => (r as { code?: string }).code).filter((code) => code !== "internal")).toEqual(
       [],
     );
-    // Bounded: this file runs alone (vitest.workspace.ts); runs here have seen 1% to 7% (more the busier the
-    // machine: DynamoDB Local's transactions on the room item slow down), and a livelock or a retry that starves
-    // old sends would refuse far more. Each refused send was resent and stored once (the test above).
+    // Rare: this file runs alone (vitest.workspace.ts) and a run sees none (0 of 600 here). They were 1% to 7%
+    // while the local stack's handlers shared the DynamoDB client's default 50 sockets, transactions queueing
+    // for a socket (functions/src/config/table.ts). A livelock or a retry that starves old sends would refuse
+    // far more. Each refused send was resent and stored once (the test above).
     console.log(`seq race: ${refusals.length} of ${TOTAL} sends refused with the retryable internal`);
     expect(refusals.length).toBeLessThanOrEqual(TOTAL * MAX_REFUSED_SHARE);
     for (const member of members)

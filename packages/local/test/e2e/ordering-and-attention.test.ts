@@ -226,11 +226,11 @@ describe("seq under 20 concurrent senders in one room", { timeout: 120_000 }, ()
     expect(
       refused.map(({ error }) => (error as { code?: string }).code).filter((code) => code !== "internal"),
     ).toEqual([]);
-    // Bounded loosely: beside the other e2e files on two cores a run has seen up to ~25 of the 120 sends refused
-    // this way (each resent and stored once, as the test above proves); a livelock or an unfair retry would refuse
+    // Rare: alone this file sees none; beside the other e2e files on two cores a few may run out of their budget
+    // (each is resent and stored once, as the test above proves). A livelock or an unfair retry would refuse
     // most of them. docs/benchmarks.md has the contention bench.
     console.log(`seq race: ${refused.length} of ${TOTAL} sends refused with the retryable internal`);
-    expect(refused.length).toBeLessThanOrEqual(TOTAL * 0.3);
+    expect(refused.length).toBeLessThanOrEqual(TOTAL * 0.1);
   });
 
   it(`sync {afterSeq} returns exactly the missing range, oldest first, ${SYNC_AFTER_PAGE} at a time with hasMore`, async () => {
