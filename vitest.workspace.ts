@@ -32,10 +32,10 @@ export const projects: TestProjectInlineConfiguration[] = [
   project("web-unit", "packages/web", ["test/unit/**/*.test.{ts,tsx}"]),
   project("web-browser", "packages/web", ["test/browser/**/*.test.ts"], { testTimeout: 120_000 }),
   project("setup", ".", ["test/setup/**/*.test.ts"]),
-  // The reliability suite runs after the rest, one file at a time: every file of a run shares one DynamoDB Local,
-  // whose writes queue behind each other, and these files load it (and both cores) hard enough that running them
-  // beside others made timing-bound checks (a send's 12 s budget, a handshake's 30 s) fail for want of CPU, not
-  // of correctness. Each still runs its own stack on that DynamoDB Local.
+  // The reliability suite runs after the rest, one file at a time, each file on a DynamoDB Local of its own
+  // (test/reliability/support/reliability-stack.ts): these files load DynamoDB Local and both cores hard enough
+  // that beside other files, or on the run's shared DynamoDB Local full of earlier files' tables, timing-bound
+  // checks (a send's 12 s budget, a handshake's 30 s) failed for want of capacity, not of correctness.
   project("reliability", ".", ["test/reliability/**/*.test.ts"], {
     testTimeout: 300_000,
     fileParallelism: false,
