@@ -30,7 +30,12 @@ export const projects: TestProjectInlineConfiguration[] = [
   project("local-e2e", "packages/local", ["test/**/*.test.ts"]),
   project("infra", ".", ["infra/test/**/*.test.ts"]),
   project("web-unit", "packages/web", ["test/unit/**/*.test.{ts,tsx}"]),
-  project("web-browser", "packages/web", ["test/browser/**/*.test.ts"], { testTimeout: 120_000 }),
+  // expect.poll waits as long as one step may take (test/browser/support/browser-stack.ts STEP_MS), not
+  // vitest's default 1 s: what it polls comes back from the local stack, which a full run keeps busy.
+  project("web-browser", "packages/web", ["test/browser/**/*.test.ts"], {
+    testTimeout: 120_000,
+    expect: { poll: { timeout: 15_000 } },
+  }),
   project("setup", ".", ["test/setup/**/*.test.ts"]),
   // The reliability suite runs after the rest, one file at a time, each file on a DynamoDB Local of its own
   // (test/reliability/support/reliability-stack.ts): these files load DynamoDB Local and both cores hard enough
