@@ -23,6 +23,8 @@ const QUIET_VICTIM = 5;
 const RUNNING_VICTIMS = [9, 13, 17];
 /** The mid-run drop happens once this many messages (all rooms) came back to their senders. */
 const DROP_AFTER_ACKS = Math.round((ROOMS * MESSAGES_PER_ROOM) / 3);
+/** This long without a frame to any member means the joins' presence announcements are all out. */
+const PRESENCE_QUIET_MS = 1_500;
 
 interface TestRoom {
   roomId: string;
@@ -64,6 +66,20 @@ beforeAll(async () => {
         room.records.set(record.name, { connectionId: record.connectionId, memberId: record.memberId });
       }
     }),
+  );
+  // The joins are announced from the table's stream a moment later: let those posts end before anyone vanishes,
+  // or one of them meets the quiet victim's gone socket (410) and prunes it, and the room was not quiet.
+  let last = -1;
+  let quietSince = Date.now();
+  await eventually(
+    () => {
+      const received = rooms
+        .flatMap((room) => room.clients)
+        .reduce((sum, client) => sum + client.received, 0);
+      if (received !== last) [last, quietSince] = [received, Date.now()];
+      return Date.now() - quietSince >= PRESENCE_QUIET_MS;
+    },
+    { timeoutMs: 30_000, describe: () => `presence still arriving (${last} frames)` },
   );
 });
 
