@@ -362,27 +362,17 @@ export async function run(): Promise<BenchTable[]> {
         plainId,
         "edited",
       );
-      await messageChange(
-        "react (first use of the emoji)",
-        { action: "react", messageId: plainId, emoji: "👍", on: true },
-        "reactions",
-        plainId,
-        "reacted",
-      );
-      await messageChange(
-        "react (off)",
-        { action: "react", messageId: plainId, emoji: "👍", on: false },
-        "reactions",
-        plainId,
-        "reacted",
-      );
-      await messageChange(
-        "react (emoji already used)",
-        { action: "react", messageId: plainId, emoji: "👍", on: true },
-        "reactions",
-        plainId,
-        "reacted",
-      );
+      const react = (label: string, on: boolean) =>
+        messageChange(
+          `react (${label})`,
+          { action: "react", messageId: plainId, emoji: "👍", on },
+          "reactions",
+          plainId,
+          "reacted",
+        );
+      await react("first use of the emoji", true);
+      await react("off", false);
+      await react("emoji already used", true);
       await messageChange(
         "deleteMessage",
         { action: "deleteMessage", messageId: withMentions.stored.messageId },

@@ -14,7 +14,6 @@ import type { Reaction } from "../protocol/shapes";
 import { emojiSchema } from "./emoji";
 import { REACTION_COUNT_SHARDS, shardOf } from "./shard";
 
-export const emoji = emojiSchema;
 /** Fields a client sends (`react`); the room and user come from its connection record. */
 export const reactFields = z.object({ messageId: idSchema, emoji: emojiSchema, on: z.boolean() });
 export const toggleInput = z.extend(reactFields, {
