@@ -147,14 +147,16 @@ export const PRESENCE_WRITE_ACTIONS = ["dynamodb:UpdateItem", "dynamodb:DeleteIt
 
 /**
  * The presence worker's policy (the table stream's subscriber): reads the room's connections on gsi1, writes the
- * marker and prunes gone connections, posts to sockets. Reading the stream itself (DescribeStream, GetRecords,
+ * marker and prunes gone connections, posts to sockets, and schedules a large room's delayed digest job on the
+ * fan-out queue (SendMessage, that queue only). Reading the stream itself (DescribeStream, GetRecords,
  * GetShardIterator, ListStreams on the stream's ARN only) is granted by SST's subscriber component.
  */
 export function presenceWorkerPermissions<T>({
   tableArn,
   indexNames,
   realtimeExecutionArn,
-}: Required<Omit<RouteArns<T>, "fanOutQueueArn">>): PermissionSpec<T>[] {
+  fanOutQueueArn,
+}: Required<RouteArns<T>>): PermissionSpec<T>[] {
   return [
     {
       actions: [...TABLE_READ_ACTIONS],
@@ -165,6 +167,7 @@ export function presenceWorkerPermissions<T>({
       actions: [MANAGE_CONNECTIONS_ACTION],
       resources: [[realtimeExecutionArn, `/${WEBSOCKET_STAGE}/${POST_TO_CONNECTION_METHOD}/@connections/*`]],
     },
+    { actions: [FAN_OUT_SEND_ACTION], resources: [[fanOutQueueArn]] },
   ];
 }
 
@@ -173,17 +176,26 @@ export const FAN_OUT_SEND_ACTION = "sqs:SendMessage";
 
 /**
  * The fan-out worker's policy (the fan-out queue's subscriber): posts to sockets and deletes a connection it finds
- * gone. Receiving and deleting its messages is granted by SST's subscriber component, on that queue only.
+ * gone; for a delayed presence digest it also reads the room's marker (GetItem) and connections (Query on gsi1),
+ * takes the digest slot (UpdateItem), and may schedule the next such job (SendMessage on its own queue). Receiving
+ * and deleting its messages is granted by SST's subscriber component, on that queue only.
  */
 export function fanOutWorkerPermissions<T>({
   tableArn,
+  indexNames,
   realtimeExecutionArn,
-}: Required<Pick<RouteArns<T>, "tableArn" | "realtimeExecutionArn">>): PermissionSpec<T>[] {
+  fanOutQueueArn,
+}: Required<RouteArns<T>>): PermissionSpec<T>[] {
   return [
-    { actions: ["dynamodb:DeleteItem"], resources: [[tableArn]] },
+    {
+      actions: [...TABLE_READ_ACTIONS],
+      resources: [[tableArn], ...indexNames.map((index) => [tableArn, `/index/${index}`])],
+    },
+    { actions: [...PRESENCE_WRITE_ACTIONS], resources: [[tableArn]] },
     {
       actions: [MANAGE_CONNECTIONS_ACTION],
       resources: [[realtimeExecutionArn, `/${WEBSOCKET_STAGE}/${POST_TO_CONNECTION_METHOD}/@connections/*`]],
     },
+    { actions: [FAN_OUT_SEND_ACTION], resources: [[fanOutQueueArn]] },
   ];
 }

@@ -13,15 +13,19 @@ import {
  * The workers' functions and event source mappings, from packages/functions/src/workers.ts. Pure (no SST
  * globals), so infra/test checks exactly what infra/workers.ts deploys.
  *
- * 512 MB: a digest, a small room's memberJoined or a page is a fan-out like a message's. 30 s: a presence batch may
- * wait one digest interval (2 s) for its room's slot and then post to a room of up to 5,000 members (about 5 s at
- * 20 ms a post, 32 in flight), with room for retries; a page of 100 takes well under that. The event source waits
- * for it, nobody else does; the fan-out queue's visibility timeout is twice this.
+ * 512 MB: a digest, a small room's memberJoined or a page is a fan-out like a message's. 30 s: a presence batch or
+ * a delayed digest job may post to a room of up to 5,000 members (about 5 s at 20 ms a post, 32 in flight), with
+ * room for retries (neither waits for a room's digest slot: a taken slot schedules a delayed job); a page of 100
+ * takes well under that. The event source waits for it, nobody else does; the fan-out queue's visibility timeout
+ * is twice this.
  */
 export const STREAM_WORKER_SIZING = { memory: "512 MB", timeout: "30 seconds" } as const;
 
-/** A worker's function: its handler, the shared defaults and sizing, its links and its own permissions. */
-function workerFunction<TableLink, RealtimeLink, T, R>(
+/**
+ * A worker's function: its handler, the shared defaults and sizing, its links (the table, the WebSocket API, and
+ * the fan-out queue, where both workers schedule delayed presence digests) and its own permissions.
+ */
+function workerFunction<TableLink, RealtimeLink, QueueLink, T, R>(
   worker: StreamWorkerEntry | QueueWorkerEntry,
   permissions: PermissionSpec<T>[],
   {
@@ -30,7 +34,7 @@ function workerFunction<TableLink, RealtimeLink, T, R>(
     reserved,
   }: {
     reserved?: Reservations;
-    links: { table: TableLink; realtime: RealtimeLink };
+    links: { table: TableLink; realtime: RealtimeLink; fanOut: QueueLink };
     joinArn: (parts: ArnParts<T>) => R;
   },
 ) {
@@ -42,7 +46,7 @@ function workerFunction<TableLink, RealtimeLink, T, R>(
     // The "workers" family's reservation (infra/limits-config.ts); the fan-out queue's maximum concurrency
     // only helps up to it.
     ...(reserved && { concurrency: { reserved: reserved.workers } }),
-    link: [links.table, links.realtime] as (TableLink | RealtimeLink)[],
+    link: [links.table, links.realtime, links.fanOut] as (TableLink | RealtimeLink | QueueLink)[],
     permissions: permissions.map(({ actions, resources }) => ({
       actions,
       resources: resources.map(joinArn),
@@ -50,7 +54,7 @@ function workerFunction<TableLink, RealtimeLink, T, R>(
   };
 }
 
-export function streamWorkerArgs<TableLink, RealtimeLink, T, R>(
+export function streamWorkerArgs<TableLink, RealtimeLink, QueueLink, T, R>(
   worker: StreamWorkerEntry,
   {
     links,
@@ -59,8 +63,8 @@ export function streamWorkerArgs<TableLink, RealtimeLink, T, R>(
     reserved,
   }: {
     reserved?: Reservations;
-    links: { table: TableLink; realtime: RealtimeLink };
-    arns: Required<Omit<RouteArns<T>, "fanOutQueueArn">>;
+    links: { table: TableLink; realtime: RealtimeLink; fanOut: QueueLink };
+    arns: Required<RouteArns<T>>;
     joinArn: (parts: ArnParts<T>) => R;
   },
 ) {
@@ -87,7 +91,7 @@ export function streamWorkerArgs<TableLink, RealtimeLink, T, R>(
  * parallel workers, partial batch responses (a failed page is handed out again, the rest is not), and at most
  * `maximumConcurrency` workers at once so one room's burst cannot take the account's whole post rate.
  */
-export function queueWorkerArgs<TableLink, RealtimeLink, T, R>(
+export function queueWorkerArgs<TableLink, RealtimeLink, QueueLink, T, R>(
   worker: QueueWorkerEntry,
   {
     links,
@@ -96,8 +100,8 @@ export function queueWorkerArgs<TableLink, RealtimeLink, T, R>(
     reserved,
   }: {
     reserved?: Reservations;
-    links: { table: TableLink; realtime: RealtimeLink };
-    arns: Required<Pick<RouteArns<T>, "tableArn" | "realtimeExecutionArn">>;
+    links: { table: TableLink; realtime: RealtimeLink; fanOut: QueueLink };
+    arns: Required<RouteArns<T>>;
     joinArn: (parts: ArnParts<T>) => R;
   },
 ) {

@@ -17,8 +17,10 @@ const arns = {
   tableArn: table.arn,
   indexNames: tableIndexNames(),
   realtimeExecutionArn: realtime.nodes.api.executionArn,
+  fanOutQueueArn: fanOutQueue.arn,
 };
-const links = { table, realtime };
+// Both schedule delayed presence digests on the fan-out queue (SendMessage on it only).
+const links = { table, realtime, fanOut: fanOutQueue };
 const reserved = reservations;
 
 const presenceArgs = streamWorkerArgs(presenceWorker, { links, arns, joinArn, reserved });

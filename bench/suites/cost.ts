@@ -217,9 +217,7 @@ export async function run(): Promise<BenchTable[]> {
       const { connectionId, roomId, userId, memberId, name, connectedAt, expiresAt } = joinerRecord;
       const connectionKey = { pk: { S: `$rooms#connectionId_${connectionId}` }, sk: { S: "$connection_1" } };
       const roomKey = { pk: { S: `$rooms#roomId_${room.roomId}` }, sk: { S: "$roomView#room_1" } };
-      row(
-        "$connect with ticket",
-        connect,
+      const naiveConnect = async () =>
         addCosts(
           await naive.get(roomKey),
           await naive.put(`connection-${size}`, {
@@ -232,8 +230,8 @@ export async function run(): Promise<BenchTable[]> {
             expiresAt,
           }),
           naiveScan,
-        ),
-      );
+        );
+      row("$connect with ticket", connect, await naiveConnect());
 
       // sendMessage: stored with the room's next seq (one TransactWriteItems: counter, client-id claim, message,
       // the sender's read position), echoed to the sender, then fanned out to the room.
@@ -400,15 +398,17 @@ export async function run(): Promise<BenchTable[]> {
       // (100 live members) the others get `read`, in larger ones nobody does.
       const others = clients.clients.filter((client) => client !== joiner);
       const readReceipts = size <= 100;
-      // Something to read first: another member's message (not a row; its cost is the sendMessage row's).
+      // Something to read first: the owner's message, stored straight through core (not a row; its cost is the
+      // sendMessage row's). The seated members cannot send: their sockets' authorizer context names the staging
+      // room they joined, and sendMessage takes the room from it.
       await measure(async () => {
-        const everyone = clients.waitForAll(
-          "message",
-          (f) => f.message?.clientMessageId === `unread-${size}`,
-          120_000,
-        );
-        others[0]!.send({ action: "sendMessage", text: "news", clientMessageId: `unread-${size}` });
-        await everyone;
+        await CoreMessage.send(db, {
+          roomId: room.roomId,
+          authorId: owner.user.userId,
+          author: "cost owner",
+          text: "news",
+          clientMessageId: `unread-${size}`,
+        });
       });
       lastSeq++;
       const markRead = await measure(async () => {
@@ -565,6 +565,24 @@ export async function run(): Promise<BenchTable[]> {
       clients.clients.splice(clients.clients.indexOf(joiner), 1);
       row("$disconnect", disconnect, addCosts(await naive.remove(`connection-${size}`), naiveScan));
 
+      // $connect again, now a member (a reload, another tab, a reconnect): the common case.
+      let again!: string;
+      await measure(async () => {
+        again = await ticketFor(stack!.httpUrl, session, room.roomId);
+      });
+      let rejoined!: RoomClient;
+      const reconnect = await measure(async () => {
+        const seen = clients.waitForAll(
+          "memberJoined",
+          (f) => f.member?.userId === session.user.userId && f.member?.memberId !== memberId,
+          120_000,
+        );
+        rejoined = await clients.connectTo(connectUrl(stack!.wsUrl, again), joinerName, session);
+        await seen;
+      });
+      clients.clients.push(rejoined);
+      row("$connect with ticket (a member again)", reconnect, await naiveConnect());
+
       // HTTP routes, as the joiner.
       const http = async (method: string, path: string, body?: unknown) => {
         const response = await fetch(`${stack!.httpUrl}${path}`, {
@@ -661,7 +679,7 @@ export async function run(): Promise<BenchTable[]> {
           `Naive: the same operations as tutorials write them, on the same table: GetItem of the sender's connection (keyed by connection id, as they do), plain PutItem/UpdateItem/DeleteItem (no index, no idempotency claim, no transaction), and a Scan with a FilterExpression (roomId = X) wherever a room's connections, messages, todos or rooms list are needed.`,
           `A Scan is charged on every item read before the filter applies, so it costs the same whatever it filters: one full Scan was measured per room size and charged to each naive operation that scans. ${scanNotes.join("; ")}.`,
           `Seeded with BatchWriteItem: ${seeded.toLocaleString("en")} message items of ${OTHER_ROOMS} other rooms, shaped exactly as Message.send stores them, in ${Math.round(seedMs / 1000)} s; each measured room also has ${ROOM_HISTORY} messages and ${ROOM_TODOS} todos of its own, and ${ROOM_SIZES.reduce((sum, n) => sum + n - 1, 0).toLocaleString("en")} private one-member staging rooms exist (see latency notes on seating).`,
-          "Identity rows: POST /sessions signs a JWT with the stage secret and touches no table; POST /rooms/{id}/tickets checks the caller's access to the room and stores a single-use ticket; $connect with ticket is the authorizer consuming the ticket (one DeleteItem returning the old item) plus $connect (access check, membership of the public room, connection record with a membership check; the join is announced afterwards by the table stream's presence worker, not counted here). The naive design has no identity (anyone connects with ?name=): no counterpart for the first two.",
+          "Identity rows: POST /sessions signs a JWT with the stage secret and touches no table; POST /rooms/{id}/tickets checks the caller's access to the room and stores a single-use ticket; $connect with ticket is the authorizer consuming the ticket (one DeleteItem returning the old item) plus $connect (access check, membership of the public room, connection record with a membership check; the join is announced afterwards by the table stream's presence worker, whose listing Query falls in the window). $connect with ticket (a member again): the same user's next socket, after $disconnect; its ticket says it is a member, so $connect is the one transaction (connection record + membership check under the ticket's name), no reads. The naive design has no identity (anyone connects with ?name=): no counterpart for the first two.",
           `Room of N: N-1 members seated (see bench/support/seat-members.ts: each a user of its own, joined with a ticket to a private staging room, then moved), then the N-th signs in, takes a ticket and joins through the real authorizer and $connect (the three identity rows), sends (plain, then with 2 mentions), syncs (newest page, then afterSeq), pings, marks read, types, edits todos and leaves ($disconnect row); the HTTP rows are called as that user. The measured room's ${ROOM_HISTORY} seeded messages have seq 1..${ROOM_HISTORY} and the room's counter is set to match. Load average before / after: ${loadBefore.toFixed(2)} / ${loadavg()[0]!.toFixed(2)}; suite took ${Math.round((performance.now() - started) / 1000)} s.`,
         ],
       },

@@ -1,10 +1,14 @@
 /**
  * A join storm through the real local stack (gateway, authorizer, `$connect`, the table stream's presence worker
- * on DynamoDB Local's real stream), with the contract's presence settings (detail limit 100, digests at most every
- * 2 s): N sockets join one room, 50 at a time. Measures each handshake (authorizer + `$connect`, as the client
- * sees it) by the room's size when it started, and counts every presence frame the members received
- * (memberJoined + `presence`: one post each) against what announcing each join inline costs, N(N-1)/2.
+ * on DynamoDB Local's real stream, delayed digests through the fan-out queue's emulation), with the default
+ * presence settings (detail limit 100; digests at most every 2 s and at most PRESENCE_DIGEST_POSTS_PER_SECOND posts
+ * per second per room: a digest to n members waits n / that many seconds after the last): N sockets join one room,
+ * 50 at a time. Measures each handshake (authorizer + `$connect`, as the client sees it) by the room's size when it
+ * started, and counts every presence frame the members received (memberJoined + `presence`: one post each) against
+ * what announcing each join inline costs, N(N-1)/2.
  */
+
+import { PRESENCE_DIGEST_POSTS_PER_SECOND } from "../../packages/core/src/presence";
 import { connectUrl, createRoom, createSession, ticketFor } from "../../test/support/room-session";
 import { openClient, WsClient } from "../../test/support/ws-client";
 import { sized } from "../support/quick";
@@ -24,6 +28,7 @@ class CountingClient extends WsClient<Frame> {
   memberJoined = 0;
   digests = 0;
   lastCount: number | undefined;
+  digestCounts: number[] = [];
   constructor(socket: ConstructorParameters<typeof WsClient>[0]) {
     super(socket, { keepFrames: false });
     this.onFrame = (frame) => {
@@ -31,6 +36,7 @@ class CountingClient extends WsClient<Frame> {
       if (frame.type === "presence") {
         this.digests++;
         this.lastCount = frame.count;
+        if (frame.count !== undefined) this.digestCounts.push(frame.count);
       }
     };
   }
@@ -120,12 +126,17 @@ export async function run(): Promise<BenchTable[]> {
             clients.reduce((s, c) => s + c.memberJoined, 0),
           ],
           ["presence posts / N (goal <= 3)", (presencePosts / MEMBERS).toFixed(2)],
+          [
+            "digests the first member received (counts they carried)",
+            `${clients[0]?.digests ?? 0} (${clients[0]?.digestCounts.join(", ") ?? ""})`,
+          ],
           ["inline memberJoined in $connect (computed: N(N-1)/2)", inline],
           ["presence posts vs inline", ratio(presencePosts, inline)],
         ],
         notes: [
           "Handshake = ticket authorizer + $connect as the client sees it, on this 2-core machine shared with DynamoDB Local and the clients.",
-          "Presence posts below 100 members are memberJoined (each join to everyone there: ~100²/2); above, one digest per room per 2 s.",
+          "Presence posts below 100 members are memberJoined (each join to everyone there: ~100²/2); above, `presence` digests, " +
+            `each to n members at least max(2 s, n / ${PRESENCE_DIGEST_POSTS_PER_SECOND} s) after the last: a storm shorter than N / ${PRESENCE_DIGEST_POSTS_PER_SECOND} s gets two (the first past 100, the one after the storm), a longer one ${PRESENCE_DIGEST_POSTS_PER_SECOND} posts per second more.`,
           ...(stack.problems.length ? [`stack problems: ${stack.problems.slice(0, 3).join(" | ")}`] : []),
         ],
       },

@@ -1,15 +1,26 @@
 /**
  * Latency of one chat message to a whole room through the local stack: one sender, rooms of 10, 100 and 1,000
  * live `ws` clients, time from the send to the LAST client (sender included) receiving the message. Beside it,
- * in the same run and interleaved message by message, the floor: the same fan-out by a bare `ws` server
- * (bench/support/bare-fanout-server.ts). Every client must get every message exactly once, or the run fails.
+ * in the same run and interleaved message by message, two floors (bench/support/bare-fanout-server.ts):
+ * - the bare ws floor: the same fan-out by a bare `ws` server, nothing stored, no @connections;
+ * - the serverless floor: that, plus one DynamoDB Local PutItem of the message (the stack's own DynamoDB Local
+ *   and table) and one @connections round trip (a signed PostToConnection through the stack's gateway to one
+ *   real connection, the probe) before the fan-out: what any durable serverless broadcast must pay here.
+ * The serverless floor is a real path, not a sum of separately measured parts: the floor server awaits the
+ * PutItem, then the post, then writes to the sockets, per message, on the same cores and under the same load as
+ * ours, so its percentiles are those of the whole path (the p95 of a sum is not the sum of p95s, and parts timed
+ * apart would miss their queueing behind one another). The two steps are also timed inside it, per message, and
+ * reported beside it. The probe is a connection of its own in a room of its own: the measured clients never see
+ * its frames, and it must itself get every serverless-floor message exactly once.
+ * Every client must get every message exactly once, or the run fails.
  */
 import { cpus, loadavg } from "node:os";
+import { Connection } from "@rooms/core/connection";
 import { createDb } from "@rooms/core/db";
 import { Room } from "@rooms/core/room";
 import { localDynamoClient } from "@rooms/dynamodb-local";
 import { createSession } from "../../test/support/room-session";
-import { startBareFanoutServer } from "../support/bare-fanout";
+import { type DurableTimings, startBareFanoutServer } from "../support/bare-fanout";
 import { sized } from "../support/quick";
 import { type RoomClient, RoomClients } from "../support/room-clients";
 import { seatMembers } from "../support/seat-members";
@@ -18,7 +29,8 @@ import { ms, percentile, ratio } from "../support/stats";
 import type { BenchTable } from "../table";
 
 const ROOM_SIZES = sized([10, 100, 1_000], [10, 50]);
-const WARMUP_MESSAGES = 5;
+/** Enough for DynamoDB Local's JIT to compile the transaction path too before the first (smallest) room is measured. */
+const WARMUP_MESSAGES = sized(30, 5);
 const MEASURED_MESSAGES = sized(50, 10);
 const CONNECT_CONCURRENCY = 16;
 const MESSAGE_TIMEOUT_MS = 60_000;
@@ -35,126 +47,195 @@ interface Side {
 export async function run(): Promise<BenchTable[]> {
   const loadBefore = loadavg()[0]!;
   const started = performance.now();
-  // skipDisconnect: closing a 1,000-member room politely would announce memberLeft N(N-1)/2 times; nothing
-  // measured here closes a socket, and the checks fail the run if any memberLeft arrives.
+  // skipDisconnect: closing a 1,000-member room politely would announce every leave; nothing measured here
+  // closes a socket, and the checks fail the run if any memberLeft arrives.
   // DynamoDB Local (started by the stack) with its full JIT: the test default, C1 only, is tuned for start-up.
   const stack = await startStackInChild({ skipDisconnect: true }, { JAVA_TOOL_OPTIONS: "-XX:+UseSerialGC" });
-  const floor = await startBareFanoutServer();
   const dynamo = localDynamoClient(stack.dynamodbEndpoint);
   const db = createDb({ client: dynamo, table: stack.tableName });
   const rows: (string | number)[][] = [];
   const seatingNotes: string[] = [];
-  let deliveriesPerSecond = 0;
+  let floor: Awaited<ReturnType<typeof startBareFanoutServer>> | undefined;
+  const probeClients = new RoomClients(stack);
+  const probeIds: string[] = [];
 
   try {
     const owner = await createSession(stack.httpUrl, "latency owner");
+    // The serverless floor's post goes to this one real connection of the stack, alone in a room of its own.
+    const probeRoom = await Room.create(db, {
+      input: { name: "serverless floor probe", visibility: "private" },
+      caller: owner.user,
+    });
+    probeClients.clients.push(await probeClients.connect(probeRoom.roomId, "probe", owner));
+    const [probeRecord, ...others] = await Connection.listByRoom(db, { roomId: probeRoom.roomId });
+    if (!probeRecord || others.length) throw new Error("expected the probe's one connection record");
+    floor = await startBareFanoutServer({
+      durable: {
+        dynamodbEndpoint: stack.dynamodbEndpoint,
+        tableName: stack.tableName,
+        connectionsUrl: stack.connectionsUrl,
+        probeConnectionId: probeRecord.connectionId,
+      },
+    });
+
     for (const size of ROOM_SIZES) {
       const room = await Room.create(db, { input: { name: `latency ${size}` }, caller: owner.user });
       const seatStarted = performance.now();
       const oursClients = new RoomClients(stack);
+      // The sender joins for real (a ticket for this room, the authorizer, $connect), so its frames carry the
+      // authorizer context naming this room as every member's do; the others only receive, so they are seated.
+      const sender = await oursClients.connect(room.roomId, `m${size}-sender`);
       await seatMembers({
         db,
         clients: oursClients,
         roomId: room.roomId,
-        count: size,
+        count: size - 1,
         concurrency: CONNECT_CONCURRENCY,
         namePrefix: `m${size}-`,
       });
+      oursClients.clients.unshift(sender);
       seatingNotes.push(`${size}: ${Math.round(performance.now() - seatStarted)} ms`);
-      const floorClients = new RoomClients({ wsUrl: floor.wsUrl });
-      await floorClients.open({
-        count: size,
-        concurrency: CONNECT_CONCURRENCY,
-        namePrefix: `f${size}-`,
-        roomFor: () => `floor-${size}`,
-      });
+      const bareClients = new RoomClients({ wsUrl: floor.wsUrl });
+      const serverlessClients = new RoomClients({ wsUrl: floor.durableWsUrl });
+      for (const [clients, prefix] of [
+        [bareClients, "f"],
+        [serverlessClients, "s"],
+      ] as const) {
+        await clients.open({
+          count: size,
+          concurrency: CONNECT_CONCURRENCY,
+          namePrefix: `${prefix}${size}-`,
+          roomFor: () => `floor-${size}`,
+        });
+      }
+      // The sender's join is announced to the seated members from the table stream: let that pass first.
+      await untilQuiet(oursClients);
 
-      const ours: Side = { clients: oursClients, sender: oursClients.clients[0]!, samples: [], ids: [] };
-      const bare: Side = { clients: floorClients, sender: floorClients.clients[0]!, samples: [], ids: [] };
-      // Interleaved, one message each in turn, so both sides see the same background load.
+      const ours = side(oursClients);
+      const bare = side(bareClients);
+      const serverless = side(serverlessClients);
+      const parts: DurableTimings[] = [];
+      // Interleaved, one message each in turn, so all three see the same background load.
       for (let i = 0; i < WARMUP_MESSAGES + MEASURED_MESSAGES; i++) {
-        for (const [label, side] of [
+        for (const [label, current] of [
           ["ours", ours],
           ["floor", bare],
+          ["serverless", serverless],
         ] as const) {
           const clientMessageId = `${label}-${size}-${i}`;
-          side.ids.push(clientMessageId);
-          const elapsed = await side.clients.timeOneMessage(side.sender, {
+          current.ids.push(clientMessageId);
+          const elapsed = await current.clients.timeOneMessage(current.sender, {
             clientMessageId,
             text: TEXT,
             timeoutMs: MESSAGE_TIMEOUT_MS,
           });
-          if (i >= WARMUP_MESSAGES) side.samples.push(elapsed);
+          if (current === serverless) probeIds.push(clientMessageId);
+          if (i < WARMUP_MESSAGES) continue;
+          current.samples.push(elapsed);
+          if (current !== serverless) continue;
+          const timings = floor.durableTimings.get(clientMessageId);
+          if (!timings) throw new Error(`${clientMessageId}: the serverless floor reported no timings`);
+          parts.push(timings);
         }
       }
       // Late duplicates would arrive after the last one counted: give them a moment, then check.
       await new Promise((resolve) => setTimeout(resolve, 500));
-      ours.clients.assertExactlyOnce(ours.ids);
-      bare.clients.assertExactlyOnce(bare.ids);
+      for (const { clients, ids } of [ours, bare, serverless]) clients.assertExactlyOnce(ids);
 
-      const [o50, o95, oMax] = [
-        percentile(ours.samples, 0.5),
-        percentile(ours.samples, 0.95),
-        Math.max(...ours.samples),
-      ];
-      const [f50, f95, fMax] = [
-        percentile(bare.samples, 0.5),
-        percentile(bare.samples, 0.95),
-        Math.max(...bare.samples),
-      ];
-      deliveriesPerSecond = (size / o50) * 1000;
+      const stats = (samples: number[]) => ({
+        p50: percentile(samples, 0.5),
+        p95: percentile(samples, 0.95),
+        max: Math.max(...samples),
+      });
+      const [o, f, s] = [stats(ours.samples), stats(bare.samples), stats(serverless.samples)];
+      const put = parts.map((p) => p.putMs);
+      const post = parts.map((p) => p.postMs);
       rows.push([
         size,
-        ms(o50),
-        ms(o95),
-        ms(oMax),
-        ms(f50),
-        ms(f95),
-        ms(fMax),
-        ratio(o50, f50),
-        ratio(o95, f95),
-        ratio(oMax, fMax),
-        Math.round(deliveriesPerSecond),
+        ms(o.p50),
+        ms(o.p95),
+        ms(o.max),
+        ms(f.p50),
+        ms(f.p95),
+        ms(f.max),
+        ms(s.p50),
+        ms(s.p95),
+        `${ms(percentile(put, 0.5))} / ${ms(percentile(put, 0.95))}`,
+        `${ms(percentile(post, 0.5))} / ${ms(percentile(post, 0.95))}`,
+        ratio(o.p50, f.p50),
+        ratio(o.p95, f.p95),
+        ratio(o.max, f.max),
+        ratio(o.p50, s.p50),
+        ratio(o.p95, s.p95),
+        Math.round((size / o.p50) * 1000),
         `${size} x ${ours.ids.length}`,
       ]);
-      await Promise.all([ours.clients.closeAll(), bare.clients.closeAll()]);
+      await Promise.all([ours, bare, serverless].map(({ clients }) => clients.closeAll()));
     }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    probeClients.assertExactlyOnce(probeIds);
     const problems = [...stack.problems, ...floor.problems];
     if (problems.length)
       throw new Error(`the stack reported problems during the run:\n${problems.slice(0, 20).join("\n")}`);
   } finally {
     dynamo.destroy();
-    await Promise.all([stack.stop(), floor.stop()]);
+    await probeClients.closeAll();
+    await Promise.all([stack.stop(), floor?.stop()]);
   }
 
   return [
     {
-      title: `message latency, send to the last of N clients receiving it, local stack vs bare ws floor (${MEASURED_MESSAGES} messages per room)`,
+      title: `message latency, send to the last of N clients receiving it, local stack vs the bare ws floor and the serverless floor (${MEASURED_MESSAGES} messages per room)`,
       columns: [
         "N",
         "ours p50 ms",
         "ours p95 ms",
         "ours max ms",
-        "floor p50 ms",
-        "floor p95 ms",
-        "floor max ms",
-        "p50 vs floor",
-        "p95 vs floor",
-        "max vs floor",
+        "bare ws p50 ms",
+        "bare ws p95 ms",
+        "bare ws max ms",
+        "serverless floor p50 ms",
+        "serverless floor p95 ms",
+        "its PutItem p50 / p95 ms",
+        "its @connections p50 / p95 ms",
+        "p50 vs bare ws",
+        "p95 vs bare ws",
+        "max vs bare ws",
+        "p50 vs serverless floor",
+        "p95 vs serverless floor",
         "ours deliveries/s at p50",
         "exactly once",
       ],
       rows,
       notes: [
-        "ours: ws client -> local API Gateway -> sendMessage handler (Get connection, strongly consistent Get of the room's seq counter, one TransactWriteItems, the echo to the sender, then Query gsi1) -> @connections POST per member (real SDK, 32 in flight) -> socket. Stack and DynamoDB Local in their own processes; all clients in the bench process.",
-        "floor: the same clients and frames through one bare `ws` server process that sends the frame to every socket of the room (no Lambda, no DynamoDB, no @connections).",
-        `Each room gets ${WARMUP_MESSAGES} unmeasured warm-up messages, then ${MEASURED_MESSAGES} measured; ours and floor alternate message by message; one message at a time (the next is sent once the last client got the previous one).`,
-        "exactly once: every client (sender included) got every message, warm-ups too, exactly once, and no error or memberLeft frame; otherwise the suite throws.",
-        `Members are seated without the join storm (bench/support/seat-members.ts): each socket is a user of its own (POST /sessions) that joins, with a ticket (POST /rooms/{id}/tickets), a private room of its own through the real authorizer and $connect; then its connection record is moved into the measured room. Sessions and tickets are not part of the measured latency. Seating took ${seatingNotes.join(", ")}. Real joins would announce memberJoined N(N-1)/2 times: 499,500 posts for 1,000 members, about ${Math.round(499_500 / deliveriesPerSecond / 60)} min at the ${Math.round(deliveriesPerSecond)} deliveries/s measured here.`,
+        "ours: ws client -> local API Gateway -> sendMessage handler (one round trip of reads side by side: the connection's Get and its rate bucket's UpdateItem, the strongly consistent Get of the room's seq counter, the room's connection list into the container's cache (a gsi1 Query at most once a second); then one TransactWriteItems; then the echo to the sender and the @connections POST per member at once, each one request signed by the SDK client's SigV4 signer (core's sender), 32 in flight) -> socket. Rooms above 500 hand their fan-out to the queue workers. Stack and DynamoDB Local in their own processes; all clients in the bench process.",
+        "bare ws floor: the same clients and frames through one bare `ws` server process that sends the frame to every socket of the room (no Lambda, no DynamoDB, no @connections).",
+        "serverless floor: the same server, but before the fan-out it awaits one PutItem of the message on the stack's DynamoDB Local and table, then one PostToConnection (one SigV4-signed request, core's createSignedPost, as the handlers' sender posts) through the stack's gateway to a probe connection of its own; its two columns are those steps as timed inside it. A real path, not a sum of parts, so its p95 is that of the whole path (see the suite's doc comment).",
+        `Each room gets ${WARMUP_MESSAGES} unmeasured warm-up messages, then ${MEASURED_MESSAGES} measured; ours, the bare floor and the serverless floor take turns message by message; one message at a time (the next is sent once the last client got the previous one).`,
+        "exactly once: every client (sender included) got every message, warm-ups too, exactly once, and no error or memberLeft frame; the serverless floor's probe got each of its messages exactly once; otherwise the suite throws.",
+        `The sender joins the measured room for real (POST /sessions, a ticket for the room, the authorizer and $connect), so its frames carry the authorizer context naming that room; the N-1 others only receive and are seated without a join storm (bench/support/seat-members.ts: each a user of its own that joins a private room of its own through the real authorizer and $connect, whose record is then moved into the measured room). Sessions, tickets and the presence frames of the sender's join (awaited until the room is quiet) are not part of the measured latency. Seating took ${seatingNotes.join(", ")}.`,
         "DynamoDB Local runs with its full JIT (JAVA_TOOL_OPTIONS=-XX:+UseSerialGC) rather than the tests' start-up setting.",
-        `Stack started with skipDisconnect (no $disconnect on close) so tearing down a 1,000-member room does not announce memberLeft N(N-1)/2 times. Handlers log at WARN (POWERTOOLS_LOG_LEVEL); any handler failure or logged line fails the run.`,
-        `${cpus().length} cores shared by the clients, the stack, DynamoDB Local and the floor; load average (1 min) before / after: ${loadBefore.toFixed(2)} / ${loadavg()[0]!.toFixed(2)}; suite took ${Math.round((performance.now() - started) / 1000)} s.`,
+        "Stack started with skipDisconnect (no $disconnect on close) so tearing down a 1,000-member room does not announce every leave. Handlers log at WARN (POWERTOOLS_LOG_LEVEL); any handler failure or logged line (stack or floor server) fails the run.",
+        `${cpus().length} cores shared by the clients, the stack, DynamoDB Local and the floor server; load average (1 min) before / after: ${loadBefore.toFixed(2)} / ${loadavg()[0]!.toFixed(2)}; suite took ${Math.round((performance.now() - started) / 1000)} s.`,
       ],
     },
   ];
+}
+
+/** One side of the comparison: its clients, the one that sends, and what was measured. */
+function side(clients: RoomClients): Side {
+  return { clients, sender: clients.clients[0]!, samples: [], ids: [] };
+}
+
+/** Resolves once no client has received a frame for `quietMs` (at most `maxMs`, then it goes on anyway). */
+async function untilQuiet(clients: RoomClients, { quietMs = 1_000, maxMs = 60_000 } = {}) {
+  const total = () => clients.clients.reduce((sum, client) => sum + client.received, 0);
+  const deadline = performance.now() + maxMs;
+  let last = total();
+  let quietSince = performance.now();
+  while (performance.now() < deadline && performance.now() - quietSince < quietMs) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = total();
+    if (now !== last) [last, quietSince] = [now, performance.now()];
+  }
 }

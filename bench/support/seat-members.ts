@@ -13,8 +13,9 @@ import { mapConcurrently } from "./stats";
  * (`POST /sessions`) that owns a private staging room (written straight to the table, so nobody is announced
  * to and `GET /rooms` does not list it), takes a ticket for it (`POST /rooms/{id}/tickets`) and joins it through
  * the real authorizer and `$connect`; then its connection record is moved to the measured room and the user is
- * made a member of it. From there on the handlers treat it exactly like a member that joined: every frame finds
- * its room through that record (only `$connect` reads the ticket's room), every broadcast lists it on gsi1.
+ * made a member of it. From there on every broadcast lists it on gsi1, so it receives exactly like a member that
+ * joined. It cannot send messages: its socket's authorizer context names the staging room, and sendMessage takes
+ * the room from that context (other frames read the record). Senders join the measured room for real.
  */
 export async function seatMembers({
   db,

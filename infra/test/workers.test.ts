@@ -42,10 +42,10 @@ describe("presence: the table stream and its worker", () => {
       timeout: "30 seconds",
       runtime: "nodejs22.x",
     });
-    expect(presence!.handler.link.map((l) => l.name)).toEqual(["Table", "Realtime"]);
+    expect(presence!.handler.link.map((l) => l.name)).toEqual(["Table", "Realtime", "FanOut"]);
   });
 
-  it("the worker may read connections, update the marker, prune and post: nothing more", () => {
+  it("the worker may read connections, update the marker, prune, post and schedule a delayed digest: nothing more", () => {
     const [presence] = subscriptions;
     expect(grantsOf(presence!.handler)).toEqual(
       [
@@ -56,6 +56,7 @@ describe("presence: the table stream and its worker", () => {
         `dynamodb:UpdateItem ${TABLE_ARN}`,
         `dynamodb:DeleteItem ${TABLE_ARN}`,
         `${MANAGE_CONNECTIONS_ACTION} ${REALTIME_EXECUTION_ARN}/$default/POST/@connections/*`,
+        `${FAN_OUT_SEND_ACTION} ${FAN_OUT_ARN}`,
       ].sort(),
     );
   });
@@ -97,13 +98,20 @@ describe("fan-out: the queue, its dead letters and its worker", () => {
     });
   });
 
-  it("the worker may post and prune, nothing more", () => {
+  it("the worker may post and prune, and for a delayed digest read the room, take its slot and schedule the next: nothing more", () => {
     expect(grantsOf(subscription!.handler)).toEqual(
       [
+        `dynamodb:GetItem ${TABLE_ARN}`,
+        `dynamodb:GetItem ${TABLE_ARN}/index/gsi1`,
+        `dynamodb:Query ${TABLE_ARN}`,
+        `dynamodb:Query ${TABLE_ARN}/index/gsi1`,
+        `dynamodb:UpdateItem ${TABLE_ARN}`,
         `dynamodb:DeleteItem ${TABLE_ARN}`,
         `${MANAGE_CONNECTIONS_ACTION} ${REALTIME_EXECUTION_ARN}/$default/POST/@connections/*`,
+        `${FAN_OUT_SEND_ACTION} ${FAN_OUT_ARN}`,
       ].sort(),
     );
+    expect(subscription!.handler.link.map((l) => l.name)).toEqual(["Table", "Realtime", "FanOut"]);
   });
 
   it("the WebSocket routes that broadcast may queue pages (SendMessage on this queue only) and are linked to it", () => {

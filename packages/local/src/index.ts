@@ -5,3 +5,4 @@ export { type LocalGateway, type LocalGatewayOptions, startLocalGateway } from "
 export { type LocalStack, type LocalStackOptions, startLocalStack } from "./local-stack";
 export type { LambdaHandler, RouteHandler } from "./route-handlers";
 export type { WebSocketAuthorizer } from "./websocket-authorizer";
+export type { RouteInvocation } from "./websocket-gateway";

@@ -5,7 +5,7 @@ import { type LogOption, toLogger } from "./gateway-logger";
 import { type HttpGateway, startHttpGateway } from "./http-gateway";
 import type { RouteHandler } from "./route-handlers";
 import type { WebSocketAuthorizer } from "./websocket-authorizer";
-import { startWebSocketGateway, type WebSocketGateway } from "./websocket-gateway";
+import { type RouteInvocation, startWebSocketGateway, type WebSocketGateway } from "./websocket-gateway";
 
 export interface LocalGatewayOptions {
   httpRoutes: readonly RouteHandler[];
@@ -26,6 +26,8 @@ export interface LocalGatewayOptions {
   postRateLimit?: number;
   /** Injected PostToConnection failures (tests). */
   postFaults?: PostFaults;
+  /** Told of each WebSocket route invocation when it ends, with its duration (see RouteInvocation). */
+  onInvocation?: (invocation: RouteInvocation) => void;
 }
 
 export interface LocalGateway {
@@ -56,6 +58,7 @@ export async function startLocalGateway({
   log,
   postRateLimit,
   postFaults,
+  onInvocation,
 }: LocalGatewayOptions): Promise<LocalGateway> {
   const logger = toLogger(log);
   const connections = new ConnectionRegistry();
@@ -88,6 +91,7 @@ export async function startLocalGateway({
       ...(authorizer && { authorizer }),
       ...(idleTimeoutMs !== undefined && { idleTimeoutMs }),
       ...(maxDurationMs !== undefined && { maxDurationMs }),
+      ...(onInvocation && { onInvocation }),
     });
     started.push(ws);
     return {

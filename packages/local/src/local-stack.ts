@@ -16,6 +16,7 @@ import { startLocalGateway } from "./local-gateway";
 import { manifestRoutes } from "./manifest-routes";
 import { startQueueWorkers, startStreamWorkers } from "./manifest-workers";
 import type { LocalQueue } from "./sqs-emulation";
+import type { RouteInvocation } from "./websocket-gateway";
 
 export interface LocalStackOptions {
   /** Ports of the HTTP API, the WebSocket API and @connections; 0 (the default) picks free ones. */
@@ -73,6 +74,8 @@ export interface LocalStackOptions {
    * name, e.g. `{ sendMessage: ["dynamodb:PutItem"] }` (tests: the local stack refuses calls outside a grant).
    */
   revokeGrants?: Record<string, string[]>;
+  /** Told of each WebSocket route invocation when it ends: route key and integration duration (tests, benchmarks). */
+  onInvocation?: (invocation: RouteInvocation) => void;
 }
 
 export interface LocalStack {
@@ -128,6 +131,7 @@ export async function startLocalStack({
   connectionListCacheMs,
   limits = {},
   revokeGrants = {},
+  onInvocation,
 }: LocalStackOptions = {}): Promise<LocalStack> {
   if (running)
     throw new Error(
@@ -178,6 +182,7 @@ export async function startLocalStack({
       ...(postRateLimit !== undefined && { postRateLimit }),
       ...(idleTimeoutMs !== undefined && { idleTimeoutMs }),
       ...(maxDurationMs !== undefined && { maxDurationMs }),
+      ...(onInvocation && { onInvocation }),
       postFaults,
     });
     cleanups.push(() => gateway.stop());

@@ -8,6 +8,8 @@ import type { RouteHandler } from "./route-handlers";
 
 /** SQS's largest message. */
 const MAX_MESSAGE_BYTES = 256 * 1024;
+/** SQS's longest per-message delay (DelaySeconds). */
+const MAX_DELAY_SECONDS = 900;
 const ACCOUNT = "000000000000";
 
 export interface LocalQueueOptions {
@@ -48,7 +50,8 @@ export interface LocalQueues {
 
 /**
  * SQS as Lambda sees it, in-process: an endpoint answering the SDK's SendMessage / SendMessageBatch (JSON protocol,
- * with the MD5 the SDK checks), and per queue an event source mapping: `workers` pollers, each receiving
+ * with the MD5 the SDK checks; a message's DelaySeconds keeps it hidden that long after it is sent, 0..900 as on
+ * SQS), and per queue an event source mapping: `workers` pollers, each receiving
  * `batchSize` messages (hidden for `visibilityTimeoutMs`), invoking the handler, deleting what it did not report in
  * `batchItemFailures`. A failed, timed-out or crashed invocation leaves its messages to reappear after the
  * visibility timeout; a message received `maxReceiveCount` times and failed again goes to the dead-letter queue.
@@ -91,7 +94,8 @@ export async function startLocalQueues({
     const input = JSON.parse(raw?.toString("utf8") || "{}") as {
       QueueUrl?: string;
       MessageBody?: string;
-      Entries?: { Id: string; MessageBody: string }[];
+      DelaySeconds?: unknown;
+      Entries?: { Id: string; MessageBody: string; DelaySeconds?: unknown }[];
     };
     const store = stores.get(
       String(input.QueueUrl ?? "")
@@ -105,15 +109,30 @@ export async function startLocalQueues({
         "AWS.SimpleQueueService.NonExistentQueue",
         "The specified queue does not exist.",
       );
-    const put = (body: string) => {
-      const message = { messageId: randomUUID(), body, sentAt: Date.now(), receiveCount: 0, visibleAt: 0 };
+    const put = (body: string, delaySeconds: number) => {
+      const sentAt = Date.now();
+      const message = { messageId: randomUUID(), body, sentAt, receiveCount: 0, visibleAt: 0 };
+      if (delaySeconds > 0) message.visibleAt = sentAt + delaySeconds * 1_000;
       store.messages.push(message);
       wake();
       return { MessageId: message.messageId, MD5OfMessageBody: createHash("md5").update(body).digest("hex") };
     };
-    if (target === "AmazonSQS.SendMessage") return reply(response, put(String(input.MessageBody ?? "")));
+    const delays = [input.DelaySeconds, ...(input.Entries ?? []).map((entry) => entry.DelaySeconds)];
+    const invalid = delays.find((delay) => delay !== undefined && !validDelay(delay));
+    if (invalid !== undefined)
+      return fail(
+        response,
+        400,
+        "InvalidParameterValue",
+        `Value ${String(invalid)} for parameter DelaySeconds is invalid. Reason: must be 0 to ${MAX_DELAY_SECONDS}.`,
+      );
+    if (target === "AmazonSQS.SendMessage")
+      return reply(response, put(String(input.MessageBody ?? ""), Number(input.DelaySeconds ?? 0)));
     if (target === "AmazonSQS.SendMessageBatch") {
-      const Successful = (input.Entries ?? []).map((entry) => ({ Id: entry.Id, ...put(entry.MessageBody) }));
+      const Successful = (input.Entries ?? []).map((entry) => ({
+        Id: entry.Id,
+        ...put(entry.MessageBody, Number(entry.DelaySeconds ?? 0)),
+      }));
       return reply(response, { Successful, Failed: [] });
     }
     return fail(response, 400, "InvalidAction", `${target} is not emulated`);
@@ -204,6 +223,9 @@ export async function startLocalQueues({
     },
   };
 }
+
+const validDelay = (delay: unknown) =>
+  typeof delay === "number" && Number.isInteger(delay) && delay >= 0 && delay <= MAX_DELAY_SECONDS;
 
 /** A record of Lambda's SQS event. */
 function sqsRecord(message: StoredMessage, eventSourceARN: string) {

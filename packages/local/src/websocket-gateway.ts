@@ -62,6 +62,18 @@ export interface WebSocketGatewayOptions {
    */
   authorizer?: WebSocketAuthorizer;
   logger?: GatewayLogger;
+  /** Told of each route invocation when it ends: route key and how long the integration took (tests, benchmarks). */
+  onInvocation?: (invocation: RouteInvocation) => void;
+}
+
+/**
+ * One route invocation as the gateway saw it: from handing the event to the handler until its answer (or
+ * failure), the integration time that API Gateway's 29 s timeout bounds and Lambda's REPORT line calls Duration.
+ */
+export interface RouteInvocation {
+  routeKey: string;
+  durationMs: number;
+  ok: boolean;
 }
 
 export interface WebSocketGateway {
@@ -89,6 +101,7 @@ export async function startWebSocketGateway({
   stage = "local",
   authorizer,
   logger = errorsOnlyLogger,
+  onInvocation,
 }: WebSocketGatewayOptions): Promise<WebSocketGateway> {
   const routesByKey = new Map(routes.map((route) => [route.routeKey, route]));
   const apiId = "local-ws";
@@ -121,9 +134,15 @@ export async function startWebSocketGateway({
   async function invoke(routeKey: string, event: unknown) {
     const route = routesByKey.get(routeKey);
     if (!route) return { ok: true as const, result: undefined };
+    const startedAt = performance.now();
+    const ended = (ok: boolean) =>
+      onInvocation?.({ routeKey, durationMs: performance.now() - startedAt, ok });
     try {
-      return { ok: true as const, result: await invokeHandler(route, event, { timeoutMs }) };
+      const result = await invokeHandler(route, event, { timeoutMs });
+      ended(true);
+      return { ok: true as const, result };
     } catch (error) {
+      ended(false);
       logger.error(`WS ${routeKey} failed:`, error);
       return { ok: false as const, error };
     }

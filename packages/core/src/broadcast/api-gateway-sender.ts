@@ -8,6 +8,7 @@ import {
 import { isLoopbackHost } from "@rooms/net";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { ConnectionSender, SendOutcome } from "./connection-sender";
+import { createSignedPost } from "./signed-post";
 
 export const DEFAULT_SEND_TIMEOUT_MS = 3_000;
 /** Sockets per sender; above any sensible broadcast concurrency so posts never queue inside the agent. */
@@ -33,7 +34,11 @@ const throttlingNames = new Set([
 /** Socket-level errors of a reused keep-alive connection the server had just closed: a new socket will do. */
 const transientSocketCodes = new Set(["ECONNRESET", "EPIPE"]);
 
-/** PostToConnection (and DeleteConnection) through the real SDK, each outcome as data (see ConnectionSender). */
+/**
+ * PostToConnection and DeleteConnection, each outcome as data (see ConnectionSender). Built for an `endpoint`,
+ * posts are single requests signed by the real SDK client's SigV4 signer (signed-post.ts); with a ready `client`
+ * (a test's stand-in), everything goes through its `send`.
+ */
 export function createApiGatewaySender({
   client,
   endpoint,
@@ -41,7 +46,20 @@ export function createApiGatewaySender({
   region,
   maxSockets = DEFAULT_MAX_SOCKETS,
 }: ApiGatewaySenderOptions): ConnectionSender {
-  const api = client ?? createManagementClient({ endpoint, timeoutMs, region, maxSockets });
+  if (!client) {
+    if (!endpoint) throw new Error("createApiGatewaySender needs a client or an endpoint");
+    const agents = {
+      http: new HttpAgent({ keepAlive: true, maxSockets }),
+      https: new HttpsAgent({ keepAlive: true, maxSockets }),
+    };
+    const api = createManagementClient({ endpoint, timeoutMs, region, agents });
+    return {
+      // The SDK's client signs; the post itself skips its middleware stack (see signed-post.ts).
+      send: createSignedPost({ endpoint, client: api, agents, timeoutMs, classify: classifyPostError }),
+      close: (input) => closeConnection(api, input, timeoutMs),
+    };
+  }
+  const api = client;
   return {
     async send({ connectionId, data }) {
       const controller = new AbortController();
@@ -69,17 +87,24 @@ export function createApiGatewaySender({
       }
     },
 
-    async close({ connectionId }) {
-      try {
-        await api.send(new DeleteConnectionCommand({ ConnectionId: connectionId }), {
-          abortSignal: AbortSignal.timeout(timeoutMs),
-        });
-        return { status: "delivered" };
-      } catch (error) {
-        return classifyPostError(error);
-      }
-    },
+    close: (input) => closeConnection(api, input, timeoutMs),
   };
+}
+
+/** DeleteConnection through the SDK (rare: a removal closes a member's sockets), its outcome as data. */
+async function closeConnection(
+  api: ApiGatewayManagementApiClient,
+  { connectionId }: { connectionId: string },
+  timeoutMs: number,
+): Promise<SendOutcome> {
+  try {
+    await api.send(new DeleteConnectionCommand({ ConnectionId: connectionId }), {
+      abortSignal: AbortSignal.timeout(timeoutMs),
+    });
+    return { status: "delivered" };
+  } catch (error) {
+    return classifyPostError(error);
+  }
 }
 
 /** Maps a PostToConnection error to an outcome: 410 gone, throttling and 5xx retryable, the rest failed. */
@@ -104,14 +129,13 @@ function createManagementClient({
   endpoint,
   timeoutMs,
   region,
-  maxSockets,
+  agents,
 }: {
-  endpoint: string | undefined;
+  endpoint: string;
   timeoutMs: number;
   region: string | undefined;
-  maxSockets: number;
+  agents: { http: HttpAgent; https: HttpsAgent };
 }) {
-  if (!endpoint) throw new Error("createApiGatewaySender needs a client or an endpoint");
   const { hostname } = new URL(endpoint);
   const local = isLoopbackHost(hostname);
   const signingRegion = region ?? regionOfExecuteApiHost(hostname) ?? (local ? "local" : undefined);
@@ -124,8 +148,8 @@ function createManagementClient({
     ...(signingRegion && { region: signingRegion }),
     requestHandler: new NodeHttpHandler({
       // One TLS handshake per socket, not per post: a broadcast reuses the same few sockets.
-      httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
-      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
+      httpAgent: agents.http,
+      httpsAgent: agents.https,
       connectionTimeout: timeoutMs,
       requestTimeout: timeoutMs,
     }),

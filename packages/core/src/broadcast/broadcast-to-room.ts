@@ -17,7 +17,9 @@ import { reportThrottleShare } from "./throttle-share";
  * p95 post still near the network floor (38-46 ms). 64 was 15-30% faster on a quiet machine but doubled that
  * p95 and lost to 32 under CPU contention (as on a fractional-vCPU Lambda); 128 was slower at 5,000; an
  * unbounded Promise.all timed out every post at 5,000. 32 x 50 posts/s also leaves room under API Gateway's
- * account-wide rate limit for several broadcasts at once.
+ * account-wide rate limit for several broadcasts at once. Those figures were taken with the SDK's own post; the
+ * signed post (signed-post.ts) costs less CPU, and a quick run (BENCH_QUICK=1, 500 connections) then reached
+ * ~1,000 posts/s at 32 and ~2,000 at 64: the choice is worth measuring again at full size.
  */
 export const DEFAULT_CONCURRENCY = 32;
 

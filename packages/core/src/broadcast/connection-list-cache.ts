@@ -139,6 +139,25 @@ export async function listRoomConnections(
   return connections.filter((c) => c.expiresAt > nowSeconds);
 }
 
+/**
+ * Starts the list read of a coming broadcast of a `frameType` frame early, beside a frame's other reads (see
+ * realtime/send-chat-message.ts), so the broadcast then finds the list in `cache`. Only into the container's
+ * cache and only for a frame type it may serve: however many frames a client sends, refused ones included, the
+ * room is then listed at most once per `ttlMs` here. Without a cache it does nothing (the broadcast reads the
+ * list itself, after the write); a failed read is left to the broadcast too, which reads again and reports.
+ */
+export async function warmRoomListing(
+  db: Db,
+  {
+    roomId,
+    frameType,
+    cache,
+  }: { roomId: string; frameType: ServerFrame["type"]; cache: ConnectionListCache | undefined },
+): Promise<void> {
+  if (!cache || !CACHEABLE_FRAME_TYPES.has(frameType)) return;
+  await cache.load(roomId, () => Connection.listByRoom(db, { roomId })).catch(() => undefined);
+}
+
 /** The cache a broadcast of `frame` may use: the delivery's, when the frame may be served from a cached list. */
 export const cacheFor = (frame: ServerFrame, cache: ConnectionListCache | undefined) =>
   cache && CACHEABLE_FRAME_TYPES.has(frame.type) ? cache : undefined;

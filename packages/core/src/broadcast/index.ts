@@ -29,4 +29,5 @@ export {
   INLINE_THROTTLE_BUDGET_MS,
 } from "./send-with-retry";
 export { serializeFrame } from "./serialize-frame";
+export { createSignedPost, type SignedPostOptions } from "./signed-post";
 export { DEFAULT_ACCOUNT_POST_RATE, DEFAULT_THROTTLE_SHARE, reportThrottleShare } from "./throttle-share";

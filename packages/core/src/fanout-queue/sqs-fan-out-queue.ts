@@ -1,6 +1,13 @@
-import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { isLoopbackHost } from "@rooms/net";
-import { encodeJob, type FanOutJob, type FanOutQueue } from "../fanout/fan-out-job";
+import {
+  type DelayedJobQueue,
+  encodeJob,
+  type FanOutJob,
+  type FanOutQueue,
+  MAX_DELAY_SECONDS,
+  type PresenceDigestJob,
+} from "../fanout/fan-out-job";
 
 /** SendMessageBatch takes at most 10 entries. */
 const BATCH = 10;
@@ -9,8 +16,9 @@ const ATTEMPTS = 3;
 
 /**
  * The fan-out queue on SQS: pages go in batches of 10, refused entries are sent again, and `enqueue` resolves only
- * once every page is stored (throws otherwise, so the caller can fall back to posting inline). A loopback
- * `queueUrl` is the local stack's emulation, which checks no signature.
+ * once every page is stored (throws otherwise, so the caller can fall back to posting inline). `schedule` sends one
+ * delayed job (SendMessage with DelaySeconds). A loopback `queueUrl` is the local stack's emulation, which checks
+ * no signature.
  */
 export function createSqsFanOutQueue({
   queueUrl,
@@ -18,7 +26,7 @@ export function createSqsFanOutQueue({
 }: {
   queueUrl: string;
   client?: SQSClient;
-}): FanOutQueue {
+}): FanOutQueue & DelayedJobQueue {
   const local = isLoopbackHost(new URL(queueUrl).hostname);
   const sqs =
     client ??
@@ -34,6 +42,17 @@ export function createSqsFanOutQueue({
       const batches: FanOutJob[][] = [];
       for (let i = 0; i < jobs.length; i += BATCH) batches.push(jobs.slice(i, i + BATCH));
       await Promise.all(batches.map((batch) => sendBatch(sqs, queueUrl, batch)));
+    },
+    async schedule(job: PresenceDigestJob, delaySeconds: number) {
+      if (!Number.isInteger(delaySeconds) || delaySeconds < 0 || delaySeconds > MAX_DELAY_SECONDS)
+        throw new RangeError(`A delay is whole seconds from 0 to ${MAX_DELAY_SECONDS}, got ${delaySeconds}`);
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: queueUrl,
+          MessageBody: encodeJob(job),
+          DelaySeconds: delaySeconds,
+        }),
+      );
     },
   };
 }

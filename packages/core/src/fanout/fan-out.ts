@@ -1,3 +1,3 @@
-/** `FanOut.deliverPage(...)`, `FanOut.decodeJob(...)` at call sites. */
+/** `FanOut.deliverPage(...)`, `FanOut.decodeQueueJob(...)` at call sites. */
 export { deliverPage } from "./deliver-page";
-export { decodeJob, encodeJob } from "./fan-out-job";
+export { decodeJob, decodeQueueJob, encodeJob } from "./fan-out-job";

@@ -82,6 +82,13 @@ export class SendContendedError extends Error {
   }
 }
 
+/** The room's `lastSeq` (a strongly consistent GetItem): what the next `send` builds on. Unknown room: NotFoundError. */
+export async function readLastSeq(db: Db, { roomId }: { roomId: string }): Promise<number> {
+  const { data } = await db.entities.room.get({ roomId }).go({ consistent: true });
+  if (!data) throw new NotFoundError(`Room ${roomId} does not exist`);
+  return data.lastSeq;
+}
+
 /**
  * Stores a message with the room's next `seq`, exactly once per (author, room, clientMessageId). One
  * TransactWriteItems holds everything, so a Lambda dying at any point leaves either all of it or none:
@@ -91,14 +98,18 @@ export class SendContendedError extends Error {
  * 2. the message is put under its `seq`,
  * 3. the author's read position moves to `seq` (their own message is never unread; also proves membership),
  * 4+. each mentioned member's membership gets the `seq` as an unread mention (also proves they are members).
+ * `lastSeq`: the room's counter as the caller just read it (readLastSeq, in parallel with its other reads);
+ * otherwise it is read here first. A stale value costs one lost race, never a wrong `seq`.
  */
-export async function send(db: Db, input: z.input<typeof sendInput>, now = new Date()) {
+export async function send(
+  db: Db,
+  input: z.input<typeof sendInput>,
+  { now = new Date(), lastSeq: known }: { now?: Date; lastSeq?: number } = {},
+) {
   const { roomId, authorId, author, text, clientMessageId, mentions = [] } = parseInput(sendInput, input);
   const mentioned = [...new Set(mentions)].filter((userId) => userId !== authorId);
   const messageId = newId(now.getTime());
-  const { data: found } = await db.entities.room.get({ roomId }).go({ consistent: true });
-  if (!found) throw new NotFoundError(`Room ${roomId} does not exist`);
-  let lastSeq = found.lastSeq;
+  let lastSeq = known ?? (await readLastSeq(db, { roomId }));
   const deadline = Date.now() + SEND_BUDGET_MS;
   let attempt = 0;
   for (; Date.now() < deadline; attempt++) {
@@ -156,10 +167,7 @@ export async function send(db: Db, input: z.input<typeof sendInput>, now = new D
     if (failed.includes(0)) {
       // Another sender took `seq`: take the next one (the counter just moved, so it is free now).
       const current = (data[0]?.item as { lastSeq?: number } | null | undefined)?.lastSeq;
-      lastSeq =
-        current ??
-        (await db.entities.room.get({ roomId }).go({ consistent: true })).data?.lastSeq ??
-        lastSeq + 1;
+      lastSeq = current ?? (await readLastSeq(db, { roomId }));
       await sleep(lostRaceDelayMs(attempt));
       continue;
     }

@@ -1,4 +1,5 @@
-/** `Presence.announce(...)`, `Presence.changesOf(...)` at call sites. */
-export { announcePresence as announce } from "./announce-presence";
-export { claimDigest, queue } from "./presence-marker";
+/** `Presence.announce(...)`, `Presence.announceDue(...)`, `Presence.changesOf(...)` at call sites. */
+export { announceDueDigest as announceDue, announcePresence as announce } from "./announce-presence";
+export { digestIntervalMs, trailingDelaySeconds } from "./digest-timing";
+export { claimDigest, queue, read, scheduleTrailing } from "./presence-marker";
 export { connectionChanges as changesOf } from "./stream-changes";

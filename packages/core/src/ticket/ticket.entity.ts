@@ -15,6 +15,8 @@ export const createTicketEntity = () =>
       userId: { type: "string", required: true, readOnly: true },
       name: { type: "string", required: true, readOnly: true },
       expiresAt: { type: "number", required: true, readOnly: true },
+      /** Whether the user was a member under this name when the ticket was issued (`$connect`'s hint). */
+      standing: { type: ["member", "newcomer"] as const, readOnly: true },
     },
     indexes: {
       byTicket: {

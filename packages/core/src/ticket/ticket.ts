@@ -9,6 +9,7 @@ import { newSecretToken, SECRET_TOKEN_PATTERN } from "../ids/secret-token";
 import { defaultLimits } from "../limits/limits";
 import * as Membership from "../membership/membership";
 import type { User } from "../protocol/shapes";
+import type { TicketItem } from "./ticket.entity";
 
 /** A ticket opens one socket within 60 seconds of being issued, once. */
 export const TICKET_TTL_SECONDS = 60;
@@ -19,11 +20,17 @@ export const consumeInput = z.object({
   roomId: z.optional(z.string()),
 });
 
-/** What a consumed ticket says: who is connecting, under which name, to which room (the authorizer's context). */
+/**
+ * What a consumed ticket says: who is connecting, under which name, to which room (the authorizer's context), and
+ * `standing`: whether they were a member under that name when the ticket was issued. Only a hint for `$connect`
+ * (a member gets in with one transaction that checks the membership; a newcomer goes straight to the access
+ * check and the join): it grants nothing. A string, as API Gateway's authorizer context carries it.
+ */
 export const claimsSchema = z.object({
   userId: z.string().check(z.minLength(1)),
   name: z.string().check(z.minLength(1)),
   roomId: idSchema,
+  standing: z.optional(z.enum(["member", "newcomer"])),
 });
 export type TicketClaims = z.infer<typeof claimsSchema>;
 
@@ -56,8 +63,9 @@ export async function issue(
     throw new LimitReachedError(`This room is full (${membersPerRoom} members); ask its owner to make room`);
   const ticket = newSecretToken(32);
   const expiresAt = epochSeconds(now) + TICKET_TTL_SECONDS;
+  const standing = membership?.name === caller.name ? "member" : "newcomer";
   await db.entities.ticket
-    .create({ ticket, roomId, userId: caller.userId, name: caller.name, expiresAt })
+    .create({ ticket, roomId, userId: caller.userId, name: caller.name, expiresAt, standing })
     .go();
   return { ticket, expiresAt: new Date(expiresAt * 1000).toISOString() };
 }
@@ -79,7 +87,7 @@ export async function consume(
   const parsed = consumeInput.safeParse(input);
   if (!parsed.success) throw new UnauthorizedError("The connect ticket is not valid");
   const { ticket, roomId } = parsed.data;
-  let data: { roomId: string; userId: string; name: string; expiresAt: number } | null | undefined;
+  let data: TicketItem | null | undefined;
   try {
     ({ data } = await db.entities.ticket.remove({ ticket }).go({ response: "all_old" }));
   } catch (error) {
@@ -89,5 +97,6 @@ export async function consume(
     throw new UnauthorizedError("The connect ticket is unknown, used or expired");
   if (roomId !== undefined && roomId !== data.roomId)
     throw new UnauthorizedError("The connect ticket is for another room");
-  return { userId: data.userId, name: data.name, roomId: data.roomId };
+  const { userId, name, standing } = data;
+  return { userId, name, roomId: data.roomId, ...(standing && { standing }) };
 }

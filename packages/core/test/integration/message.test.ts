@@ -183,7 +183,7 @@ describe("Message", () => {
       const { message } = await Message.send(
         db,
         { roomId: room.roomId, authorId: ann.userId, author: "Ann", text: `o${i}`, clientMessageId: `o${i}` },
-        now,
+        { now },
       );
       stored.push(message.messageId);
     }

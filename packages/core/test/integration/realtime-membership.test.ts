@@ -1,13 +1,14 @@
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { ConnectionSender } from "../../src/broadcast";
+import { type DynamoDBClient, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { localDynamoClient } from "@rooms/dynamodb-local";
+import { beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { Connection } from "../../src/connection";
-import type { Db } from "../../src/db";
+import { createDb, type Db } from "../../src/db";
 import { ConflictError, ForbiddenError, NotFoundError } from "../../src/errors";
 import { Membership } from "../../src/membership";
-import type { ServerFrame, User } from "../../src/protocol";
+import type { User } from "../../src/protocol";
 import { joinRoom, removeMember } from "../../src/realtime";
 import { Room } from "../../src/room";
+import { recordingSender } from "../support/recording-sender";
 import { tableItems } from "../support/table-items";
 import { createTestDb } from "../support/test-db";
 import { newUser } from "../support/users";
@@ -17,28 +18,9 @@ let client: DynamoDBClient;
 let table: string;
 beforeAll(async () => ({ db, client, table } = await createTestDb()));
 
-/** The @connections seam, in memory: what each connection was sent, and which were closed. */
-const sent = new Map<string, ServerFrame[]>();
-const closed: string[] = [];
-const sender: ConnectionSender = {
-  async send({ connectionId, data }) {
-    sent.set(connectionId, [
-      ...(sent.get(connectionId) ?? []),
-      JSON.parse(Buffer.from(data).toString("utf8")),
-    ]);
-    return { status: "delivered" };
-  },
-  async close({ connectionId }) {
-    closed.push(connectionId);
-    return { status: "delivered" };
-  },
-};
+const { sender, sent, closed, clear, framesFor } = recordingSender();
 const delivery = { sender };
-beforeEach(() => {
-  sent.clear();
-  closed.length = 0;
-});
-const framesFor = (connectionId: string) => sent.get(connectionId) ?? [];
+beforeEach(clear);
 
 const owner = newUser("Olga");
 let nextConnection = 0;
@@ -84,6 +66,107 @@ describe("joinRoom ($connect)", () => {
     await join(room.roomId, rex);
     await Membership.remove(db, { input: { roomId: room.roomId, userId: rex.userId }, caller: owner });
     await refusedWithoutWrites(() => join(room.roomId, rex), ForbiddenError);
+  });
+});
+
+describe("joinRoom: a member coming back", () => {
+  /** A db on this file's table whose client records every command name sent (and may fail one, see `failing`). */
+  function recordingDb(failing?: (command: string, index: number) => Error | undefined) {
+    const commands: string[] = [];
+    const recordingClient = localDynamoClient(inject("dynamodbEndpoint"));
+    recordingClient.middlewareStack.add(
+      (next, context) => async (args) => {
+        const command = String(context.commandName);
+        commands.push(command);
+        const error = failing?.(command, commands.length - 1);
+        if (error) throw error;
+        return next(args);
+      },
+      { step: "initialize", name: "recordCommands" },
+    );
+    return { recording: createDb({ client: recordingClient, table }), commands };
+  }
+
+  it("is one transaction, with no reads, when the ticket's name is the membership's (public and private rooms)", async () => {
+    for (const visibility of ["public", "private"] as const) {
+      const room = await Room.create(db, {
+        input: { name: `back ${visibility}`, visibility },
+        caller: owner,
+      });
+      const { recording, commands } = recordingDb();
+      const connectionId = `olga-back-${visibility}=`;
+      await joinRoom({ db: recording, delivery, connectionId, claims: { ...owner, roomId: room.roomId } });
+      expect(commands).toEqual(["TransactWriteItemsCommand"]);
+      expect(await Connection.get(db, { connectionId })).toMatchObject({ roomId: room.roomId, name: "Olga" });
+    }
+  });
+
+  it("a newcomer's ticket goes straight to the access check, the join and the record", async () => {
+    const room = await Room.create(db, { input: { name: "first" }, caller: owner });
+    const { recording, commands } = recordingDb();
+    const fay = newUser("Fay");
+    const claims = { ...fay, roomId: room.roomId, standing: "newcomer" as const };
+    await joinRoom({ db: recording, connectionId: "fay-1=", claims });
+    expect(commands).toEqual([
+      "GetItemCommand",
+      "GetItemCommand",
+      "GetItemCommand",
+      "TransactWriteItemsCommand",
+      "TransactWriteItemsCommand",
+    ]);
+    expect(await Membership.get(db, { roomId: room.roomId, userId: fay.userId })).toMatchObject({
+      name: "Fay",
+    });
+    expect(await Connection.get(db, { connectionId: "fay-1=" })).toMatchObject({ userId: fay.userId });
+  });
+
+  it("a stale hint costs one transaction more: a member's ticket after a removal is still refused", async () => {
+    const room = await Room.create(db, { input: { name: "stale" }, caller: owner });
+    const rex = newUser("Rex");
+    await join(room.roomId, rex);
+    await Membership.remove(db, { input: { roomId: room.roomId, userId: rex.userId }, caller: owner });
+    const { recording, commands } = recordingDb();
+    const claims = { ...rex, roomId: room.roomId, standing: "member" as const };
+    await expect(joinRoom({ db: recording, connectionId: "rex-stale=", claims })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+    expect(commands[0]).toBe("TransactWriteItemsCommand");
+    expect(await Connection.get(db, { connectionId: "rex-stale=" })).toBeNull();
+  });
+
+  it("a ticket under a new name renames the membership and stores the connection under that name", async () => {
+    const room = await Room.create(db, { input: { name: "renamed", visibility: "private" }, caller: owner });
+    const ren = newUser("Ren");
+    await Membership.join(db, { room, user: ren });
+    const connectionId = await join(room.roomId, { ...ren, name: "Renée" });
+    expect(await Membership.get(db, { roomId: room.roomId, userId: ren.userId })).toMatchObject({
+      name: "Renée",
+      role: "member",
+    });
+    expect(await Connection.get(db, { connectionId })).toMatchObject({ name: "Renée" });
+  });
+
+  it("contention on the one transaction falls back to the checked path, and the member is admitted", async () => {
+    const room = await Room.create(db, { input: { name: "busy" }, caller: owner });
+    // The seam: DynamoDB cancels the first transaction because another one held the membership.
+    const { recording, commands } = recordingDb((command, index) =>
+      command === "TransactWriteItemsCommand" && index === 0
+        ? new TransactionCanceledException({
+            message:
+              "Transaction cancelled, please refer cancellation reasons for specific reasons [None, TransactionConflict]",
+            $metadata: {},
+            CancellationReasons: [{ Code: "None" }, { Code: "TransactionConflict", Message: "Conflict" }],
+          })
+        : undefined,
+    );
+    await joinRoom({
+      db: recording,
+      delivery,
+      connectionId: "olga-busy=",
+      claims: { ...owner, roomId: room.roomId },
+    });
+    expect(commands.filter((c) => c === "TransactWriteItemsCommand")).toHaveLength(2);
+    expect(await Connection.get(db, { connectionId: "olga-busy=" })).toMatchObject({ roomId: room.roomId });
   });
 });
 

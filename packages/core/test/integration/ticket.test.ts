@@ -49,7 +49,12 @@ describe("Ticket.issue", () => {
     expect(ticket).toMatch(SECRET_TOKEN_PATTERN);
     expect(Buffer.from(ticket, "base64url")).toHaveLength(32);
     expect(expiresAt).toBe(new Date((Math.floor(now.getTime() / 1000) + 60) * 1000).toISOString());
-    expect(await consume({ ticket })).toEqual({ userId: bea.userId, name: "Bea", roomId: room.roomId });
+    expect(await consume({ ticket })).toEqual({
+      userId: bea.userId,
+      name: "Bea",
+      roomId: room.roomId,
+      standing: "newcomer",
+    });
   });
 
   it("a member of a private room gets one; the owner too", async () => {
@@ -63,6 +68,19 @@ describe("Ticket.issue", () => {
     expect(await consume({ ticket: (await issue(room.roomId, owner)).ticket })).toMatchObject({
       userId: owner.userId,
     });
+  });
+
+  it("says whether the caller was a member under that name (member), or not, or under another (newcomer)", async () => {
+    const room = await createRoom("private");
+    const member = newUser("Member");
+    await Membership.join(db, { room, user: member });
+    const standing = async (caller: User) =>
+      (await consume({ ticket: (await issue(room.roomId, caller)).ticket })).standing;
+    expect(await standing(member)).toBe("member");
+    expect(await standing({ ...member, name: "Member, renamed" })).toBe("newcomer");
+    expect(await standing(newUser("Visitor")).catch((e: unknown) => e)).toBeInstanceOf(NotFoundError);
+    const open = await createRoom("public");
+    expect((await consume({ ticket: (await issue(open.roomId, member)).ticket })).standing).toBe("newcomer");
   });
 
   it("a private room the caller is not in is NotFound, and no ticket is written", async () => {

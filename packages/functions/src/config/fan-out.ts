@@ -1,4 +1,5 @@
-import type { FanOutQueue, FanOutSettings } from "@rooms/core/fanout";
+import type { DelayedJobQueue, FanOutQueue, FanOutSettings } from "@rooms/core/fanout";
+import type { createSqsFanOutQueue } from "@rooms/core/fanout-queue";
 import { Resource } from "sst";
 
 /**
@@ -7,16 +8,28 @@ import { Resource } from "sst";
  * imported on the first call and kept for the life of the container. FANOUT_INLINE_LIMIT and FANOUT_PAGE_SIZE
  * (environment) override core's defaults.
  */
-let sqsQueue: Promise<FanOutQueue> | undefined;
+let sqsQueue: Promise<ReturnType<typeof createSqsFanOutQueue>> | undefined;
+const loadQueue = () =>
+  (sqsQueue ??= import("@rooms/core/fanout-queue").then(({ createSqsFanOutQueue }) =>
+    createSqsFanOutQueue({ queueUrl: Resource.FanOut.url }),
+  ));
 /** Loads the SQS client only when a large room first hands off pages, not for every route that may broadcast. */
-const lazyQueue: FanOutQueue = {
+const lazyQueue: FanOutQueue & DelayedJobQueue = {
   async enqueue(jobs) {
-    sqsQueue ??= import("@rooms/core/fanout-queue").then(({ createSqsFanOutQueue }) =>
-      createSqsFanOutQueue({ queueUrl: Resource.FanOut.url }),
-    );
-    await (await sqsQueue).enqueue(jobs);
+    await (await loadQueue()).enqueue(jobs);
+  },
+  async schedule(job, delaySeconds) {
+    await (await loadQueue()).schedule(job, delaySeconds);
   },
 };
+
+/**
+ * The fan-out queue as the presence and fan-out workers use it: delayed presence digest jobs (a large room's
+ * digest slot was taken). Undefined when `FanOut` is not linked.
+ */
+export function getDelayedJobQueue(): DelayedJobQueue | undefined {
+  return "FanOut" in Resource ? lazyQueue : undefined;
+}
 
 export function getFanOut(): FanOutSettings | undefined {
   // `in` does not throw for an unlinked resource (a property read does).

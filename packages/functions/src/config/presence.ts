@@ -1,12 +1,17 @@
 /**
- * The presence handler's settings, from its function's environment (infra/presence.ts sets them on AWS, the
- * local stack for its process): PRESENCE_DETAIL_LIMIT (rooms with more live members get `presence` digests),
- * PRESENCE_DIGEST_INTERVAL_MS. Unset: core's defaults (CONTRACT: 100 members, 2 s).
+ * The presence settings of the presence worker and the fan-out worker (which runs delayed digests), from the
+ * function's environment (the local stack sets them for its process; tests lower them): PRESENCE_DETAIL_LIMIT
+ * (rooms with more live members get `presence` digests), PRESENCE_DIGEST_INTERVAL_MS (the shortest gap between
+ * two digests of a room), PRESENCE_DIGEST_POSTS_PER_SECOND (the post rate one room's digests may use). Unset:
+ * core's defaults (CONTRACT: 100 members, 2 s; 40 posts/s).
  */
-export function presenceSettings(): { detailLimit?: number; intervalMs?: number } {
+export function presenceSettings(): { detailLimit?: number; intervalMs?: number; postsPerSecond?: number } {
+  const postsPerSecond = positiveInteger("postsPerSecond", process.env.PRESENCE_DIGEST_POSTS_PER_SECOND);
+  if (postsPerSecond.postsPerSecond === 0) throw new Error("postsPerSecond must be positive, got 0");
   return {
     ...positiveInteger("detailLimit", process.env.PRESENCE_DETAIL_LIMIT),
     ...positiveInteger("intervalMs", process.env.PRESENCE_DIGEST_INTERVAL_MS),
+    ...postsPerSecond,
   };
 }
 

@@ -3,26 +3,54 @@ import type { Db } from "@rooms/core/db";
 import { Room as Rooms } from "@rooms/core/room";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ConnectionsApiServer } from "../../../../test/support/connections-api-server";
+import { eventually } from "../../../../test/support/wait";
+import { silentLogger } from "../../../local/src/gateway-logger";
+import { type LocalQueues, startLocalQueues } from "../../../local/src/sqs-emulation";
 import insertFixture from "../events/dynamodb-stream/connection-insert.json" with { type: "json" };
 import { wsConnectEvent, wsDisconnectEvent } from "../support/events";
 import { type Invoke, loadHandler, startHandlerEnv } from "../support/handler-env";
 
 /**
  * The table stream's presence worker, invoked with real DynamoDB Streams events made from the records $connect
- * wrote (NewImage) and $disconnect deleted (OldImage), as the event source mapping would hand them over.
+ * wrote (NewImage) and $disconnect deleted (OldImage), as the event source mapping would hand them over. The
+ * fan-out queue is the local SQS emulation, its worker the real fan-out handler: delayed digests run there.
  */
 let env: Awaited<ReturnType<typeof startHandlerEnv>>;
 let db: Db;
 let api: ConnectionsApiServer;
+let queues: LocalQueues;
 const handlers: Record<string, Invoke> = {};
 
 beforeAll(async () => {
   env = await startHandlerEnv();
   ({ db, connections: api } = env);
-  for (const module of ["ws/connect", "ws/disconnect", "stream/announce-presence"])
+  queues = await startLocalQueues({
+    logger: silentLogger,
+    queues: [
+      {
+        name: "FanOut",
+        handler: { routeKey: "FanOut", handler: (event) => handlers["queue/deliver-fan-out-page"]!(event) },
+        timeoutMs: 10_000,
+        workers: 2,
+        batchSize: 1,
+        visibilityTimeoutMs: 5_000,
+        maxReceiveCount: 3,
+      },
+    ],
+  });
+  process.env.SST_RESOURCE_FanOut = JSON.stringify({ url: queues.queues.FanOut!.url });
+  for (const module of [
+    "ws/connect",
+    "ws/disconnect",
+    "stream/announce-presence",
+    "queue/deliver-fan-out-page",
+  ])
     handlers[module] = await loadHandler(module);
 });
-afterAll(() => env.close());
+afterAll(async () => {
+  await queues?.stop();
+  await env.close();
+});
 beforeEach(() => {
   api.clear();
   delete process.env.PRESENCE_DETAIL_LIMIT;
@@ -106,40 +134,53 @@ describe("presence worker", () => {
       ]);
   });
 
-  it("past the detail limit: one `presence` digest per interval, naming the queued members, with the live count", async () => {
+  it("past the detail limit: a digest at once; a batch that finds the slot taken returns at once, and the delayed job it scheduled sends the rest", async () => {
     process.env.PRESENCE_DETAIL_LIMIT = "2";
-    process.env.PRESENCE_DIGEST_INTERVAL_MS = "300";
+    process.env.PRESENCE_DIGEST_INTERVAL_MS = "1500";
     const { members } = await roomWith(5);
     const inserts = members.map(({ image }) => ({ kind: "INSERT" as const, image }));
+    const fanOut = queues.queues.FanOut!;
+    const receivedBefore = fanOut.received();
 
     await handlers["stream/announce-presence"]!(streamEvent(inserts.slice(0, 3)));
-    // A second batch right after finds the slot taken, waits one interval, and sends the rest.
-    const started = performance.now();
     await handlers["stream/announce-presence"]!(streamEvent(inserts.slice(3)));
-    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    // The second batch did not wait for the slot: its members are not announced yet, a job is on the queue.
+    const frames = () => api.framesFor(members[0]!.id) as any[];
+    expect(frames().map((f) => f.type)).toEqual(["presence"]);
+    expect(frames()[0].joined.map((m: any) => m.name)).toEqual(["M0", "M1", "M2"]);
+    expect(fanOut.depth()).toBe(1);
 
-    const frames = api.framesFor(members[0]!.id) as any[];
-    expect(frames.map((f) => f.type)).toEqual(["presence", "presence"]);
-    expect(frames.map((f) => f.count)).toEqual([5, 5]);
-    expect(frames[0].joined.map((m: any) => m.name)).toEqual(["M0", "M1", "M2"]);
-    expect(frames[1].joined.map((m: any) => m.name)).toEqual(["M3", "M4"]);
-    expect(frames.every((f) => f.left.length === 0)).toBe(true);
+    await eventually(() => frames().length === 2, { timeoutMs: 10_000 });
+    expect(frames()[1]).toEqual({
+      type: "presence",
+      count: 5,
+      joined: [expect.objectContaining({ name: "M3" }), expect.objectContaining({ name: "M4" })],
+      left: [],
+    });
+    await eventually(() => fanOut.depth() === 0);
+    expect(fanOut.received() - receivedBefore).toBe(1);
   });
 
-  it("a batch whose changes another batch's digest already named sends nothing more", async () => {
+  it("batches that find the slot taken at once schedule one delayed job between them, which names them all", async () => {
     process.env.PRESENCE_DETAIL_LIMIT = "2";
-    process.env.PRESENCE_DIGEST_INTERVAL_MS = "400";
-    const { members } = await roomWith(4);
+    process.env.PRESENCE_DIGEST_INTERVAL_MS = "1500";
+    const { members } = await roomWith(6);
     const inserts = members.map(({ image }) => ({ kind: "INSERT" as const, image }));
-    // Three batches at once: the first takes the slot; the other two queue, wait, and one of them sends both.
+    const fanOut = queues.queues.FanOut!;
+    const receivedBefore = fanOut.received();
+    await handlers["stream/announce-presence"]!(streamEvent(inserts.slice(0, 3)));
     await Promise.all([
-      handlers["stream/announce-presence"]!(streamEvent(inserts.slice(0, 2))),
-      handlers["stream/announce-presence"]!(streamEvent(inserts.slice(2, 3))),
-      handlers["stream/announce-presence"]!(streamEvent(inserts.slice(3))),
+      handlers["stream/announce-presence"]!(streamEvent(inserts.slice(3, 4))),
+      handlers["stream/announce-presence"]!(streamEvent(inserts.slice(4, 5))),
+      handlers["stream/announce-presence"]!(streamEvent(inserts.slice(5))),
     ]);
-    const frames = api.framesFor(members[0]!.id) as any[];
-    const named = frames.flatMap((f) => f.joined.map((m: any) => m.name)).sort();
-    expect(named).toEqual(["M0", "M1", "M2", "M3"]);
-    expect(frames.length).toBeLessThanOrEqual(2);
+    expect(fanOut.depth()).toBe(1);
+
+    const frames = () => api.framesFor(members[0]!.id) as any[];
+    await eventually(() => frames().length === 2, { timeoutMs: 10_000 });
+    const named = frames().flatMap((f) => f.joined.map((m: any) => m.name));
+    expect(named.sort()).toEqual(["M0", "M1", "M2", "M3", "M4", "M5"]);
+    await eventually(() => fanOut.depth() === 0);
+    expect(fanOut.received() - receivedBefore).toBe(1);
   });
 });

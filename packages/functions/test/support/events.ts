@@ -138,10 +138,15 @@ const routedActions = new Set([
 
 /**
  * A MESSAGE event carrying `frame` (an object is sent as JSON, a string as is), routed the way API Gateway's
- * `$request.body.action` selection would: a known action to its route, anything else to `$default`.
+ * `$request.body.action` selection would: a known action to its route, anything else to `$default`. With
+ * `authorizer`, the event carries it as API Gateway attaches the `$connect` authorizer's context to every event
+ * of the connection (with the principal); without, it carries none.
  */
-export function wsMessageEvent(connectionId: string, frame: unknown) {
-  const event = clone(message) as APIGatewayProxyWebsocketEventV2;
+export function wsMessageEvent(connectionId: string, frame: unknown, authorizer?: AuthorizerContext) {
+  const event = clone(message) as APIGatewayProxyWebsocketEventV2 & {
+    requestContext: { authorizer?: Record<string, unknown> };
+  };
+  if (authorizer) event.requestContext.authorizer = { principalId: authorizer.userId, ...authorizer };
   const action =
     typeof frame === "object" && frame !== null ? (frame as { action?: unknown }).action : undefined;
   event.requestContext.connectionId = connectionId;

@@ -59,7 +59,8 @@ describe("the $connect ticket authorizer", () => {
         Version: "2012-10-17",
         Statement: [{ Action: "execute-api:Invoke", Effect: "Allow", Resource: methodArn }],
       },
-      context: { userId: user.userId, name: "Ann", roomId: room.roomId },
+      // Ann owns the room: her ticket says so (`$connect` then stores her socket in one transaction).
+      context: { userId: user.userId, name: "Ann", roomId: room.roomId, standing: "member" },
     });
     // API Gateway only passes flat string/number/boolean context values on.
     for (const value of Object.values(result.context)) expect(typeof value).toBe("string");

@@ -7,7 +7,7 @@ import { Room as Rooms } from "@rooms/core/room";
 import { Todo } from "@rooms/core/todo";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ConnectionsApiServer } from "../../../../test/support/connections-api-server";
-import { wsConnectEvent, wsDisconnectEvent, wsMessageEvent } from "../support/events";
+import { type AuthorizerContext, wsConnectEvent, wsDisconnectEvent, wsMessageEvent } from "../support/events";
 import { captureLogs, type Invoke, loadHandler, parseBody, startHandlerEnv } from "../support/handler-env";
 
 const unknownRoomId = "01JP3Q8Z5K7V2M4N6R8T0W2Y4A";
@@ -41,6 +41,8 @@ afterAll(() => env.close());
 beforeEach(() => api.clear());
 
 let nextId = 0;
+/** What the ticket authorizer admitted each connection with: API Gateway puts it on every event of it. */
+const contexts = new Map<string, AuthorizerContext>();
 /**
  * A public room (owned by someone not connected) with members joined through the real $connect handler, as the
  * ticket authorizer would have admitted them; their connection ids are API Gateway-like strings.
@@ -55,7 +57,8 @@ async function roomWith(
   for (const name of names) {
     const { user } = await env.signIn(name);
     const id = `${name}-${nextId}-Zg=`;
-    expect(await handlers.connect!(wsConnectEvent(id, { ...user, roomId: room.roomId }))).toMatchObject({
+    contexts.set(id, { ...user, roomId: room.roomId });
+    expect(await handlers.connect!(wsConnectEvent(id, contexts.get(id)!))).toMatchObject({
       statusCode: 200,
     });
     ids.push(id);
@@ -66,7 +69,7 @@ async function roomWith(
 }
 
 const send = (connectionId: string, frame: unknown) => {
-  const event = wsMessageEvent(connectionId, frame);
+  const event = wsMessageEvent(connectionId, frame, contexts.get(connectionId));
   const module = {
     $default: "default",
     sendMessage: "send-message",
@@ -289,6 +292,28 @@ describe("sendMessage", () => {
         action: "sendMessage",
         ...("clientMessageId" in fields && { clientMessageId: fields.clientMessageId }),
         issues: expect.arrayContaining([expect.objectContaining({ path: [path] })]),
+      },
+    ]);
+    expect(api.framesFor(bob!)).toEqual([]);
+    expect((await Message.history(db, { roomId: room.roomId })).messages).toEqual([]);
+  });
+
+  it("an event without the authorizer's context is refused unauthorized, nothing stored (no frame can add it)", async () => {
+    const {
+      room,
+      ids: [ann, bob],
+    } = await roomWith("Ann", "Bob");
+    const frame = { action: "sendMessage", text: "hi", clientMessageId: "na-1" };
+    // The frame may say anything: the context is the gateway's, on requestContext, not in the body.
+    const event = wsMessageEvent(ann!, { ...frame, authorizer: contexts.get(ann!), ...contexts.get(ann!) });
+    expect(await handlers["send-message"]!(event)).toEqual({ statusCode: 200 });
+    expect(api.framesFor(ann!)).toEqual([
+      {
+        type: "error",
+        code: "unauthorized",
+        message: expect.stringContaining("ticket"),
+        action: "sendMessage",
+        clientMessageId: "na-1",
       },
     ]);
     expect(api.framesFor(bob!)).toEqual([]);

@@ -81,6 +81,50 @@ describe("local SQS emulation", () => {
     expect(JSON.parse(queue.deadLetters[0]!.body).frame.lastSeq).toBe(7);
   });
 
+  it("holds a message sent with DelaySeconds until the delay has passed, then hands it out (SendMessage, real SDK)", async () => {
+    const seen: { body: string; at: number }[] = [];
+    const { queue, sqs } = await start((event) => {
+      seen.push(...event.Records.map((r) => ({ body: r.body, at: Date.now() })));
+    });
+    const sentAt = Date.now();
+    await sqs.schedule({ kind: "presenceDigest", roomId: "room", due: sentAt + 1_000 }, 1);
+    await sqs.enqueue([job(3)]);
+    await eventually(() => queue.depth() === 0, { timeoutMs: 5_000 });
+    // The page without a delay went first; the delayed job no sooner than its second.
+    expect(seen.map((s) => JSON.parse(s.body).kind ?? "page")).toEqual(["page", "presenceDigest"]);
+    expect(seen[1]!.at - sentAt).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it("delays each SendMessageBatch entry by its own DelaySeconds, and refuses a delay SQS would not take", async () => {
+    const seen: string[] = [];
+    const { queue } = await start((event) => {
+      seen.push(...event.Records.map((r) => r.body));
+    });
+    const send = (target: string, input: object) =>
+      fetch(new URL(queue.url).origin, {
+        method: "POST",
+        headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": `AmazonSQS.${target}` },
+        body: JSON.stringify({ QueueUrl: queue.url, ...input }),
+      });
+    const refused = await send("SendMessage", { MessageBody: "late", DelaySeconds: 901 });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ __type: "InvalidParameterValue" });
+    expect(queue.depth()).toBe(0);
+
+    const sent = await send("SendMessageBatch", {
+      Entries: [
+        { Id: "a", MessageBody: "later", DelaySeconds: 1 },
+        { Id: "b", MessageBody: "now" },
+      ],
+    });
+    expect(sent.status).toBe(200);
+    await eventually(() => seen.length === 1, { timeoutMs: 2_000 });
+    expect(seen).toEqual(["now"]);
+    expect(queue.depth()).toBe(1);
+    await eventually(() => queue.depth() === 0, { timeoutMs: 3_000 });
+    expect(seen).toEqual(["now", "later"]);
+  });
+
   it("runs W workers in parallel, no more", async () => {
     let inFlight = 0;
     let most = 0;

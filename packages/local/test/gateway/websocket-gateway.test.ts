@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, sleep } from "../../../../test/support/wait";
 import { connectClient, expectRefused } from "../../../../test/support/ws-client";
+import type { RouteInvocation } from "../../src/websocket-gateway";
 import { type InlineGateway, startInlineGateway } from "../support/inline-gateway";
 
 let gateway: InlineGateway;
@@ -179,5 +180,37 @@ describe("GATEWAY_SKIP_DISCONNECT", () => {
     expect(skipping.recorded.$connect).toHaveLength(2);
     expect(skipping.recorded.$disconnect).toBeUndefined();
     expect(skipping.connections.size).toBe(0);
+  });
+});
+
+describe("onInvocation", () => {
+  const invocations: RouteInvocation[] = [];
+  let reporting: InlineGateway;
+  beforeAll(async () => {
+    reporting = await startInlineGateway({ onInvocation: (invocation) => invocations.push(invocation) });
+  });
+  afterAll(() => reporting?.stop());
+
+  it("reports each route invocation with its key, the handler's duration, and whether it failed", async () => {
+    const client = await connectClient(reporting.wsUrl);
+    // "callback" answers after a 5 ms timer: its duration is the handler's, not the frame's trip.
+    client.send({ action: "callback" });
+    await client.next();
+    client.send({ action: "boom" });
+    await client.next();
+    await client.close();
+    expect((await expectRefused(reporting.wsUrl, { throw: "1" })).status).toBe(500);
+    await eventually(() => invocations.length === 5);
+    expect(invocations.map(({ routeKey, ok }) => ({ routeKey, ok }))).toEqual(
+      expect.arrayContaining([
+        { routeKey: "$connect", ok: true },
+        { routeKey: "callback", ok: true },
+        { routeKey: "boom", ok: false },
+        { routeKey: "$disconnect", ok: true },
+        { routeKey: "$connect", ok: false },
+      ]),
+    );
+    expect(invocations.find((i) => i.routeKey === "callback")!.durationMs).toBeGreaterThanOrEqual(5);
+    for (const { durationMs } of invocations) expect(durationMs).toBeGreaterThanOrEqual(0);
   });
 });
