@@ -198,6 +198,7 @@ describe("POST /rooms/{roomId}/tickets", () => {
       userId: visitor.user.userId,
       name: "Visitor",
       roomId: room.roomId,
+      standing: "newcomer",
     });
   });
 

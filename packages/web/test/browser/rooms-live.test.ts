@@ -156,8 +156,12 @@ describe("web app in Chromium against the local stack", () => {
 
   it("a reload keeps the session and the history, each message once", async () => {
     const { ana, bo } = await anaAndBoInARoom("Reload");
+    // A conversation: each answers what they saw. Sends from two people at once are stored in whichever order
+    // the server takes them, so the expected order below needs each message seen before the next is sent.
     await send(ana, "Hi Bo! Train at 9?");
+    await waitForTexts(bo, ["Hi Bo! Train at 9?"]);
     await send(bo, "Yes — and <b>bring snacks</b>");
+    await waitForTexts(ana, ["Hi Bo! Train at 9?", "Yes — and <b>bring snacks</b>"]);
     await send(ana, "Tickets are booked ✔");
     await addTodo(ana, "Book train tickets");
     await addTodo(ana, "Pack sandwiches and fruit");
