@@ -17,6 +17,7 @@
 import { cpus, loadavg } from "node:os";
 import { Connection } from "@rooms/core/connection";
 import { createDb } from "@rooms/core/db";
+import { DEFAULT_INLINE_LIMIT } from "@rooms/core/fanout";
 import { Room } from "@rooms/core/room";
 import { localDynamoClient } from "@rooms/dynamodb-local";
 import { createSession } from "../../test/support/room-session";
@@ -208,7 +209,7 @@ export async function run(): Promise<BenchTable[]> {
       ],
       rows,
       notes: [
-        "ours: ws client -> local API Gateway -> sendMessage handler (one round trip of reads side by side: the connection's Get and its rate bucket's UpdateItem, the strongly consistent Get of the room's seq counter, the room's connection list into the container's cache (a gsi1 Query at most once a second); then one TransactWriteItems; then the echo to the sender and the @connections POST per member at once, each one request signed by the SDK client's SigV4 signer (core's sender), 32 in flight) -> socket. Rooms above 500 hand their fan-out to the queue workers. Stack and DynamoDB Local in their own processes; all clients in the bench process.",
+        `ours: ws client -> local API Gateway -> sendMessage handler (one round trip of reads side by side: the connection's Get and its rate bucket's UpdateItem, the strongly consistent Get of the room's seq counter, the room's connection list into the container's cache (a gsi1 Query at most once a second); then one TransactWriteItems; then the echo to the sender and the @connections POST per member at once, each one request signed by the SDK client's SigV4 signer (core's sender), 32 in flight) -> socket. Rooms above ${DEFAULT_INLINE_LIMIT} hand their fan-out to the queue workers. Stack and DynamoDB Local in their own processes; all clients in the bench process.`,
         "bare ws floor: the same clients and frames through one bare `ws` server process that sends the frame to every socket of the room (no Lambda, no DynamoDB, no @connections).",
         "serverless floor: the same server, but before the fan-out it awaits one PutItem of the message on the stack's DynamoDB Local and table, then one PostToConnection (one SigV4-signed request, core's createSignedPost, as the handlers' sender posts) through the stack's gateway to a probe connection of its own; its two columns are those steps as timed inside it. A real path, not a sum of parts, so its p95 is that of the whole path (see the suite's doc comment).",
         `Each room gets ${WARMUP_MESSAGES} unmeasured warm-up messages, then ${MEASURED_MESSAGES} measured; ours, the bare floor and the serverless floor take turns message by message; one message at a time (the next is sent once the last client got the previous one).`,
