@@ -18,17 +18,18 @@ type JoinDeps = Omit<RealtimeDeps, "delivery"> & Partial<Pick<RealtimeDeps, "del
  * transaction that records the ban, and a private room has no other members, so the check is the access rule.
  *
  * The ticket says whether the user was a member under that name when it was issued (`standing`, a hint that
- * grants nothing): a newcomer skips that transaction. When the check fails (a first join, a rename, a removal, a non-member of a private room) or meets contention
- * (another transaction on the membership, e.g. the user's own send in another tab), the slow path
- * re-checks access, because the ticket may be up to 60 s old: a private room the user no longer belongs to is
- * NotFound (404), a room the owner removed them from is Forbidden (403). Joining a public room makes the user
- * a member, unless it is full (`limit_reached`, 403 at the handshake; members always get back in); a new name
- * is written to the membership. Then the same transaction stores the record.
+ * grants nothing): a newcomer skips that transaction. When the check fails (a first join, a rename, a removal,
+ * a non-member of a private room) or meets contention (another transaction on the membership, e.g. the user's
+ * own send in another tab), the slow path re-checks access, because the ticket may be up to 60 s old: a
+ * private room the user no longer belongs to is NotFound (404), a room the owner removed them from is Forbidden
+ * (403). Joining a public room makes the user a member, unless it is full (`limit_reached`, 403 at the
+ * handshake; members always get back in); a new name is written to the membership. Then the same transaction
+ * stores the record.
  *
- * Nothing here grows with the room: the room hears of the join from the table's stream (packages/core/src/presence).
- * The record is the last write: during `$connect` API Gateway answers 410 for the new socket, so a record stored
- * earlier could be met by a concurrent broadcast and pruned as gone. Its membership check also means that a
- * removal racing the access check cannot leave a socket it did not see.
+ * Nothing here grows with the room: the room hears of the join from the table's stream
+ * (packages/core/src/presence). The record is the last write: during `$connect` API Gateway answers 410 for the
+ * new socket, so a record stored earlier could be met by a concurrent broadcast and pruned as gone. Its
+ * membership check also means that a removal racing the access check cannot leave a socket it did not see.
  */
 export async function joinRoom({
   db,
