@@ -4,7 +4,6 @@ import { createRoom } from "../../../../test/support/room-session";
 import {
   artifacts,
   type BrowserStack,
-  confirmedTexts,
   horizontalOverflow,
   roomNames,
   type Session,
@@ -12,6 +11,7 @@ import {
   send,
   startBrowserStack,
   status,
+  waitForTexts,
 } from "./support/browser-stack";
 import { STORY_MS, step } from "./support/story";
 
@@ -24,10 +24,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.stop();
 });
-
-async function waitForTexts(page: Page, expected: string[]) {
-  await expect.poll(() => confirmedTexts(page), { timeout: STEP_MS }).toEqual(expected);
-}
 
 const composer = (page: Page) => page.getByLabel("Message", { exact: true });
 const myRoom = (page: Page, name: string) => page.getByTestId("my-rooms").locator("li", { hasText: name });

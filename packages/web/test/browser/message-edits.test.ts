@@ -1,22 +1,23 @@
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectLive } from "../../../../test/support/live-client";
-import { createRoom } from "../../../../test/support/room-session";
 import { seriousViolations } from "./support/axe";
 import {
+  anaAndBoInARoom,
   artifacts,
   type BrowserStack,
   confirmedTexts,
   horizontalOverflow,
-  type Session,
-  STEP_MS,
   send,
   startBrowserStack,
   status,
+  waitForTexts,
 } from "./support/browser-stack";
 import { disconnectMember } from "./support/room-connections";
 
 let app: BrowserStack;
+/** Bo reads on a phone. */
+const PHONE = { width: 390, height: 844 };
 
 beforeAll(async () => {
   app = await startBrowserStack("web-edits");
@@ -25,22 +26,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.stop();
 });
-
-/** A fresh public room Ana owns, with Ana (desktop) and Bo (a 390 px wide phone) in it live. */
-async function anaAndBoInARoom(name: string) {
-  const { page: ana, session: anaSession } = await app.person({ name: "Ana" });
-  const room = await createRoom(app.stack.httpUrl, anaSession as Session, { name });
-  const roomUrl = `${app.web.url}#/rooms/${room.roomId}`;
-  await ana.goto(roomUrl);
-  await status(ana).getByText("Live").waitFor();
-  const { page: bo, session: boSession } = await app.person({ name: "Bo", width: 390, height: 844 });
-  await bo.goto(roomUrl);
-  await status(bo).getByText("Live").waitFor();
-  return { ana, bo, roomId: room.roomId, boSession: boSession as Session };
-}
-
-const waitForTexts = (page: Page, expected: string[]) =>
-  expect.poll(() => confirmedTexts(page), { timeout: STEP_MS }).toEqual(expected);
 
 /** The confirmed message with this id on a page. */
 const row = (page: Page, messageId: string) =>
@@ -66,7 +51,7 @@ const chips = (message: Locator) =>
 
 describe("editing, deleting and reacting to messages in Chromium", () => {
   it("A edits and deletes A's own messages, B sees it and cannot edit A's, both react, and a reload keeps it all", async () => {
-    const { ana, bo, roomId, boSession } = await anaAndBoInARoom("Edits");
+    const { ana, bo, roomId, boSession } = await anaAndBoInARoom(app, "Edits", { bo: PHONE });
     await send(ana, "Train at 9?");
     await send(ana, "Bring snacks");
     await waitForTexts(bo, ["Train at 9?", "Bring snacks"]);
@@ -173,7 +158,7 @@ describe("editing, deleting and reacting to messages in Chromium", () => {
   });
 
   it("the owner may delete anyone's message but edit only their own; the editor passes axe", async () => {
-    const { ana, bo } = await anaAndBoInARoom("Owner deletes");
+    const { ana, bo } = await anaAndBoInARoom(app, "Owner deletes", { bo: PHONE });
     await send(bo, "Spam spam spam");
     await waitForTexts(ana, ["Spam spam spam"]);
     const spam = await messageIdOf(ana, "Spam spam spam");
@@ -193,7 +178,7 @@ describe("editing, deleting and reacting to messages in Chromium", () => {
   });
 
   it("a reader who was away sees the edits, deletions and reactions made meanwhile once back", async () => {
-    const { ana, bo, roomId } = await anaAndBoInARoom("Away");
+    const { ana, bo, roomId } = await anaAndBoInARoom(app, "Away", { bo: PHONE });
     for (const text of ["Keep me", "Fix me", "Drop me"]) await send(ana, text);
     await waitForTexts(bo, ["Keep me", "Fix me", "Drop me"]);
     const [keep, fix, drop] = await Promise.all(
@@ -238,7 +223,7 @@ describe("editing, deleting and reacting to messages in Chromium", () => {
   });
 
   it("messages typed in quick succession are stored and shown in the order typed", async () => {
-    const { ana, bo } = await anaAndBoInARoom("Quick");
+    const { ana, bo } = await anaAndBoInARoom(app, "Quick", { bo: PHONE });
     const typed = Array.from({ length: 10 }, (_, i) => `quick ${i + 1}`);
     // Faster than any typist: each written and sent with Enter within one task, so without one-at-a-time
     // sending they would all be on the wire at once.

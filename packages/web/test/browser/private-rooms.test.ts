@@ -3,15 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   artifacts,
   type BrowserStack,
-  confirmedTexts,
   horizontalOverflow,
   memberNames,
   ownTexts,
   roomNames,
-  STEP_MS,
   send,
   startBrowserStack,
   status,
+  waitForTexts,
 } from "./support/browser-stack";
 import { STORY_MS, step } from "./support/story";
 
@@ -24,10 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.stop();
 });
-
-async function waitForTexts(page: Page, expected: string[]) {
-  await expect.poll(() => confirmedTexts(page), { timeout: STEP_MS }).toEqual(expected);
-}
 
 /** Both lists on the rooms screen have answered (each shows rooms or its empty text). */
 async function roomListsLoaded(page: Page) {

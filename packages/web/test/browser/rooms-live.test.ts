@@ -2,6 +2,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearer, createRoom, joinUrl } from "../../../../test/support/room-session";
 import {
+  anaAndBoInARoom,
   artifacts,
   type BrowserStack,
   confirmedTexts,
@@ -9,11 +10,11 @@ import {
   roomNames,
   SESSION_KEY,
   type Session,
-  STEP_MS,
   send,
   startBrowserStack,
   status,
   todoTitles,
+  waitForTexts,
 } from "./support/browser-stack";
 import { disconnectMember } from "./support/room-connections";
 
@@ -40,10 +41,6 @@ const storedSession = (page: Page) =>
     SESSION_KEY,
   );
 
-async function waitForTexts(page: Page, expected: string[]) {
-  await expect.poll(() => confirmedTexts(page), { timeout: STEP_MS }).toEqual(expected);
-}
-
 /** Every public room's name, newest first, over HTTP (GET /rooms, page after page). */
 async function publicRoomNames(): Promise<string[]> {
   const names: string[] = [];
@@ -56,22 +53,6 @@ async function publicRoomNames(): Promise<string[]> {
     cursor = page.cursor;
   } while (cursor);
   return names;
-}
-
-/**
- * A fresh public room that Ana owns, with Ana and Bo in it live, each in their own browser profile. Every test
- * that needs people in a room makes its own, so each passes alone (`vitest run -t`) as in the full run.
- */
-async function anaAndBoInARoom(name: string) {
-  const { page: ana, session: anaSession } = await app.person({ name: "Ana" });
-  const room = await createRoom(app.stack.httpUrl, anaSession as Session, { name });
-  const roomUrl = `${app.web.url}#/rooms/${room.roomId}`;
-  await ana.goto(roomUrl);
-  await status(ana).getByText("Live").waitFor();
-  const { page: bo } = await app.person({ name: "Bo" });
-  await bo.goto(roomUrl);
-  await status(bo).getByText("Live").waitFor();
-  return { ana, bo, roomUrl, roomId: room.roomId, anaSession: anaSession as Session };
 }
 
 async function addTodo(page: Page, title: string) {
@@ -114,7 +95,7 @@ describe("web app in Chromium against the local stack", () => {
   });
 
   it("two people in one room see each other's messages, presence and todo changes live", async () => {
-    const { ana, bo } = await anaAndBoInARoom("Weekend trip");
+    const { ana, bo } = await anaAndBoInARoom(app, "Weekend trip");
     await ana.getByTestId("members").getByText("Bo").waitFor();
     await bo.getByTestId("members").getByText("Ana").waitFor();
     // The owner is marked for everyone.
@@ -155,7 +136,7 @@ describe("web app in Chromium against the local stack", () => {
   });
 
   it("a reload keeps the session and the history, each message once", async () => {
-    const { ana, bo } = await anaAndBoInARoom("Reload");
+    const { ana, bo } = await anaAndBoInARoom(app, "Reload");
     // A conversation: each answers what they saw. Sends from two people at once are stored in whichever order
     // the server takes them, so the expected order below needs each message seen before the next is sent.
     await send(ana, "Hi Bo! Train at 9?");
@@ -175,7 +156,7 @@ describe("web app in Chromium against the local stack", () => {
   });
 
   it("after its socket is killed a page shows reconnecting, then catches up without duplicates", async () => {
-    const { ana, bo, roomId } = await anaAndBoInARoom("Flaky network");
+    const { ana, bo, roomId } = await anaAndBoInARoom(app, "Flaky network");
     await send(ana, "Before the drop");
     await waitForTexts(bo, ["Before the drop"]);
     const before = await confirmedTexts(bo);
@@ -212,7 +193,7 @@ describe("web app in Chromium against the local stack", () => {
   });
 
   it("an edit that lost a version race shows the winning todo and a note, not an error", async () => {
-    const { ana, bo } = await anaAndBoInARoom("Race");
+    const { ana, bo } = await anaAndBoInARoom(app, "Race");
     await addTodo(ana, "Book train tickets");
     await addTodo(ana, "Pack sandwiches and fruit");
     await expect.poll(() => todoTitles(bo)).toEqual(["Book train tickets", "Pack sandwiches and fruit"]);
@@ -232,7 +213,7 @@ describe("web app in Chromium against the local stack", () => {
   });
 
   it("Alt+ArrowDown and Alt+ArrowUp move a todo for everyone, and the focus stays on it", async () => {
-    const { ana, bo } = await anaAndBoInARoom("Ordering");
+    const { ana, bo } = await anaAndBoInARoom(app, "Ordering");
     for (const title of ["Tickets", "Snacks", "Maps"]) await addTodo(ana, title);
     await expect.poll(() => todoTitles(bo)).toEqual(["Tickets", "Snacks", "Maps"]);
     const tickets = ana.getByLabel("Tickets", { exact: true });

@@ -1,11 +1,10 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRoom } from "../../../../test/support/room-session";
 import {
+  anaAndBoInARoom,
   artifacts,
   type BrowserStack,
   horizontalOverflow,
-  type Session,
   startBrowserStack,
   status,
   todoTitles,
@@ -36,14 +35,7 @@ async function dragTodoTo(page: Page, title: string, y: number) {
 
 describe("organising a shared todo list: order and assignees", () => {
   it("A (at phone width) drags a todo to the top and assigns one to B; B filters “Assigned to me”; a reload keeps it", async () => {
-    const { page: ana, session } = await app.person({ name: "Ana", width: 390, height: 844 });
-    const room = await createRoom(app.stack.httpUrl, session as Session, { name: "Allotment" });
-    const roomUrl = `${app.web.url}#/rooms/${room.roomId}`;
-    await ana.goto(roomUrl);
-    await status(ana).getByText("Live").waitFor();
-    const { page: bo } = await app.person({ name: "Bo" });
-    await bo.goto(roomUrl);
-    await status(bo).getByText("Live").waitFor();
+    const { ana, bo } = await anaAndBoInARoom(app, "Allotment", { ana: { width: 390, height: 844 } });
     await ana.getByRole("button", { name: /^Todos/ }).click();
 
     // Added in quick succession, without waiting for each to show: they land in the order typed.

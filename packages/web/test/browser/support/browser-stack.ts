@@ -3,8 +3,9 @@ import { fileURLToPath } from "node:url";
 import type { Limits } from "@rooms/core/limits";
 import type { LocalStack } from "@rooms/local";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { expect } from "vitest";
 import { RAISED_LIMITS } from "../../../../../test/support/raised-limits";
-import { createSession, type Session } from "../../../../../test/support/room-session";
+import { createRoom, createSession, type Session } from "../../../../../test/support/room-session";
 import { startTestStack } from "../../../../../test/support/test-stack";
 import { launchChromium } from "./chromium";
 import { serveWebApp, type WebApp } from "./web-app";
@@ -99,6 +100,41 @@ export const roomNames = (page: Page, list: "my-rooms" | "public-rooms") =>
   page.locator(`[data-testid=${list}] .room-name`).allTextContents();
 export const memberNames = (page: Page) =>
   page.locator("[data-testid=members] .member-name").allTextContents();
+
+/** Waits (one step at most) until the page's confirmed messages are exactly `expected`, in order. */
+export async function waitForTexts(page: Page, expected: string[]) {
+  await expect.poll(() => confirmedTexts(page), { timeout: STEP_MS }).toEqual(expected);
+}
+
+type Viewport = { width: number; height: number };
+
+/**
+ * A fresh public room that Ana owns (made over HTTP), with Ana and Bo in it live, each in their own browser
+ * profile at the given size (desktop by default). Every test that needs people in a room makes its own, so each
+ * passes alone (`vitest run -t`) as in the full run.
+ */
+export async function anaAndBoInARoom(
+  app: BrowserStack,
+  name: string,
+  { ana: anaSize, bo: boSize }: { ana?: Viewport; bo?: Viewport } = {},
+) {
+  const { page: ana, session: anaSession } = await app.person({ name: "Ana", ...anaSize });
+  const room = await createRoom(app.stack.httpUrl, anaSession as Session, { name });
+  const roomUrl = `${app.web.url}#/rooms/${room.roomId}`;
+  await ana.goto(roomUrl);
+  await status(ana).getByText("Live").waitFor();
+  const { page: bo, session: boSession } = await app.person({ name: "Bo", ...boSize });
+  await bo.goto(roomUrl);
+  await status(bo).getByText("Live").waitFor();
+  return {
+    ana,
+    bo,
+    roomUrl,
+    roomId: room.roomId,
+    anaSession: anaSession as Session,
+    boSession: boSession as Session,
+  };
+}
 
 export async function send(page: Page, text: string) {
   await page.getByLabel("Message", { exact: true }).fill(text);
