@@ -3,7 +3,7 @@
  * function's environment (the local stack sets them for its process; tests lower them): PRESENCE_DETAIL_LIMIT
  * (rooms with more live members get `presence` digests), PRESENCE_DIGEST_INTERVAL_MS (the shortest gap between
  * two digests of a room), PRESENCE_DIGEST_POSTS_PER_SECOND (the post rate one room's digests may use). Unset:
- * core's defaults (CONTRACT: 100 members, 2 s; 40 posts/s).
+ * core's defaults (CONTRACT: 100 members, 2 s; and 20 posts/s per room, presence-marker.ts).
  */
 export function presenceSettings(): { detailLimit?: number; intervalMs?: number; postsPerSecond?: number } {
   const postsPerSecond = positiveInteger("postsPerSecond", process.env.PRESENCE_DIGEST_POSTS_PER_SECOND);

@@ -29,8 +29,14 @@ export const handler = middy(async (event: SqsEvent) => {
     if ("kind" in job) {
       const { intervalMs, postsPerSecond } = presenceSettings();
       const scheduler = getDelayedJobQueue();
-      const timing = { intervalMs, postsPerSecond };
-      const outcome = await Presence.announceDue(db, { job, sender, log, scheduler, ...timing });
+      const outcome = await Presence.announceDue(db, {
+        job,
+        sender,
+        log,
+        scheduler,
+        intervalMs,
+        postsPerSecond,
+      });
       logger.info("presence digest", { messageId, roomId: job.roomId, ...outcome });
       continue;
     }
