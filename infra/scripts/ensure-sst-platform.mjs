@@ -6,7 +6,7 @@
  * the dependency check (pulumi, bun downloads), bun and telemetry are turned off. Takes ~40-70 s, ~320 MB.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -24,17 +24,26 @@ console.log(
   `sst platform ${installed ?? "missing"}, want ${wanted}: running \`sst install --stage ci\` (offline, ~1 min)`,
 );
 const started = Date.now();
-const result = spawnSync(join(root, "node_modules/.bin/sst"), ["install", "--stage", "ci"], {
-  cwd: root,
-  stdio: "inherit",
-  env: {
-    ...process.env,
-    SST_SKIP_DEPENDENCY_CHECK: "1",
-    SST_NO_BUN: "1",
-    SST_TELEMETRY_DISABLED: "1",
-    AWS_EC2_METADATA_DISABLED: "true",
-  },
-});
+const install = () =>
+  spawnSync(join(root, "node_modules/.bin/sst"), ["install", "--stage", "ci"], {
+    cwd: root,
+    stdio: "inherit",
+    env: {
+      ...process.env,
+      SST_SKIP_DEPENDENCY_CHECK: "1",
+      SST_NO_BUN: "1",
+      SST_TELEMETRY_DISABLED: "1",
+      AWS_EC2_METADATA_DISABLED: "true",
+    },
+  });
+let result = install();
+if (result.status !== 0 || !existsSync(join(platform, "config.d.ts"))) {
+  // A failed install (a registry request that failed midway) can leave an empty .sst/platform/package.json,
+  // which every later `sst install` then fails to parse ("unexpected end of JSON input"): start over once.
+  console.log("sst install failed; removing .sst/platform and trying once more");
+  rmSync(platform, { recursive: true, force: true });
+  result = install();
+}
 if (result.status !== 0 || !existsSync(join(platform, "config.d.ts"))) {
   console.error(
     `sst install failed (exit ${result.status ?? result.signal}); .sst/platform/config.d.ts not written`,
