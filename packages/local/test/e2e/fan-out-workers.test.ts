@@ -10,6 +10,8 @@ import { clientId, joinRoom, type RoomClient, signIn, startE2eStack } from "../s
  * failed page's second delivery quick and its order deterministic.
  */
 let stack: LocalStack;
+/** Every member stays connected until the end: a room emptying mid-file would queue presence jobs the counts see. */
+const everyone: RoomClient[] = [];
 beforeAll(async () => {
   stack = await startE2eStack({
     fanOut: { workers: 1, visibilityTimeoutMs: 1_000, inlineLimit: 5, pageSize: 10 },
@@ -17,6 +19,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
+  await Promise.all(everyone.map((m) => m.close()));
   await stack?.stop();
 });
 
@@ -26,6 +29,7 @@ async function largeRoom(name: string, size: number) {
   const users = await Promise.all(["Ann", "Ben", "Cat", "Dan"].map((n) => signIn(stack, n)));
   const members: RoomClient[] = [];
   for (let i = 0; i < size; i++) members.push(await joinRoom(stack, room.roomId, users[i % users.length]!));
+  everyone.push(...members);
   // Let the joins' presence announcements finish: the assertions below count posts and frames.
   await eventually(
     () => members.every((m) => (m.all((f: any) => f.type === "presence") as any[]).at(-1)?.count === size),
@@ -33,6 +37,8 @@ async function largeRoom(name: string, size: number) {
       timeoutMs: 15_000,
     },
   );
+  // ... including a delayed digest job (the presence budget's) still waiting on the fan-out queue.
+  await eventually(() => stack.queues.FanOut!.depth() === 0, { timeoutMs: 15_000 });
   await sleep(300);
   return members;
 }
@@ -49,46 +55,38 @@ describe("fan-out workers", () => {
   it("a large room's message goes through the workers and reaches every member exactly once", async () => {
     const members = await largeRoom("Workers", 20);
     const receivedBefore = stack.queues.FanOut!.received();
-    try {
-      const id = clientId("big");
-      members[0]!.send({ action: "sendMessage", text: "to everyone", clientMessageId: id });
-      for (const member of members)
-        await member.next((f: any) => f.type === "message" && f.message.clientMessageId === id, 10_000);
-      await sleep(300);
-      for (const member of members)
-        expect(member.all((f: any) => f.type === "message" && f.message.clientMessageId === id)).toHaveLength(
-          1,
-        );
-      // The 19 others in two pages (10 + 9): the sender has its copy as the reply.
-      expect(stack.queues.FanOut!.received() - receivedBefore).toBe(2);
-      expect(stack.queues.FanOut!.depth()).toBe(0);
-    } finally {
-      await Promise.all(members.map((m) => m.close()));
-    }
+    const id = clientId("big");
+    members[0]!.send({ action: "sendMessage", text: "to everyone", clientMessageId: id });
+    for (const member of members)
+      await member.next((f: any) => f.type === "message" && f.message.clientMessageId === id, 10_000);
+    await sleep(300);
+    for (const member of members)
+      expect(member.all((f: any) => f.type === "message" && f.message.clientMessageId === id)).toHaveLength(
+        1,
+      );
+    // The 19 others in two pages (10 + 9): the sender has its copy as the reply.
+    expect(stack.queues.FanOut!.received() - receivedBefore).toBe(2);
+    expect(stack.queues.FanOut!.depth()).toBe(0);
   });
 
   it("a worker failing mid-page leaves its page to be delivered again: nobody misses the message", async () => {
     const members = await largeRoom("Failing worker", 20);
     const receivedBefore = stack.queues.FanOut!.received();
-    try {
-      const id = clientId("retry");
-      // The sender's reply and 4 posts of the first page get through; the other 6 fail all 4 attempts.
-      stack.faults.failPosts({ after: 5, fail: 24 });
-      members[0]!.send({ action: "sendMessage", text: "survives a worker", clientMessageId: id });
-      for (const member of members)
-        await member.next((f: any) => f.type === "message" && f.message.clientMessageId === id, 15_000);
-      // The failed page was received twice (and the other once); none went to the dead-letter queue.
-      await eventually(() => stack.queues.FanOut!.depth() === 0, { timeoutMs: 10_000 });
-      expect(stack.queues.FanOut!.received() - receivedBefore).toBe(3);
-      expect(stack.queues.FanOut!.deadLetters).toEqual([]);
-      // Members of the redelivered page who had it already got it twice; on screen, everyone has it once.
-      const copies = members.map(
-        (m) => m.all((f: any) => f.type === "message" && f.message.clientMessageId === id).length,
-      );
-      expect(copies.filter((n) => n === 2)).toHaveLength(4);
-      for (const member of members) expect(onScreen(member, id)).toBe(1);
-    } finally {
-      await Promise.all(members.map((m) => m.close()));
-    }
+    const id = clientId("retry");
+    // The sender's reply and 4 posts of the first page get through; the other 6 fail all 4 attempts.
+    stack.faults.failPosts({ after: 5, fail: 24 });
+    members[0]!.send({ action: "sendMessage", text: "survives a worker", clientMessageId: id });
+    for (const member of members)
+      await member.next((f: any) => f.type === "message" && f.message.clientMessageId === id, 15_000);
+    // The failed page was received twice (and the other once); none went to the dead-letter queue.
+    await eventually(() => stack.queues.FanOut!.depth() === 0, { timeoutMs: 10_000 });
+    expect(stack.queues.FanOut!.received() - receivedBefore).toBe(3);
+    expect(stack.queues.FanOut!.deadLetters).toEqual([]);
+    // Members of the redelivered page who had it already got it twice; on screen, everyone has it once.
+    const copies = members.map(
+      (m) => m.all((f: any) => f.type === "message" && f.message.clientMessageId === id).length,
+    );
+    expect(copies.filter((n) => n === 2)).toHaveLength(4);
+    for (const member of members) expect(onScreen(member, id)).toBe(1);
   });
 });
