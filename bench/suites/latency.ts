@@ -1,17 +1,19 @@
 /**
  * Latency of one chat message to a whole room through the local stack: one sender, rooms of 10, 100 and 1,000
  * live `ws` clients, time from the send to the LAST client (sender included) receiving the message. Beside it,
- * in the same run and interleaved message by message, two floors (bench/support/bare-fanout-server.ts):
+ * in the same run and interleaved message by message, three floors (bench/support/bare-fanout-server.ts):
  * - the bare ws floor: the same fan-out by a bare `ws` server, nothing stored, no @connections;
  * - the serverless floor: that, plus one DynamoDB Local PutItem of the message (the stack's own DynamoDB Local
  *   and table) and one @connections round trip (a signed PostToConnection through the stack's gateway to one
- *   real connection, the probe) before the fan-out: what any durable serverless broadcast must pay here.
+ *   real connection, the probe) before the fan-out: what any durable serverless broadcast must pay here;
+ * - the transactional floor: the serverless floor with ours' five-item TransactWriteItems instead of its PutItem:
+ *   what a durable broadcast that is also ordered, idempotent, access-checked and rate-limited in one write pays.
  * The serverless floor is a real path, not a sum of separately measured parts: the floor server awaits the
  * PutItem, then the post, then writes to the sockets, per message, on the same cores and under the same load as
  * ours, so its percentiles are those of the whole path (the p95 of a sum is not the sum of p95s, and parts timed
  * apart would miss their queueing behind one another). The two steps are also timed inside it, per message, and
  * reported beside it. The probe is a connection of its own in a room of its own: the measured clients never see
- * its frames, and it must itself get every serverless-floor message exactly once.
+ * its frames, and it must itself get every serverless- and transactional-floor message exactly once.
  * Every client must get every message exactly once, or the run fails.
  */
 import { cpus, loadavg } from "node:os";
@@ -30,7 +32,13 @@ import { ms, percentile, ratio } from "../support/stats";
 import type { BenchTable } from "../table";
 
 const ROOM_SIZES = sized([10, 100, 1_000], [10, 50]);
-/** Enough for DynamoDB Local's JIT to compile the transaction path too before the first (smallest) room is measured. */
+/**
+ * Unmeasured messages before each room's measured ones. The first (smallest) room gets many more: DynamoDB Local
+ * is a JVM whose JIT compiles a path only after hundreds of calls (a TransactWriteItems of 5 items measured 24 ms
+ * p50 over its first 40 calls, 16 ms over the next 50, and 4.5 ms hot, against 1.7 ms for a hot PutItem), and
+ * DynamoDB itself has no such warm-up. All three sides take turns during it, so the floor's PutItem warms too.
+ */
+const FIRST_ROOM_WARMUP_MESSAGES = sized(400, 5);
 const WARMUP_MESSAGES = sized(30, 5);
 const MEASURED_MESSAGES = sized(50, 10);
 const CONNECT_CONCURRENCY = 16;
@@ -98,9 +106,11 @@ export async function run(): Promise<BenchTable[]> {
       seatingNotes.push(`${size}: ${Math.round(performance.now() - seatStarted)} ms`);
       const bareClients = new RoomClients({ wsUrl: floor.wsUrl });
       const serverlessClients = new RoomClients({ wsUrl: floor.durableWsUrl });
+      const transactionalClients = new RoomClients({ wsUrl: floor.transactionalWsUrl });
       for (const [clients, prefix] of [
         [bareClients, "f"],
         [serverlessClients, "s"],
+        [transactionalClients, "t"],
       ] as const) {
         await clients.open({
           count: size,
@@ -115,13 +125,17 @@ export async function run(): Promise<BenchTable[]> {
       const ours = side(oursClients);
       const bare = side(bareClients);
       const serverless = side(serverlessClients);
+      const transactional = side(transactionalClients);
       const parts: DurableTimings[] = [];
+      const transactionParts: DurableTimings[] = [];
       // Interleaved, one message each in turn, so all three see the same background load.
-      for (let i = 0; i < WARMUP_MESSAGES + MEASURED_MESSAGES; i++) {
+      const warmups = size === ROOM_SIZES[0] ? FIRST_ROOM_WARMUP_MESSAGES : WARMUP_MESSAGES;
+      for (let i = 0; i < warmups + MEASURED_MESSAGES; i++) {
         for (const [label, current] of [
           ["ours", ours],
           ["floor", bare],
           ["serverless", serverless],
+          ["transactional", transactional],
         ] as const) {
           const clientMessageId = `${label}-${size}-${i}`;
           current.ids.push(clientMessageId);
@@ -130,27 +144,34 @@ export async function run(): Promise<BenchTable[]> {
             text: TEXT,
             timeoutMs: MESSAGE_TIMEOUT_MS,
           });
-          if (current === serverless) probeIds.push(clientMessageId);
-          if (i < WARMUP_MESSAGES) continue;
+          const probed = current === serverless || current === transactional;
+          if (probed) probeIds.push(clientMessageId);
+          if (i < warmups) continue;
           current.samples.push(elapsed);
-          if (current !== serverless) continue;
+          if (!probed) continue;
           const timings = floor.durableTimings.get(clientMessageId);
-          if (!timings) throw new Error(`${clientMessageId}: the serverless floor reported no timings`);
-          parts.push(timings);
+          if (!timings) throw new Error(`${clientMessageId}: the ${label} floor reported no timings`);
+          (current === serverless ? parts : transactionParts).push(timings);
         }
       }
       // Late duplicates would arrive after the last one counted: give them a moment, then check.
       await new Promise((resolve) => setTimeout(resolve, 500));
-      for (const { clients, ids } of [ours, bare, serverless]) clients.assertExactlyOnce(ids);
+      for (const { clients, ids } of [ours, bare, serverless, transactional]) clients.assertExactlyOnce(ids);
 
       const stats = (samples: number[]) => ({
         p50: percentile(samples, 0.5),
         p95: percentile(samples, 0.95),
         max: Math.max(...samples),
       });
-      const [o, f, s] = [stats(ours.samples), stats(bare.samples), stats(serverless.samples)];
+      const [o, f, s, t] = [ours, bare, serverless, transactional].map((side) => stats(side.samples)) as [
+        ReturnType<typeof stats>,
+        ReturnType<typeof stats>,
+        ReturnType<typeof stats>,
+        ReturnType<typeof stats>,
+      ];
       const put = parts.map((p) => p.putMs);
       const post = parts.map((p) => p.postMs);
+      const transaction = transactionParts.map((p) => p.putMs);
       rows.push([
         size,
         ms(o.p50),
@@ -168,10 +189,13 @@ export async function run(): Promise<BenchTable[]> {
         ratio(o.max, f.max),
         ratio(o.p50, s.p50),
         ratio(o.p95, s.p95),
+        `${ms(t.p50)} / ${ms(t.p95)}`,
+        `${ms(percentile(transaction, 0.5))} / ${ms(percentile(transaction, 0.95))}`,
+        ratio(o.p50, t.p50),
         Math.round((size / o.p50) * 1000),
         `${size} x ${ours.ids.length}`,
       ]);
-      await Promise.all([ours, bare, serverless].map(({ clients }) => clients.closeAll()));
+      await Promise.all([ours, bare, serverless, transactional].map(({ clients }) => clients.closeAll()));
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
     probeClients.assertExactlyOnce(probeIds);
@@ -186,7 +210,7 @@ export async function run(): Promise<BenchTable[]> {
 
   return [
     {
-      title: `message latency, send to the last of N clients receiving it, local stack vs the bare ws floor and the serverless floor (${MEASURED_MESSAGES} messages per room)`,
+      title: `message latency, send to the last of N clients receiving it, local stack vs the bare ws, serverless and transactional floors (${MEASURED_MESSAGES} messages per room)`,
       columns: [
         "N",
         "ours p50 ms",
@@ -204,16 +228,20 @@ export async function run(): Promise<BenchTable[]> {
         "max vs bare ws",
         "p50 vs serverless floor",
         "p95 vs serverless floor",
+        "transactional floor p50 / p95 ms",
+        "its TransactWriteItems p50 / p95 ms",
+        "p50 vs transactional floor",
         "ours deliveries/s at p50",
         "exactly once",
       ],
       rows,
       notes: [
-        `ours: ws client -> local API Gateway -> sendMessage handler (one round trip of reads side by side: the connection's Get and its rate bucket's UpdateItem, the strongly consistent Get of the room's seq counter, the room's connection list into the container's cache (a gsi1 Query at most once a second); then one TransactWriteItems; then the echo to the sender and the @connections POST per member at once, each one request signed by the SDK client's SigV4 signer (core's sender), 32 in flight) -> socket. Rooms above ${DEFAULT_INLINE_LIMIT} hand their fan-out to the queue workers. Stack and DynamoDB Local in their own processes; all clients in the bench process.`,
+        `ours: ws client -> local API Gateway -> sendMessage handler (the room and user from the authorizer's context; one TransactWriteItems of five items: the room's seq counter from the container's guess, the client id claim, the message, the author's membership (the access check), the frame's rate-limit token; beside it, the room's connection list into the container's cache (a gsi1 Query at most once a second) and the connection's record for its expiry refresh; then the echo to the sender and the @connections POST per member at once, each one request signed by the SDK client's SigV4 signer (core's sender), 32 in flight) -> socket. Rooms above ${DEFAULT_INLINE_LIMIT} hand their fan-out to the queue workers. Stack and DynamoDB Local in their own processes; all clients in the bench process.`,
         "bare ws floor: the same clients and frames through one bare `ws` server process that sends the frame to every socket of the room (no Lambda, no DynamoDB, no @connections).",
+        "transactional floor: the serverless floor with ours' transaction instead of its PutItem: one TransactWriteItems of the same five items and conditions (a counter, a claim, the message, a membership, a rate bucket) under keys of its own, then the post, then the fan-out. Between the two floors is the price of that transaction on this DynamoDB Local, which an ordered (gapless seq), idempotent (clientMessageId), access-checked and rate-limited send pays in one round trip.",
         "serverless floor: the same server, but before the fan-out it awaits one PutItem of the message on the stack's DynamoDB Local and table, then one PostToConnection (one SigV4-signed request, core's createSignedPost, as the handlers' sender posts) through the stack's gateway to a probe connection of its own; its two columns are those steps as timed inside it. A real path, not a sum of parts, so its p95 is that of the whole path (see the suite's doc comment).",
-        `Each room gets ${WARMUP_MESSAGES} unmeasured warm-up messages, then ${MEASURED_MESSAGES} measured; ours, the bare floor and the serverless floor take turns message by message; one message at a time (the next is sent once the last client got the previous one).`,
-        "exactly once: every client (sender included) got every message, warm-ups too, exactly once, and no error or memberLeft frame; the serverless floor's probe got each of its messages exactly once; otherwise the suite throws.",
+        `Each room gets ${WARMUP_MESSAGES} unmeasured warm-up messages (the first, ${ROOM_SIZES[0]}, gets ${FIRST_ROOM_WARMUP_MESSAGES}: DynamoDB Local's JIT compiles its transaction path only after hundreds of calls), then ${MEASURED_MESSAGES} measured; ours and the three floors take turns message by message; one message at a time (the next is sent once the last client got the previous one).`,
+        "exactly once: every client (sender included) got every message, warm-ups too, exactly once, and no error or memberLeft frame; the probe got each of the serverless and transactional floors' messages exactly once; otherwise the suite throws.",
         `The sender joins the measured room for real (POST /sessions, a ticket for the room, the authorizer and $connect), so its frames carry the authorizer context naming that room; the N-1 others only receive and are seated without a join storm (bench/support/seat-members.ts: each a user of its own that joins a private room of its own through the real authorizer and $connect, whose record is then moved into the measured room). Sessions, tickets and the presence frames of the sender's join (awaited until the room is quiet) are not part of the measured latency. Seating took ${seatingNotes.join(", ")}.`,
         "DynamoDB Local runs with its full JIT (JAVA_TOOL_OPTIONS=-XX:+UseSerialGC) rather than the tests' start-up setting.",
         "Stack started with skipDisconnect (no $disconnect on close) so tearing down a 1,000-member room does not announce every leave. Handlers log at WARN (POWERTOOLS_LOG_LEVEL); any handler failure or logged line (stack or floor server) fails the run.",

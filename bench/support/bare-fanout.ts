@@ -10,8 +10,9 @@ export interface DurableTimings {
 
 /**
  * Starts bare-fanout-server.ts in a child process (the real stack runs in one too, for a like-for-like floor).
- * `wsUrl` is the bare ws floor; `durableWsUrl` the serverless floor (with `durable` settings), whose per-message
- * PutItem and @connections times collect in `durableTimings` by clientMessageId.
+ * `wsUrl` is the bare ws floor; `durableWsUrl` the serverless floor and `transactionalWsUrl` the transactional
+ * floor (both with `durable` settings), whose per-message write and @connections times collect in
+ * `durableTimings` by clientMessageId (`putMs` is the write: the PutItem, or the transactional floor's transaction).
  */
 export async function startBareFanoutServer(options: FloorServerOptions = {}) {
   const forked = forkTs(join(repoRoot, "bench/support/bare-fanout-server.ts"), [JSON.stringify(options)]);
@@ -26,6 +27,7 @@ export async function startBareFanoutServer(options: FloorServerOptions = {}) {
   return {
     wsUrl: url,
     durableWsUrl: `${url}/durable`,
+    transactionalWsUrl: `${url}/transactional`,
     durableTimings,
     problems: forked.lines,
     stop: () => stopChild(forked, 5_000),

@@ -13,8 +13,12 @@ export type BroadcastLogEntry =
       reason: string;
     }
   | {
-      /** A large room's pages could not be queued; this call posted them itself instead. */
-      event: "handoff_failed";
+      /**
+       * handoff_failed: a large room's pages could not be queued; this call posted them itself instead.
+       * cleanup_failed: what follows a change once it is announced (a deleted message's reactions) failed; the
+       * change stands and a repeat of the frame finishes it.
+       */
+      event: "handoff_failed" | "cleanup_failed";
       roomId: string;
       frameType: string;
       reason: string;

@@ -213,7 +213,8 @@ export async function listMine(
 /**
  * Moves a member's read position forward to `seq` and drops the mentions it passes. Never backwards (an
  * older `seq` changes nothing: returns false); a `seq` the room does not have yet is refused. Optimistic: the
- * write is conditional on the position read, and retried if another tab of the same user moved it meanwhile.
+ * write is conditional on the position and the mentions read, and retried if another tab of the same user moved
+ * it meanwhile, or a message sent or deleted meanwhile changed the mentions (so neither is undone).
  */
 export async function markRead(
   db: Db,
@@ -236,7 +237,10 @@ export async function markRead(
       await db.entities.membership
         .patch({ roomId, userId })
         .set({ readSeq: seq, mentionSeqs: (member.mentionSeqs ?? []).filter((mention) => mention > seq) })
-        .where((attr, { eq }) => eq(attr.readSeq, member.readSeq))
+        .where(
+          (attr, { eq, notExists }) =>
+            `${eq(attr.readSeq, member.readSeq)} AND ${member.mentionSeqs ? eq(attr.mentionSeqs, member.mentionSeqs) : notExists(attr.mentionSeqs)}`,
+        )
         .go();
       return true;
     } catch (error) {

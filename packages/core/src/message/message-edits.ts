@@ -2,6 +2,8 @@ import * as z from "zod/mini";
 import "../errors/english-messages";
 import { isConditionFailure } from "../db/condition-failure";
 import type { Db } from "../db/create-db";
+import { LOST, RETRY, retryTransaction } from "../db/retry-transaction";
+import { failedConditions, isRetryableCancellation } from "../db/transaction-outcome";
 import { ForbiddenError } from "../errors/domain-errors";
 import { parseInput } from "../errors/parse-input";
 import { idSchema } from "../ids/ids";
@@ -58,8 +60,13 @@ export async function edit(
 
 /**
  * The author, or the room's owner, deletes a message: it stays at its `seq` as a tombstone (`text` "",
- * `deletedAt`; mentions, edit time and emojis removed, so its reactions are no longer shown anywhere).
- * ForbiddenError for anyone else. Deleting a tombstone again changes nothing (`changed: false`).
+ * `deletedAt`; mentions, edit time and emojis removed, so its reactions are no longer shown anywhere), and it
+ * stops counting as an unread mention for the members it mentioned. ForbiddenError for anyone else. Deleting a
+ * tombstone again changes nothing (`changed: false`).
+ * One transaction: the message (if not deleted meanwhile) and the membership of each mentioned member whose
+ * unread mentions still hold its `seq` (read just before; the write is conditional on the list as read, so a
+ * markRead or a new mention in between makes it read again and retry). The reaction items are left to
+ * `Reaction.removeOfMessage`, which the deleteMessage flow runs after announcing the deletion.
  */
 export async function remove(db: Db, input: z.input<typeof deleteInput>, now = new Date()) {
   const { roomId, userId, messageId } = parseInput(deleteInput, input, "deleteMessage frame");
@@ -69,21 +76,52 @@ export async function remove(db: Db, input: z.input<typeof deleteInput>, now = n
     if (membership?.role !== "owner")
       throw new ForbiddenError("Only its author or the room's owner may delete a message");
   }
-  const deleted = { messageId, seq: stored.seq };
+  const { seq } = stored;
+  const deleted = { messageId, seq };
   if (stored.deletedAt) return { ...deleted, changed: false };
-  try {
-    await db.entities.message
-      .patch({ roomId, seq: stored.seq })
-      .set({ text: "", mentions: [], deletedAt: now.toISOString() })
-      .remove(["editedAt", "reactionEmojis"])
-      .where(({ deletedAt }, { notExists }) => notExists(deletedAt))
-      .go({ response: "none" });
-    return { ...deleted, changed: true };
-  } catch (error) {
-    // Deleted by someone else a moment ago: the same outcome.
-    if (isConditionFailure(error)) return { ...deleted, changed: false };
-    throw error;
-  }
+  const mentioned = stored.mentions.filter((mentionedId) => mentionedId !== stored.authorId);
+  const changed = await retryTransaction({ operation: "deleteMessage" }, async () => {
+    const unread = await membershipsMentionedAt(db, { roomId, userIds: mentioned, seq });
+    const { canceled, data } = await db.transaction
+      .write(({ message, membership }) => [
+        message
+          .patch({ roomId, seq })
+          .set({ text: "", mentions: [], deletedAt: now.toISOString() })
+          .remove(["editedAt", "reactionEmojis"])
+          .where(({ deletedAt }, { notExists }) => notExists(deletedAt))
+          .commit(),
+        ...unread.map(({ userId: memberId, mentionSeqs }) =>
+          membership
+            .patch({ roomId, userId: memberId })
+            .set({ mentionSeqs: mentionSeqs.filter((mention) => mention !== seq) })
+            .where((attr, { eq }) => eq(attr.mentionSeqs, mentionSeqs))
+            .commit(),
+        ),
+      ])
+      .go();
+    if (!canceled) return true;
+    const failed = failedConditions(data);
+    // Deleted by someone else a moment ago (their transaction cleared the mentions): the same outcome.
+    if (failed.includes(0)) return false;
+    // A mentioned member read, was mentioned again, or left since the read: read them again.
+    if (failed.length) return LOST;
+    if (isRetryableCancellation(data)) return RETRY;
+    throw new Error(`deleteMessage cancelled: ${JSON.stringify(data.map((reason) => reason.code))}`);
+  });
+  return { ...deleted, changed };
+}
+
+/** The memberships (consistent Gets, at once) of those of `userIds` whose unread mentions hold `seq`. */
+async function membershipsMentionedAt(
+  db: Db,
+  { roomId, userIds, seq }: { roomId: string; userIds: readonly string[]; seq: number },
+) {
+  const memberships = await Promise.all(userIds.map((userId) => Membership.get(db, { roomId, userId })));
+  return memberships.flatMap((membership) =>
+    membership?.mentionSeqs?.includes(seq)
+      ? [{ userId: membership.userId, mentionSeqs: membership.mentionSeqs }]
+      : [],
+  );
 }
 
 /** One stored message as the room is sent it: current text and reactions, no `mine`. */

@@ -11,6 +11,7 @@ import { userIdSchema } from "../identity/user-id";
 import { idSchema, newId } from "../ids/ids";
 import * as Membership from "../membership/membership";
 import type { Message, User } from "../protocol/shapes";
+import type { TokenInTransaction } from "../rate-limit/rate-limit";
 import * as Reaction from "../reaction/reaction";
 import { limitSchema } from "../room/room";
 import { messageText } from "../text/free-text";
@@ -97,21 +98,30 @@ export async function readLastSeq(db: Db, { roomId }: { roomId: string }): Promi
  * 1. the client id is claimed for this author (conditional: a repeat returns the stored message),
  * 2. the message is put under its `seq`,
  * 3. the author's read position moves to `seq` (their own message is never unread; also proves membership),
- * 4+. each mentioned member's membership gets the `seq` as an unread mention (also proves they are members).
- * `lastSeq`: the room's counter as the caller just read it (readLastSeq, in parallel with its other reads);
- * otherwise it is read here first. A stale value costs one lost race, never a wrong `seq`.
+ * 4+. each mentioned member's membership gets the `seq` as an unread mention (also proves they are members),
+ * last. `frameToken`'s rate bucket (rate-limit's TokenInTransaction): the frame is counted by the same
+ *    transaction, so a frame refused `rate_limited` writes nothing at all.
+ * `lastSeq`: the room's counter as the caller knows it (read beside its other reads, or a container's guess,
+ * see LastSeqMemory); otherwise it is read here first. A stale value costs one lost race, never a wrong `seq`.
+ * `lostRaces` counts attempts that lost the counter to another sender.
  */
 export async function send(
   db: Db,
   input: z.input<typeof sendInput>,
-  { now = new Date(), lastSeq: known }: { now?: Date; lastSeq?: number } = {},
+  {
+    now = new Date(),
+    lastSeq: known,
+    frameToken,
+  }: { now?: Date; lastSeq?: number; frameToken?: TokenInTransaction } = {},
 ) {
   const { roomId, authorId, author, text, clientMessageId, mentions = [] } = parseInput(sendInput, input);
   const mentioned = [...new Set(mentions)].filter((userId) => userId !== authorId);
   const messageId = newId(now.getTime());
   let lastSeq = known ?? (await readLastSeq(db, { roomId }));
   const deadline = Date.now() + SEND_BUDGET_MS;
+  const tokenIndex = 4 + mentioned.length;
   let attempt = 0;
+  let lostRaces = 0;
   for (; Date.now() < deadline; attempt++) {
     const seq = lastSeq + 1;
     const message: Message = {
@@ -126,7 +136,7 @@ export async function send(
       sentAt: now.toISOString(),
     };
     const { canceled, data } = await db.transaction
-      .write(({ room: rooms, claim, message: messages, membership }) => [
+      .write(({ room: rooms, claim, message: messages, membership, rateBucket }) => [
         rooms
           .patch({ roomId })
           .set({ lastSeq: seq, lastMessageAt: message.sentAt })
@@ -151,32 +161,52 @@ export async function send(
             .append({ mentionSeqs: [seq] })
             .commit(),
         ),
+        ...(frameToken ? [frameToken.item(rateBucket)] : []),
       ])
       .go();
-    if (!canceled) return { message, created: true };
+    if (!canceled) return { message, created: true, lostRaces };
     const failed = failedConditions(data);
-    if (failed.includes(1))
-      return { message: await getByClientId(db, { roomId, authorId, clientMessageId }), created: false };
-    if (failed.includes(3)) throw new ForbiddenError("You are no longer a member of this room");
-    if (failed.some((index) => index >= 4)) {
+    if (frameToken && failed.includes(tokenIndex)) {
+      // Counted first, as a frame is: an empty bucket refuses the frame whatever else held.
+      frameToken.refused(data[tokenIndex]?.item as { tat?: number } | null | undefined);
+      if (failed.length === 1) continue;
+    }
+    // Past here the frame is answered without this transaction; it still counts toward the frame limit.
+    if (failed.includes(1)) {
+      const [stored] = await Promise.all([
+        getByClientId(db, { roomId, authorId, clientMessageId }),
+        frameToken?.takeAlone(db),
+      ]);
+      return { message: stored, created: false, lostRaces };
+    }
+    if (failed.includes(3)) {
+      await frameToken?.takeAlone(db);
+      throw new ForbiddenError("You are no longer a member of this room");
+    }
+    if (failed.some((index) => index >= 4 && index < tokenIndex)) {
+      await frameToken?.takeAlone(db);
       throw new ValidationError(
         "Invalid sendMessage frame: mentions: every mentioned user must be a member of the room",
         [{ path: ["mentions"], message: "must be members of the room" }],
       );
     }
     if (failed.includes(0)) {
+      lostRaces++;
       // Another sender took `seq`: take the next one (the counter just moved, so it is free now).
       const current = (data[0]?.item as { lastSeq?: number } | null | undefined)?.lastSeq;
       lastSeq = current ?? (await readLastSeq(db, { roomId }));
       await sleep(lostRaceDelayMs(attempt));
       continue;
     }
-    if (!isRetryableCancellation(data))
+    if (!isRetryableCancellation(data)) {
+      await frameToken?.takeAlone(db);
       throw new Error(`sendMessage cancelled: ${JSON.stringify(data.map((d) => d.code))}`);
+    }
     // DynamoDB asked us to back off (throttling, conflicts): wait, jittered, and try again. The cap is high (1 s)
     // because conflicts come from many senders hitting the room item at once; short waits keep them colliding.
     await sleep(fullJitterDelayMs(attempt, { baseDelayMs: 20, maxDelayMs: 1_000 }));
   }
+  await frameToken?.takeAlone(db);
   throw new SendContendedError(attempt);
 }
 

@@ -1,6 +1,7 @@
 import type { Db } from "../db/create-db";
-import { type Limits, type RateLimitName, rateLimitsOf } from "../limits/limits";
-import { takeToken } from "./gcra";
+import { RateLimitedError } from "../errors/domain-errors";
+import { type Limits, type RateLimitName, type RateLimitSetting, rateLimitsOf } from "../limits/limits";
+import { gcra, takeToken } from "./gcra";
 import type { RateBucketItem } from "./rate-bucket.entity";
 
 /** The per-user and per-IP limits, the ones an HTTP route may name (frames are counted by the frame path). */
@@ -27,20 +28,19 @@ export async function take(
   { name, key, limits, now = new Date() }: { name: RateLimitName; key: string; limits: Limits; now?: Date },
 ): Promise<void> {
   const entity = db.entities.rateBucket;
-  const nowMs = now.getTime();
-  const expiresAt = (tat: number) => Math.ceil(tat / 1000) + LINGER_SECONDS;
   const outcome = (result: { rejected: boolean; data?: RateBucketItem | null }) =>
     result.rejected
       ? { written: false as const, record: result.data ?? null }
       : { written: true as const, record: null };
+  const onRefusal = { response: "none", returnOnConditionCheckFailure: "all_old" } as const;
   await takeToken<RateBucketItem | null>(
     {
       writeIfFull: async (next, nowMs) =>
         outcome(
           await entity
             .upsert({ scope: name, key, tat: next, expiresAt: expiresAt(next) })
-            .where((attr, { notExists, lte }) => `(${notExists(attr.tat)} OR ${lte(attr.tat, nowMs)})`)
-            .go({ response: "none", returnOnConditionCheckFailure: "all_old" }),
+            .where(bucketIsFull(nowMs))
+            .go(onRefusal),
         ),
       addIfTokenLeft: async (interval, nowMs, latest) =>
         outcome(
@@ -49,11 +49,93 @@ export async function take(
             .add({ tat: interval })
             // Kept for as long as the burst can last; a bucket reaches its latest tat only while refusing.
             .set({ expiresAt: expiresAt(latest + interval) })
-            .where((attr, { gt, lte }) => `${gt(attr.tat, nowMs)} AND ${lte(attr.tat, latest)}`)
-            .go({ response: "none", returnOnConditionCheckFailure: "all_old" }),
+            .where(tokenIsLeft(nowMs, latest))
+            .go(onRefusal),
         ),
       tatOf: (record) => record?.tat,
     },
-    { limit: rateLimitsOf(limits)[name], now: nowMs, refusal: refusals[name] },
+    { limit: rateLimitsOf(limits)[name], now: nowMs(now), refusal: refusals[name] },
   );
+}
+
+const nowMs = (now: Date) => now.getTime();
+const expiresAt = (tat: number) => Math.ceil(tat / 1000) + LINGER_SECONDS;
+type BucketWhere = Parameters<ReturnType<Db["entities"]["rateBucket"]["upsert"]>["where"]>[0];
+/** takeToken's writeIfFull condition: no bucket yet, or one full again by `nowMs`. */
+const bucketIsFull =
+  (nowMs: number): BucketWhere =>
+  (attr, { notExists, lte }) =>
+    `(${notExists(attr.tat)} OR ${lte(attr.tat, nowMs)})`;
+/** takeToken's addIfTokenLeft condition: a burst in progress with a token left. */
+const tokenIsLeft =
+  (nowMs: number, latest: number): BucketWhere =>
+  (attr, { gt, lte }) =>
+    `${gt(attr.tat, nowMs)} AND ${lte(attr.tat, latest)}`;
+
+/** The rate buckets' entity as a transaction hands it to its items. */
+type TransactionRateBucket = Parameters<Parameters<Db["transaction"]["write"]>[0]>[0]["rateBucket"];
+
+/**
+ * `take` as one item of a TransactWriteItems, so the call it counts and the writes it admits commit together:
+ * a refused call writes nothing at all, not even its bucket. The first attempt assumes the bucket is full (an
+ * idle or slow client, the common case: one conditional write, as in `take`). When the bucket item refuses,
+ * `refused` reads what it held (the item's all_old): an empty bucket throws RateLimitedError with
+ * `retryAfterMs`; otherwise the next attempt's `item` takes the token in the form that bucket needs. Each
+ * attempt is timed when it is built, since a transaction may be tried again for seconds (lost `seq` races); a
+ * refusal therefore means another call on the bucket came between, or a clock apart by a little, never a loop.
+ */
+export class TokenInTransaction {
+  #draining = false;
+  /** When the latest attempt was built (epoch ms): what its conditions and `refused` compare with. */
+  #attemptAt = 0;
+  readonly #limits: Limits;
+  readonly #limit: RateLimitSetting;
+  readonly #interval: number;
+
+  constructor(
+    readonly name: RateLimitName,
+    readonly key: string,
+    limits: Limits,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.#limits = limits;
+    this.#limit = rateLimitsOf(limits)[name];
+    this.#interval = this.#limit.perMs / this.#limit.rate;
+  }
+
+  /**
+   * The call was answered without its transaction (refused for another reason, or a repeat): it still counts,
+   * as every call does, by `take` on its own. An empty bucket then throws RateLimitedError, as it would have first.
+   */
+  takeAlone(db: Db): Promise<void> {
+    return take(db, { name: this.name, key: this.key, limits: this.#limits, now: new Date(this.clock()) });
+  }
+
+  /** This attempt's conditional write on the bucket (its all_old comes back when it is refused). */
+  item(rateBucket: TransactionRateBucket) {
+    const { name: scope, key } = this;
+    const now = this.clock();
+    this.#attemptAt = now;
+    const interval = this.#interval;
+    if (!this.#draining) {
+      return rateBucket
+        .upsert({ scope, key, tat: now + interval, expiresAt: expiresAt(now + interval) })
+        .where(bucketIsFull(now))
+        .commit({ response: "all_old" });
+    }
+    const latest = now + interval * (this.#limit.burst - 1);
+    return rateBucket
+      .patch({ scope, key })
+      .add({ tat: interval })
+      .set({ expiresAt: expiresAt(latest + interval) })
+      .where(tokenIsLeft(now, latest))
+      .commit({ response: "all_old" });
+  }
+
+  /** The bucket refused the latest attempt's write, holding `bucket`: throws when it is empty, else picks the form. */
+  refused(bucket: { tat?: number } | null | undefined): void {
+    const decision = gcra({ tat: bucket?.tat, now: this.#attemptAt, limit: this.#limit });
+    if (!decision.allowed) throw new RateLimitedError(refusals[this.name], decision.retryAfterMs);
+    this.#draining = (bucket?.tat ?? 0) > this.#attemptAt;
+  }
 }

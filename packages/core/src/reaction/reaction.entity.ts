@@ -5,7 +5,9 @@ import { tableDefinition as t } from "../table/definition";
  * One item per (user, message, emoji) reaction, in the room's partition: created on condition that it does not
  * exist (on) and deleted on condition that it does (off), in the same transaction as the count it moves, so a
  * repeated toggle changes nothing. Keyed by user first: the reactions of one reader over a range of messages
- * (`mine` for a page of history) are one key-range Query.
+ * (`mine` for a page of history) are one key-range Query. On gsi1 under (message, the user's count shard): a
+ * deleted message's reactions are found and removed by key (`byMessage`), one Query per shard, and a hot
+ * message's reactors spread over as many index partitions as its counts do over items.
  */
 export const createReactionEntity = () =>
   new Entity({
@@ -17,11 +19,22 @@ export const createReactionEntity = () =>
       emoji: { type: "string", required: true, readOnly: true },
       messageId: { type: "string", required: true, readOnly: true },
       reactedAt: { type: "string", required: true, readOnly: true },
+      /** The user's count shard (shard.ts `shardOf`), the one this reaction moved. */
+      shard: { type: "number", required: true, readOnly: true },
     },
     indexes: {
       byUser: {
         pk: { field: t.partitionKey, composite: ["roomId"], casing: "none" },
         sk: { field: t.sortKey, composite: ["userId", "seq", "emoji"], casing: "none" },
+      },
+      byMessage: {
+        index: "gsi1",
+        pk: {
+          field: t.globalIndexes.gsi1.partitionKey,
+          composite: ["roomId", "seq", "shard"],
+          casing: "none",
+        },
+        sk: { field: t.globalIndexes.gsi1.sortKey, composite: ["userId", "emoji"], casing: "none" },
       },
     },
   });

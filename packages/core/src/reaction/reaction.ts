@@ -3,7 +3,11 @@ import "../errors/english-messages";
 import { isConditionFailure } from "../db/condition-failure";
 import type { Db } from "../db/create-db";
 import { RETRY, retryTransaction } from "../db/retry-transaction";
-import { failedConditions, isRetryableCancellation } from "../db/transaction-outcome";
+import {
+  type CancellationReason,
+  failedConditions,
+  isRetryableCancellation,
+} from "../db/transaction-outcome";
 import { LimitReachedError } from "../errors/domain-errors";
 import { parseInput } from "../errors/parse-input";
 import { idSchema } from "../ids/ids";
@@ -12,6 +16,7 @@ import { findById, messageGone } from "../message/find-by-id";
 import type { MessageItem } from "../message/message.entity";
 import type { Reaction } from "../protocol/shapes";
 import { emojiSchema } from "./emoji";
+import type { ReactionCountItem, ReactionItem } from "./reaction.entity";
 import { REACTION_COUNT_SHARDS, shardOf } from "./shard";
 
 /** Fields a client sends (`react`); the room and user come from its connection record. */
@@ -121,7 +126,9 @@ export async function forItems(
  * absent / deleted if present) and the +1 / -1 on the caller's count shard, so the counts always equal the
  * reactions stored. An emoji new to the message first takes one of its `maxEmojis` places (a conditional
  * UpdateItem of the message, at most that many times per message); past them: LimitReachedError. A deleted
- * message, or one not in the room: NotFoundError.
+ * message, or one not in the room: NotFoundError. A message deleted while the toggle was being written (after
+ * it was read): the toggle takes back what it wrote and answers NotFoundError too, so nothing of it outlives the
+ * deletion's cleanup (`removeOfMessage`), which may already have run.
  */
 export async function toggle(
   db: Db,
@@ -139,17 +146,18 @@ export async function toggle(
   if (on && !(message.reactionEmojis ?? []).includes(emoji))
     await takeEmojiPlace(db, { roomId, seq, messageId, emoji, maxEmojis });
   const key = { roomId, userId, seq, emoji };
+  const shard = shardOf(userId, shards);
   const changed = await retryTransaction({ operation: "react" }, async () => {
     const { canceled, data } = await db.transaction
       .write(({ reaction, reactionCount }) => [
         on
-          ? reaction.create({ ...key, messageId, reactedAt: now.toISOString() }).commit()
+          ? reaction.create({ ...key, messageId, shard, reactedAt: now.toISOString() }).commit()
           : reaction
               .delete(key)
               .where((attr, { exists }) => exists(attr.emoji))
               .commit(),
         reactionCount
-          .update({ roomId, seq, emoji, shard: shardOf(userId, shards) })
+          .update({ roomId, seq, emoji, shard })
           .add({ count: on ? 1 : -1 })
           .set({ changedAt: now.toISOString() })
           .commit(),
@@ -165,7 +173,111 @@ export async function toggle(
     db.entities.message.get({ roomId, seq }).go({ consistent: true }),
     readRange(db, { roomId, fromSeq: seq, toSeq: seq, reader: userId, consistent: true }),
   ]);
-  return { messageId, seq, changed, reactions: current ? reactionsOf(current, range) : [] };
+  if (!current || current.deletedAt) {
+    if (changed) await takeBack(db, key);
+    throw messageGone(messageId, true);
+  }
+  return { messageId, seq, changed, reactions: reactionsOf(current, range) };
+}
+
+/**
+ * For a message deleted while this toggle was written: its own reaction item (which gsi1 may not list yet), then
+ * everything `removeOfMessage` finds, its count among them.
+ */
+async function takeBack(db: Db, key: { roomId: string; userId: string; seq: number; emoji: string }) {
+  await deleteAll(db, { reactions: [key], counts: [] });
+  await removeOfMessage(db, { roomId: key.roomId, seq: key.seq });
+}
+
+/** At most this many deletions go in one transaction (DynamoDB's limit per TransactWriteItems is 100). */
+const DELETIONS_PER_TRANSACTION = 100;
+
+/**
+ * Removes every reaction of a deleted message: its reaction items (found on gsi1 under the message and each
+ * count shard, one Query per shard, paged) and then its count items (one consistent Query of at most 20 emojis x
+ * the shards). Each page is one TransactWriteItems of unconditional deletions (of at most 100 items), so a
+ * page is gone entirely or not at all, and running it again (after a Lambda died midway, or for a repeated
+ * deleteMessage) deletes what is left and nothing else. The counts go last: while any remain, they name the
+ * shards whose index partitions still hold reactions, and none means none are left, so a message nobody reacted
+ * to costs one Query. (A reaction stored a moment before the deletion may not be on gsi1 yet; it is then left,
+ * as an item no read shows.) Readers already show a tombstone no reactions and toggles refuse it, so what is not
+ * removed yet is never seen. Returns how many items it deleted.
+ */
+export async function removeOfMessage(
+  db: Db,
+  {
+    roomId,
+    seq,
+    shards = REACTION_COUNT_SHARDS,
+    pageSize = DELETIONS_PER_TRANSACTION,
+  }: { roomId: string; seq: number; shards?: number; pageSize?: number },
+): Promise<number> {
+  const { data: found } = await db.entities.reactionCount.query
+    .byMessage({ roomId, seq })
+    .go({ pages: "all", consistent: true });
+  const counts = found.filter((count) => count.seq === seq);
+  if (!counts.length) return 0;
+  const shardsToRead = new Set([
+    ...Array.from({ length: shards }, (_, i) => i),
+    ...counts.map((c) => c.shard),
+  ]);
+  const limit = Math.min(pageSize, DELETIONS_PER_TRANSACTION);
+  // Every shard's pages run to their end before a failure is thrown, so none is left running behind it.
+  const perShard = await Promise.allSettled(
+    [...shardsToRead].map(async (shard) => {
+      let deleted = 0;
+      let cursor: string | null = null;
+      do {
+        const page: { data: ReactionItem[]; cursor: string | null } = await db.entities.reaction.query
+          .byMessage({ roomId, seq, shard })
+          .go({ cursor, limit });
+        await deleteAll(db, { reactions: page.data, counts: [] });
+        deleted += page.data.length;
+        cursor = page.cursor;
+      } while (cursor);
+      return deleted;
+    }),
+  );
+  const failed = perShard.find((result) => result.status === "rejected");
+  if (failed) throw failed.reason;
+  const deleted = perShard.reduce(
+    (sum, result) => sum + (result.status === "fulfilled" ? result.value : 0),
+    0,
+  );
+  for (let i = 0; i < counts.length; i += DELETIONS_PER_TRANSACTION)
+    await deleteAll(db, { reactions: [], counts: counts.slice(i, i + DELETIONS_PER_TRANSACTION) });
+  return deleted + counts.length;
+}
+
+/** One TransactWriteItems deleting the given reaction and count items (at most 100 in all), retried on contention. */
+async function deleteAll(
+  db: Db,
+  {
+    reactions,
+    counts,
+  }: {
+    reactions: Pick<ReactionItem, "roomId" | "userId" | "seq" | "emoji">[];
+    counts: Pick<ReactionCountItem, "roomId" | "seq" | "emoji" | "shard">[];
+  },
+) {
+  if (!reactions.length && !counts.length) return;
+  await retryTransaction({ operation: "remove reactions" }, async () => {
+    const { canceled, data } = await db.transaction
+      .write(({ reaction, reactionCount }) => [
+        ...reactions.map(({ roomId, userId, seq, emoji }) =>
+          reaction.delete({ roomId, userId, seq, emoji }).commit(),
+        ),
+        ...counts.map(({ roomId, seq, emoji, shard }) =>
+          reactionCount.delete({ roomId, seq, emoji, shard }).commit(),
+        ),
+      ])
+      .go();
+    if (!canceled) return true;
+    // Typed per item by ElectroDB; two entities' deletions spread together lose that type.
+    const reasons: readonly CancellationReason[] = data;
+    if (isRetryableCancellation(reasons)) return RETRY;
+    throw new Error(`remove reactions cancelled: ${JSON.stringify(reasons.map((reason) => reason.code))}`);
+  });
 }
 
 /** Adds `emoji` to the message's emojis if it has fewer than `maxEmojis` and is not deleted. */

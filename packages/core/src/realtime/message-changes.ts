@@ -30,7 +30,12 @@ export function editMessage({
   });
 }
 
-/** `deleteMessage`: by the author or the room's owner; the room gets `messageDeleted`. */
+/**
+ * `deleteMessage`: by the author or the room's owner; the room gets `messageDeleted`. Then the message's
+ * reaction items are removed, after the posts (a reader never sees a tombstone's reactions, so nobody waits for
+ * it); again on a repeated delete, which finishes what a Lambda that died midway left. A failure there is
+ * logged, never answered: the deletion itself is done.
+ */
 export function deleteMessage({
   db,
   delivery,
@@ -40,12 +45,21 @@ export function deleteMessage({
 }: RealtimeDeps & { frame: ClientFrameOf<"deleteMessage"> }): Promise<RealtimeOutcome> {
   return forJoinedConnection({ db, connectionId, limits }, async ({ roomId, userId }) => {
     const { seq, changed } = await MessageEdits.remove(db, { roomId, userId, messageId });
-    return announce(
+    const outcome = await announce(
       { db, delivery, connectionId },
       roomId,
       { type: "messageDeleted", messageId, seq },
       changed,
     );
+    await Reaction.removeOfMessage(db, { roomId, seq }).catch((error: unknown) =>
+      delivery.log?.({
+        event: "cleanup_failed",
+        roomId,
+        frameType: "messageDeleted",
+        reason: error instanceof Error ? error.message : String(error),
+      }),
+    );
+    return outcome;
   });
 }
 

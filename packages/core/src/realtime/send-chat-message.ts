@@ -1,8 +1,13 @@
 import { warmRoomListing } from "../broadcast/connection-list-cache";
+import { Connection } from "../connection";
+import type { Db } from "../db";
+import { UnauthorizedError } from "../errors/domain-errors";
+import { defaultLimits } from "../limits/limits";
 import { Message } from "../message";
+import { containerLastSeq } from "../message/last-seq-memory";
 import type { ClientFrameOf } from "../protocol";
+import { RateLimit } from "../rate-limit";
 import { deliverCreated } from "./deliver-created";
-import { forAdmittedFrame } from "./for-joined-connection";
 import type { RealtimeDeps, RealtimeOutcome } from "./realtime-deps";
 
 /**
@@ -10,44 +15,68 @@ import type { RealtimeDeps, RealtimeOutcome } from "./realtime-deps";
  * display name), then delivers it to the sender and everyone else at once. A repeated clientMessageId stores
  * nothing: the sender alone gets the stored message.
  *
- * Round trips before the first post: one of reads, then the transaction. The room and user come from the
- * authorizer's context (`caller`), so the frame token (connection Get and rate bucket), the room's `lastSeq`
- * and the broadcast's connection list (into the container's cache) are read side by side; only then is the
- * frame checked and, if admitted, written (forAdmittedFrame). Measured in bench/suites/latency.ts.
+ * Who sends and where is the authorizer's context (`caller`): API Gateway attaches it to every event of the
+ * connection and no client can set it, so nothing is read to learn it. The transaction's membership condition
+ * is the access check (a removed member's membership goes with the ban), and the frame's rate-limit token is
+ * one of its items (a frame refused `rate_limited` writes nothing). So a send is one round trip before the
+ * first post: the transaction, built on the room's `seq` as this container last stored it (LastSeqMemory; read
+ * first only when the container has no trusted guess). Beside it, off that path: the room's connection list
+ * into the container's cache, and the connection's record, read only to refresh its expiry afterwards.
+ * Measured in bench/suites/latency.ts.
  */
-export function sendChatMessage({
+export async function sendChatMessage({
   db,
   delivery,
   connectionId,
-  limits,
+  limits = defaultLimits,
   caller,
   frame: { text, clientMessageId, mentions },
 }: RealtimeDeps & { frame: ClientFrameOf<"sendMessage"> }): Promise<RealtimeOutcome> {
-  return forAdmittedFrame(
-    { db, connectionId, limits, caller },
-    async ({ roomId }) => {
-      const [lastSeq] = await Promise.all([
-        Message.readLastSeq(db, { roomId }),
-        warmRoomListing(db, { roomId, frameType: "message", cache: delivery.listingCache }),
-      ]);
-      return lastSeq;
-    },
-    async (_connection, { roomId, userId, name }, lastSeq) => {
-      const { message, created } = await Message.send(
-        db,
-        { roomId, authorId: userId, author: name, text, clientMessageId, mentions },
-        { lastSeq },
-      );
-      return deliverCreated({
-        db,
-        delivery,
-        connectionId,
-        roomId,
-        // No reactions on a new message. A repeat gets the stored one as `reactions: []` too: its reactions, if
-        // any came meanwhile, reached the sender in `reactions` frames.
-        frame: { type: "message", message: { ...message, reactions: message.reactions ?? [] } },
-        created,
-      });
-    },
-  );
+  const now = new Date();
+  const frameToken = new RateLimit.TokenInTransaction("frames", connectionId, limits);
+  if (!caller) {
+    await frameToken.takeAlone(db);
+    throw new UnauthorizedError("This connection was not admitted by a ticket; reconnect with ?ticket=");
+  }
+  const { roomId, userId, name } = caller;
+  const record = Connection.get(db, { connectionId, now });
+  const listing = warmRoomListing(db, { roomId, frameType: "message", cache: delivery.listingCache });
+  try {
+    const lastSeq = containerLastSeq.guess(roomId) ?? (await readLastSeq(db, roomId, frameToken));
+    const { message, created, lostRaces } = await Message.send(
+      db,
+      { roomId, authorId: userId, author: name, text, clientMessageId, mentions },
+      { now, lastSeq, frameToken },
+    );
+    if (created) containerLastSeq.stored(roomId, message.seq, { lostRace: lostRaces > 0 });
+    await listing;
+    const outcome = await deliverCreated({
+      db,
+      delivery,
+      connectionId,
+      roomId,
+      // No reactions on a new message. A repeat gets the stored one as `reactions: []` too: its reactions, if
+      // any came meanwhile, reached the sender in `reactions` frames.
+      frame: { type: "message", message: { ...message, reactions: message.reactions ?? [] } },
+      created,
+    });
+    const connection = await record;
+    if (connection) await Connection.touch(db, { connection, now });
+    return outcome;
+  } finally {
+    // A refused frame's side reads still end inside its invocation: a Lambda is frozen once it returns.
+    await Promise.allSettled([record, listing]);
+  }
+}
+
+/** The room's counter, read because this container has no trusted guess; a frame refused here still counts. */
+async function readLastSeq(db: Db, roomId: string, frameToken: RateLimit.TokenInTransaction) {
+  try {
+    const lastSeq = await Message.readLastSeq(db, { roomId });
+    containerLastSeq.read(roomId, lastSeq);
+    return lastSeq;
+  } catch (error) {
+    await frameToken.takeAlone(db);
+    throw error;
+  }
 }

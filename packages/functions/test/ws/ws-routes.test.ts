@@ -320,13 +320,13 @@ describe("sendMessage", () => {
     expect((await Message.history(db, { roomId: room.roomId })).messages).toEqual([]);
   });
 
-  it("from a connection that is not joined: not_found error frame", async () => {
+  it("from a connection with neither a record nor a context: unauthorized error frame, nothing stored", async () => {
     await send("stranger-Zg=", { action: "sendMessage", text: "hello?", clientMessageId: "s-1" });
     expect(api.framesFor("stranger-Zg=")).toEqual([
       {
         type: "error",
-        code: "not_found",
-        message: expect.stringContaining("reconnect"),
+        code: "unauthorized",
+        message: expect.stringContaining("ticket"),
         action: "sendMessage",
         clientMessageId: "s-1",
       },
@@ -335,6 +335,18 @@ describe("sendMessage", () => {
 });
 
 describe("todos", () => {
+  it("from a connection that is not joined (no record): not_found error frame", async () => {
+    await send("stranger-Td=", { action: "addTodo", title: "hello?" });
+    expect(api.framesFor("stranger-Td=")).toEqual([
+      expect.objectContaining({
+        type: "error",
+        code: "not_found",
+        message: expect.stringContaining("reconnect"),
+        action: "addTodo",
+      }),
+    ]);
+  });
+
   it("addTodo: the room gets the todo at version 1", async () => {
     const {
       room,

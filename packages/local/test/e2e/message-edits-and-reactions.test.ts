@@ -95,6 +95,9 @@ describe("editMessage and deleteMessage through the gateway", () => {
 
   it("the owner deletes another's message; a member who is neither is refused; history keeps a tombstone", async () => {
     const sent = await send(bob, "regrettable");
+    // A reaction before the deletion: the tombstone shows none.
+    ann.send({ action: "react", messageId: sent.messageId, emoji: "👍", on: true });
+    await nextAbout(everyone(), "reactions", sent.messageId);
     ann.send({ action: "deleteMessage", messageId: sent.messageId });
     expect(await ann.nextOfType<ErrorFrame>("error", undefined, WAIT)).toMatchObject({
       code: "forbidden",

@@ -429,7 +429,9 @@ describe("GET /me/rooms: unread and unreadMentions", () => {
     });
     expect((await syncOne(newcomer)).readSeq).toBe(3);
 
-    await send(poster, "@Newcomer @Host welcome", { mentions: [newcomerUser.user.userId, host.user.userId] });
+    const welcome = await send(poster, "@Newcomer @Host welcome", {
+      mentions: [newcomerUser.user.userId, host.user.userId],
+    });
     await send(poster, "more");
     expect(await myRoom(newcomerUser, busy.roomId)).toMatchObject({ unread: 2, unreadMentions: 1 });
     expect(await myRoom(host, busy.roomId)).toMatchObject({ unread: 5, unreadMentions: 2 });
@@ -443,6 +445,10 @@ describe("GET /me/rooms: unread and unreadMentions", () => {
     await send(hostSocket, "caught up");
     expect(await myRoom(host, busy.roomId)).toMatchObject({ unread: 0, unreadMentions: 0, lastSeq: 6 });
     expect(await myRoom(newcomerUser, busy.roomId)).toMatchObject({ unread: 3, unreadMentions: 1 });
+    // Deleting the message that mentioned them takes the mention away; its tombstone keeps its place (its seq).
+    poster.send({ action: "deleteMessage", messageId: welcome.messageId });
+    await poster.nextOfType("messageDeleted", (f: any) => f.messageId === welcome.messageId);
+    expect(await myRoom(newcomerUser, busy.roomId)).toMatchObject({ unread: 3, unreadMentions: 0 });
 
     // Most recent activity first: a message in the early room moves it to the top.
     const earlySocket = await join(early.roomId, posterUser);
