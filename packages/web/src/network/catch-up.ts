@@ -5,7 +5,7 @@ import { joinSnapshotParts } from "./room-state";
  * Which messages the client still has to fetch, and the `sync` that fetches them. Messages are held in `seq`
  * order and `lastSeq` (the connection's) is the end of the run held without a hole; anything that shows the
  * server has more (a message beyond the hole, a pong's or snapshot's `lastSeq`) leads to one
- * `sync {afterSeq: lastSeq}`, repeated while `hasMore`. The connection owns the socket and the timers.
+ * `sync {afterSeq: lastSeq}`, repeated while `hasMore`. room-sync.ts sends the syncs and owns the timers.
  */
 export class CatchUp {
   /** The `afterSeq` of the sync we are waiting for: undefined = none in flight, null = newest page. */

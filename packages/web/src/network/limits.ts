@@ -13,3 +13,7 @@ export const limits = {
   /** API Gateway refuses client frames over 32 KB and closes the socket (1009). */
   clientFrameBytes: 32 * 1024,
 } as const;
+
+/** Whether a client frame's JSON fits API Gateway's limit (a larger one closes the socket: 1009). */
+export const fitsClientFrame = (data: string): boolean =>
+  new TextEncoder().encode(data).byteLength <= limits.clientFrameBytes;

@@ -1,6 +1,8 @@
 import type { Problem } from "./api-error";
 import type { ServerFrame } from "./protocol";
 import type { Notice } from "./room-state";
+import type { RoomStore } from "./room-store";
+import type { Clock } from "./socket-seam";
 
 /** At most this many notices show at once; a new one pushes out the oldest. */
 export const MAX_NOTICES = 3;
@@ -24,4 +26,29 @@ export function problemOfFrame(frame: Extract<ServerFrame, { type: "error" }>): 
     ...("retryAfterMs" in frame &&
       typeof frame.retryAfterMs === "number" && { retryAfterMs: frame.retryAfterMs }),
   };
+}
+
+/** The notices shown (`RoomState.notices`), each with an id of its own; info ones go by themselves after `infoMs`. */
+export class Notices {
+  readonly #clock: Clock;
+  readonly #infoMs: number;
+  readonly #store: RoomStore;
+  #lastId = 0;
+
+  constructor(clock: Clock, infoMs: number, store: RoomStore) {
+    this.#clock = clock;
+    this.#infoMs = infoMs;
+    this.#store = store;
+  }
+
+  notify(tone: Notice["tone"], content: NoticeContent): void {
+    const notice = { ...content, id: ++this.#lastId, tone } as Notice;
+    this.#store.update({ notices: pushNotice(this.#store.state.notices, notice) });
+    if (tone === "info") this.#clock.setTimeout(() => this.dismiss(notice.id), this.#infoMs);
+  }
+
+  dismiss(id: number): void {
+    const notices = dropNotice(this.#store.state.notices, id);
+    if (notices !== this.#store.state.notices) this.#store.update({ notices });
+  }
 }

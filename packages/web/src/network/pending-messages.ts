@@ -1,11 +1,11 @@
 import { limits } from "./limits";
-import type { ClientFrameOf, Message } from "./protocol";
+import type { ClientFrameOf, Message, ServerFrame } from "./protocol";
 import type { PendingMessage } from "./room-state";
 import type { Refusal } from "./send-result";
 
 /**
  * The queue of messages of ours the server has not confirmed, as pure functions over the list in
- * `RoomState.pending` (the connection owns the timers and the socket).
+ * `RoomState.pending` (message-outbox.ts owns the timers and sends them).
  */
 
 /** Why `text` with `mentions` cannot be sent at all, or null. */
@@ -67,4 +67,20 @@ export function sendMessageFrame({
 export function nextToSend(pending: readonly PendingMessage[]): PendingMessage | null {
   if (pending.some((p) => p.state === "sending")) return null;
   return pending.find((p) => p.state === "queued") ?? null;
+}
+
+/** Messages on the wire go back to the queue (their socket is gone), to be sent again on the next one. */
+export const requeueSending = (pending: readonly PendingMessage[]): readonly PendingMessage[] =>
+  setPendingState(pending, sendingIds(pending), "queued");
+
+/**
+ * The messages an error frame refused: the one it names by clientMessageId, else, for a `sendMessage`, the one
+ * on the wire (they go one at a time); null if it refused no message.
+ */
+export function refusedMessageIds(
+  frame: Extract<ServerFrame, { type: "error" }>,
+  pending: readonly PendingMessage[],
+): string[] | null {
+  if (frame.clientMessageId) return [frame.clientMessageId];
+  return frame.action === "sendMessage" ? sendingIds(pending) : null;
 }

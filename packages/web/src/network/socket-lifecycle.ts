@@ -1,7 +1,7 @@
 import { fullJitterDelayMs } from "@rooms/core/backoff";
 import { ApiError } from "./api-error";
 import type { ConnectionTiming } from "./connection-timing";
-import { limits } from "./limits";
+import { fitsClientFrame } from "./limits";
 import { NamedTimers } from "./named-timers";
 import type { ClientFrame } from "./protocol";
 import type { EndReason } from "./room-state";
@@ -147,7 +147,7 @@ export class SocketLifecycle {
   /** Writes one frame if the socket is open and the frame fits API Gateway's limit. */
   send(frame: ClientFrame): boolean {
     const data = JSON.stringify(frame);
-    if (new TextEncoder().encode(data).byteLength > limits.clientFrameBytes) return false;
+    if (!fitsClientFrame(data)) return false;
     if (!this.#socket || !this.#socketOpen) return false;
     try {
       this.#socket.send(data);
