@@ -100,7 +100,9 @@ export async function readLastSeq(db: Db, { roomId }: { roomId: string }): Promi
  * 3. the author's read position moves to `seq` (their own message is never unread; also proves membership),
  * 4+. each mentioned member's membership gets the `seq` as an unread mention (also proves they are members),
  * last. `frameToken`'s rate bucket (rate-limit's TokenInTransaction): the frame is counted by the same
- *    transaction, so a frame refused `rate_limited` writes nothing at all.
+ *    transaction, so a frame refused `rate_limited` writes nothing at all. Only in the first attempt: a send
+ *    that must try again (a lost race, a conflict) counts its frame by the bucket's own write, beside its wait,
+ *    and retries without it, so a contended room's retries stay the four-item transaction.
  * `lastSeq`: the room's counter as the caller knows it (read beside its other reads, or a container's guess,
  * see LastSeqMemory); otherwise it is read here first. A stale value costs one lost race, never a wrong `seq`.
  * `lostRaces` counts attempts that lost the counter to another sender.
@@ -120,6 +122,9 @@ export async function send(
   let lastSeq = known ?? (await readLastSeq(db, { roomId }));
   const deadline = Date.now() + SEND_BUDGET_MS;
   const tokenIndex = 4 + mentioned.length;
+  // The frame's token rides in the first attempt; a send that must try again counts its frame on its own first,
+  // so the retries (a contended room's) are the smaller transaction.
+  let token = frameToken;
   let attempt = 0;
   let lostRaces = 0;
   for (; Date.now() < deadline; attempt++) {
@@ -161,30 +166,30 @@ export async function send(
             .append({ mentionSeqs: [seq] })
             .commit(),
         ),
-        ...(frameToken ? [frameToken.item(rateBucket)] : []),
+        ...(token ? [token.item(rateBucket)] : []),
       ])
       .go();
     if (!canceled) return { message, created: true, lostRaces };
     const failed = failedConditions(data);
-    if (frameToken && failed.includes(tokenIndex)) {
+    if (token && failed.includes(tokenIndex)) {
       // Counted first, as a frame is: an empty bucket refuses the frame whatever else held.
-      frameToken.refused(data[tokenIndex]?.item as { tat?: number } | null | undefined);
+      token.refused(data[tokenIndex]?.item as { tat?: number } | null | undefined);
       if (failed.length === 1) continue;
     }
     // Past here the frame is answered without this transaction; it still counts toward the frame limit.
     if (failed.includes(1)) {
       const [stored] = await Promise.all([
         getByClientId(db, { roomId, authorId, clientMessageId }),
-        frameToken?.takeAlone(db),
+        token?.takeAlone(db),
       ]);
       return { message: stored, created: false, lostRaces };
     }
     if (failed.includes(3)) {
-      await frameToken?.takeAlone(db);
+      await token?.takeAlone(db);
       throw new ForbiddenError("You are no longer a member of this room");
     }
     if (failed.some((index) => index >= 4 && index < tokenIndex)) {
-      await frameToken?.takeAlone(db);
+      await token?.takeAlone(db);
       throw new ValidationError(
         "Invalid sendMessage frame: mentions: every mentioned user must be a member of the room",
         [{ path: ["mentions"], message: "must be members of the room" }],
@@ -195,18 +200,23 @@ export async function send(
       // Another sender took `seq`: take the next one (the counter just moved, so it is free now).
       const current = (data[0]?.item as { lastSeq?: number } | null | undefined)?.lastSeq;
       lastSeq = current ?? (await readLastSeq(db, { roomId }));
-      await sleep(lostRaceDelayMs(attempt));
+      await Promise.all([sleep(lostRaceDelayMs(attempt)), token?.takeAlone(db)]);
+      token = undefined;
       continue;
     }
     if (!isRetryableCancellation(data)) {
-      await frameToken?.takeAlone(db);
+      await token?.takeAlone(db);
       throw new Error(`sendMessage cancelled: ${JSON.stringify(data.map((d) => d.code))}`);
     }
     // DynamoDB asked us to back off (throttling, conflicts): wait, jittered, and try again. The cap is high (1 s)
     // because conflicts come from many senders hitting the room item at once; short waits keep them colliding.
-    await sleep(fullJitterDelayMs(attempt, { baseDelayMs: 20, maxDelayMs: 1_000 }));
+    await Promise.all([
+      sleep(fullJitterDelayMs(attempt, { baseDelayMs: 20, maxDelayMs: 1_000 })),
+      token?.takeAlone(db),
+    ]);
+    token = undefined;
   }
-  await frameToken?.takeAlone(db);
+  await token?.takeAlone(db);
   throw new SendContendedError(attempt);
 }
 
