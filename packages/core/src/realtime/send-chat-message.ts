@@ -18,10 +18,11 @@ import type { RealtimeDeps, RealtimeOutcome } from "./realtime-deps";
  * Who sends and where is the authorizer's context (`caller`): API Gateway attaches it to every event of the
  * connection and no client can set it, so nothing is read to learn it. The transaction's membership condition
  * is the access check (a removed member's membership goes with the ban), and the frame's rate-limit token is
- * one of its items (a frame refused `rate_limited` writes nothing). So a send is one round trip before the
- * first post: the transaction, built on the room's `seq` as this container last stored it (LastSeqMemory; read
- * first only when the container has no trusted guess). Beside it, off that path: the room's connection list
- * into the container's cache, and the connection's record, read only to refresh its expiry afterwards.
+ * an item of its first attempt (a frame refused `rate_limited` writes nothing). So a send is one round trip
+ * before the first post: the transaction, built on the room's `seq` as this container last stored it
+ * (LastSeqMemory; read first only when the container has no trusted guess). Beside it, off that path: the
+ * room's connection list into the container's cache, and the connection's record, read only to refresh its
+ * expiry afterwards.
  * Measured in bench/suites/latency.ts.
  */
 export async function sendChatMessage({
