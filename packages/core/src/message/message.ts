@@ -122,102 +122,105 @@ export async function send(
   let lastSeq = known ?? (await readLastSeq(db, { roomId }));
   const deadline = Date.now() + SEND_BUDGET_MS;
   const tokenIndex = 4 + mentioned.length;
-  // The frame's token rides in the first attempt; a send that must try again counts its frame on its own first,
-  // so the retries (a contended room's) are the smaller transaction.
+  // The frame's token rides in the first attempt. Every other way out counts the frame by the bucket's own write:
+  // a wait before another attempt (beside it, so the retries of a contended room are the smaller transaction),
+  // and, in `finally`, any answer given without a committed transaction (a repeat, a refusal, giving up).
   let token = frameToken;
+  const waitCounted = async (delayMs: number) => {
+    const uncounted = token;
+    token = undefined;
+    await Promise.all([sleep(delayMs), uncounted?.takeAlone(db)]);
+  };
   let attempt = 0;
   let lostRaces = 0;
-  for (; Date.now() < deadline; attempt++) {
-    const seq = lastSeq + 1;
-    const message: Message = {
-      messageId,
-      roomId,
-      seq,
-      clientMessageId,
-      authorId,
-      author,
-      text,
-      mentions: [...new Set(mentions)],
-      sentAt: now.toISOString(),
-    };
-    const { canceled, data } = await db.transaction
-      .write(({ room: rooms, claim, message: messages, membership, rateBucket }) => [
-        rooms
-          .patch({ roomId })
-          .set({ lastSeq: seq, lastMessageAt: message.sentAt })
-          .where((attr, { eq }) => eq(attr.lastSeq, seq - 1))
-          // A lost race hands back the room as it is now: the next attempt needs no extra read.
-          .commit({ response: "all_old" }),
-        claim
-          .create({
-            roomId,
-            scope: "message",
-            userId: authorId,
-            clientId: clientMessageId,
-            targetId: messageId,
-            targetSeq: seq,
-          })
-          .commit(),
-        messages.create(message).commit(),
-        membership.patch({ roomId, userId: authorId }).set({ readSeq: seq }).commit(),
-        ...mentioned.map((userId) =>
-          membership
-            .patch({ roomId, userId })
-            .append({ mentionSeqs: [seq] })
+  try {
+    for (; Date.now() < deadline; attempt++) {
+      const seq = lastSeq + 1;
+      const message: Message = {
+        messageId,
+        roomId,
+        seq,
+        clientMessageId,
+        authorId,
+        author,
+        text,
+        mentions: [...new Set(mentions)],
+        sentAt: now.toISOString(),
+      };
+      const { canceled, data } = await db.transaction
+        .write(({ room: rooms, claim, message: messages, membership, rateBucket }) => [
+          rooms
+            .patch({ roomId })
+            .set({ lastSeq: seq, lastMessageAt: message.sentAt })
+            .where((attr, { eq }) => eq(attr.lastSeq, seq - 1))
+            // A lost race hands back the room as it is now: the next attempt needs no extra read.
+            .commit({ response: "all_old" }),
+          claim
+            .create({
+              roomId,
+              scope: "message",
+              userId: authorId,
+              clientId: clientMessageId,
+              targetId: messageId,
+              targetSeq: seq,
+            })
             .commit(),
-        ),
-        ...(token ? [token.item(rateBucket)] : []),
-      ])
-      .go();
-    if (!canceled) return { message, created: true, lostRaces };
-    const failed = failedConditions(data);
-    if (token && failed.includes(tokenIndex)) {
-      // Counted first, as a frame is: an empty bucket refuses the frame whatever else held.
-      token.refused(data[tokenIndex]?.item as { tat?: number } | null | undefined);
-      if (failed.length === 1) continue;
+          messages.create(message).commit(),
+          membership.patch({ roomId, userId: authorId }).set({ readSeq: seq }).commit(),
+          ...mentioned.map((userId) =>
+            membership
+              .patch({ roomId, userId })
+              .append({ mentionSeqs: [seq] })
+              .commit(),
+          ),
+          ...(token ? [token.item(rateBucket)] : []),
+        ])
+        .go();
+      if (!canceled) {
+        token = undefined; // counted by this transaction
+        return { message, created: true, lostRaces };
+      }
+      const failed = failedConditions(data);
+      if (token && failed.includes(tokenIndex)) {
+        // Counted first, as a frame is: an empty bucket refuses the frame whatever else held (nothing written).
+        const refusal = token.refused(data[tokenIndex]?.item as { tat?: number } | null | undefined);
+        if (refusal) {
+          token = undefined;
+          throw refusal;
+        }
+        if (failed.length === 1) continue;
+      }
+      if (failed.includes(1))
+        return {
+          message: await getByClientId(db, { roomId, authorId, clientMessageId }),
+          created: false,
+          lostRaces,
+        };
+      if (failed.includes(3)) throw new ForbiddenError("You are no longer a member of this room");
+      if (failed.some((index) => index >= 4 && index < tokenIndex)) {
+        throw new ValidationError(
+          "Invalid sendMessage frame: mentions: every mentioned user must be a member of the room",
+          [{ path: ["mentions"], message: "must be members of the room" }],
+        );
+      }
+      if (failed.includes(0)) {
+        lostRaces++;
+        // Another sender took `seq`: take the next one (the counter just moved, so it is free now).
+        const current = (data[0]?.item as { lastSeq?: number } | null | undefined)?.lastSeq;
+        lastSeq = current ?? (await readLastSeq(db, { roomId }));
+        await waitCounted(lostRaceDelayMs(attempt));
+        continue;
+      }
+      if (!isRetryableCancellation(data))
+        throw new Error(`sendMessage cancelled: ${JSON.stringify(data.map((d) => d.code))}`);
+      // DynamoDB asked us to back off (throttling, conflicts): wait, jittered, and try again. The cap is high (1 s)
+      // because conflicts come from many senders hitting the room item at once; short waits keep them colliding.
+      await waitCounted(fullJitterDelayMs(attempt, { baseDelayMs: 20, maxDelayMs: 1_000 }));
     }
-    // Past here the frame is answered without this transaction; it still counts toward the frame limit.
-    if (failed.includes(1)) {
-      const [stored] = await Promise.all([
-        getByClientId(db, { roomId, authorId, clientMessageId }),
-        token?.takeAlone(db),
-      ]);
-      return { message: stored, created: false, lostRaces };
-    }
-    if (failed.includes(3)) {
-      await token?.takeAlone(db);
-      throw new ForbiddenError("You are no longer a member of this room");
-    }
-    if (failed.some((index) => index >= 4 && index < tokenIndex)) {
-      await token?.takeAlone(db);
-      throw new ValidationError(
-        "Invalid sendMessage frame: mentions: every mentioned user must be a member of the room",
-        [{ path: ["mentions"], message: "must be members of the room" }],
-      );
-    }
-    if (failed.includes(0)) {
-      lostRaces++;
-      // Another sender took `seq`: take the next one (the counter just moved, so it is free now).
-      const current = (data[0]?.item as { lastSeq?: number } | null | undefined)?.lastSeq;
-      lastSeq = current ?? (await readLastSeq(db, { roomId }));
-      await Promise.all([sleep(lostRaceDelayMs(attempt)), token?.takeAlone(db)]);
-      token = undefined;
-      continue;
-    }
-    if (!isRetryableCancellation(data)) {
-      await token?.takeAlone(db);
-      throw new Error(`sendMessage cancelled: ${JSON.stringify(data.map((d) => d.code))}`);
-    }
-    // DynamoDB asked us to back off (throttling, conflicts): wait, jittered, and try again. The cap is high (1 s)
-    // because conflicts come from many senders hitting the room item at once; short waits keep them colliding.
-    await Promise.all([
-      sleep(fullJitterDelayMs(attempt, { baseDelayMs: 20, maxDelayMs: 1_000 })),
-      token?.takeAlone(db),
-    ]);
-    token = undefined;
+    throw new SendContendedError(attempt);
+  } finally {
+    await token?.takeAlone(db);
   }
-  await token?.takeAlone(db);
-  throw new SendContendedError(attempt);
 }
 
 /** Finds the message one author's client id was claimed for. */

@@ -31,6 +31,10 @@ export interface TatStore<R> {
   tatOf(record: R): number | undefined;
 }
 
+/** The latest stored `tat` that still leaves a token: after adding one call's cost it is at most `burst` calls ahead. */
+export const latestWithToken = (now: number, limit: RateLimitSetting) =>
+  now + (limit.perMs / limit.rate) * (limit.burst - 1);
+
 /**
  * Takes one call's token from a bucket held in DynamoDB: one conditional write when the bucket is full (an idle
  * or slow client), two when a burst is in progress, two (both refused, nothing written) when it is empty.
@@ -42,8 +46,7 @@ export async function takeToken<R>(
   { limit, now, refusal }: { limit: RateLimitSetting; now: number; refusal: string },
 ): Promise<R | null> {
   const interval = limit.perMs / limit.rate;
-  // The latest stored tat that still leaves a token: after adding `interval` it is at most `burst` calls ahead.
-  const latest = now + interval * (limit.burst - 1);
+  const latest = latestWithToken(now, limit);
   // Two rounds cover a bucket another instance (with a clock slightly behind) has just refilled.
   for (let round = 0; round < 2; round++) {
     const full = await store.writeIfFull(now + interval, now);

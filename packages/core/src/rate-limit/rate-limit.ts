@@ -1,7 +1,7 @@
 import type { Db } from "../db/create-db";
 import { RateLimitedError } from "../errors/domain-errors";
 import { type Limits, type RateLimitName, type RateLimitSetting, rateLimitsOf } from "../limits/limits";
-import { gcra, takeToken } from "./gcra";
+import { gcra, latestWithToken, takeToken } from "./gcra";
 import type { RateBucketItem } from "./rate-bucket.entity";
 
 /** The per-user and per-IP limits, the ones an HTTP route may name (frames are counted by the frame path). */
@@ -54,11 +54,10 @@ export async function take(
         ),
       tatOf: (record) => record?.tat,
     },
-    { limit: rateLimitsOf(limits)[name], now: nowMs(now), refusal: refusals[name] },
+    { limit: rateLimitsOf(limits)[name], now: now.getTime(), refusal: refusals[name] },
   );
 }
 
-const nowMs = (now: Date) => now.getTime();
 const expiresAt = (tat: number) => Math.ceil(tat / 1000) + LINGER_SECONDS;
 type BucketWhere = Parameters<ReturnType<Db["entities"]["rateBucket"]["upsert"]>["where"]>[0];
 /** takeToken's writeIfFull condition: no bucket yet, or one full again by `nowMs`. */
@@ -79,8 +78,8 @@ type TransactionRateBucket = Parameters<Parameters<Db["transaction"]["write"]>[0
  * `take` as one item of a TransactWriteItems, so the call it counts and the writes it admits commit together:
  * a refused call writes nothing at all, not even its bucket. The first attempt assumes the bucket is full (an
  * idle or slow client, the common case: one conditional write, as in `take`). When the bucket item refuses,
- * `refused` reads what it held (the item's all_old): an empty bucket throws RateLimitedError with
- * `retryAfterMs`; otherwise the next attempt's `item` takes the token in the form that bucket needs. Each
+ * `refused` reads what it held (the item's all_old): an empty bucket refuses the call (a RateLimitedError with
+ * `retryAfterMs`); otherwise the next attempt's `item` takes the token in the form that bucket needs. Each
  * attempt is timed when it is built, since a transaction may be tried again for seconds (lost `seq` races); a
  * refusal therefore means another call on the bucket came between, or a clock apart by a little, never a loop.
  */
@@ -123,7 +122,7 @@ export class TokenInTransaction {
         .where(bucketIsFull(now))
         .commit({ response: "all_old" });
     }
-    const latest = now + interval * (this.#limit.burst - 1);
+    const latest = latestWithToken(now, this.#limit);
     return rateBucket
       .patch({ scope, key })
       .add({ tat: interval })
@@ -132,10 +131,14 @@ export class TokenInTransaction {
       .commit({ response: "all_old" });
   }
 
-  /** The bucket refused the latest attempt's write, holding `bucket`: throws when it is empty, else picks the form. */
-  refused(bucket: { tat?: number } | null | undefined): void {
+  /**
+   * The bucket refused the latest attempt's write, holding `bucket`: the call's refusal when the bucket is empty
+   * (a RateLimitedError with `retryAfterMs`; nothing was written), else undefined and the next attempt's form.
+   */
+  refused(bucket: { tat?: number } | null | undefined): RateLimitedError | undefined {
     const decision = gcra({ tat: bucket?.tat, now: this.#attemptAt, limit: this.#limit });
-    if (!decision.allowed) throw new RateLimitedError(refusals[this.name], decision.retryAfterMs);
+    if (!decision.allowed) return new RateLimitedError(refusals[this.name], decision.retryAfterMs);
     this.#draining = (bucket?.tat ?? 0) > this.#attemptAt;
+    return undefined;
   }
 }

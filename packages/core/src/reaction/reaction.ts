@@ -193,9 +193,9 @@ async function takeBack(db: Db, key: { roomId: string; userId: string; seq: numb
 const DELETIONS_PER_TRANSACTION = 100;
 
 /**
- * Removes every reaction of a deleted message: its reaction items (found on gsi1 under the message and each
- * count shard, one Query per shard, paged) and then its count items (one consistent Query of at most 20 emojis x
- * the shards). Each page is one TransactWriteItems of unconditional deletions (of at most 100 items), so a
+ * Removes every reaction of a deleted message: its count items are read first (one consistent Query of at most
+ * 20 emojis x the shards), then its reaction items are found on gsi1 under the message and each shard the counts
+ * name (one Query per shard, paged) and deleted, then the counts. Each page is one TransactWriteItems of unconditional deletions (of at most 100 items), so a
  * page is gone entirely or not at all, and running it again (after a Lambda died midway, or for a repeated
  * deleteMessage) deletes what is left and nothing else. The counts go last: while any remain, they name the
  * shards whose index partitions still hold reactions, and none means none are left, so a message nobody reacted
@@ -205,22 +205,15 @@ const DELETIONS_PER_TRANSACTION = 100;
  */
 export async function removeOfMessage(
   db: Db,
-  {
-    roomId,
-    seq,
-    shards = REACTION_COUNT_SHARDS,
-    pageSize = DELETIONS_PER_TRANSACTION,
-  }: { roomId: string; seq: number; shards?: number; pageSize?: number },
+  { roomId, seq, pageSize = DELETIONS_PER_TRANSACTION }: { roomId: string; seq: number; pageSize?: number },
 ): Promise<number> {
   const { data: found } = await db.entities.reactionCount.query
     .byMessage({ roomId, seq })
     .go({ pages: "all", consistent: true });
   const counts = found.filter((count) => count.seq === seq);
   if (!counts.length) return 0;
-  const shardsToRead = new Set([
-    ...Array.from({ length: shards }, (_, i) => i),
-    ...counts.map((c) => c.shard),
-  ]);
+  // A reaction and the count it moves share a shard, so the counts name every shard that holds reactions.
+  const shardsToRead = new Set(counts.map((c) => c.shard));
   const limit = Math.min(pageSize, DELETIONS_PER_TRANSACTION);
   // Every shard's pages run to their end before a failure is thrown, so none is left running behind it.
   const perShard = await Promise.allSettled(

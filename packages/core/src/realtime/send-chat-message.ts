@@ -42,6 +42,8 @@ export async function sendChatMessage({
   const { roomId, userId, name } = caller;
   const record = Connection.get(db, { connectionId, now });
   const listing = warmRoomListing(db, { roomId, frameType: "message", cache: delivery.listingCache });
+  // Handled from the start: a record read that fails while the send is still on its way is no unhandled rejection.
+  const sideReads = Promise.allSettled([record, listing]);
   try {
     const lastSeq = containerLastSeq.guess(roomId) ?? (await readLastSeq(db, roomId, frameToken));
     const { message, created, lostRaces } = await Message.send(
@@ -66,7 +68,7 @@ export async function sendChatMessage({
     return outcome;
   } finally {
     // A refused frame's side reads still end inside its invocation: a Lambda is frozen once it returns.
-    await Promise.allSettled([record, listing]);
+    await sideReads;
   }
 }
 
