@@ -1,4 +1,5 @@
-import { type Accessor, createEffect, createMemo, createSignal, on } from "solid-js";
+import { type Accessor, createComputed, createEffect, createMemo, createSignal, on } from "solid-js";
+import { createStore, reconcile } from "solid-js/store";
 import { listMembers, type Member, type Problem, problemOf, type RoomMember, removeMember } from "../network";
 import { listPeople, type Person, unknownLiveUsers } from "./people";
 
@@ -74,9 +75,14 @@ export function createRoomMembers({
     }),
   );
 
-  const people = createMemo(() => listPeople({ memberships: memberships(), live: present() }));
+  // One lasting object per userId, updated in place: a row keeps its state (an open removal confirmation, focus)
+  // while presence and the membership pages change around it.
+  const [people, setPeople] = createStore<Person[]>([]);
+  createComputed(() =>
+    setPeople(reconcile(listPeople({ memberships: memberships(), live: present() }), { key: "userId" })),
+  );
   return {
-    people,
+    people: () => people,
     hasMore: () => cursor() !== null,
     loading,
     error,

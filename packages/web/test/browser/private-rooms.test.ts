@@ -119,8 +119,19 @@ describe("private rooms, invites and removal (issue: identity, private rooms, in
     const tickets: string[] = [];
     bo.on("request", (request) => request.url().includes("/tickets") && tickets.push(request.url()));
     await ana.getByRole("button", { name: "Remove Bo" }).click();
-    await ana.getByRole("button", { name: "Yes, remove Bo" }).click();
+    const confirm = ana.getByRole("button", { name: "Yes, remove Bo" });
+    await expect.poll(() => confirm.evaluate((button) => button === document.activeElement)).toBe(true);
+    // Bo comes in on a second tab while Ana is confirming: the presence change leaves her confirmation (and its
+    // focus) where it was.
+    const boAgain = await bo.context().newPage();
+    await boAgain.goto(roomUrl);
+    await status(boAgain).getByText("Live").waitFor();
+    await ana.getByTestId("members").getByText("here · 2 connections").waitFor();
+    expect(await confirm.evaluate((button) => button === document.activeElement)).toBe(true);
+    await ana.keyboard.press("Enter");
     await bo.getByRole("heading", { name: "You were removed from this room" }).waitFor();
+    await boAgain.getByRole("heading", { name: "You were removed from this room" }).waitFor();
+    await boAgain.close();
     await expect.poll(() => memberNames(ana)).toEqual(["Ana"]);
     await bo.screenshot({ path: `${artifacts}private-room-removed.png` });
 
