@@ -80,13 +80,13 @@ type TransactionRateBucket = Parameters<Parameters<Db["transaction"]["write"]>[0
  * idle or slow client, the common case: one conditional write, as in `take`). When the bucket item refuses,
  * `refused` reads what it held (the item's all_old): an empty bucket refuses the call (a RateLimitedError with
  * `retryAfterMs`); otherwise the next attempt's `item` takes the token in the form that bucket needs. Each
- * attempt is timed when it is built, since a transaction may be tried again for seconds (lost `seq` races); a
- * refusal therefore means another call on the bucket came between, or a clock apart by a little, never a loop.
+ * attempt is timed when it is built, since a transaction may be tried again for seconds (lost `seq` races), and
+ * a refusal is judged when the answer is in: a slow transaction's bucket has refilled meanwhile, and judging it
+ * by the time the attempt was built would refuse a frame within the burst. A condition that fails on a bucket
+ * with a token left means another call on it came between: the next attempt, built later, takes that token.
  */
 export class TokenInTransaction {
   #draining = false;
-  /** When the latest attempt was built (epoch ms): what its conditions and `refused` compare with. */
-  #attemptAt = 0;
   readonly #limits: Limits;
   readonly #limit: RateLimitSetting;
   readonly #interval: number;
@@ -114,7 +114,6 @@ export class TokenInTransaction {
   item(rateBucket: TransactionRateBucket) {
     const { name: scope, key } = this;
     const now = this.clock();
-    this.#attemptAt = now;
     const interval = this.#interval;
     if (!this.#draining) {
       return rateBucket
@@ -133,12 +132,13 @@ export class TokenInTransaction {
 
   /**
    * The bucket refused the latest attempt's write, holding `bucket`: the call's refusal when the bucket is empty
-   * (a RateLimitedError with `retryAfterMs`; nothing was written), else undefined and the next attempt's form.
+   * now (a RateLimitedError with `retryAfterMs`; nothing was written), else undefined and the next attempt's form.
    */
   refused(bucket: { tat?: number } | null | undefined): RateLimitedError | undefined {
-    const decision = gcra({ tat: bucket?.tat, now: this.#attemptAt, limit: this.#limit });
+    const now = this.clock();
+    const decision = gcra({ tat: bucket?.tat, now, limit: this.#limit });
     if (!decision.allowed) return new RateLimitedError(refusals[this.name], decision.retryAfterMs);
-    this.#draining = (bucket?.tat ?? 0) > this.#attemptAt;
+    this.#draining = (bucket?.tat ?? 0) > now;
     return undefined;
   }
 }
