@@ -35,32 +35,54 @@ const SHARD_DISCOVERY_MS = 1_000;
  * starts at LATEST, one poller per shard (records of a shard in order, one batch in flight per shard, children
  * after their parent), filter criteria applied before batching, a batch handed over when it holds `batchSize`
  * records or its first record has waited `maximumBatchingWindowMs`, a failed invocation retried with the same
- * batch (exponential backoff) up to `maximumRetryAttempts` times, then dropped and logged.
+ * batch (exponential backoff) up to `maximumRetryAttempts` times, then dropped and logged. A failed GetRecords
+ * (DynamoDB Local answers TrimmedDataAccessException now and then on a busy machine) does not end the shard's
+ * poller: it goes on after the last record it read, so no record is skipped or read twice.
  */
 export async function startStreamEventSource(options: StreamEventSourceOptions): Promise<StreamEventSource> {
   const { api, streamArn, pollIntervalMs = 250, logger } = options;
   let stopped = false;
   const pollers = new Map<string, Promise<void>>();
 
-  const follow = (shard: StreamShard, start: "LATEST" | "TRIM_HORIZON") => {
+  /** Polls a shard from `place` (after that record; null: from the shard's first one) once its parent is done. */
+  const follow = (shard: StreamShard, place: Promise<string | null>) => {
     const parent = shard.ParentShardId ? pollers.get(shard.ParentShardId) : undefined;
     const poller = (async () => {
+      const after = await place;
       await parent;
-      await pollShard(shard.ShardId, start);
+      await pollShard(shard.ShardId, after);
     })().catch((error) =>
       logger.error(`stream ${options.handler.routeKey}: shard ${shard.ShardId} failed:`, error),
     );
     pollers.set(shard.ShardId, poller);
   };
 
-  async function pollShard(shardId: string, start: "LATEST" | "TRIM_HORIZON") {
-    let iterator = await api.iterator(streamArn, shardId, start);
+  async function pollShard(shardId: string, start: string | null) {
+    // The poller's place in the shard: after this record (null: before the shard's first one). A failed
+    // GetRecords resumes from here, as Lambda's event source keeps polling a shard through errors.
+    let after = start;
+    let iterator = await iteratorAfter(shardId, after);
     const buffer: WireStreamRecord[] = [];
     let oldestAt = 0;
-    while (!stopped && iterator) {
-      const { records, next } = await api.records(iterator, 1_000);
-      iterator = next;
-      const kept = records
+    for (let failures = 0; !stopped && iterator; ) {
+      let page: Awaited<ReturnType<DynamoDbStreamsApi["records"]>>;
+      try {
+        page = await api.records(iterator, 1_000);
+        failures = 0;
+      } catch (error) {
+        failures++;
+        logger.info(
+          `stream ${options.handler.routeKey}: GetRecords on shard ${shardId} failed (${errorName(error)}), ` +
+            `resuming after the last record read (${failures} in a row)`,
+        );
+        await sleep(Math.min((options.retryDelayMs ?? 200) * 2 ** (failures - 1), 5_000));
+        iterator = stopped ? undefined : await iteratorAfter(shardId, after);
+        continue;
+      }
+      iterator = page.next;
+      const fresh = page.records.filter((record) => isAfter(record, after));
+      after = fresh.at(-1)?.dynamodb?.SequenceNumber ?? after;
+      const kept = fresh
         .map((record) => ({ ...record, eventSourceARN: streamArn }))
         .filter((record) => matchesAnyFilter(options.filters, record));
       if (kept.length > 0 && buffer.length === 0) oldestAt = performance.now();
@@ -74,6 +96,43 @@ export async function startStreamEventSource(options: StreamEventSourceOptions):
       // records keep coming would load DynamoDB Local with GetRecords calls AWS never makes.
       if (!stopped) await sleep(pollIntervalMs);
     }
+  }
+
+  /** The shard's newest record now (null: none): where a LATEST start begins, as a place a retry can return to. */
+  async function lastRecordOf(shardId: string): Promise<string | null> {
+    let last: string | null = null;
+    let iterator = await api.iterator(streamArn, shardId, "TRIM_HORIZON");
+    while (iterator) {
+      const { records, next } = await api.records(iterator, 1_000);
+      if (records.length === 0) break;
+      last = records.at(-1)?.dynamodb?.SequenceNumber ?? last;
+      iterator = next;
+    }
+    return last;
+  }
+
+  /** An iterator just after `after` (the shard's start for null); the oldest record left if that one was trimmed. */
+  async function iteratorAfter(shardId: string, after: string | null): Promise<string | undefined> {
+    for (let failures = 0; !stopped; failures++) {
+      try {
+        if (after === null) return await api.iterator(streamArn, shardId, "TRIM_HORIZON");
+        return await api.iterator(streamArn, shardId, "AFTER_SEQUENCE_NUMBER", after);
+      } catch (error) {
+        if (errorName(error) === "TrimmedDataAccessException" && after !== null) {
+          logger.error(
+            `stream ${options.handler.routeKey}: shard ${shardId} was trimmed past the last record read; ` +
+              "going on from its oldest record",
+          );
+          after = null;
+          continue;
+        }
+        logger.info(
+          `stream ${options.handler.routeKey}: GetShardIterator failed (${errorName(error)}), retrying`,
+        );
+        await sleep(Math.min((options.retryDelayMs ?? 200) * 2 ** failures, 5_000));
+      }
+    }
+    return undefined;
   }
 
   async function deliver(records: WireStreamRecord[]) {
@@ -96,10 +155,15 @@ export async function startStreamEventSource(options: StreamEventSourceOptions):
     }
   }
 
-  // What is in the stream already is history: open shards from their tip, closed ones not at all.
+  // What is in the stream already is history: open shards from their tip (LATEST, held as the place after their
+  // newest record, found before this returns), closed ones not at all.
   for (const shard of await api.shards(streamArn)) {
     if (shard.SequenceNumberRange?.EndingSequenceNumber) pollers.set(shard.ShardId, Promise.resolve());
-    else follow(shard, "LATEST");
+    else {
+      const tip = lastRecordOf(shard.ShardId);
+      follow(shard, tip);
+      await tip.catch(() => {}); // a failure is the poller's, logged there
+    }
   }
   const discovery = (async () => {
     while (!stopped) {
@@ -107,7 +171,7 @@ export async function startStreamEventSource(options: StreamEventSourceOptions):
       if (stopped) return;
       try {
         for (const shard of await api.shards(streamArn))
-          if (!pollers.has(shard.ShardId)) follow(shard, "TRIM_HORIZON");
+          if (!pollers.has(shard.ShardId)) follow(shard, Promise.resolve(null));
       } catch (error) {
         logger.error(`stream ${options.handler.routeKey}: DescribeStream failed:`, error);
       }
@@ -124,3 +188,9 @@ export async function startStreamEventSource(options: StreamEventSourceOptions):
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const errorName = (error: unknown) => (error instanceof Error ? error.name : String(error));
+/** Sequence numbers within a shard grow; they are decimal strings longer than a double holds. */
+const isAfter = (record: WireStreamRecord, after: string | null) => {
+  const sequence = record.dynamodb?.SequenceNumber;
+  return after === null || sequence === undefined || BigInt(sequence) > BigInt(after);
+};
