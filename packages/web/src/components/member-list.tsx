@@ -2,6 +2,7 @@ import { createSignal, For, Show } from "solid-js";
 import type { Person } from "../room/people";
 import { Badge } from "./badge";
 import { ErrorText } from "./error-text";
+import { keepFocusAcrossReorders } from "./keep-focus";
 import { describeFailure } from "./problem-text";
 
 /**
@@ -14,9 +15,15 @@ export function MemberList(props: {
   canRemove: boolean;
   onRemove: (person: Person) => Promise<void>;
 }) {
+  let list: HTMLUListElement | undefined;
+  // Presence reorders the rows (who is here comes first): an open confirmation keeps its focus as its row moves.
+  keepFocusAcrossReorders(
+    () => list,
+    () => props.people.map((person) => person.userId),
+  );
   return (
     <Show when={props.people.length > 0} fallback={<p class="hint">Nobody here yet.</p>}>
-      <ul class="members" data-testid="members">
+      <ul class="members" data-testid="members" ref={list}>
         <For each={props.people}>
           {(person) => (
             <MemberRow person={person} me={props.me} canRemove={props.canRemove} onRemove={props.onRemove} />

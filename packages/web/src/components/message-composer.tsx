@@ -30,7 +30,8 @@ export function MessageComposer(props: {
   const [text, setText] = createSignal("");
   const [error, setError] = createSignal<string | null>(null);
   const [mention, setMention] = createSignal<MentionQuery | null>(null);
-  const [active, setActive] = createSignal(0);
+  /** The suggestion the arrow keys are on, by userId (null: the first), so it stays on that person as people join. */
+  const [activeId, setActiveId] = createSignal<string | null>(null);
   /** Where the `@` starts that Escape closed the list for: it stays closed until another `@`. */
   const [dismissedAt, setDismissedAt] = createSignal<number | null>(null);
   /** Everyone picked since the last send; only those whose `@Name` is still in the text are mentioned. */
@@ -42,13 +43,18 @@ export function MessageComposer(props: {
     return suggestMembers({ people: props.people, query: current.query, me: props.me });
   });
   const open = () => suggestions().length > 0;
+  /** The active option's place in the list: the person the arrow keys were left on, else the first. */
+  const active = createMemo(() => {
+    const index = suggestions().findIndex((p) => p.userId === activeId());
+    return index === -1 ? 0 : index;
+  });
 
   /** Reads the `@` being typed at the caret (none when text is selected). */
   const follow = () => {
     const caret = textarea.selectionStart;
     const next = textarea.selectionEnd === caret ? mentionQueryAt(textarea.value, caret) : null;
     const current = mention();
-    if (next?.start !== current?.start || next?.query !== current?.query) setActive(0);
+    if (next?.start !== current?.start || next?.query !== current?.query) setActiveId(null);
     if (next?.start !== dismissedAt()) setDismissedAt(null);
     setMention(next);
   };
@@ -65,7 +71,8 @@ export function MessageComposer(props: {
     textarea.value = next.text;
     setText(next.text);
     textarea.setSelectionRange(next.caret, next.caret);
-    picked.push(person);
+    // As named now: the person's entry follows a later rename, but the text keeps the name that was inserted.
+    picked.push({ userId: person.userId, name: person.name });
     setMention(null);
     textarea.focus();
   };
@@ -91,7 +98,8 @@ export function MessageComposer(props: {
       const count = suggestions().length;
       if (e.key === "ArrowDown" || e.key === "ArrowUp") {
         e.preventDefault();
-        setActive((index) => (index + (e.key === "ArrowDown" ? 1 : count - 1)) % count);
+        const index = (active() + (e.key === "ArrowDown" ? 1 : count - 1)) % count;
+        setActiveId(suggestions()[index]?.userId ?? null);
         return;
       }
       if ((e.key === "Enter" || e.key === "Tab") && !e.shiftKey) {

@@ -1,4 +1,4 @@
-import { createSignal, For, Show } from "solid-js";
+import { createMemo, createSignal, For, Show } from "solid-js";
 import type { Reaction } from "../network";
 
 /** The reactions offered in the picker, with the names screen readers say for them. */
@@ -26,6 +26,12 @@ export function MessageReactions(props: {
   let toggle: HTMLButtonElement | undefined;
   const pickerId = () => `reactions-${props.messageId}`;
   const isMine = (emoji: string) => props.reactions.some((r) => r.emoji === emoji && r.mine);
+  // Chips are kept per emoji, not per object: every `reactions` frame brings new objects, and a chip replaced
+  // under the reader's keyboard would drop the focus.
+  const shown = createMemo(() => props.reactions.filter((r) => r.count > 0).map((r) => r.emoji), [], {
+    equals: (a, b) => a.length === b.length && a.every((emoji, i) => emoji === b[i]),
+  });
+  const countOf = (emoji: string) => props.reactions.find((r) => r.emoji === emoji)?.count ?? 0;
   const close = () => {
     setPicking(false);
     queueMicrotask(() => toggle?.focus());
@@ -36,19 +42,19 @@ export function MessageReactions(props: {
   };
   return (
     <div class="reactions">
-      <For each={props.reactions.filter((r) => r.count > 0)}>
-        {(reaction) => (
+      <For each={shown()}>
+        {(emoji) => (
           <button
             type="button"
             class="reaction-chip"
-            data-emoji={reaction.emoji}
-            aria-pressed={reaction.mine ? "true" : "false"}
-            aria-label={`${nameOf(reaction.emoji)}: ${countText(reaction.count)}`}
-            title={reaction.mine ? "Take back your reaction" : "React with this too"}
-            onClick={() => props.onReact(reaction.emoji, !reaction.mine)}
+            data-emoji={emoji}
+            aria-pressed={isMine(emoji) ? "true" : "false"}
+            aria-label={`${nameOf(emoji)}: ${countText(countOf(emoji))}`}
+            title={isMine(emoji) ? "Take back your reaction" : "React with this too"}
+            onClick={() => props.onReact(emoji, !isMine(emoji))}
           >
-            <span aria-hidden="true">{reaction.emoji}</span>
-            <span class="reaction-count">{reaction.count}</span>
+            <span aria-hidden="true">{emoji}</span>
+            <span class="reaction-count">{countOf(emoji)}</span>
           </button>
         )}
       </For>

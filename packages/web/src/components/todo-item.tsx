@@ -1,4 +1,4 @@
-import { createEffect, createMemo, createSignal, on, Show } from "solid-js";
+import { createEffect, createSignal, Show } from "solid-js";
 import { limits, type SendResult, type Todo } from "../network";
 import { ErrorText } from "./error-text";
 import { describeRefusal } from "./problem-text";
@@ -25,8 +25,8 @@ export interface TodoDragState {
  * One todo: a drag handle, a checkbox to tick it, its assignee's initials, an assignee picker and an inline
  * editor. An edit is sent at the version that was on screen when editing began, so an edit that crossed someone
  * else's loses the race visibly instead of overwriting it. Alt+ArrowUp / Alt+ArrowDown on its checkbox and
- * buttons moves it one place (not on the picker, where Alt+ArrowDown opens the list); the focus stays on that
- * control when the list reorders (which happens when the server's copy with the new position arrives).
+ * buttons moves it one place (not on the picker, where Alt+ArrowDown opens the list); the list keeps the focus
+ * on that control when it reorders (which happens when the server's copy with the new position arrives).
  */
 export function TodoItem(props: {
   todo: Todo;
@@ -49,26 +49,10 @@ export function TodoItem(props: {
     if (checkbox) checkbox.checked = done;
   });
   const checkboxId = () => `todo-${props.todo.todoId}`;
-  let movedFrom: HTMLElement | null = null;
-  const position = createMemo(() => props.todo.position);
-  createEffect(
-    on(
-      position,
-      () => {
-        // Reordering may move this row in the page, which drops the focus to the body: give it back to the
-        // control the move was made from (never taking it from wherever else the person has gone since).
-        if (movedFrom?.isConnected && (!document.activeElement || document.activeElement === document.body))
-          movedFrom.focus();
-      },
-      { defer: true },
-    ),
-  );
   const moveByKey = (event: KeyboardEvent) => {
     if (!event.altKey || (event.key !== "ArrowUp" && event.key !== "ArrowDown")) return;
     event.preventDefault();
-    const result = props.actions.move(props.todo, event.key === "ArrowUp" ? "up" : "down");
-    if (result.ok) movedFrom = event.currentTarget as HTMLElement;
-    report(result);
+    report(props.actions.move(props.todo, event.key === "ArrowUp" ? "up" : "down"));
   };
 
   const report = (result: SendResult) => setError(result.ok ? null : describeRefusal(result.refusal));

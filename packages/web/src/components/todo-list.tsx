@@ -1,6 +1,7 @@
 import { createMemo, createSignal, For, Show } from "solid-js";
 import { limits, type SendResult, type Todo } from "../network";
 import { ErrorText } from "./error-text";
+import { keepFocusAcrossReorders } from "./keep-focus";
 import { describeRefusal } from "./problem-text";
 import type { Assignable } from "./todo-assignee";
 import { createTodoDrag } from "./todo-drag";
@@ -30,6 +31,8 @@ export function TodoList(props: {
   });
   const byId = createMemo(() => new Map(props.todos.map((t) => [t.todoId, t])));
   let list: HTMLUListElement | undefined;
+  // A move (anyone's) reorders the rows: the focus stays on the control the move was made from, or in an open editor.
+  keepFocusAcrossReorders(() => list, ids);
   const drag = createTodoDrag({
     list: () => list,
     onDrop: (todoId, after) => {

@@ -5,6 +5,7 @@ import {
   artifacts,
   type BrowserStack,
   horizontalOverflow,
+  memberNames,
   roomNames,
   type Session,
   STEP_MS,
@@ -246,4 +247,63 @@ describe("unread counts, read receipts, typing and mentions (issue: ordered, res
     await bo.screenshot({ path: `${artifacts}attention-phone-rooms.png`, fullPage: true });
   });
   it("@ completion works by keyboard alone at phone width", step7, STORY_MS);
+
+  it("the person picked with the arrow keys stays picked while someone new joins the room", async () => {
+    const { page: ana, session } = await app.person({ name: "Ana" });
+    const room = await createRoom(app.stack.httpUrl, session as Session, { name: "Joining mid-mention" });
+    const url = `${app.web.url}#/rooms/${room.roomId}`;
+    const enter = async (page: Page) => {
+      await page.goto(url);
+      await status(page).getByText("Live").waitFor();
+    };
+    await enter(ana);
+    for (const name of ["Bo", "Bob"]) await enter((await app.person({ name })).page);
+    await expect.poll(() => memberNames(ana)).toEqual(["Ana", "Bo", "Bob"]);
+
+    const box = composer(ana);
+    await box.focus();
+    await ana.keyboard.type("@B");
+    await ana.getByRole("option", { name: "Bob", exact: true }).waitFor();
+    await ana.keyboard.press("ArrowDown");
+    await ana.getByRole("option", { name: "Bob", exact: true, selected: true }).waitFor();
+    // Bea opens the room meanwhile and comes first among the suggestions: Bob is still the one Enter picks.
+    await enter((await app.person({ name: "Bea" })).page);
+    await ana.getByRole("option", { name: "Bea", exact: true }).waitFor();
+    expect(await ana.getByRole("option", { name: "Bob", exact: true }).getAttribute("aria-selected")).toBe(
+      "true",
+    );
+    await ana.keyboard.press("Enter");
+    expect(await box.inputValue()).toBe("@Bob ");
+  });
+
+  it("a mention picked before its person changes name still reaches them", async () => {
+    const { page: ana, session } = await app.person({ name: "Ana" });
+    const room = await createRoom(app.stack.httpUrl, session as Session, { name: "Renamed mid-message" });
+    const url = `${app.web.url}#/rooms/${room.roomId}`;
+    await ana.goto(url);
+    await status(ana).getByText("Live").waitFor();
+    const { page: bo } = await app.person({ name: "Bo" });
+    await bo.goto(url);
+    await status(bo).getByText("Live").waitFor();
+    await expect.poll(() => memberNames(ana)).toEqual(["Ana", "Bo"]);
+
+    await composer(ana).focus();
+    await ana.keyboard.type("@Bo");
+    await ana.getByRole("option", { name: "Bo", exact: true }).waitFor();
+    await ana.keyboard.press("Enter");
+    await ana.keyboard.type("lunch?");
+    // Before Ana sends it, Bo renames himself and comes back: the room knows him by his new name now.
+    await bo.goto(app.web.url);
+    await bo.getByRole("button", { name: "Change name" }).click();
+    await bo.getByLabel("Your display name").fill("Bo B.");
+    await bo.getByRole("button", { name: "Save name" }).click();
+    await bo.getByTestId("my-name").getByText("Bo B.").waitFor();
+    await bo.goto(url);
+    await status(bo).getByText("Live").waitFor();
+    await expect.poll(() => memberNames(ana)).toEqual(["Ana", "Bo B."]);
+
+    await ana.keyboard.press("Enter");
+    await waitForTexts(bo, ["@Bo lunch?"]);
+    await bo.locator("li.message.mentions-me").getByText("Mentions you.").waitFor({ state: "attached" });
+  });
 });

@@ -157,6 +157,41 @@ describe("editing, deleting and reacting to messages in Chromium", () => {
     await expect.poll(() => chips(row(ana, train))).toEqual(expected(true));
   });
 
+  it("a reaction chip keeps the keyboard focus while its counts change, by the reader or anyone else", async () => {
+    const { ana, bo } = await anaAndBoInARoom(app, "Chip focus", { bo: PHONE });
+    await send(ana, "Lunch at 1?");
+    await waitForTexts(bo, ["Lunch at 1?"]);
+    const lunch = await messageIdOf(ana, "Lunch at 1?");
+    await row(ana, lunch).getByRole("button", { name: "Add reaction" }).click();
+    await row(ana, lunch).getByRole("button", { name: "thumbs up" }).click();
+    const thumbs = row(bo, lunch).locator(".reaction-chip[data-emoji='👍']");
+    const focusedEmoji = () => bo.evaluate(() => document.activeElement?.getAttribute("data-emoji"));
+
+    // Bo adds his 👍 from the keyboard: the chip he pressed still has the focus once the counts come back.
+    await thumbs.focus();
+    await bo.keyboard.press("Space");
+    await expect.poll(() => chips(row(bo, lunch))).toEqual([{ emoji: "👍", count: 2, mine: true }]);
+    expect(await focusedEmoji()).toBe("👍");
+
+    // Ana reacts with something else meanwhile: Bo's focus stays on his chip, and a second press takes his back.
+    await row(ana, lunch).getByRole("button", { name: "Add reaction" }).click();
+    await row(ana, lunch).getByRole("button", { name: "party" }).click();
+    await expect
+      .poll(() => chips(row(bo, lunch)))
+      .toEqual([
+        { emoji: "👍", count: 2, mine: true },
+        { emoji: "🎉", count: 1, mine: false },
+      ]);
+    expect(await focusedEmoji()).toBe("👍");
+    await bo.keyboard.press("Space");
+    await expect
+      .poll(() => chips(row(ana, lunch)))
+      .toEqual([
+        { emoji: "👍", count: 1, mine: true },
+        { emoji: "🎉", count: 1, mine: true },
+      ]);
+  });
+
   it("the owner may delete anyone's message but edit only their own; the editor passes axe", async () => {
     const { ana, bo } = await anaAndBoInARoom(app, "Owner deletes", { bo: PHONE });
     await send(bo, "Spam spam spam");

@@ -1,5 +1,6 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRoom } from "../../../../test/support/room-session";
 import {
   artifacts,
   type BrowserStack,
@@ -7,6 +8,7 @@ import {
   memberNames,
   ownTexts,
   roomNames,
+  type Session,
   send,
   startBrowserStack,
   status,
@@ -213,6 +215,33 @@ describe("private rooms, invites and removal (issue: identity, private rooms, in
     step5,
     STORY_MS,
   );
+
+  it("an open removal confirmation keeps its focus while the member list reorders around it", async () => {
+    const { page: owner, session } = await app.person({ name: "Ana" });
+    const room = await createRoom(app.stack.httpUrl, session as Session, { name: "Reordering people" });
+    const url = `${app.web.url}#/rooms/${room.roomId}`;
+    await owner.goto(url);
+    await status(owner).getByText("Live").waitFor();
+    const visitors: Record<string, Page> = {};
+    for (const name of ["Bo", "Cy"]) {
+      ({ page: visitors[name] } = await app.person({ name }));
+      await visitors[name]?.goto(url);
+      await status(visitors[name] as Page)
+        .getByText("Live")
+        .waitFor();
+    }
+    await expect.poll(() => memberNames(owner)).toEqual(["Ana", "Bo", "Cy"]);
+    await owner.getByRole("button", { name: "Remove Bo" }).click();
+    const confirm = owner.getByRole("button", { name: "Yes, remove Bo" });
+    await expect.poll(() => confirm.evaluate((button) => button === document.activeElement)).toBe(true);
+
+    // Bo closes his page while Ana is confirming: he is away now, so his row moves below Cy's, who is still here.
+    await visitors.Bo?.close();
+    await expect.poll(() => memberNames(owner)).toEqual(["Ana", "Cy", "Bo"]);
+    expect(await confirm.evaluate((button) => button === document.activeElement)).toBe(true);
+    await owner.keyboard.press("Enter");
+    await expect.poll(() => memberNames(owner)).toEqual(["Ana", "Cy"]);
+  });
 
   it("the owner's tools work at phone width and by keyboard", async () => {
     const { page: phone } = await app.person({ name: "Dana", width: 390, height: 844 });

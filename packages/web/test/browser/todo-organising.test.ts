@@ -23,6 +23,18 @@ afterAll(async () => {
 const todoRow = (page: Page, title: string) =>
   page.locator("[data-testid=todos] li.todo", { has: page.getByLabel(title, { exact: true }) });
 
+/** The todos on a page in order: each one's title, or what its open editor holds. */
+const shownTodos = (page: Page) =>
+  page
+    .locator("[data-testid=todos] li.todo")
+    .evaluateAll((items) =>
+      items.map(
+        (item) =>
+          item.querySelector(".todo-title")?.textContent ??
+          item.querySelector<HTMLInputElement>("input:not([type=checkbox])")?.value,
+      ),
+    );
+
 /** Drags the todo `title` by its handle with the mouse (pointer events) to `y`, in small steps as a hand would. */
 async function dragTodoTo(page: Page, title: string, y: number) {
   const handle = await todoRow(page, title).locator(".drag-handle").boundingBox();
@@ -79,5 +91,27 @@ describe("organising a shared todo list: order and assignees", () => {
     await todoRow(bo, "Tickets").getByRole("img", { name: "Assigned to Bo" }).waitFor();
     await bo.getByRole("button", { name: "Assigned to me" }).click();
     await expect.poll(() => todoTitles(bo)).toEqual(["Tickets"]);
+  });
+
+  it("an open todo editor keeps its draft and the focus while someone else reorders the list", async () => {
+    const { ana, bo } = await anaAndBoInARoom(app, "Reorder while editing");
+    for (const title of ["Tickets", "Snacks", "Maps"]) {
+      await ana.getByLabel("New todo").fill(title);
+      await ana.keyboard.press("Enter");
+    }
+    await expect.poll(() => todoTitles(bo)).toEqual(["Tickets", "Snacks", "Maps"]);
+    await ana.getByRole("button", { name: "Edit “Tickets”" }).click();
+    const editor = ana.getByLabel("Todo title");
+    await editor.fill("Train tickets");
+    await expect.poll(() => editor.evaluate((input) => input === document.activeElement)).toBe(true);
+
+    // Bo moves another todo above the one Ana is editing: her row moves down with her draft and her caret.
+    await bo.getByLabel("Snacks", { exact: true }).focus();
+    await bo.keyboard.press("Alt+ArrowUp");
+    await expect.poll(() => shownTodos(ana)).toEqual(["Snacks", "Train tickets", "Maps"]);
+    expect(await editor.evaluate((input) => input === document.activeElement)).toBe(true);
+    await ana.keyboard.type(" x2");
+    await ana.keyboard.press("Enter");
+    await expect.poll(() => todoTitles(bo)).toEqual(["Snacks", "Train tickets x2", "Maps"]);
   });
 });
