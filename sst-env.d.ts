@@ -34,6 +34,7 @@ declare module "sst" {
       "type": "sst.sst.Linkable"
     }
     "Limits": {
+      "connectionsPerUserInRoom": number
       "frameBurst": number
       "framesPerSecond": number
       "membersPerRoom": number

@@ -14,6 +14,7 @@ import {
   type RouteArns,
   type RouteKind,
   routePermissions,
+  usesFanOutQueue,
 } from "./permissions";
 
 /**
@@ -143,7 +144,10 @@ export interface RouteLinks<L> {
   auth?: { secret: L; identity: L };
   /** The stage's limits (`Resource.Limits`, infra/limits.ts): linked to every route that is given it. */
   limits?: L;
-  /** The fan-out queue (`Resource.FanOut.url`, infra/fan-out.ts): linked to the WebSocket routes that broadcast. */
+  /**
+   * The fan-out queue (`Resource.FanOut.url`, infra/fan-out.ts): linked to the WebSocket routes that broadcast and
+   * to the routes marked `schedulesJobs`.
+   */
   fanOut?: L;
 }
 
@@ -166,7 +170,7 @@ export function routeLinks<L>(route: RouteEntry, kind: RouteKind, links: RouteLi
     ...(route.broadcasts && realtime !== undefined ? [realtime] : []),
     ...(auth !== undefined ? [auth.secret, auth.identity] : []),
     ...(limits !== undefined ? [limits] : []),
-    ...(fanOut !== undefined && kind === "websocket" && route.broadcasts ? [fanOut] : []),
+    ...(fanOut !== undefined && usesFanOutQueue(route, kind) ? [fanOut] : []),
   ];
 }
 

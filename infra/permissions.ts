@@ -1,4 +1,4 @@
-import type { RouteEntry } from "../packages/functions/src/routes";
+import type { RouteEntry, TableAction } from "../packages/functions/src/routes";
 
 /**
  * Every IAM statement a route handler (and the `$connect` authorizer) gets, computed here and nowhere else. Pure
@@ -16,25 +16,20 @@ export interface PermissionSpec<T> {
   resources: ArnParts<T>[];
 }
 
-/** What core calls on reads: GetItem (incl. consistent reads) and Query (table and gsi1). No Scan. */
+/** What the workers call on reads: GetItem (incl. consistent reads) and Query (table and gsi1). No Scan. */
 export const TABLE_READ_ACTIONS = ["dynamodb:GetItem", "dynamodb:Query"];
 
 /**
- * Reading many items by key in one call, for routes the manifest marks `batchReads` (`GET /me/rooms`: the caller's
- * rooms). BatchGetItem works on tables, never on an index, so it gets the table ARN only.
+ * A route's table actions are the manifest's `table` list (routes.ts), exactly. TransactWriteItems has no IAM action
+ * of its own: DynamoDB authorizes each item of a transaction as its Put/Update/Delete, and a condition check on
+ * another item as ConditionCheckItem. No control plane (CreateTable, UpdateTimeToLive: the local stack's ensureTable
+ * only), no Scan, no BatchWriteItem. Query alone also works on an index; every other action names items by the
+ * table's key (BatchGetItem too), so it gets the table ARN only.
  */
-export const BATCH_READ_ACTION = "dynamodb:BatchGetItem";
+export const INDEX_ACTION: TableAction = "Query";
 
-/** A transaction item that only checks a condition (updateTodo: the assignee is a member), on the table. */
-export const CONDITION_CHECK_ACTION = "dynamodb:ConditionCheckItem";
-
-/**
- * What core calls on writes. TransactWriteItems has no IAM action of its own: DynamoDB authorizes each item of a
- * transaction as its Put/Update/Delete, and a condition check on another item as ConditionCheckItem (only for
- * routes marked `checksItems`). No control plane (CreateTable, UpdateTimeToLive: the local stack's ensureTable only),
- * no BatchWriteItem.
- */
-export const TABLE_WRITE_ACTIONS = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"];
+/** The actions that only read: all a GET route of the HTTP API may be given. */
+export const READ_ONLY_TABLE_ACTIONS: readonly TableAction[] = ["GetItem", "BatchGetItem", "Query"];
 
 /**
  * The `$connect` authorizer's one call: it consumes the single-use ticket with DeleteItem (ReturnValues ALL_OLD),
@@ -47,7 +42,8 @@ export const MANAGE_CONNECTIONS_ACTION = "execute-api:ManageConnections";
 
 /**
  * HTTP methods of the @connections API. PostToConnection (POST) for every route that broadcasts; DeleteConnection
- * (DELETE) only for routes marked `closesConnections` in the manifest. GetConnection (GET) is granted to none.
+ * (DELETE) only for routes marked `closesConnections` in the manifest, and the fan-out worker (a removal's sweep).
+ * GetConnection (GET) is granted to none.
  */
 export const POST_TO_CONNECTION_METHOD = "POST";
 export const DELETE_CONNECTION_METHOD = "DELETE";
@@ -56,12 +52,33 @@ export const DELETE_CONNECTION_METHOD = "DELETE";
 export const WEBSOCKET_STAGE = "$default";
 
 export type RouteKind = "http" | "websocket";
-export type TableAccess = "read" | "read-write";
 
-/** GET routes of the HTTP API only read; everything else (all WebSocket routes, POST, DELETE) also writes. */
-export function tableAccess(route: RouteEntry, kind: RouteKind): TableAccess {
+/**
+ * A route's table statements: the manifest's actions on the table, Query also on each index. A GET route of the
+ * HTTP API listing anything but reads is a manifest error (GET routes only read).
+ */
+export function tableStatements<T>(
+  route: RouteEntry,
+  kind: RouteKind,
+  { tableArn, indexNames }: Pick<RouteArns<T>, "tableArn" | "indexNames">,
+): PermissionSpec<T>[] {
   const method = route.routeKey.split(" ")[0];
-  return kind === "http" && (method === "GET" || method === "HEAD") ? "read" : "read-write";
+  const writes = route.table.filter((action) => !READ_ONLY_TABLE_ACTIONS.includes(action));
+  if (kind === "http" && (method === "GET" || method === "HEAD") && writes.length > 0)
+    throw new Error(`Route "${route.routeKey}" only reads, but the manifest gives it ${writes.join(", ")}`);
+  const iam = (actions: readonly TableAction[]) => actions.map((action) => `dynamodb:${action}`);
+  const byKey = route.table.filter((action) => action !== INDEX_ACTION);
+  return [
+    ...(byKey.length > 0 ? [{ actions: iam(byKey), resources: [[tableArn]] }] : []),
+    ...(route.table.includes(INDEX_ACTION)
+      ? [
+          {
+            actions: iam([INDEX_ACTION]),
+            resources: [[tableArn], ...indexNames.map((index) => [tableArn, `/index/${index}`])],
+          },
+        ]
+      : []),
+  ];
 }
 
 /** The @connections methods a route's handler calls: none, POST, or POST and DELETE. */
@@ -88,30 +105,16 @@ export interface RouteArns<T> {
 }
 
 /**
- * The statements of one route's function: table reads (plus BatchGetItem where listed), table writes unless
- * read-only, @connections with exactly the methods the route uses.
+ * The statements of one route's function: the table actions its manifest entry lists, @connections with exactly
+ * the methods the route uses, SendMessage on the fan-out queue where it queues.
  */
 export function routePermissions<T>(
   route: RouteEntry,
   kind: RouteKind,
   arns: RouteArns<T>,
 ): PermissionSpec<T>[] {
-  const { tableArn, indexNames, realtimeExecutionArn, fanOutQueueArn } = arns;
-  const statements: PermissionSpec<T>[] = [
-    {
-      actions: [...TABLE_READ_ACTIONS],
-      resources: [[tableArn], ...indexNames.map((index) => [tableArn, `/index/${index}`])],
-    },
-  ];
-  if (route.batchReads) {
-    statements.push({ actions: [BATCH_READ_ACTION], resources: [[tableArn]] });
-  }
-  if (route.checksItems) {
-    statements.push({ actions: [CONDITION_CHECK_ACTION], resources: [[tableArn]] });
-  }
-  if (tableAccess(route, kind) === "read-write") {
-    statements.push({ actions: [...TABLE_WRITE_ACTIONS], resources: [[tableArn]] });
-  }
+  const { realtimeExecutionArn, fanOutQueueArn } = arns;
+  const statements = tableStatements(route, kind, arns);
   const methods = connectionMethods(route);
   if (methods.length > 0) {
     if (realtimeExecutionArn === undefined) {
@@ -128,10 +131,18 @@ export function routePermissions<T>(
       ]),
     });
   }
-  if (fanOutQueueArn !== undefined && kind === "websocket" && route.broadcasts) {
+  if (fanOutQueueArn !== undefined && usesFanOutQueue(route, kind)) {
     statements.push({ actions: [FAN_OUT_SEND_ACTION], resources: [[fanOutQueueArn]] });
   }
   return statements;
+}
+
+/**
+ * Routes that send to the fan-out queue: WebSocket routes marked `fansOut` (a large room's pages) and routes marked
+ * `schedulesJobs` (a removal's delayed sweep).
+ */
+export function usesFanOutQueue(route: RouteEntry, kind: RouteKind): boolean {
+  return (kind === "websocket" && route.fansOut === true) || route.schedulesJobs === true;
 }
 
 /** The `$connect` authorizer's whole policy: DeleteItem on the table (the ticket), nothing on indexes or sockets. */
@@ -177,8 +188,10 @@ export const FAN_OUT_SEND_ACTION = "sqs:SendMessage";
 /**
  * The fan-out worker's policy (the fan-out queue's subscriber): posts to sockets and deletes a connection it finds
  * gone; for a delayed presence digest it also reads the room's marker (GetItem) and connections (Query on gsi1),
- * takes the digest slot (UpdateItem), and may schedule the next such job (SendMessage on its own queue). Receiving
- * and deleting its messages is granted by SST's subscriber component, on that queue only.
+ * takes the digest slot (UpdateItem), and may schedule the next such job (SendMessage on its own queue); for a
+ * removal sweep it reads the membership (GetItem) and the user's connections (Query on gsi1), deletes their
+ * records (DeleteItem) and closes their sockets (@connections DELETE). Receiving and deleting its messages is
+ * granted by SST's subscriber component, on that queue only.
  */
 export function fanOutWorkerPermissions<T>({
   tableArn,
@@ -194,7 +207,10 @@ export function fanOutWorkerPermissions<T>({
     { actions: [...PRESENCE_WRITE_ACTIONS], resources: [[tableArn]] },
     {
       actions: [MANAGE_CONNECTIONS_ACTION],
-      resources: [[realtimeExecutionArn, `/${WEBSOCKET_STAGE}/${POST_TO_CONNECTION_METHOD}/@connections/*`]],
+      resources: [POST_TO_CONNECTION_METHOD, DELETE_CONNECTION_METHOD].map((method) => [
+        realtimeExecutionArn,
+        `/${WEBSOCKET_STAGE}/${method}/@connections/*`,
+      ]),
     },
     { actions: [FAN_OUT_SEND_ACTION], resources: [[fanOutQueueArn]] },
   ];

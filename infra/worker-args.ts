@@ -22,10 +22,11 @@ import {
 export const STREAM_WORKER_SIZING = { memory: "512 MB", timeout: "30 seconds" } as const;
 
 /**
- * A worker's function: its handler, the shared defaults and sizing, its links (the table, the WebSocket API, and
- * the fan-out queue, where both workers schedule delayed presence digests) and its own permissions.
+ * A worker's function: its handler, the shared defaults and sizing, its links (the table, the WebSocket API, the
+ * fan-out queue, where both workers schedule delayed presence digests, and the stage's limits, for the
+ * presence-detail limit) and its own permissions.
  */
-function workerFunction<TableLink, RealtimeLink, QueueLink, T, R>(
+function workerFunction<TableLink, RealtimeLink, QueueLink, LimitsLink, T, R>(
   worker: StreamWorkerEntry | QueueWorkerEntry,
   permissions: PermissionSpec<T>[],
   {
@@ -34,7 +35,7 @@ function workerFunction<TableLink, RealtimeLink, QueueLink, T, R>(
     reserved,
   }: {
     reserved?: Reservations;
-    links: { table: TableLink; realtime: RealtimeLink; fanOut: QueueLink };
+    links: { table: TableLink; realtime: RealtimeLink; fanOut: QueueLink; limits: LimitsLink };
     joinArn: (parts: ArnParts<T>) => R;
   },
 ) {
@@ -46,7 +47,12 @@ function workerFunction<TableLink, RealtimeLink, QueueLink, T, R>(
     // The "workers" family's reservation (infra/limits-config.ts); the fan-out queue's maximum concurrency
     // only helps up to it.
     ...(reserved && { concurrency: { reserved: reserved.workers } }),
-    link: [links.table, links.realtime, links.fanOut] as (TableLink | RealtimeLink | QueueLink)[],
+    link: [links.table, links.realtime, links.fanOut, links.limits] as (
+      | TableLink
+      | RealtimeLink
+      | QueueLink
+      | LimitsLink
+    )[],
     permissions: permissions.map(({ actions, resources }) => ({
       actions,
       resources: resources.map(joinArn),
@@ -54,7 +60,7 @@ function workerFunction<TableLink, RealtimeLink, QueueLink, T, R>(
   };
 }
 
-export function streamWorkerArgs<TableLink, RealtimeLink, QueueLink, T, R>(
+export function streamWorkerArgs<TableLink, RealtimeLink, QueueLink, LimitsLink, T, R>(
   worker: StreamWorkerEntry,
   {
     links,
@@ -63,7 +69,7 @@ export function streamWorkerArgs<TableLink, RealtimeLink, QueueLink, T, R>(
     reserved,
   }: {
     reserved?: Reservations;
-    links: { table: TableLink; realtime: RealtimeLink; fanOut: QueueLink };
+    links: { table: TableLink; realtime: RealtimeLink; fanOut: QueueLink; limits: LimitsLink };
     arns: Required<RouteArns<T>>;
     joinArn: (parts: ArnParts<T>) => R;
   },
@@ -91,7 +97,7 @@ export function streamWorkerArgs<TableLink, RealtimeLink, QueueLink, T, R>(
  * parallel workers, partial batch responses (a failed page is handed out again, the rest is not), and at most
  * `maximumConcurrency` workers at once so one room's burst cannot take the account's whole post rate.
  */
-export function queueWorkerArgs<TableLink, RealtimeLink, QueueLink, T, R>(
+export function queueWorkerArgs<TableLink, RealtimeLink, QueueLink, LimitsLink, T, R>(
   worker: QueueWorkerEntry,
   {
     links,
@@ -100,7 +106,7 @@ export function queueWorkerArgs<TableLink, RealtimeLink, QueueLink, T, R>(
     reserved,
   }: {
     reserved?: Reservations;
-    links: { table: TableLink; realtime: RealtimeLink; fanOut: QueueLink };
+    links: { table: TableLink; realtime: RealtimeLink; fanOut: QueueLink; limits: LimitsLink };
     arns: Required<RouteArns<T>>;
     joinArn: (parts: ArnParts<T>) => R;
   },

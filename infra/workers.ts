@@ -1,6 +1,6 @@
 import { fanOutWorker, presenceWorker } from "../packages/functions/src/workers";
 import { fanOutQueue } from "./fan-out";
-import { reservations } from "./limits";
+import { limits, reservations } from "./limits";
 import { joinArn } from "./links";
 import { realtime } from "./realtime";
 import { table } from "./table";
@@ -19,8 +19,9 @@ const arns = {
   realtimeExecutionArn: realtime.nodes.api.executionArn,
   fanOutQueueArn: fanOutQueue.arn,
 };
-// Both schedule delayed presence digests on the fan-out queue (SendMessage on it only).
-const links = { table, realtime, fanOut: fanOutQueue };
+// Both schedule delayed presence digests on the fan-out queue (SendMessage on it only), and read the stage's
+// presenceDetailLimit from `Limits`.
+const links = { table, realtime, fanOut: fanOutQueue, limits };
 const reserved = reservations;
 
 const presenceArgs = streamWorkerArgs(presenceWorker, { links, arns, joinArn, reserved });

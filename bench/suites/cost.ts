@@ -9,7 +9,7 @@ import { loadavg } from "node:os";
 import { Connection } from "@rooms/core/connection";
 import { createDb, type Db } from "@rooms/core/db";
 import { newId } from "@rooms/core/ids";
-import { PRESENCE_DETAIL_LIMIT } from "@rooms/core/limits";
+import { defaultLimits } from "@rooms/core/limits";
 import { Message as CoreMessage } from "@rooms/core/message";
 import type { Message, Room as RoomShape, Todo as TodoShape } from "@rooms/core/protocol";
 import { REACTION_COUNT_SHARDS, Reaction } from "@rooms/core/reaction";
@@ -1048,6 +1048,7 @@ function announcement(
   change: "joined" | "left",
   isIt: (member: any) => boolean,
 ): [type: string, predicate: (frame: any) => boolean] {
-  if (liveMembers > PRESENCE_DETAIL_LIMIT) return ["presence", (frame) => (frame[change] ?? []).some(isIt)];
+  if (liveMembers > defaultLimits.presenceDetailLimit)
+    return ["presence", (frame) => (frame[change] ?? []).some(isIt)];
   return [change === "joined" ? "memberJoined" : "memberLeft", (frame) => isIt(frame.member)];
 }

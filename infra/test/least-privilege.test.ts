@@ -2,13 +2,10 @@ import { describe, expect, it } from "vitest";
 import { httpRoutes, type RouteEntry, webSocketRoutes } from "../../packages/functions/src/routes";
 import { queueWorkers, streamWorkers } from "../../packages/functions/src/workers";
 import {
-  BATCH_READ_ACTION,
-  CONDITION_CHECK_ACTION,
   connectionMethods,
   MANAGE_CONNECTIONS_ACTION,
+  READ_ONLY_TABLE_ACTIONS,
   routePermissions,
-  TABLE_READ_ACTIONS,
-  TABLE_WRITE_ACTIONS,
   WEBSOCKET_STAGE,
 } from "../permissions";
 import { INDEX_NAMES, REALTIME, REALTIME_EXECUTION_ARN, recordWiring, TABLE_ARN } from "./support";
@@ -61,42 +58,79 @@ describe("every function's IAM statements", () => {
     }
   });
 
-  it("let GET routes read only, and every other route read and write (with condition checks)", () => {
-    for (const { routeKey, handler, kind } of wired) {
-      const grants = grantsOf(handler);
-      const readOnly = kind === "http" && routeKey.startsWith("GET ");
-      for (const action of TABLE_READ_ACTIONS)
-        expect(grants.get(action), routeKey).toEqual([TABLE_ARN, `${TABLE_ARN}/index/gsi1`]);
-      for (const action of TABLE_WRITE_ACTIONS)
-        expect(grants.get(action), routeKey).toEqual(readOnly ? undefined : [TABLE_ARN]);
+  it("grant each route exactly the table actions its manifest entry lists: on the table, Query also on gsi1", () => {
+    for (const { routeKey, handler } of wired) {
+      const dynamo = [...grantsOf(handler)].filter(([action]) => action.startsWith("dynamodb:"));
+      const listed = manifest.get(routeKey)!.table;
+      expect(dynamo.map(([action]) => action).sort(), routeKey).toEqual(
+        listed.map((action) => `dynamodb:${action}`).sort(),
+      );
+      for (const [action, resources] of dynamo)
+        expect(resources, `${routeKey} ${action}`).toEqual(
+          action === "dynamodb:Query" ? [TABLE_ARN, `${TABLE_ARN}/index/gsi1`] : [TABLE_ARN],
+        );
     }
-    const get = (key: string) => grantsOf(wired.find((c) => c.routeKey === key)!.handler);
-    expect([...get("GET /rooms/{roomId}/members").keys()].sort()).toEqual([
+  });
+
+  it("let GET routes only read, and refuse a manifest that gives one a write", () => {
+    for (const { routeKey, handler, kind } of wired.filter((c) => c.routeKey.startsWith("GET "))) {
+      expect(kind).toBe("http");
+      for (const action of actionsOf(handler))
+        expect(
+          READ_ONLY_TABLE_ACTIONS.map((a) => `dynamodb:${a}`),
+          routeKey,
+        ).toContain(action);
+    }
+    const writingGet: RouteEntry = {
+      routeKey: "GET /x",
+      module: "http/x",
+      broadcasts: false,
+      table: ["PutItem"],
+    };
+    expect(() =>
+      routePermissions(writingGet, "http", { tableArn: TABLE_ARN, indexNames: INDEX_NAMES }),
+    ).toThrow(/only reads, but the manifest gives it PutItem/);
+  });
+
+  it("give the routes the audit found over-granted only what their code calls", () => {
+    const actions = (key: string) =>
+      actionsOf(wired.find((c) => c.routeKey === key)!.handler)
+        .filter((a) => a.startsWith("dynamodb:") || a.startsWith("sqs:"))
+        .sort();
+    // A guest session writes only its source IP's rate bucket.
+    expect(actions("POST /sessions")).toEqual(["dynamodb:UpdateItem"]);
+    expect(actions("$disconnect")).toEqual(["dynamodb:DeleteItem"]);
+    // ping and $default: the sender's record, its frame bucket and expiry, a gone sender pruned.
+    for (const key of ["ping", "$default"])
+      expect(actions(key), key).toEqual(["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:UpdateItem"]);
+    expect(actions("sync")).toEqual([
+      "dynamodb:DeleteItem",
       "dynamodb:GetItem",
       "dynamodb:Query",
+      "dynamodb:UpdateItem",
     ]);
-    expect([...get("POST /rooms/{roomId}/tickets").keys()].sort()).toEqual([
-      "dynamodb:DeleteItem",
+    // Access (Get), the user's live sockets (Query), the ticket (Put), the rate bucket (Update).
+    expect(actions("POST /rooms/{roomId}/tickets")).toEqual([
       "dynamodb:GetItem",
       "dynamodb:PutItem",
       "dynamodb:Query",
       "dynamodb:UpdateItem",
     ]);
+    expect(actions("POST /rooms")).toEqual(["dynamodb:PutItem", "dynamodb:UpdateItem"]);
+    expect(actions("DELETE /rooms/{roomId}/invites")).toEqual(["dynamodb:GetItem", "dynamodb:UpdateItem"]);
   });
 
-  it("give BatchGetItem to the routes the manifest marks batchReads only, on the table (never an index)", () => {
-    const batchReaders = wired.filter((c) => actionsOf(c.handler).includes(BATCH_READ_ACTION));
-    expect(batchReaders.map((c) => c.routeKey).sort()).toEqual(["GET /me/rooms"]);
-    for (const reader of batchReaders)
-      expect(grantsOf(reader.handler).get(BATCH_READ_ACTION)).toEqual([TABLE_ARN]);
-  });
-
-  it("give ConditionCheckItem to $connect and updateTodo alone (membership checks), on the table", () => {
-    const checkers = wired.filter((c) => actionsOf(c.handler).includes(CONDITION_CHECK_ACTION));
+  it("give BatchGetItem to GET /me/rooms and ConditionCheckItem to $connect and updateTodo alone", () => {
+    const holders = (action: string) => wired.filter((c) => actionsOf(c.handler).includes(action));
+    expect(holders("dynamodb:BatchGetItem").map((c) => c.routeKey)).toEqual(["GET /me/rooms"]);
     // $connect: the connection is stored only while the membership exists; updateTodo: the assignee is a member.
-    expect(checkers.map((c) => c.routeKey)).toEqual(["$connect", "updateTodo"]);
-    for (const checker of checkers)
-      expect(grantsOf(checker.handler).get(CONDITION_CHECK_ACTION)).toEqual([TABLE_ARN]);
+    expect(holders("dynamodb:ConditionCheckItem").map((c) => c.routeKey)).toEqual(["$connect", "updateTodo"]);
+  });
+
+  it("give DeleteItem to every route that posts to sockets (a gone one is pruned)", () => {
+    for (const { routeKey, handler } of wired)
+      if (manifest.get(routeKey)!.broadcasts)
+        expect(actionsOf(handler), routeKey).toContain("dynamodb:DeleteItem");
   });
 
   it("grant @connections on this API's stage: POST to the routes that broadcast, DELETE also where they close sockets", () => {
@@ -154,9 +188,10 @@ describe("every function's IAM statements", () => {
       module: "http/x",
       broadcasts: false,
       closesConnections: true,
+      table: [],
     };
     expect(() => connectionMethods(closer)).toThrow(/closes connections but is not marked broadcasts/);
-    const broadcaster: RouteEntry = { routeKey: "POST /x", module: "http/x", broadcasts: true };
+    const broadcaster: RouteEntry = { routeKey: "POST /x", module: "http/x", broadcasts: true, table: [] };
     expect(() =>
       routePermissions(broadcaster, "http", { tableArn: TABLE_ARN, indexNames: INDEX_NAMES }),
     ).toThrow(/no WebSocket API/);

@@ -61,6 +61,7 @@ describe("resource names", () => {
         type: '"sst.sst.Linkable"',
       },
       Limits: {
+        connectionsPerUserInRoom: "number",
         frameBurst: "number",
         framesPerSecond: "number",
         membersPerRoom: "number",

@@ -95,8 +95,11 @@ describe.each(["http", "websocket"] as const)("%s routes", (kind) => {
         ...(route.broadcasts ? [REALTIME] : []),
         ...(kind === "http" ? [AUTH_SECRET, IDENTITY] : []),
         LIMITS,
-        // A large room's pages go to the fan-out queue (infra/fan-out.ts).
-        ...(kind === "websocket" && route.broadcasts ? [FAN_OUT] : []),
+        // A large room's pages go to the fan-out queue (infra/fan-out.ts; routes marked fansOut), and a removal's delayed sweep.
+        ...((kind === "websocket" && "fansOut" in route && route.fansOut) ||
+        ("schedulesJobs" in route && route.schedulesJobs)
+          ? [FAN_OUT]
+          : []),
       ];
       expect(handler.link, routeKey).toEqual(expected);
     }

@@ -68,6 +68,7 @@ export function recordWiring(kind: RouteKind) {
               realtime: REALTIME,
               auth: { secret: AUTH_SECRET, identity: IDENTITY },
               limits: LIMITS,
+              fanOut: FAN_OUT,
             },
       // What a stage deploys with when ROOMS_RESERVED_CONCURRENCY is not set.
       reserved: DEFAULT_RESERVED_CONCURRENCY,
@@ -75,7 +76,7 @@ export function recordWiring(kind: RouteKind) {
         tableArn: TABLE_ARN,
         indexNames: INDEX_NAMES,
         realtimeExecutionArn: REALTIME_EXECUTION_ARN,
-        ...(kind === "websocket" && { fanOutQueueArn: FAN_OUT_QUEUE_ARN }),
+        fanOutQueueArn: FAN_OUT_QUEUE_ARN,
       },
       joinArn,
       ...(kind === "websocket" && { connectAuthorizer: recordAuthorizer().id }),

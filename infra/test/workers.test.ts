@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { tableDefinition } from "../../packages/core/src/table/definition";
-import { webSocketRoutes } from "../../packages/functions/src/routes";
+import { httpRoutes, webSocketRoutes } from "../../packages/functions/src/routes";
 import { fanOutWorker, presenceWorker, streamWorkers } from "../../packages/functions/src/workers";
 import { FAN_OUT_SEND_ACTION, MANAGE_CONNECTIONS_ACTION } from "../permissions";
 import { tableArgs } from "../table-args";
@@ -42,7 +42,7 @@ describe("presence: the table stream and its worker", () => {
       timeout: "30 seconds",
       runtime: "nodejs22.x",
     });
-    expect(presence!.handler.link.map((l) => l.name)).toEqual(["Table", "Realtime", "FanOut"]);
+    expect(presence!.handler.link.map((l) => l.name)).toEqual(["Table", "Realtime", "FanOut", "Limits"]);
   });
 
   it("the worker may read connections, update the marker, prune, post and schedule a delayed digest: nothing more", () => {
@@ -108,25 +108,41 @@ describe("fan-out: the queue, its dead letters and its worker", () => {
         `dynamodb:UpdateItem ${TABLE_ARN}`,
         `dynamodb:DeleteItem ${TABLE_ARN}`,
         `${MANAGE_CONNECTIONS_ACTION} ${REALTIME_EXECUTION_ARN}/$default/POST/@connections/*`,
+        // A removal's sweep closes the removed user's sockets.
+        `${MANAGE_CONNECTIONS_ACTION} ${REALTIME_EXECUTION_ARN}/$default/DELETE/@connections/*`,
         `${FAN_OUT_SEND_ACTION} ${FAN_OUT_ARN}`,
       ].sort(),
     );
-    expect(subscription!.handler.link.map((l) => l.name)).toEqual(["Table", "Realtime", "FanOut"]);
+    expect(subscription!.handler.link.map((l) => l.name)).toEqual(["Table", "Realtime", "FanOut", "Limits"]);
   });
 
-  it("the WebSocket routes that broadcast may queue pages (SendMessage on this queue only) and are linked to it", () => {
+  it("the WebSocket routes marked fansOut may queue pages (SendMessage on this queue only) and are linked to it", () => {
     for (const route of webSocketRoutes) {
+      const fansOut = "fansOut" in route && route.fansOut;
       const wired = stack.routes.Realtime!.find((r) => r.routeKey === route.routeKey)!;
       const sends = grantsOf(wired.handler).filter((g) => g.startsWith("sqs:"));
-      expect(sends, route.routeKey).toEqual(
-        route.broadcasts ? [`${FAN_OUT_SEND_ACTION} ${FAN_OUT_ARN}`] : [],
-      );
+      expect(sends, route.routeKey).toEqual(fansOut ? [`${FAN_OUT_SEND_ACTION} ${FAN_OUT_ARN}`] : []);
       expect(
         wired.handler.link.some((l) => l.name === "FanOut"),
         route.routeKey,
-      ).toBe(route.broadcasts);
+      ).toBe(fansOut);
     }
+    // Frames that only answer their sender, or go to a small room's listing, never queue.
+    const queueing = webSocketRoutes
+      .filter((route) => "fansOut" in route && route.fansOut)
+      .map((r) => r.routeKey);
+    for (const routeKey of ["ping", "sync", "$default", "typing", "markRead", "$connect", "$disconnect"])
+      expect(queueing).not.toContain(routeKey);
+    expect(queueing).toContain("sendMessage");
+    // Of the HTTP routes, only those that schedule a delayed job (a removal's sweep).
     for (const route of stack.routes.Api!)
-      expect(grantsOf(route.handler).filter((g) => g.startsWith("sqs:"))).toEqual([]);
+      expect(
+        grantsOf(route.handler).filter((g) => g.startsWith("sqs:")),
+        route.routeKey,
+      ).toEqual(
+        httpRoutes.some((r) => r.routeKey === route.routeKey && "schedulesJobs" in r && r.schedulesJobs)
+          ? [`${FAN_OUT_SEND_ACTION} ${FAN_OUT_ARN}`]
+          : [],
+      );
   });
 });

@@ -115,8 +115,11 @@ export class WsClient<Frame = any> {
     });
   }
 
-  /** The next frame not handed out yet that matches (see `waitFor`'s `take`). */
-  next<T extends Frame = Frame>(predicate: (frame: Frame) => boolean = () => true, timeoutMs = 5_000) {
+  /**
+   * The next frame not handed out yet that matches (see `waitFor`'s `take`). Waits as long as `waitFor` by
+   * default: a frame that comes ends the wait at once, and a full run on two cores can hold one back for seconds.
+   */
+  next<T extends Frame = Frame>(predicate: (frame: Frame) => boolean = () => true, timeoutMs = 15_000) {
     return this.waitFor<T>(predicate, { timeoutMs, take: true });
   }
 

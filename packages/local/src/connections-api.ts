@@ -3,6 +3,7 @@ import { apiGatewayId } from "./api-gateway-ids";
 import type { ConnectionRegistry } from "./connection-registry";
 import { errorsOnlyLogger, type GatewayLogger } from "./gateway-logger";
 import { closeServer, listen } from "./listen";
+import { MAX_BUFFERED_BYTES, queueFrame } from "./queue-frame";
 import { readBody } from "./read-body";
 
 /** API Gateway refuses to post more than 128 KB to a connection. */
@@ -101,10 +102,14 @@ export async function startConnectionsApi({
         if (!connection) return gone(response);
         if (postFaults?.take())
           return fail(response, 500, "InternalServerErrorException", "Internal server error");
-        const sent = await new Promise<boolean>((resolve) =>
-          connection.socket.send(body, { binary: false }, (error) => resolve(!error)),
-        );
-        if (!sent) return gone(response);
+        // Answered once the frame is queued, never after the client read it: a client that stops reading
+        // delays no one, and is dropped (410) once MAX_BUFFERED_BYTES of frames wait for it.
+        if (queueFrame(connection.socket, body) === "gone") {
+          logger.info(
+            `@connections POST ${connectionId} 410: over ${MAX_BUFFERED_BYTES}B unread, disconnected`,
+          );
+          return gone(response);
+        }
         logger.info(`@connections POST ${connectionId} ${body.length}B`);
         return reply(response, 200);
       }

@@ -7,6 +7,7 @@ import { apiGatewayError, type HttpApiResponse, toHttpApiResponse } from "./http
 import { compileHttpRoutes } from "./http-route-matcher";
 import { InvocationTimeoutError, invokeHandler } from "./invoke-handler";
 import { closeServer, listen } from "./listen";
+import { loggableUrl } from "./loggable-url";
 import { readBody } from "./read-body";
 import type { RouteHandler } from "./route-handlers";
 
@@ -73,7 +74,7 @@ export async function startHttpGateway({
     try {
       return toHttpApiResponse(await invokeHandler(match.route, event, { timeoutMs }));
     } catch (error) {
-      logger.error(`HTTP ${method} ${rawPath} (${match.routeKey}) failed:`, error);
+      logger.error(`HTTP ${method} ${loggableUrl(rawPath)} (${match.routeKey}) failed:`, error);
       return error instanceof InvocationTimeoutError
         ? apiGatewayError(503, "Service Unavailable")
         : apiGatewayError(500, "Internal Server Error");
@@ -89,14 +90,16 @@ export async function startHttpGateway({
         ? { ...withoutCorsHeaders(result.headers), ...responseCorsHeaders(cors, request.headers) }
         : result.headers;
     writeResponse(response, { ...result, headers: { ...headers, "apigw-requestid": requestId } });
-    logger.info(`HTTP ${request.method} ${request.url} ${result.statusCode} ${Date.now() - startedAt}ms`);
+    logger.info(
+      `HTTP ${request.method} ${loggableUrl(request.url)} ${result.statusCode} ${Date.now() - startedAt}ms`,
+    );
   }
 
   const server = createServer((request, response) => {
     const requestId = apiGatewayId();
     // Whatever a request brings, it fails alone: a 500 for that request, never an unhandled rejection.
     handle(request, response, requestId).catch((error) => {
-      logger.error(`HTTP ${request.method} ${request.url} failed in the gateway:`, error);
+      logger.error(`HTTP ${request.method} ${loggableUrl(request.url)} failed in the gateway:`, error);
       if (response.headersSent) return void response.destroy();
       for (const name of response.getHeaderNames()) response.removeHeader(name);
       writeResponse(response, {

@@ -49,8 +49,9 @@ export interface LocalStackOptions {
   /** One OIDC issuer whose JWTs the handlers also accept (`Resource.Identity.oidc*`). Default: none. */
   oidc?: { issuer: string; audience?: string; jwksUrl: string };
   /**
-   * Presence (the table stream's worker, packages/functions/src/workers.ts): a lower detail limit or digest
-   * interval than the contract's 100 members / 2 s, and a shorter batching window than the manifest's (tests).
+   * Presence (the table stream's worker, packages/functions/src/workers.ts): a lower digest interval than the
+   * contract's 2 s and a shorter batching window than the manifest's (tests). `detailLimit` is short for
+   * `limits.presenceDetailLimit` (the one setting typing, `read`, `sync` and the worker all read).
    */
   presence?: { detailLimit?: number; digestIntervalMs?: number; batchingWindowMs?: number };
   /**
@@ -214,9 +215,13 @@ export async function startLocalStack({
         oidcJwksUrl: oidc?.jwksUrl ?? "",
       }),
       // Checked here, so a misspelt limit fails the start rather than the first request.
-      SST_RESOURCE_Limits: JSON.stringify(limitsWith(limits)),
+      SST_RESOURCE_Limits: JSON.stringify(
+        limitsWith({
+          ...limits,
+          ...(presence.detailLimit !== undefined && { presenceDetailLimit: presence.detailLimit }),
+        }),
+      ),
       DYNAMODB_ENDPOINT: dynamodbEndpoint,
-      PRESENCE_DETAIL_LIMIT: String(presence.detailLimit ?? ""),
       PRESENCE_DIGEST_INTERVAL_MS: String(presence.digestIntervalMs ?? ""),
       SST_RESOURCE_FanOut: JSON.stringify({ url: queues.queues.FanOut?.url }),
       FANOUT_INLINE_LIMIT: String(fanOut.inlineLimit ?? ""),

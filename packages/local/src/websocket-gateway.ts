@@ -12,6 +12,8 @@ import { ConnectionRegistry } from "./connection-registry";
 import { errorsOnlyLogger, type GatewayLogger } from "./gateway-logger";
 import { InvocationTimeoutError, invokeHandler } from "./invoke-handler";
 import { closeServer, listen } from "./listen";
+import { loggableUrl } from "./loggable-url";
+import { queueFrame } from "./queue-frame";
 import type { RouteHandler } from "./route-handlers";
 import {
   authorizerFailure,
@@ -194,7 +196,7 @@ export async function startWebSocketGateway({
     try {
       if (!isWebSocketHandshake(request)) {
         // Not a WebSocket opening handshake (e.g. `Upgrade: h2c`): refused before any Lambda runs.
-        logger.info(`WS ${request.url} refused 400: not a WebSocket handshake`);
+        logger.info(`WS ${loggableUrl(request.url)} refused 400: not a WebSocket handshake`);
         return refuseHandshake(socket, { statusCode: 400, headers: {}, body: '{"message":"Bad Request"}' });
       }
       const facts = connectionFacts(request, {
@@ -206,7 +208,7 @@ export async function startWebSocketGateway({
       const requestId = apiGatewayId();
       const denied = await track(authorize(facts, requestId));
       if (denied) {
-        logger.info(`WS ${request.url} refused ${denied.statusCode} by the authorizer`);
+        logger.info(`WS ${loggableUrl(request.url)} refused ${denied.statusCode} by the authorizer`);
         return refuseHandshake(socket, denied);
       }
       // The client left while the authorizer ran: there is no connection to run $connect for.
@@ -216,7 +218,7 @@ export async function startWebSocketGateway({
         ? connectRefusal(outcome.result)
         : { statusCode: 500, headers: {}, body: '{"message": "Internal server error"}' };
       if (refusal) {
-        logger.info(`WS ${request.url} refused ${refusal.statusCode}`);
+        logger.info(`WS ${loggableUrl(request.url)} refused ${refusal.statusCode}`);
         return refuseHandshake(socket, refusal);
       }
       if (socket.destroyed) {
@@ -233,7 +235,7 @@ export async function startWebSocketGateway({
       if (!opened) runDisconnect(facts, { code: 1006, reason: "" });
     } catch (error) {
       // Whatever a handshake brings, it fails alone: a 500 for that request, never an unhandled rejection.
-      logger.error(`WS ${request.url} handshake failed in the gateway:`, error);
+      logger.error(`WS ${loggableUrl(request.url)} handshake failed in the gateway:`, error);
       if (opened) socket.destroy();
       else
         refuseHandshake(socket, {
@@ -278,11 +280,10 @@ export async function startWebSocketGateway({
       void track(
         onMessage(socket, facts, rawDataToString(data)).catch((error) => {
           logger.error(`WS ${connectionId} frame failed:`, error);
-          if (socket.readyState === WebSocket.OPEN) {
-            socket.send(
-              JSON.stringify({ message: "Internal server error", connectionId, requestId: apiGatewayId() }),
-            );
-          }
+          queueFrame(
+            socket,
+            JSON.stringify({ message: "Internal server error", connectionId, requestId: apiGatewayId() }),
+          );
         }),
       );
     });
@@ -298,8 +299,7 @@ export async function startWebSocketGateway({
     const routeKey = selectRoute(body, routesByKey);
     const requestId = apiGatewayId();
     const reply = (message: string) =>
-      socket.readyState === WebSocket.OPEN &&
-      socket.send(JSON.stringify({ message, connectionId: facts.connectionId, requestId }));
+      queueFrame(socket, JSON.stringify({ message, connectionId: facts.connectionId, requestId }));
     if (!routesByKey.has(routeKey)) return reply("Forbidden");
     const startedAt = Date.now();
     const outcome = await invoke(routeKey, messageEvent(facts, routeKey, body, requestId, apiGatewayId()));
@@ -322,7 +322,7 @@ export async function startWebSocketGateway({
   server.on("upgrade", (request, socket, head) => {
     // handleUpgrade answers its own failures; this only keeps a failure in that answer from escaping.
     handleUpgrade(request, socket, head).catch((error) => {
-      logger.error(`WS ${request.url} handshake failed:`, error);
+      logger.error(`WS ${loggableUrl(request.url)} handshake failed:`, error);
       socket.destroy();
     });
   });

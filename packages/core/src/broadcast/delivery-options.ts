@@ -13,6 +13,13 @@ export type BroadcastLogEntry =
       reason: string;
     }
   | {
+      /** A removed member's socket could not be closed (DeleteConnection) past the retries. */
+      event: "close_failed";
+      connectionId: string;
+      roomId: string;
+      reason: string;
+    }
+  | {
       /**
        * handoff_failed: a large room's pages could not be queued; this call posted them itself instead.
        * cleanup_failed: what follows a change once it is announced (a deleted message's reactions) failed; the

@@ -1,12 +1,12 @@
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { isLoopbackHost } from "@rooms/net";
 import {
+  type DelayedJob,
   type DelayedJobQueue,
   encodeJob,
   type FanOutJob,
   type FanOutQueue,
   MAX_DELAY_SECONDS,
-  type PresenceDigestJob,
 } from "../fanout/fan-out-job";
 
 /** SendMessageBatch takes at most 10 entries. */
@@ -26,7 +26,7 @@ export function createSqsFanOutQueue({
 }: {
   queueUrl: string;
   client?: SQSClient;
-}): FanOutQueue & DelayedJobQueue {
+}): FanOutQueue & DelayedJobQueue<DelayedJob> {
   const local = isLoopbackHost(new URL(queueUrl).hostname);
   const sqs =
     client ??
@@ -43,7 +43,7 @@ export function createSqsFanOutQueue({
       for (let i = 0; i < jobs.length; i += BATCH) batches.push(jobs.slice(i, i + BATCH));
       await Promise.all(batches.map((batch) => sendBatch(sqs, queueUrl, batch)));
     },
-    async schedule(job: PresenceDigestJob, delaySeconds: number) {
+    async schedule(job: DelayedJob, delaySeconds: number) {
       if (!Number.isInteger(delaySeconds) || delaySeconds < 0 || delaySeconds > MAX_DELAY_SECONDS)
         throw new RangeError(`A delay is whole seconds from 0 to ${MAX_DELAY_SECONDS}, got ${delaySeconds}`);
       await sqs.send(

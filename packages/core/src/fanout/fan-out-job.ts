@@ -24,15 +24,32 @@ export interface PresenceDigestJob {
   due: number;
 }
 
-/** A message of the fan-out queue: a page (which carries no `kind`) or a delayed presence digest. */
-export type QueueJob = FanOutJob | PresenceDigestJob;
+/**
+ * The fan-out queue's third kind of job: "close what removing `userId` from the room left open", scheduled by a
+ * removal (packages/core/src/realtime/remove-member.ts) to run after the index lag: it deletes the user's
+ * connection records in the room and closes their sockets, those the removal listed (`connectionIds`, whose close
+ * may have failed) and any the index shows now. `notify`: the owner removed them (they get `removed` first).
+ */
+export interface RemovalSweepJob {
+  kind: "removalSweep";
+  roomId: string;
+  userId: string;
+  notify: boolean;
+  connectionIds: string[];
+}
+
+/** A job that waits on the queue before it runs. */
+export type DelayedJob = PresenceDigestJob | RemovalSweepJob;
+
+/** A message of the fan-out queue: a page (which carries no `kind`), a delayed presence digest or a removal sweep. */
+export type QueueJob = FanOutJob | DelayedJob;
 
 /**
  * Delayed jobs on the fan-out queue (SQS's per-message DelaySeconds: whole seconds, 0..900): the job is handed to a
  * worker no sooner than `delaySeconds` after `schedule` resolves, and is durable once it does.
  */
-export interface DelayedJobQueue {
-  schedule(job: PresenceDigestJob, delaySeconds: number): Promise<void>;
+export interface DelayedJobQueue<J extends DelayedJob = PresenceDigestJob> {
+  schedule(job: J, delaySeconds: number): Promise<void>;
 }
 
 /** SQS's longest per-message delay. */
@@ -67,17 +84,31 @@ export function decodeJob(body: string): FanOutJob {
   return job;
 }
 
-/** A page's or a presence digest job's body. */
+/** A page's, a presence digest job's or a removal sweep's body. */
 export function decodeQueueJob(body: string): QueueJob {
-  const job = JSON.parse(body) as Partial<FanOutJob> & Partial<Omit<PresenceDigestJob, "roomId">>;
+  const job = JSON.parse(body) as Partial<FanOutJob> &
+    Partial<Omit<PresenceDigestJob, "roomId">> &
+    Partial<Omit<RemovalSweepJob, "roomId" | "kind">>;
   if (job.kind === "presenceDigest" && typeof job.roomId === "string" && Number.isFinite(job.due))
     return job as PresenceDigestJob;
+  if (isRemovalSweep(job)) return job;
   if (
     job.kind !== undefined ||
     typeof job.roomId !== "string" ||
     typeof job.frame?.type !== "string" ||
     !Array.isArray(job.connectionIds)
   )
-    throw new Error("Not a fan-out page or presence digest job");
+    throw new Error("Not a fan-out page, presence digest or removal sweep job");
   return job as FanOutJob;
+}
+
+function isRemovalSweep(job: Record<string, unknown>): job is RemovalSweepJob & Record<string, unknown> {
+  return (
+    job.kind === "removalSweep" &&
+    typeof job.roomId === "string" &&
+    typeof job.userId === "string" &&
+    typeof job.notify === "boolean" &&
+    Array.isArray(job.connectionIds) &&
+    job.connectionIds.every((id) => typeof id === "string")
+  );
 }

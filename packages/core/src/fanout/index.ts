@@ -2,6 +2,7 @@ export * as FanOut from "./fan-out";
 export {
   DEFAULT_INLINE_LIMIT,
   DEFAULT_PAGE_SIZE,
+  type DelayedJob,
   type DelayedJobQueue,
   type FanOutJob,
   type FanOutQueue,
@@ -9,4 +10,5 @@ export {
   MAX_DELAY_SECONDS,
   type PresenceDigestJob,
   type QueueJob,
+  type RemovalSweepJob,
 } from "./fan-out-job";

@@ -2,7 +2,7 @@ import { createRemoteJWKSet, decodeJwt, type JWTPayload, jwtVerify, SignJWT } fr
 import { UnauthorizedError } from "../errors/domain-errors";
 import type { User } from "../protocol/shapes";
 import { displayName } from "./display-name";
-import { userIdSchema } from "./user-id";
+import { isGuestUserId, userIdSchema } from "./user-id";
 
 export { userIdSchema };
 
@@ -11,6 +11,7 @@ export const GUEST_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
 const GUEST_ALGORITHM = "HS256";
 /** What a trusted OIDC issuer may sign with (Cognito uses RS256). Never "none", never a symmetric algorithm. */
 const OIDC_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA"];
+const NO_USER = "The bearer token names no usable user";
 
 export interface IdentityConfig {
   /** The stage's signing secret for guest tokens (SST secret on AWS, a file under .data locally). */
@@ -22,8 +23,8 @@ export interface IdentityConfig {
 }
 
 export interface Identity {
-  /** Signs a guest token for `user`, valid 30 days from `now`. */
-  issue(user: User, now?: Date): Promise<{ token: string; expiresAt: string }>;
+  /** Signs a guest token for `user`, valid 30 days from `now`, or until `notAfter` if that comes first. */
+  issue(user: User, now?: Date, options?: { notAfter?: Date }): Promise<{ token: string; expiresAt: string }>;
   /** The user a bearer token names; UnauthorizedError for anything that does not verify. */
   verify(token: string): Promise<User>;
 }
@@ -57,13 +58,18 @@ export function createIdentity({ secret, issuer, oidc }: IdentityConfig): Identi
       .filter((a): a is string => typeof a === "string");
     if (oidc.audience && !audiences.includes(oidc.audience))
       throw new UnauthorizedError("The token was issued for another application");
+    // Guests' userIds are ULIDs: a sub of that shape could name a guest, so the issuer's token is refused.
+    if (typeof payload.sub === "string" && isGuestUserId(payload.sub)) throw new UnauthorizedError(NO_USER);
     return payload;
   }
 
   return {
-    async issue(user, now = new Date()) {
+    async issue(user, now = new Date(), { notAfter } = {}) {
       const issuedAt = Math.floor(now.getTime() / 1000);
-      const expiresAt = issuedAt + GUEST_TOKEN_TTL_SECONDS;
+      const expiresAt = Math.min(
+        issuedAt + GUEST_TOKEN_TTL_SECONDS,
+        notAfter ? Math.floor(notAfter.getTime() / 1000) : Number.POSITIVE_INFINITY,
+      );
       const token = await new SignJWT({ name: user.name })
         .setProtectedHeader({ alg: GUEST_ALGORITHM, typ: "JWT" })
         .setIssuer(issuer)
@@ -89,7 +95,7 @@ export function createIdentity({ secret, issuer, oidc }: IdentityConfig): Identi
         );
       }
       const userId = userIdSchema.safeParse(payload.sub);
-      if (!userId.success) throw new UnauthorizedError("The bearer token names no usable user");
+      if (!userId.success) throw new UnauthorizedError(NO_USER);
       return { userId: userId.data, name: nameFromClaims(payload) };
     },
   };
@@ -110,6 +116,17 @@ function nameFromClaims(payload: JWTPayload): string {
     if (parsed.success) return parsed.data;
   }
   return "Member";
+}
+
+/**
+ * When the bearer token of an `Authorization` header expires, read without verifying it: only for a header that
+ * was verified already (the `authenticate` middleware), to keep what is issued for it from outliving it.
+ */
+export function bearerTokenExpiry(header: string | undefined): Date | undefined {
+  const token = bearerToken(header);
+  if (!token) return undefined;
+  const { exp } = decodeJwt(token);
+  return typeof exp === "number" ? new Date(exp * 1000) : undefined;
 }
 
 /** The token of an `Authorization: Bearer <token>` header value; null when absent or not a bearer. */

@@ -55,7 +55,8 @@ export async function revokeAll(
 
 /**
  * `POST /invites/{code}`: the caller becomes a member (already one: nothing changes). Unknown, expired or
- * revoked codes are 404; a user the owner removed is readmitted only by an invite created after the removal.
+ * revoked codes are 404 (a removal from a private room revokes every invite made until then); a user the owner
+ * removed is readmitted only by an invite created after the removal (an older one: 403).
  */
 export async function accept(
   db: Db,
@@ -74,12 +75,15 @@ export async function accept(
     Membership.get(db, { roomId: invite.roomId, userId: caller.userId }),
     db.entities.removal.get({ roomId: invite.roomId, userId: caller.userId }).go({ consistent: true }),
   ]);
-  if (!room || (room.invitesRevokedAt && invite.createdAt <= room.invitesRevokedAt)) throw unknownInvite();
-  const result = toRoom(room);
-  if (membership) return result;
-  if (removal && invite.createdAt <= removal.removedAt) {
+  if (!room) throw unknownInvite();
+  // Before the revocation check: removing someone from a private room revokes the invites made until then, and
+  // the removed user, who knows the room, is told why their old link fails.
+  if (!membership && removal && invite.createdAt <= removal.removedAt) {
     throw new ForbiddenError("You were removed from this room; ask its owner for a new invite");
   }
+  if (room.invitesRevokedAt && invite.createdAt <= room.invitesRevokedAt) throw unknownInvite();
+  const result = toRoom(room);
+  if (membership) return result;
   // History is not unread: a new member starts at the room's newest message.
   const item = newMembership({
     roomId: room.roomId,

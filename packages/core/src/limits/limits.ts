@@ -2,8 +2,6 @@
  * The limits of the product, each a named setting with its default, in one place (docs/api.md lists them).
  */
 
-/** Rooms with more live connections than this get no per-member presence detail: no typing, no read receipts. */
-export const PRESENCE_DETAIL_LIMIT = 100;
 /** At most one `typing` per connection is forwarded in this window; the rest are dropped silently. */
 export const TYPING_INTERVAL_MS = 3_000;
 /** Mentions per message. */
@@ -52,6 +50,17 @@ export const defaultLimits = {
   sessionsPerMinute: 20,
   /** Memberships per room; the owner's counts. */
   membersPerRoom: 5_000,
+  /**
+   * Live connections up to which a room gets per-member presence: memberJoined/memberLeft, `typing`, `read` and
+   * the member list in `sync`. Past it: `presence` digests with the count, no typing or read frames, and a `sync`
+   * with the count only (the member list is paged over HTTP).
+   */
+  presenceDetailLimit: 100,
+  /**
+   * Live sockets one user may hold in one room (frame limits are per socket, so this bounds one user's share of
+   * a room). 10: a person's tabs and devices (a few tabs, a phone, a second computer) with room to spare.
+   */
+  connectionsPerUserInRoom: 10,
   /** Todos per room; `addTodo` past it is refused `limit_reached` (deleting one makes room). */
   todosPerRoom: 500,
   /** Distinct emojis per message; `react` with a new one past it is refused `limit_reached`. */

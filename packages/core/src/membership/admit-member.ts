@@ -53,17 +53,27 @@ export async function admit(
 
 /**
  * Deletes a membership and uncounts it on the room, in one transaction (`removedAt`: also records the removal,
- * a ban). Returns false when the membership was already gone (nothing is written, nothing uncounted).
+ * a ban). `revokeInvites` (with `removedAt`): the same write to the room sets `invitesRevokedAt` to `removedAt`,
+ * so every invite made until the removal stops working with it, as `DELETE /rooms/{roomId}/invites` does.
+ * Returns false when the membership was already gone (nothing is written, nothing uncounted).
  */
 export async function dismiss(
   db: Db,
-  { roomId, userId, removedAt }: { roomId: string; userId: string; removedAt?: string },
+  {
+    roomId,
+    userId,
+    removedAt,
+    revokeInvites = false,
+  }: { roomId: string; userId: string; removedAt?: string; revokeInvites?: boolean },
 ): Promise<boolean> {
   for (let attempt = 0; ; attempt++) {
     const { canceled, data } = await db.transaction
       .write(({ room, membership, removal }) => [
         membership.remove({ roomId, userId }).commit(),
-        room.patch({ roomId }).add({ memberCount: -1 }).commit(),
+        (removedAt && revokeInvites
+          ? room.patch({ roomId }).add({ memberCount: -1 }).set({ invitesRevokedAt: removedAt })
+          : room.patch({ roomId }).add({ memberCount: -1 })
+        ).commit(),
         ...(removedAt ? [removal.put({ roomId, userId, removedAt }).commit()] : []),
       ])
       .go();

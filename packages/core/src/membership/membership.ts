@@ -250,14 +250,35 @@ export async function markRead(
   return false;
 }
 
+/** Who a removal ends and how: `removed` when the owner removed them (a ban), false when they left. */
+export interface Dismissal {
+  userId: string;
+  removed: boolean;
+}
+
 /**
  * Ends a membership. The owner may remove anyone else (a removal: later tickets 403, old invites do not
  * readmit); anyone may leave with `me` (not a removal). The owner cannot remove or leave themselves (409).
- * Returns the userId whose membership ended, or null when the caller left a public room they were not in.
+ * Removing someone from a private room also revokes every invite made until then, in the same transaction
+ * (invite links are bearer secrets: a removed user with a new guest identity must not walk back in with one);
+ * the owner makes a new link afterwards. Public rooms keep their invites (anyone may join them anyway).
+ * `beforeWrite` runs once every check passed and before the transaction (a refused removal never calls it; if it
+ * throws, nothing is written). Returns the userId whose membership ended, or null when the caller left a public
+ * room they were not in.
  */
 export async function remove(
   db: Db,
-  { input, caller, now = new Date() }: { input: z.input<typeof removeInput>; caller: User; now?: Date },
+  {
+    input,
+    caller,
+    now = new Date(),
+    beforeWrite,
+  }: {
+    input: z.input<typeof removeInput>;
+    caller: User;
+    now?: Date;
+    beforeWrite?: (dismissal: Dismissal) => Promise<void>;
+  },
 ) {
   const { roomId, userId } = parseInput(removeInput, input);
   const found = await access(db, { roomId, userId: caller.userId });
@@ -266,6 +287,7 @@ export async function remove(
     if (found.membership?.role === "owner")
       throw new ConflictError("The owner cannot leave or remove themselves", null);
     if (!found.membership) return null;
+    await beforeWrite?.({ userId: target, removed: false });
     await dismiss(db, { roomId, userId: target });
     return target;
   }
@@ -273,7 +295,9 @@ export async function remove(
     throw new ForbiddenError("Only the room's owner may remove members");
   const member = await get(db, { roomId, userId: target });
   if (!member) throw new NotFoundError(`User ${target} is not a member of this room`);
-  if (!(await dismiss(db, { roomId, userId: target, removedAt: now.toISOString() })))
+  await beforeWrite?.({ userId: target, removed: true });
+  const revokeInvites = found.room.visibility === "private";
+  if (!(await dismiss(db, { roomId, userId: target, removedAt: now.toISOString(), revokeInvites })))
     throw new NotFoundError(`User ${target} is not a member of this room`);
   return target;
 }

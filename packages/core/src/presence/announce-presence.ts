@@ -5,15 +5,19 @@ import * as Connection from "../connection/connection";
 import type { ConnectionItem } from "../connection/connection.entity";
 import type { Db } from "../db/create-db";
 import type { PresenceDigestJob } from "../fanout/fan-out-job";
-import { PRESENCE_DETAIL_LIMIT } from "../limits/limits";
+import { defaultLimits } from "../limits/limits";
 import type { ServerFrame } from "../protocol/frames";
 import { announceQueued, type DigestOptions, type QueuedOutcome } from "./announce-queued";
+import { listingUpTo } from "./detail-listing";
 import * as Marker from "./presence-marker";
 import type { ConnectionChange } from "./stream-changes";
 
 export interface AnnouncePresenceOptions extends DigestOptions {
   changes: readonly ConnectionChange[];
-  /** Rooms with more live connections than this get `presence` digests instead of memberJoined/memberLeft. */
+  /**
+   * Rooms with more live connections than this get `presence` digests instead of memberJoined/memberLeft: the
+   * stage's `presenceDetailLimit` (core/src/limits).
+   */
   detailLimit?: number;
 }
 
@@ -39,7 +43,7 @@ export interface RoomPresenceOutcome {
  */
 export async function announcePresence(
   db: Db,
-  { changes, detailLimit = PRESENCE_DETAIL_LIMIT, ...options }: AnnouncePresenceOptions,
+  { changes, detailLimit = defaultLimits.presenceDetailLimit, ...options }: AnnouncePresenceOptions,
 ): Promise<RoomPresenceOutcome[]> {
   const byRoom = new Map<string, ConnectionChange[]>();
   for (const change of changes) {
@@ -69,16 +73,6 @@ export async function announceDueDigest(
 ): Promise<QueuedOutcome> {
   const state = await Marker.read(db, { roomId: job.roomId });
   return announceQueued(db, { ...options, roomId: job.roomId, state, job });
-}
-
-/** The room's live connections if there are at most `limit` (one Query page of limit + 1), else null. */
-async function listingUpTo(db: Db, { roomId, limit }: { roomId: string; limit: number }) {
-  const listing: ConnectionItem[] = [];
-  for await (const page of Connection.pagesByRoom(db, { roomId, pageSize: limit + 1 })) {
-    listing.push(...page);
-    if (listing.length > limit) return null;
-  }
-  return listing;
 }
 
 async function announceInDetail(

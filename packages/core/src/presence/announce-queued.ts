@@ -60,7 +60,7 @@ export async function announceQueued(
       return { mode: "queued", broadcast: nothing() };
     }
     const now = Date.now();
-    const count = Math.max(listed, estimatedCount(marker));
+    const count = Math.max(listed, Marker.estimatedCount(marker));
     const due = marker.digestAt === undefined ? now : marker.digestAt + digestIntervalMs(count, timing);
     if (now >= due) {
       const listing = await Connection.listByRoom(db, { roomId });
@@ -139,9 +139,5 @@ async function sendDigest(
 }
 
 const hasQueued = (marker: MarkerState) => (marker.joined?.length ?? 0) + (marker.left?.length ?? 0) > 0;
-
-/** The room's live count as the marker knows it: the last digest's, plus joins, less leaves, queued since. */
-const estimatedCount = (marker: MarkerState) =>
-  Math.max(0, (marker.digestCount ?? 0) + (marker.joinedSince ?? 0) - (marker.leftSince ?? 0));
 
 const nothing = (): BroadcastResult => ({ delivered: 0, pruned: 0, failed: 0, retried: 0 });

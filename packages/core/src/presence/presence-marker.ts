@@ -30,6 +30,14 @@ export interface MarkerState {
 }
 
 /**
+ * The room's live count as the marker knows it: the last digest's, plus joins, less leaves, queued since. Kept
+ * while the room is past the presence-detail limit (each stream batch queues its changes there first), so it lags
+ * the table by the stream's delay; within the limit nobody updates it.
+ */
+export const estimatedCount = (marker: MarkerState) =>
+  Math.max(0, (marker.digestCount ?? 0) + (marker.joinedSince ?? 0) - (marker.leftSince ?? 0));
+
+/**
  * Queues joins and leaves for the room's next digest: one UpdateItem appending to the marker's lists and counts,
  * returning the marker as it is now. Each call appends at most PRESENCE_DIGEST_NAMES per list (a digest names no
  * more), so the item stays small however big the storm.

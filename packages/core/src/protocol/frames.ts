@@ -45,8 +45,12 @@ export type ClientFrameOf<A extends ClientAction> = z.infer<(typeof clientFrameS
 export interface Snapshot {
   room: Room;
   todos: Todo[];
-  /** Live connections (one per socket). */
+  /**
+   * Live connections (one per socket), in rooms of at most the presence-detail limit of them; empty past it (the
+   * member list is paged over HTTP there, and `presence` digests name who comes and goes).
+   */
   members: Member[];
+  /** How many connections are live: `members.length` within the limit, the count presence digests carry past it. */
   memberCount: number;
   messages: Message[];
   hasMore: boolean;

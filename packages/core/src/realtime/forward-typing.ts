@@ -1,7 +1,7 @@
 import { broadcastToRoom } from "../broadcast/broadcast-to-room";
 import { listRoomConnections } from "../broadcast/connection-list-cache";
 import { Connection } from "../connection";
-import { PRESENCE_DETAIL_LIMIT } from "../limits";
+import { defaultLimits } from "../limits";
 import { forJoinedConnection } from "./for-joined-connection";
 import type { RealtimeDeps, RealtimeOutcome } from "./realtime-deps";
 
@@ -14,14 +14,15 @@ export function forwardTyping({
   db,
   delivery,
   connectionId,
-  limits,
+  limits = defaultLimits,
+  caller,
 }: RealtimeDeps): Promise<RealtimeOutcome> {
-  return forJoinedConnection({ db, connectionId, limits }, async (connection) => {
+  return forJoinedConnection({ db, connectionId, limits, caller }, async (connection) => {
     const { roomId } = connection;
     if (!(await Connection.claimTyping(db, { connection }))) return { roomId };
     // An ephemeral frame: the container's cached list may serve it (broadcast/connection-list-cache.ts).
     const listing = await listRoomConnections(db, { roomId, cache: delivery.listingCache });
-    if (listing.length > PRESENCE_DETAIL_LIMIT) return { roomId };
+    if (listing.length > limits.presenceDetailLimit) return { roomId };
     const frame = { type: "typing", member: Connection.toMember(connection) } as const;
     return {
       roomId,

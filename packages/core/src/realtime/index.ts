@@ -3,6 +3,7 @@
 /** A frame to one connection outside any flow (the handlers' error frames), without the @connections client. */
 export { sendToConnection } from "../broadcast/send-to-connection";
 export { answerPing } from "./answer-ping";
+export { closeMemberSockets, REMOVAL_SWEEP_DELAY_SECONDS, sweepRemovedSockets } from "./close-member-sockets";
 export { forJoinedConnection } from "./for-joined-connection";
 export { forwardTyping } from "./forward-typing";
 export { joinRoom } from "./join-room";

@@ -3,7 +3,7 @@ import { failedConditions, isRetryableCancellation } from "../db/transaction-out
 import { ForbiddenError } from "../errors/domain-errors";
 import { defaultLimits } from "../limits/limits";
 import { Membership } from "../membership";
-import type { TicketClaims } from "../ticket/ticket";
+import { refuseOverConnectionCap, type TicketClaims } from "../ticket/ticket";
 import type { RealtimeDeps, RealtimeOutcome } from "./realtime-deps";
 
 /** `$connect` posts to nobody: it needs no `delivery` (the handler loads no @connections client for it). */
@@ -13,9 +13,10 @@ type JoinDeps = Omit<RealtimeDeps, "delivery"> & Partial<Pick<RealtimeDeps, "del
  * `$connect`, after the authorizer consumed the ticket (`claims` is what it said: user, name, room).
  *
  * The common case, a member coming back under the same name (a reload, another tab, a reconnect), is one
- * round trip: the connection record is put in one transaction with a check that the membership exists under
- * the ticket's name. A membership exists only while its user is admitted: a removal deletes it in the same
- * transaction that records the ban, and a private room has no other members, so the check is the access rule.
+ * round trip after the socket cap's Query (below): the connection record is put in one transaction with a check
+ * that the membership exists under the ticket's name. A membership exists only while its user is admitted: a
+ * removal deletes it in the same transaction that records the ban, and a private room has no other members, so
+ * the check is the access rule.
  *
  * The ticket says whether the user was a member under that name when it was issued (`standing`, a hint that
  * grants nothing): a newcomer skips that transaction. When the check fails (a first join, a rename, a removal,
@@ -25,6 +26,9 @@ type JoinDeps = Omit<RealtimeDeps, "delivery"> & Partial<Pick<RealtimeDeps, "del
  * (403). Joining a public room makes the user a member, unless it is full (`limit_reached`, 403 at the
  * handshake; members always get back in); a new name is written to the membership. Then the same transaction
  * stores the record.
+ *
+ * A user who already holds `connectionsPerUserInRoom` live sockets in the room is refused first
+ * (`limit_reached`, 403 at the handshake): one key-range Query of their own records, whatever the path.
  *
  * Nothing here grows with the room: the room hears of the join from the table's stream
  * (packages/core/src/presence). The record is the last write: during `$connect` API Gateway answers 410 for the
@@ -38,6 +42,7 @@ export async function joinRoom({
   limits = defaultLimits,
 }: JoinDeps & { claims: TicketClaims }): Promise<RealtimeOutcome> {
   const { roomId, userId, name } = claims;
+  await refuseOverConnectionCap(db, { roomId, userId, cap: limits.connectionsPerUserInRoom });
   // A newcomer's ticket skips the transaction that would only find no membership.
   if (claims.standing !== "newcomer" && (await storeConnection(db, { connectionId, claims })) === "stored")
     return { roomId };

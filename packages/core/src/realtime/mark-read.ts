@@ -1,6 +1,6 @@
 import { broadcastToRoom } from "../broadcast/broadcast-to-room";
 import { listRoomConnections } from "../broadcast/connection-list-cache";
-import { PRESENCE_DETAIL_LIMIT } from "../limits";
+import { defaultLimits } from "../limits";
 import { Membership } from "../membership";
 import type { ClientFrameOf } from "../protocol";
 import { forJoinedConnection } from "./for-joined-connection";
@@ -15,15 +15,16 @@ export function markRead({
   db,
   delivery,
   connectionId,
-  limits,
+  limits = defaultLimits,
+  caller,
   frame,
 }: RealtimeDeps & { frame: ClientFrameOf<"markRead"> }): Promise<RealtimeOutcome> {
-  return forJoinedConnection({ db, connectionId, limits }, async ({ roomId, userId }) => {
+  return forJoinedConnection({ db, connectionId, limits, caller }, async ({ roomId, userId }) => {
     const moved = await Membership.markRead(db, { roomId, userId, seq: frame.seq });
     if (!moved) return { roomId };
     // An ephemeral frame: the container's cached list may serve it (broadcast/connection-list-cache.ts).
     const listing = await listRoomConnections(db, { roomId, cache: delivery.listingCache });
-    if (listing.length > PRESENCE_DETAIL_LIMIT) return { roomId };
+    if (listing.length > limits.presenceDetailLimit) return { roomId };
     const except = listing.filter((c) => c.userId === userId).map((c) => c.connectionId);
     return {
       roomId,

@@ -22,9 +22,10 @@ export function editMessage({
   delivery,
   connectionId,
   limits,
+  caller,
   frame: { messageId, text },
 }: RealtimeDeps & { frame: ClientFrameOf<"editMessage"> }): Promise<RealtimeOutcome> {
-  return forJoinedConnection({ db, connectionId, limits }, async ({ roomId, userId }) => {
+  return forJoinedConnection({ db, connectionId, limits, caller }, async ({ roomId, userId }) => {
     const { message, changed } = await MessageEdits.edit(db, { roomId, userId, messageId, text });
     return announce({ db, delivery, connectionId }, roomId, { type: "messageUpdated", message }, changed);
   });
@@ -41,9 +42,10 @@ export function deleteMessage({
   delivery,
   connectionId,
   limits,
+  caller,
   frame: { messageId },
 }: RealtimeDeps & { frame: ClientFrameOf<"deleteMessage"> }): Promise<RealtimeOutcome> {
-  return forJoinedConnection({ db, connectionId, limits }, async ({ roomId, userId }) => {
+  return forJoinedConnection({ db, connectionId, limits, caller }, async ({ roomId, userId }) => {
     const { seq, changed } = await MessageEdits.remove(db, { roomId, userId, messageId });
     const outcome = await announce(
       { db, delivery, connectionId },
@@ -72,9 +74,10 @@ export function react({
   delivery,
   connectionId,
   limits = defaultLimits,
+  caller,
   frame: { messageId, emoji, on },
 }: RealtimeDeps & { frame: ClientFrameOf<"react"> }): Promise<RealtimeOutcome> {
-  return forJoinedConnection({ db, connectionId, limits }, async ({ roomId, userId }) => {
+  return forJoinedConnection({ db, connectionId, limits, caller }, async ({ roomId, userId }) => {
     const { reactions, changed } = await Reaction.toggle(
       db,
       { roomId, userId, messageId, emoji, on },

@@ -20,9 +20,10 @@ export function addTodo({
   delivery,
   connectionId,
   limits = defaultLimits,
+  caller,
   frame: { title, clientTodoId },
 }: RealtimeDeps & { frame: ClientFrameOf<"addTodo"> }): Promise<RealtimeOutcome> {
-  return forJoinedConnection({ db, connectionId, limits }, async ({ roomId, userId }) => {
+  return forJoinedConnection({ db, connectionId, limits, caller }, async ({ roomId, userId }) => {
     const { todo, created } = await Todo.add(
       db,
       { roomId, userId, title, clientTodoId },
@@ -40,9 +41,10 @@ export function updateTodo({
   delivery,
   connectionId,
   limits,
+  caller,
   frame: { action: _, ...edit },
 }: RealtimeDeps & { frame: ClientFrameOf<"updateTodo"> }): Promise<RealtimeOutcome> {
-  return forJoinedConnection({ db, connectionId, limits }, async ({ roomId }) => {
+  return forJoinedConnection({ db, connectionId, limits, caller }, async ({ roomId }) => {
     const todo = await Todo.update(db, { roomId, ...edit });
     return announce({ db, delivery, connectionId }, roomId, { type: "todo", todo });
   });
@@ -54,9 +56,10 @@ export function moveTodo({
   delivery,
   connectionId,
   limits,
+  caller,
   frame: { todoId, version, after },
 }: RealtimeDeps & { frame: ClientFrameOf<"moveTodo"> }): Promise<RealtimeOutcome> {
-  return forJoinedConnection({ db, connectionId, limits }, async ({ roomId }) => {
+  return forJoinedConnection({ db, connectionId, limits, caller }, async ({ roomId }) => {
     const todo = await Todo.move(db, { roomId, todoId, version, after });
     return announce({ db, delivery, connectionId }, roomId, { type: "todo", todo });
   });
@@ -68,9 +71,10 @@ export function deleteTodo({
   delivery,
   connectionId,
   limits,
+  caller,
   frame: { todoId, version },
 }: RealtimeDeps & { frame: ClientFrameOf<"deleteTodo"> }): Promise<RealtimeOutcome> {
-  return forJoinedConnection({ db, connectionId, limits }, async ({ roomId }) => {
+  return forJoinedConnection({ db, connectionId, limits, caller }, async ({ roomId }) => {
     await Todo.remove(db, { roomId, todoId, version });
     return announce({ db, delivery, connectionId }, roomId, { type: "todoDeleted", todoId });
   });

@@ -11,11 +11,12 @@ export function sendSnapshot({
   delivery,
   connectionId,
   limits,
+  caller,
   frame,
 }: RealtimeDeps & { frame: ClientFrameOf<"sync"> }): Promise<RealtimeOutcome> {
-  return forJoinedConnection({ db, connectionId, limits }, async ({ roomId, userId }) => {
+  return forJoinedConnection({ db, connectionId, limits, caller }, async ({ roomId, userId }) => {
     const { afterSeq, changesSince } = frame;
-    const snapshot = await Snapshot.read(db, { roomId, userId, afterSeq, changesSince });
+    const snapshot = await Snapshot.read(db, { roomId, userId, afterSeq, changesSince }, { limits });
     const reply: BroadcastResult = { delivered: 0, pruned: 0, failed: 0, retried: 0 };
     // In order: a client merges the parts as they come and applies the snapshot on the `last` one.
     for (const part of snapshotParts(snapshot)) {

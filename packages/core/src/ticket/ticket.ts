@@ -9,7 +9,10 @@ import { newSecretToken, SECRET_TOKEN_PATTERN } from "../ids/secret-token";
 import { defaultLimits } from "../limits/limits";
 import * as Membership from "../membership/membership";
 import type { User } from "../protocol/shapes";
+import { refuseOverConnectionCap } from "./connection-cap";
 import type { TicketItem } from "./ticket.entity";
+
+export { refuseOverConnectionCap };
 
 /** A ticket opens one socket within 60 seconds of being issued, once. */
 export const TICKET_TTL_SECONDS = 60;
@@ -41,7 +44,8 @@ const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
  * makes them a member) or a private room they belong to. A private room they are not in is 404 (it does not
  * exist for them); a room the owner removed them from is 403. A public room already at `membersPerRoom` refuses a
  * newcomer here (`limit_reached`, 409), where a browser can read why, rather than only at the handshake (403);
- * its members always get tickets.
+ * its members always get tickets. So is a user who already holds `connectionsPerUserInRoom` live sockets in the
+ * room (checked again at `$connect`, since tickets can be taken ahead).
  */
 export async function issue(
   db: Db,
@@ -50,15 +54,26 @@ export async function issue(
     caller,
     now = new Date(),
     membersPerRoom = defaultLimits.membersPerRoom,
-  }: { input: z.input<typeof issueInput>; caller: User; now?: Date; membersPerRoom?: number },
+    connectionsPerUserInRoom = defaultLimits.connectionsPerUserInRoom,
+  }: {
+    input: z.input<typeof issueInput>;
+    caller: User;
+    now?: Date;
+    membersPerRoom?: number;
+    connectionsPerUserInRoom?: number;
+  },
 ) {
   const { roomId } = parseInput(issueInput, input);
-  const { membership, removedAt } = await Membership.access(db, {
-    roomId,
-    userId: caller.userId,
-    knownToRemoved: true,
-  });
+  const { userId } = caller;
+  // Both reads at once; the cap's refusal waits for the access check, so a non-member of a private room gets 404.
+  const capCheck = refuseOverConnectionCap(db, { roomId, userId, cap: connectionsPerUserInRoom, now }).then(
+    () => null,
+    (error: unknown) => error,
+  );
+  const { membership, removedAt } = await Membership.access(db, { roomId, userId, knownToRemoved: true });
   if (removedAt) throw new ForbiddenError("You were removed from this room");
+  const overCap = await capCheck;
+  if (overCap) throw overCap;
   if (!membership && (await memberCount(db, roomId)) >= membersPerRoom)
     throw new LimitReachedError(`This room is full (${membersPerRoom} members); ask its owner to make room`);
   const ticket = newSecretToken(32);

@@ -214,8 +214,8 @@ describe("Invite.accept", () => {
       const { room, old, rex } = await removedFrom();
       await refusedWithoutWrites(() => accept(old.code, rex, at(4)), ForbiddenError);
       expect(await isMember(room.roomId, rex)).toBe(false);
-      // Other people still get in with that very code.
-      await accept(old.code, newUser("Newcomer"), at(4));
+      // The removal revoked that very code (a private room): nobody else gets in with it either.
+      await expect(accept(old.code, newUser("Newcomer"), at(4))).rejects.toBeInstanceOf(NotFoundError);
     });
 
     it("is readmitted by an invite made after the removal, which clears the removal", async () => {

@@ -1,4 +1,4 @@
-import type { DelayedJobQueue, FanOutQueue, FanOutSettings } from "@rooms/core/fanout";
+import type { DelayedJob, DelayedJobQueue, FanOutQueue, FanOutSettings } from "@rooms/core/fanout";
 import type { createSqsFanOutQueue } from "@rooms/core/fanout-queue";
 import { Resource } from "sst";
 
@@ -14,7 +14,7 @@ const loadQueue = () =>
     createSqsFanOutQueue({ queueUrl: Resource.FanOut.url }),
   ));
 /** Loads the SQS client only when a large room first hands off pages, not for every route that may broadcast. */
-const lazyQueue: FanOutQueue & DelayedJobQueue = {
+const lazyQueue: FanOutQueue & DelayedJobQueue<DelayedJob> = {
   async enqueue(jobs) {
     await (await loadQueue()).enqueue(jobs);
   },
@@ -24,10 +24,11 @@ const lazyQueue: FanOutQueue & DelayedJobQueue = {
 };
 
 /**
- * The fan-out queue as the presence and fan-out workers use it: delayed presence digest jobs (a large room's
- * digest slot was taken). Undefined when `FanOut` is not linked.
+ * The fan-out queue for delayed jobs: presence digests (the presence and fan-out workers, when a large room's digest
+ * slot was taken) and removal sweeps (`DELETE /rooms/{roomId}/members/{userId}`). Undefined when `FanOut` is not
+ * linked.
  */
-export function getDelayedJobQueue(): DelayedJobQueue | undefined {
+export function getDelayedJobQueue(): DelayedJobQueue<DelayedJob> | undefined {
   return "FanOut" in Resource ? lazyQueue : undefined;
 }
 

@@ -61,15 +61,17 @@ function errorFrame(
 }
 
 /**
- * What the error frame repeats of the failed frame: the action it asked for (its route, or on `$default`
- * whatever `action` it carried), and its clientMessageId / clientTodoId when it had one, so the client knows
- * which pending send failed.
+ * What the error frame repeats of the failed frame: the action it asked for (its route, or on `$default` the
+ * first 64 characters of whatever `action` it carried: no route has a longer name), and its clientMessageId /
+ * clientTodoId when it had one, so the client knows which pending send failed. The ids exactly as sent, whatever
+ * their length: an id over the contract's 64 characters is refused `bad_request`, and the client matches that
+ * refusal by the id it holds. The frame in was at most 32 KB, so the error frame stays far below the 128 KB a
+ * client may receive.
  */
 function echoOf({ requestContext: { routeKey }, body }: WebSocketEvent): ErrorEcho {
   const frame = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
-  const text = (value: unknown) =>
-    typeof value === "string" && value.length > 0 ? value.slice(0, 64) : undefined;
-  const action = routeKey.startsWith("$") ? text(frame.action) : routeKey;
+  const text = (value: unknown) => (typeof value === "string" && value.length > 0 ? value : undefined);
+  const action = routeKey.startsWith("$") ? text(frame.action)?.slice(0, 64) : routeKey;
   const clientMessageId = text(frame.clientMessageId);
   const clientTodoId = text(frame.clientTodoId);
   return {

@@ -3,6 +3,7 @@ import type { Db } from "@rooms/core/db";
 import { Room as Rooms } from "@rooms/core/room";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ConnectionsApiServer } from "../../../../test/support/connections-api-server";
+import { RAISED_LIMITS } from "../../../../test/support/raised-limits";
 import { eventually } from "../../../../test/support/wait";
 import { silentLogger } from "../../../local/src/gateway-logger";
 import { type LocalQueues, startLocalQueues } from "../../../local/src/sqs-emulation";
@@ -22,7 +23,8 @@ let queues: LocalQueues;
 const handlers: Record<string, Invoke> = {};
 
 beforeAll(async () => {
-  env = await startHandlerEnv();
+  // Three live members are a small room, more a large one (the stage's presenceDetailLimit, Resource.Limits).
+  env = await startHandlerEnv({ limits: { ...RAISED_LIMITS, presenceDetailLimit: 3 } });
   ({ db, connections: api } = env);
   queues = await startLocalQueues({
     logger: silentLogger,
@@ -53,7 +55,6 @@ afterAll(async () => {
 });
 beforeEach(() => {
   api.clear();
-  delete process.env.PRESENCE_DETAIL_LIMIT;
   delete process.env.PRESENCE_DIGEST_INTERVAL_MS;
 });
 
@@ -135,7 +136,6 @@ describe("presence worker", () => {
   });
 
   it("past the detail limit: a digest at once; a batch that finds the slot taken returns at once, and the delayed job it scheduled sends the rest", async () => {
-    process.env.PRESENCE_DETAIL_LIMIT = "2";
     process.env.PRESENCE_DIGEST_INTERVAL_MS = "1500";
     const { members } = await roomWith(5);
     const inserts = members.map(({ image }) => ({ kind: "INSERT" as const, image }));
@@ -162,7 +162,6 @@ describe("presence worker", () => {
   });
 
   it("batches that find the slot taken at once schedule one delayed job between them, which names them all", async () => {
-    process.env.PRESENCE_DETAIL_LIMIT = "2";
     process.env.PRESENCE_DIGEST_INTERVAL_MS = "1500";
     const { members } = await roomWith(6);
     const inserts = members.map(({ image }) => ({ kind: "INSERT" as const, image }));

@@ -580,6 +580,8 @@ describe("sync and ping", () => {
     const { room } = await roomWith();
     const tenMinutesAgo = new Date(Date.now() - 10 * 60 * 1000);
     const { user } = await env.signIn("P");
+    // A member's record (a frame from a non-member is refused, record or not).
+    await Membership.join(db, { room, user });
     const before = Connection.newRecord({
       connectionId: "pinger-Zg=",
       claims: { ...user, roomId: room.roomId },

@@ -326,7 +326,7 @@ function open(url: string): Promise<{ ws: WebSocket; frames: Frame[] } | { refus
   });
 }
 
-async function nextFrame(frames: Frame[], type: string, timeoutMs = 5_000): Promise<Frame> {
+async function nextFrame(frames: Frame[], type: string, timeoutMs = 15_000): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const index = frames.findIndex((f) => f.type === type);

@@ -58,7 +58,7 @@ describe("fan-out workers", () => {
     const id = clientId("big");
     members[0]!.send({ action: "sendMessage", text: "to everyone", clientMessageId: id });
     for (const member of members)
-      await member.next((f: any) => f.type === "message" && f.message.clientMessageId === id, 10_000);
+      await member.next((f: any) => f.type === "message" && f.message.clientMessageId === id);
     await sleep(300);
     for (const member of members)
       expect(member.all((f: any) => f.type === "message" && f.message.clientMessageId === id)).toHaveLength(

@@ -11,7 +11,9 @@ import { joinRoom, signIn, startE2eStack } from "../support/e2e-stack";
 let stack: LocalStack;
 let client: ReturnType<typeof localDynamoClient>;
 beforeAll(async () => {
-  stack = await startE2eStack({ idleTimeoutMs: 800 });
+  // Far from the talker's keep-alive (a ping every 200 ms): gateway and clients share this process's event loop,
+  // and a stall on a busy machine must not close the talker too.
+  stack = await startE2eStack({ idleTimeoutMs: 2_000 });
   client = localDynamoClient(stack.dynamodbEndpoint);
 });
 afterAll(async () => {

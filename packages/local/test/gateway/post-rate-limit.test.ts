@@ -3,16 +3,22 @@ import {
   PostToConnectionCommand,
 } from "@aws-sdk/client-apigatewaymanagementapi";
 import { classifyPostError } from "@rooms/core/broadcast";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { eventually } from "../../../../test/support/wait";
 import { connectClient } from "../../../../test/support/ws-client";
 import { slidingWindowLimiter } from "../../src/connections-api";
 import { type InlineGateway, startInlineGateway } from "../support/inline-gateway";
 
-/** GATEWAY_POST_RATE: the local @connections API throttles PostToConnection like API Gateway's account limit. */
+/**
+ * GATEWAY_POST_RATE: the local @connections API throttles PostToConnection like API Gateway's account limit.
+ * The gateway runs in this process and reads its throttle's clock from `performance.now()`, which these tests
+ * stop: a burst's requests all fall in one window however long a busy machine takes to serve them (30 of them
+ * took over a second beside two busy cores, and 14 to 20 got through), and a window passes when a test says so.
+ */
 let gateway: InlineGateway;
 let noRetries: ApiGatewayManagementApiClient;
 beforeAll(async () => {
+  vi.useFakeTimers({ toFake: ["performance"] });
   gateway = await startInlineGateway({ postRateLimit: 10 });
   // One attempt per call: the SDK's own retries on 429 would spend the window and blur the count.
   noRetries = new ApiGatewayManagementApiClient({
@@ -25,6 +31,7 @@ beforeAll(async () => {
 afterAll(async () => {
   noRetries?.destroy();
   await gateway?.stop();
+  vi.useRealTimers();
 });
 
 async function connectWithId() {
@@ -40,12 +47,12 @@ const post = (connectionId: string, data: string) =>
     body: data,
   });
 
-/** Lets the current window run out, so each test starts with the full allowance. */
-const nextWindow = () => new Promise((r) => setTimeout(r, 1_100));
+/** Lets the current window run out (on the stopped clock), so each test starts with the full allowance. */
+const nextWindow = () => void vi.advanceTimersByTime(1_100);
 
 describe("GATEWAY_POST_RATE (postRateLimit: 10)", () => {
   it("30 quick posts: 10 delivered, 20 answered 429 LimitExceededException; the window refills after a second", async () => {
-    await nextWindow();
+    nextWindow();
     const { client, connectionId } = await connectWithId();
     const responses = await Promise.all(
       Array.from({ length: 30 }, (_, i) => post(connectionId, `{"n":${i}}`)),
@@ -61,7 +68,7 @@ describe("GATEWAY_POST_RATE (postRateLimit: 10)", () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(client.frames).toHaveLength(10); // the refused ones never reach the socket
 
-    await nextWindow();
+    nextWindow();
     const again = await Promise.all(
       Array.from({ length: 10 }, (_, i) => post(connectionId, `{"again":${i}}`)),
     );
@@ -71,7 +78,7 @@ describe("GATEWAY_POST_RATE (postRateLimit: 10)", () => {
   });
 
   it("counts every connection together, as the account-wide throttle does", async () => {
-    await nextWindow();
+    nextWindow();
     const a = await connectWithId();
     const b = await connectWithId();
     const statuses = await Promise.all(
@@ -86,7 +93,7 @@ describe("GATEWAY_POST_RATE (postRateLimit: 10)", () => {
   });
 
   it("the real SDK client sees LimitExceededException (429), which the broadcast treats as retryable", async () => {
-    await nextWindow();
+    nextWindow();
     const { client, connectionId } = await connectWithId();
     const outcomes = await Promise.all(
       Array.from({ length: 11 }, () =>
@@ -107,7 +114,7 @@ describe("GATEWAY_POST_RATE (postRateLimit: 10)", () => {
   });
 
   it("throttled posts to gone connections are 429 too (the throttle stands before the integration); GET and DELETE are not throttled", async () => {
-    await nextWindow();
+    nextWindow();
     const { client, connectionId } = await connectWithId();
     for (let i = 0; i < 10; i++) expect((await post("AAAAAAAAAAAAAAA=", "{}")).status).toBe(410);
     expect((await post("AAAAAAAAAAAAAAA=", "{}")).status).toBe(429);

@@ -269,7 +269,9 @@ describe("WebSocket authorizer options", () => {
     const gatewayErrors: string[] = [];
     const ws = await startWebSocketGateway({
       routes: [{ routeKey: "$connect", handler: async (event) => void connects.push(event) }],
-      timeoutMs: 300,
+      // Every invocation's limit, the quick ones' too: far enough above them that a stall on a busy machine (this
+      // process runs the gateway, the handlers and the clients) does not time out an authorizer that answers.
+      timeoutMs: 1_000,
       logger: { info: () => {}, error: (line, error) => gatewayErrors.push(`${line} ${String(error)}`) },
       authorizer: {
         identitySources: ["route.request.header.X-Api-Key", "route.request.querystring.room"],
@@ -277,7 +279,7 @@ describe("WebSocket authorizer options", () => {
           routeKey: "KeyAuthorizer",
           handler: async (event) => {
             calls.push(event);
-            if (event.queryStringParameters.room === "slow") await sleep(2_000);
+            if (event.queryStringParameters.room === "slow") await sleep(3_000);
             return allow(event.methodArn, { key: event.headers["x-api-key"] });
           },
         },

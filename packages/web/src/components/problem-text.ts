@@ -106,7 +106,8 @@ export function describeNotice(notice: Notice): string {
 export function describeEnd(reason: EndReason | null): string | null {
   switch (reason) {
     case "room_full":
-      return "This room is full right now, so you can't join it live.";
+      // A ticket refused limit_reached: the room is at its member cap, or this user at connectionsPerUserInRoom.
+      return "This room is full right now, or you have it open in too many tabs or devices (close one and try again).";
     case "refused":
       return "The room keeps refusing the connection. It may be full, or the server may be having trouble.";
     case "too_large":
