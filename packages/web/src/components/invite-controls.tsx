@@ -1,4 +1,4 @@
-import { createSignal, onCleanup, Show } from "solid-js";
+import { createEffect, createSignal, on, onCleanup, Show } from "solid-js";
 import { createInvite, type Invite, revokeInvites } from "../network";
 import { absoluteLink, inviteHref } from "../router";
 import { ErrorText } from "./error-text";
@@ -13,9 +13,10 @@ const expiryFormat = new Intl.DateTimeFormat(undefined, {
 
 /**
  * The owner's invite tools: "Copy invite link" makes a new invite and copies its link (also shown, for when
- * the clipboard is not available); "Revoke invite links" stops every link made so far.
+ * the clipboard is not available); "Revoke invite links" stops every link made so far. `revoked` counts
+ * revocations made elsewhere (removing someone from a private room): the link shown then no longer works.
  */
-export function InviteControls(props: { roomId: string }) {
+export function InviteControls(props: { roomId: string; revoked: number }) {
   const [invite, setInvite] = createSignal<{ link: string; expiresAt: string; copied: boolean } | null>(null);
   const [busy, setBusy] = createSignal<"invite" | "revoke" | null>(null);
   const [status, setStatus] = createSignal<string | null>(null);
@@ -51,6 +52,18 @@ export function InviteControls(props: { roomId: string }) {
     say(copied ? "Invite link copied." : "Invite link ready: copy it from the box below.");
     setBusy(null);
   };
+
+  createEffect(
+    on(
+      () => props.revoked,
+      () => {
+        if (!invite()) return;
+        setInvite(null);
+        say("Invite links shared so far no longer work. Copy a new one to invite people.");
+      },
+      { defer: true },
+    ),
+  );
 
   const revoke = async () => {
     setBusy("revoke");

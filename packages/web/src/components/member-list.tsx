@@ -13,6 +13,8 @@ export function MemberList(props: {
   people: readonly Person[];
   me: string;
   canRemove: boolean;
+  /** A private room: a removal also stops the invite links shared so far (the confirmation says so). */
+  removalRevokesInvites: boolean;
   onRemove: (person: Person) => Promise<void>;
 }) {
   let list: HTMLUListElement | undefined;
@@ -26,7 +28,13 @@ export function MemberList(props: {
       <ul class="members" data-testid="members" ref={list}>
         <For each={props.people}>
           {(person) => (
-            <MemberRow person={person} me={props.me} canRemove={props.canRemove} onRemove={props.onRemove} />
+            <MemberRow
+              person={person}
+              me={props.me}
+              canRemove={props.canRemove}
+              removalRevokesInvites={props.removalRevokesInvites}
+              onRemove={props.onRemove}
+            />
           )}
         </For>
       </ul>
@@ -38,6 +46,8 @@ function MemberRow(props: {
   person: Person;
   me: string;
   canRemove: boolean;
+  /** A private room: a removal also stops the invite links shared so far (the confirmation says so). */
+  removalRevokesInvites: boolean;
   onRemove: (person: Person) => Promise<void>;
 }) {
   const [confirming, setConfirming] = createSignal(false);
@@ -101,7 +111,10 @@ function MemberRow(props: {
           aria-label={`Remove ${props.person.name}?`}
           onKeyDown={(e) => e.key === "Escape" && !busy() && cancel()}
         >
-          <p>Remove {props.person.name} from this room? They can only come back with a new invite.</p>
+          <p>
+            Remove {props.person.name} from this room? They can only come back with a new invite.
+            {props.removalRevokesInvites ? " Invite links shared so far will stop working." : ""}
+          </p>
           <div class="row">
             <button
               type="button"

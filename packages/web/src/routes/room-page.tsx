@@ -126,6 +126,8 @@ function RoomScreen(props: { seed: RoomWithTodos | null }) {
     members.people().find((p) => p.userId === user.userId)?.role ?? props.seed?.role ?? null;
   const isOwner = () => myRole() === "owner";
   const isPrivate = () => room()?.visibility === "private";
+  /** How many times this page saw the room's invite links revoked by a removal. */
+  const [invitesRevoked, setInvitesRevoked] = createSignal(0);
   /** Names come from the member list (current names, one per userId), not from old frames. */
   const names = createMemo(() => new Map(members.people().map((p) => [p.userId, p.name])));
   /** Everyone else who has read the newest message (its author aside), by name. Only small rooms send reads. */
@@ -289,13 +291,18 @@ function RoomScreen(props: { seed: RoomWithTodos | null }) {
               )}
             </Show>
             <Show when={isOwner()}>
-              <InviteControls roomId={roomId} />
+              <InviteControls roomId={roomId} revoked={invitesRevoked()} />
             </Show>
             <MemberList
               people={members.people()}
               me={user.userId}
               canRemove={isOwner()}
-              onRemove={(person) => members.remove(person.userId)}
+              removalRevokesInvites={isPrivate()}
+              onRemove={async (person) => {
+                await members.remove(person.userId);
+                // The server revoked the private room's earlier invites with the removal.
+                if (isPrivate()) setInvitesRevoked((count) => count + 1);
+              }}
             />
             <Show when={members.error()} keyed>
               {(problem) => (

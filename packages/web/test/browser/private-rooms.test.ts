@@ -130,8 +130,20 @@ describe("private rooms, invites and removal (issue: identity, private rooms, in
     await status(boAgain).getByText("Live").waitFor();
     await ana.getByTestId("members").getByText("here · 2 connections").waitFor();
     expect(await confirm.evaluate((button) => button === document.activeElement)).toBe(true);
+    // A private room's removal also stops the links shared so far (else Bo, as a new guest, could use one).
+    await ana
+      .getByRole("group", { name: "Remove Bo?" })
+      .getByText("Invite links shared so far will stop working.", { exact: false })
+      .waitFor();
+    expect(await ana.getByTestId("invite-link").inputValue()).toBe(inviteLink);
     await ana.keyboard.press("Enter");
     await bo.getByRole("heading", { name: "You were removed from this room" }).waitFor();
+    // The link Ana had on screen is gone with them.
+    await ana
+      .getByRole("status")
+      .getByText("Invite links shared so far no longer work.", { exact: false })
+      .waitFor();
+    expect(await ana.getByTestId("invite-link").count()).toBe(0);
     await boAgain.getByRole("heading", { name: "You were removed from this room" }).waitFor();
     await boAgain.close();
     await expect.poll(() => memberNames(ana)).toEqual(["Ana"]);
