@@ -123,12 +123,13 @@ const CREATING_FRAME = [...ROOM_FRAME, "PutItem"] as const satisfies readonly Ta
 export const webSocketRoutes = [
   // Stores the connection only while the membership exists (a ConditionCheck in the same transaction); the join
   // is announced by the table stream's presence worker (workers.ts), not here.
-  // Query: the user's live sockets in the room (connectionsPerUserInRoom).
+  // Query: the user's live sockets in the room (connectionsPerUserInRoom), beside the join; DeleteItem: the record
+  // just stored, when that count says the user was already at the cap.
   {
     routeKey: "$connect",
     module: "ws/connect",
     broadcasts: false,
-    table: ["GetItem", "Query", "PutItem", "UpdateItem", "ConditionCheckItem"],
+    table: ["GetItem", "Query", "PutItem", "UpdateItem", "DeleteItem", "ConditionCheckItem"],
   },
   // Deletes the connection record; the presence worker announces the leave.
   { routeKey: "$disconnect", module: "ws/disconnect", broadcasts: false, table: ["DeleteItem"] },

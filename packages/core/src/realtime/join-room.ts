@@ -13,7 +13,7 @@ type JoinDeps = Omit<RealtimeDeps, "delivery"> & Partial<Pick<RealtimeDeps, "del
  * `$connect`, after the authorizer consumed the ticket (`claims` is what it said: user, name, room).
  *
  * The common case, a member coming back under the same name (a reload, another tab, a reconnect), is one
- * round trip after the socket cap's Query (below): the connection record is put in one transaction with a check
+ * round trip (the socket cap's Query runs beside it, below): the connection record is put in one transaction with a check
  * that the membership exists under the ticket's name. A membership exists only while its user is admitted: a
  * removal deletes it in the same transaction that records the ban, and a private room has no other members, so
  * the check is the access rule.
@@ -27,8 +27,10 @@ type JoinDeps = Omit<RealtimeDeps, "delivery"> & Partial<Pick<RealtimeDeps, "del
  * handshake; members always get back in); a new name is written to the membership. Then the same transaction
  * stores the record.
  *
- * A user who already holds `connectionsPerUserInRoom` live sockets in the room is refused first
- * (`limit_reached`, 403 at the handshake): one key-range Query of their own records, whatever the path.
+ * A user who already holds `connectionsPerUserInRoom` live sockets in the room is refused (`limit_reached`, 403
+ * at the handshake): one key-range Query of their own records, whatever the path, run beside the join so that a
+ * join storm's `$connect`s stay one round trip (join-storm reliability test). Over the cap, the record just
+ * stored is deleted again before the refusal, so the room may hear that socket come and go (only past the cap).
  *
  * Nothing here grows with the room: the room hears of the join from the table's stream
  * (packages/core/src/presence). The record is the last write: during `$connect` API Gateway answers 410 for the
@@ -41,8 +43,38 @@ export async function joinRoom({
   claims,
   limits = defaultLimits,
 }: JoinDeps & { claims: TicketClaims }): Promise<RealtimeOutcome> {
+  const { roomId, userId } = claims;
+  const capCheck = refuseOverConnectionCap(db, {
+    roomId,
+    userId,
+    cap: limits.connectionsPerUserInRoom,
+    except: connectionId,
+  });
+  capCheck.catch(() => {}); // awaited below: a refusal that comes first is not an unhandled rejection
+  let outcome: RealtimeOutcome;
+  try {
+    outcome = await admit({ db, connectionId, claims, limits });
+  } catch (error) {
+    await capCheck.catch(() => {});
+    throw error;
+  }
+  try {
+    await capCheck;
+  } catch (error) {
+    await Connection.remove(db, { connectionId });
+    throw error;
+  }
+  return outcome;
+}
+
+/** `$connect`'s admission and record, as described on joinRoom. */
+async function admit({
+  db,
+  connectionId,
+  claims,
+  limits,
+}: Pick<JoinDeps, "db" | "connectionId"> & { claims: TicketClaims; limits: typeof defaultLimits }) {
   const { roomId, userId, name } = claims;
-  await refuseOverConnectionCap(db, { roomId, userId, cap: limits.connectionsPerUserInRoom });
   // A newcomer's ticket skips the transaction that would only find no membership.
   if (claims.standing !== "newcomer" && (await storeConnection(db, { connectionId, claims })) === "stored")
     return { roomId };

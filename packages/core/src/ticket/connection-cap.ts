@@ -10,14 +10,24 @@ import { LimitReachedError } from "../errors/domain-errors";
  * its `expiresAt` (a socket that died without `$disconnect`, until TTL deletes it) holds no slot, and a broadcast
  * deletes a gone socket's record the first time it meets it.
  *
+ * `except`: a connection not to count (the one being admitted, whose record may already be in the index).
+ *
  * Not atomic: handshakes of one user racing each other can each see the same count, so a burst of them can
  * overshoot the cap by the handshakes in flight at once (each needs a ticket: `ticketsPerMinute` bounds them).
  */
 export async function refuseOverConnectionCap(
   db: Db,
-  { roomId, userId, cap, now = new Date() }: { roomId: string; userId: string; cap: number; now?: Date },
+  {
+    roomId,
+    userId,
+    cap,
+    now = new Date(),
+    except,
+  }: { roomId: string; userId: string; cap: number; now?: Date; except?: string },
 ): Promise<void> {
-  const live = await Connection.listOfUser(db, { roomId, userId, now });
+  const live = (await Connection.listOfUser(db, { roomId, userId, now })).filter(
+    (connection) => connection.connectionId !== except,
+  );
   if (live.length >= cap)
     throw new LimitReachedError(
       `You have ${cap} connections open to this room, the most one person may have; ` +
