@@ -2,7 +2,7 @@ import { Connection, type ConnectionItem } from "../connection";
 import type { Db } from "../db";
 import { ForbiddenError, NotFoundError } from "../errors/domain-errors";
 import { defaultLimits, type Limits } from "../limits/limits";
-import { Membership } from "../membership";
+import { Membership, type MembershipItem } from "../membership";
 import type { TicketClaims } from "../ticket/ticket";
 
 /**
@@ -15,7 +15,8 @@ import type { TicketClaims } from "../ticket/ticket";
  * its record would outlive the membership. So the sender's membership is read too (strongly consistent), beside
  * the record in the same round trip, keyed by the authorizer's context (`caller`: who and where, attached by API
  * Gateway to every event of the connection); a non-member is refused `forbidden`, as sendMessage refuses them.
- * An event without the context (never from API Gateway) reads the membership after the record.
+ * An event without the context (never from API Gateway) reads the membership after the record. `work` gets the
+ * membership as read, so it need not read it again.
  */
 export async function forJoinedConnection<T>(
   {
@@ -24,10 +25,10 @@ export async function forJoinedConnection<T>(
     limits = defaultLimits,
     caller,
   }: { db: Db; connectionId: string; limits?: Limits; caller?: TicketClaims },
-  work: (connection: ConnectionItem) => Promise<T>,
+  work: (connection: ConnectionItem, membership: MembershipItem) => Promise<T>,
 ): Promise<T> {
-  const connection = await admittedConnection(db, { connectionId, limits, caller });
-  const result = await work(connection);
+  const { connection, membership } = await admittedConnection(db, { connectionId, limits, caller });
+  const result = await work(connection, membership);
   await Connection.touch(db, { connection });
   return result;
 }
@@ -35,7 +36,7 @@ export async function forJoinedConnection<T>(
 async function admittedConnection(
   db: Db,
   { connectionId, limits, caller }: { connectionId: string; limits: Limits; caller?: TicketClaims },
-): Promise<ConnectionItem> {
+): Promise<{ connection: ConnectionItem; membership: MembershipItem }> {
   const [connection, membership] = caller
     ? await Promise.all([
         Connection.takeFrameToken(db, { connectionId, limits }),
@@ -47,5 +48,5 @@ async function admittedConnection(
   if (caller && (caller.roomId !== connection.roomId || caller.userId !== connection.userId))
     throw new NotFoundError("This connection is not joined to a room; reconnect");
   if (!membership) throw new ForbiddenError("You are no longer a member of this room");
-  return connection;
+  return { connection, membership };
 }

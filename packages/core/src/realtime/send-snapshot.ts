@@ -14,9 +14,13 @@ export function sendSnapshot({
   caller,
   frame,
 }: RealtimeDeps & { frame: ClientFrameOf<"sync"> }): Promise<RealtimeOutcome> {
-  return forJoinedConnection({ db, connectionId, limits, caller }, async ({ roomId, userId }) => {
+  return forJoinedConnection({ db, connectionId, limits, caller }, async ({ roomId, userId }, membership) => {
     const { afterSeq, changesSince } = frame;
-    const snapshot = await Snapshot.read(db, { roomId, userId, afterSeq, changesSince }, { limits });
+    const snapshot = await Snapshot.read(
+      db,
+      { roomId, userId, afterSeq, changesSince },
+      { limits, membership },
+    );
     const reply: BroadcastResult = { delivered: 0, pruned: 0, failed: 0, retried: 0 };
     // In order: a client merges the parts as they come and applies the snapshot on the `last` one.
     for (const part of snapshotParts(snapshot)) {

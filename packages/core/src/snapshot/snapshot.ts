@@ -8,6 +8,7 @@ import { parseInput } from "../errors/parse-input";
 import { idSchema } from "../ids/ids";
 import { defaultLimits, type Limits, SYNC_AFTER_PAGE, SYNC_NEWEST_PAGE } from "../limits/limits";
 import * as Membership from "../membership/membership";
+import type { MembershipItem } from "../membership/membership.entity";
 import { changedInWindow } from "../message/changed-messages";
 import * as Message from "../message/message";
 import { listingUpTo } from "../presence/detail-listing";
@@ -37,14 +38,23 @@ export const readInput = z.object({
 export async function read(
   db: Db,
   input: z.input<typeof readInput>,
-  { limits = defaultLimits, now = new Date() }: { limits?: Limits; now?: Date } = {},
+  {
+    limits = defaultLimits,
+    now = new Date(),
+    membership: known,
+  }: {
+    limits?: Limits;
+    now?: Date;
+    /** The caller's membership, when the caller has just read it (a frame's access check): not read again. */
+    membership?: MembershipItem;
+  } = {},
 ): Promise<Snapshot> {
   const { roomId, userId, afterSeq, changesSince } = parseInput(readInput, input);
   const detailLimit = limits.presenceDetailLimit;
   const [{ room, todos }, listing, membership, reads, page, changes] = await Promise.all([
     Room.getWithTodos(db, { roomId }),
     listingUpTo(db, { roomId, limit: detailLimit, now }),
-    Membership.get(db, { roomId, userId }),
+    known ?? Membership.get(db, { roomId, userId }),
     readPositions(db, { roomId, except: userId, detailLimit }),
     afterSeq !== undefined
       ? Message.afterItems(db, { roomId, afterSeq, limit: SYNC_AFTER_PAGE })

@@ -205,3 +205,22 @@ async function connectionOf(connectionId: string): Promise<ConnectionItem> {
   if (!data) throw new Error(`no connection ${connectionId}`);
   return data;
 }
+
+describe("a sync's reads", () => {
+  it("reads the sender's membership once: the frame's access check hands it to the snapshot", async () => {
+    const { seats } = await roomOf(LIMIT, "once");
+    const gets: string[] = [];
+    const client = localDynamoClient(inject("dynamodbEndpoint"));
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === "GetItemCommand")
+          gets.push(JSON.stringify((args.input as { Key?: unknown }).Key));
+        return next(args);
+      },
+      { step: "initialize", name: "recordGets" },
+    );
+    const snapshot = await snapshotOf(seats[0]!, lowered(), createDb({ client, table }));
+    expect(snapshot.memberCount).toBe(LIMIT);
+    expect(gets.filter((key) => key.includes("$membership"))).toHaveLength(1);
+  });
+});
